@@ -1,0 +1,109 @@
+#include "edgecache/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace edgecache {
+namespace {
+
+constexpr std::string_view kTempMarker = ".tmp.";
+
+std::string errno_text(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+// Unique per process and call, so concurrent writers never share a temp file.
+std::string temp_name_for(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return path + std::string(kTempMarker) + std::to_string(getpid()) + "." +
+         std::to_string(counter++) + "." + std::to_string(rng() % 1000000);
+}
+
+Status write_all(int fd, std::string_view content, const std::string& path) {
+  while (!content.empty()) {
+    ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error{errno_text("cannot write", path)};
+    }
+    content.remove_prefix(static_cast<size_t>(n));
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{errno_text("cannot open", path)};
+  std::string content;
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<size_t>(st.st_size));
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error error{errno_text("cannot read", path)};
+      ::close(fd);
+      return error;
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return content;
+}
+
+Status make_directories(const std::string& path) {
+  if (path.empty()) return ok_status();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return ok_status();
+    return Error{"not a directory: " + path};
+  }
+  auto slash = path.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    Status parent = make_directories(path.substr(0, slash));
+    if (!parent) return parent;
+  }
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) {
+    return Error{errno_text("cannot create directory", path)};
+  }
+  return ok_status();
+}
+
+Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
+  std::string temp = temp_name_for(path);
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT) {
+    auto slash = path.find_last_of('/');
+    if (slash != std::string::npos) {
+      Status made = make_directories(path.substr(0, slash));
+      if (!made) return made;
+    }
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  }
+  if (fd < 0) return Error{errno_text("cannot create", temp)};
+  Status written = write_all(fd, content, temp);
+  if (written && ::fchmod(fd, mode) != 0) written = Error{errno_text("cannot chmod", temp)};
+  if (::close(fd) != 0 && written) written = Error{errno_text("cannot close", temp)};
+  if (written && ::rename(temp.c_str(), path.c_str()) != 0) {
+    written = Error{errno_text("cannot rename into place", path)};
+  }
+  if (!written) ::unlink(temp.c_str());
+  return written;
+}
+
+bool is_temporary_file_name(std::string_view file_name) {
+  return file_name.find(kTempMarker) != std::string_view::npos;
+}
+
+}  // namespace edgecache

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the Debian packages edgecache needs to build and test, and unpacks
+# Ninja's source (Ninja ships no library package) for edgecache-ninja.
+# Idempotent: a no-op when everything is already present.
+set -euo pipefail
+
+packages=(
+  g++ clang cmake ninja-build pkg-config
+  libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
+  libgtest-dev googletest
+  nginx-light libnginx-mod-http-dav-ext
+  ccache dpkg-dev curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Ninja's source: the Debian source package, found through a deb-src entry
+# derived from the machine's own apt source file (so no host is named here).
+ninja_dir="${EDGECACHE_NINJA_SRC_ROOT:-/var/cache/edgecache-bootstrap}/ninja"
+if [ ! -f "$ninja_dir/src/build.h" ]; then
+  src_list=/etc/apt/sources.list.d/edgecache-deb-src.sources
+  if [ ! -f "$src_list" ]; then
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$src_list"
+    elif [ -f /etc/apt/sources.list ]; then
+      grep -E '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' > /etc/apt/sources.list.d/edgecache-deb-src.list
+    fi
+    apt-get update -qq
+  fi
+  work=$(mktemp -d)
+  (cd "$work" && apt-get source -qq ninja-build >/dev/null 2>&1)
+  mkdir -p "$(dirname "$ninja_dir")"
+  rm -rf "$ninja_dir"
+  mv "$work"/ninja-build-*/ "$ninja_dir"
+  rm -rf "$work"
+fi
+echo "$ninja_dir"
