@@ -1,0 +1,86 @@
+// The seam between edgecache-ninja's command runner and the cache: the runner
+// asks the hooks before it starts an edge's command and tells them after the
+// command ran. The runner decides WHICH edges are offered (never phony, the
+// generator, or console-pool edges); the hooks decide what a hit is.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ninja/build.h"  // CommandRunner::Result
+
+struct Edge;
+
+namespace edgecache::ninja {
+
+/// Where a restored result came from, for the end-of-build summary.
+enum class HitSource { kLocal, kRemote };
+
+/// A cache hit. When TryRestore returns one, the edge's outputs (and its
+/// depfile, if the rule has one) are already on disk, so Ninja reads the
+/// depfile into its deps log exactly as after a real run.
+struct HitInfo {
+  /// The command's recorded console output (stdout and stderr, merged as
+  /// Ninja's subprocesses merge them); Ninja prints it as it would print a run's.
+  std::string output;
+  /// Which store answered.
+  HitSource source = HitSource::kLocal;
+};
+
+/// Counts for the summary line; only hooks that really cache report them.
+struct CacheCounts {
+  /// Edges offered to TryRestore.
+  int lookups = 0;
+  /// Hits from the local store.
+  int local_hits = 0;
+  /// Hits from a remote store.
+  int remote_hits = 0;
+};
+
+/// Cache behaviour chosen on the command line.
+struct CacheOptions {
+  /// --skip-cache: no hooks at all; every edge runs as in plain Ninja.
+  bool skip_cache = false;
+  /// --no-remote: use only the local store.
+  bool no_remote = false;
+};
+
+/// The cache as the command runner sees it. Calls come from the build's one
+/// thread, in the order the runner starts and reaps edges.
+class EdgeCacheHooks {
+ public:
+  virtual ~EdgeCacheHooks() = default;
+
+  /// Called when `edge` is about to start. A hit means the outputs were
+  /// written; the runner then reports the edge as finished successfully with
+  /// `output`, without running the command and without taking a -j slot.
+  /// nullopt means miss (or not cacheable): the command runs.
+  virtual std::optional<HitInfo> TryRestore(Edge* edge) = 0;
+
+  /// Called after a command offered to TryRestore really ran, whatever its
+  /// exit status, BEFORE Ninja reads (and by default deletes) the depfile,
+  /// so a store can still read it. `duration_s` is wall time of the command.
+  virtual void OnCommandFinished(Edge* edge, const CommandRunner::Result& result,
+                                 double duration_s) = 0;
+
+  /// Counts for the summary line, or nullopt when these hooks do not cache
+  /// (then no summary is printed).
+  virtual std::optional<CacheCounts> Counts() const = 0;
+};
+
+/// Hooks that never hit and store nothing: the runner behaves as plain Ninja.
+class PassThroughHooks final : public EdgeCacheHooks {
+ public:
+  std::optional<HitInfo> TryRestore(Edge* edge) override;
+  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result,
+                         double duration_s) override;
+  std::optional<CacheCounts> Counts() const override;
+};
+
+/// The hooks for a build: nullptr with --skip-cache, else the cache the
+/// options ask for (for now PassThroughHooks; the cache_core-backed hooks
+/// will honour `no_remote`).
+std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options);
+
+}  // namespace edgecache::ninja

@@ -1,0 +1,43 @@
+// edgecache-ninja: Ninja with a build cache. Parses the command line, hands
+// `-t` tools to the real ninja, and runs builds through Ninja's own Builder
+// with the caching command runner. See build_session.h for the build flow.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "build_session.h"
+#include "edge_cache_hooks.h"
+#include "ninja_options.h"
+#include "real_ninja_tools.h"
+#include "ninja/status.h"
+
+using namespace edgecache::ninja;
+
+int main(int argc, char** argv) {
+  // Line-buffered like Ninja, so our output interleaves with the commands'.
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
+
+  ParsedCommandLine parsed = ParseCommandLine(argc, argv);
+  if (!parsed.options) return parsed.exit_code;
+  const NinjaOptions& options = *parsed.options;
+  if (!options.tool.empty()) return ExecRealNinjaTool(options);
+
+  StatusPrinter status(options.config);
+  if (!options.working_dir.empty()) {
+    // Ninja's wording and quotes: editors parse it to follow the cwd change.
+    if (options.config.verbosity != BuildConfig::NO_STATUS_UPDATE)
+      status.Info("Entering directory `%s'", options.working_dir.c_str());
+    if (::chdir(options.working_dir.c_str()) < 0) {
+      std::fprintf(stderr, "ninja: fatal: chdir to '%s' - %s\n", options.working_dir.c_str(),
+                   std::strerror(errno));
+      return 1;
+    }
+  }
+  std::unique_ptr<EdgeCacheHooks> hooks = MakeEdgeCacheHooks(options.cache);
+  const int exit_code = RunBuildCommand(options, hooks.get(), &status);
+  std::fflush(stdout);
+  return exit_code;
+}
