@@ -1,0 +1,32 @@
+#pragma once
+// The versioned, checksummed, compressed envelope around every stored object.
+//
+// On-disk and on-wire format, version 1 (all integers little-endian):
+//   offset size  field
+//   0      4     magic "ECB1"
+//   4      1     object kind: 'm' manifest, 'r' result
+//   5      1     kFormatVersion
+//   6      2     reserved, 0
+//   8      8     payload size after decompression
+//   16     16    XXH3-128 of the decompressed payload (high 64 bits, then low)
+//   32     ...   payload, one zstd frame
+// A reader rejects any mismatch (magic, kind, version, sizes, checksum) as a
+// miss, and checks the declared size against its limit before allocating.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "edgecache/cache_key.h"
+#include "edgecache/result.h"
+
+namespace edgecache {
+
+inline constexpr uint64_t kDefaultMaxPayloadSize = uint64_t{1} << 30;  // 1 GiB
+
+std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level = 1);
+
+Result<std::string> open_blob(ObjectKind kind, std::string_view blob,
+                              uint64_t max_payload_size = kDefaultMaxPayloadSize);
+
+}  // namespace edgecache

@@ -1,0 +1,63 @@
+#pragma once
+// Everything one face needs to use the cache, built from the configuration:
+// the local store, the remote (if any) behind its shared health state, the
+// tiered store, path normalization and the step cache.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgecache/config.h"
+#include "edgecache/file_hasher.h"
+#include "edgecache/local_store.h"
+#include "edgecache/path_normalizer.h"
+#include "edgecache/remote_health.h"
+#include "edgecache/stats.h"
+#include "edgecache/step_cache.h"
+#include "edgecache/tiered_store.h"
+
+namespace edgecache {
+
+struct SessionOptions {
+  bool no_remote = false;  // the face's --no-remote, on top of the config's no_remote
+};
+
+class CacheSession {
+ public:
+  CacheSession(const Config& config, SessionOptions options = {});
+  ~CacheSession();
+
+  StepCache& steps() { return *step_cache_; }
+  TieredStore& store() { return *tiered_; }
+  LocalStore& local() { return *local_; }
+  FileHasher& hasher() { return hasher_; }
+  const PathNormalizer& paths() const { return paths_; }
+  const Config& config() const { return config_; }
+  bool has_remote() const { return remote_ != nullptr; }
+  std::string remote_description() const;
+
+  // Problems met while setting up (bad remote URL, ...): the face prints them.
+  const std::vector<std::string>& setup_warnings() const { return setup_warnings_; }
+  // True when this process was the one that switched the remote off: the
+  // face prints the warning then, and only then.
+  bool remote_switched_off_here() const { return remote_switched_off_here_; }
+
+  // Adds this session's counters (plus `extra`) to the cache's stats files.
+  Status flush_stats(const Counters& extra = {});
+
+ private:
+  void open_remote();
+
+  Config config_;
+  PathNormalizer paths_;
+  FileHasher hasher_;
+  std::unique_ptr<LocalStore> local_;
+  std::unique_ptr<Store> remote_;
+  std::unique_ptr<RemoteHealth> health_;
+  std::unique_ptr<TieredStore> tiered_;
+  std::unique_ptr<StepCache> step_cache_;
+  std::vector<std::string> setup_warnings_;
+  bool remote_switched_off_here_ = false;
+};
+
+}  // namespace edgecache

@@ -1,0 +1,37 @@
+#pragma once
+// Which compiler ran: the content hash of its binary, so an upgraded
+// compiler misses even at the same path.
+
+#include <string>
+
+#include "edgecache/hash.h"
+#include "edgecache/result.h"
+
+namespace edgecache {
+
+// Finds `program` the way execvp would (a name with '/' is taken as is),
+// skipping any candidate that is the running executable itself, so a
+// symlink named "gcc" pointing at edgecache does not find itself.
+Result<std::string> find_program(const std::string& program, const std::string& path_env);
+
+// The content hash of `binary` (symlinks resolved). Memoized across
+// processes in <cache_dir>/compilers/, keyed by path and stat data, because
+// hashing a large compiler binary on every compile would cost more than a hit.
+Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir);
+
+}  // namespace edgecache
+
+#include <vector>
+
+namespace edgecache {
+
+// The compiler's built-in include directories for `language` ("c", "c++")
+// and the flags that move them (--sysroot, -nostdinc, -stdlib=, -target,
+// -m32): asked once (`-E -v`) and memoized beside the identity.
+std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
+                                                      const Hash128& identity,
+                                                      const std::string& language,
+                                                      const std::vector<std::string>& flags,
+                                                      const std::string& cache_dir);
+
+}  // namespace edgecache

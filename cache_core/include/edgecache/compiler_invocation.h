@@ -1,0 +1,39 @@
+#pragma once
+// The compiler model: reads a GCC or Clang command line, decides whether the
+// call is cacheable, and names every file it reads and writes that matters.
+// Anything it does not understand is uncacheable: the real compiler runs.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace edgecache {
+
+enum class DepfileMode {
+  kNone,  // no -MD/-MMD: the launcher adds its own -MD -MF to learn the headers
+  kMD,    // -MD: the user's depfile lists system headers too
+  kMMD,   // -MMD: the user's depfile omits system headers
+};
+
+struct CompilerInvocation {
+  std::vector<std::string> argv;  // the whole command as given, argv[0] is the compiler
+
+  bool cacheable = false;
+  std::string uncacheable_reason;  // short, stable, for stats: "link", "preprocess-only", ...
+
+  std::string source;         // the one input file, as written on the command line
+  std::string object;         // -o value, or the name the compiler derives
+  DepfileMode depfile_mode = DepfileMode::kNone;
+  std::string depfile;        // where the compiler writes the depfile (-MF or derived)
+  bool debug_info = false;    // -g.. other than -g0: objects embed the working directory
+  bool has_prefix_map = false;  // -ffile-prefix-map / -fdebug-prefix-map / -fmacro-prefix-map
+  bool explicit_color = false;  // -fdiagnostics-color=.. / -fcolor-diagnostics given
+  std::vector<std::string> include_dirs;  // -I, -iquote, -isystem, -idirafter values, in order
+};
+
+CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& argv);
+
+// Environment variables that change what a compile produces or prints.
+const std::vector<std::string>& compiler_environment_variables();
+
+}  // namespace edgecache

@@ -1,0 +1,43 @@
+#pragma once
+// Content fingerprints of files and directories, memoized by stat data so a
+// header read once in a process is not hashed again.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "edgecache/hash.h"
+
+namespace edgecache {
+
+// What identifies one version of a file without reading it.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  int64_t ctime_ns = 0;
+  bool is_directory = false;
+  auto operator<=>(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> stat_file(const std::string& path);
+
+class FileHasher {
+ public:
+  // Content hash of a regular file; nullopt if it cannot be read.
+  std::optional<Hash128> hash_file(const std::string& path);
+
+  // Fingerprint used in manifests: "<content hash>" for a file,
+  // "dir:<hash of the sorted entry names>" for a directory (a new header in
+  // an include directory changes it), "absent" when nothing is there.
+  std::string fingerprint(const std::string& path);
+
+ private:
+  std::optional<Hash128> hash_directory_names(const std::string& path);
+  std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
+};
+
+}  // namespace edgecache

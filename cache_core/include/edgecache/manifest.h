@@ -1,0 +1,49 @@
+#pragma once
+// The first level of the two-level lookup (ccache's direct mode, for any
+// step with discovered dependencies).
+//
+// A manifest is stored under an input key (command + declared inputs). Each
+// candidate lists the dependencies a real run discovered (headers from the
+// depfile, directory listings that decide include lookup) with their
+// fingerprints then, and the result key they led to. A candidate whose every
+// fingerprint matches the file system now names the result to restore.
+//
+// Payload format (inside the blob envelope, kind 'm'): JSON
+//   {"recipe": [[name, value], ...],
+//    "candidates": [{"result": "<32 hex>", "deps": [[path, fingerprint], ...]}, ...]}
+// Paths carry base-dir placeholders (path_normalizer.h).
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edgecache/hash.h"
+#include "edgecache/key_recipe.h"
+#include "edgecache/result.h"
+
+namespace edgecache {
+
+struct Dependency {
+  std::string path;         // normalized path of a discovered input
+  std::string fingerprint;  // content hash hex, "dir:<hash of names>", or "absent"
+  bool operator==(const Dependency&) const = default;
+};
+
+struct ManifestCandidate {
+  std::vector<Dependency> deps;
+  Hash128 result;  // result key digest this dependency set produced
+};
+
+struct Manifest {
+  KeyRecipe recipe;  // the input key's recipe, kept for `edgecache explain`
+  std::vector<ManifestCandidate> candidates;  // newest first
+
+  // Puts `candidate` first, drops an older one with the same deps, and keeps
+  // at most `max_candidates` so a manifest cannot grow without bound.
+  void add_candidate(ManifestCandidate candidate, size_t max_candidates = 16);
+};
+
+std::string encode_manifest(const Manifest& manifest);
+Result<Manifest> decode_manifest(std::string_view payload);
+
+}  // namespace edgecache

@@ -1,0 +1,87 @@
+#pragma once
+// The cache logic both faces share: look a build step up (two-level when the
+// step discovers its inputs through a depfile), restore its outputs on a hit,
+// and store them after a successful real run.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edgecache/entry.h"
+#include "edgecache/file_hasher.h"
+#include "edgecache/key_recipe.h"
+#include "edgecache/manifest.h"
+#include "edgecache/path_normalizer.h"
+#include "edgecache/tiered_store.h"
+
+namespace edgecache {
+
+struct StepOutput {
+  std::string role;  // stable name inside the entry: "object", "depfile", "output:0", ...
+  std::string path;  // where the step writes it now (absolute, or relative to the cwd)
+  bool holds_paths = false;  // text naming files (a depfile): base dirs are normalized
+};
+
+struct Step {
+  KeyRecipe recipe;                  // the input key: tool, command, declared inputs, env
+  std::vector<StepOutput> outputs;   // everything restored on a hit
+  // A depfile the run writes, listing the inputs it discovered; when set, the
+  // lookup is two-level (manifest, then result). May also be an output.
+  std::string discovered_deps_file;
+  // The compiler's include search path in order (absolute): for each
+  // discovered header found in one of these dirs, the same relative name in
+  // every earlier dir is recorded too (usually as absent), so a header
+  // created there later, which would shadow it, gives a miss.
+  std::vector<std::string> include_search_path;
+  // Compiles: an input using __DATE__/__TIME__ is never stored, and one
+  // using __FILE__ ties the entry to this checkout's absolute paths.
+  bool scan_for_macros = false;
+};
+
+enum class LookupResult { kHit, kMiss };
+
+struct LookupOutcome {
+  LookupResult result = LookupResult::kMiss;
+  HitSource source = HitSource::kLocal;
+  Entry entry;              // on a hit: stdout, stderr, duration to replay
+  CacheKey result_key;      // on a hit
+  std::string miss_detail;  // on a miss: "no manifest", "no candidate matched", ...
+};
+
+enum class StoreResultKind { kStored, kSkipped };
+struct StoreOutcome {
+  StoreResultKind kind = StoreResultKind::kSkipped;
+  std::string reason;  // when skipped: "time-macros", "input-changed-during-run", ...
+  CacheKey result_key;
+};
+
+class StepCache {
+ public:
+  StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
+            int compression_level = 1);
+
+  CacheKey input_key(const Step& step) const;
+  LookupOutcome lookup(const Step& step);
+  // Reads the outputs from disk after a successful run that started at
+  // `start_ns` (CLOCK_REALTIME) and stores them.
+  StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
+                     uint64_t duration_ms, int64_t start_ns);
+
+ private:
+  std::optional<CacheKey> match_manifest(const Step& step, std::string* detail);
+  bool restore(const Step& step, const Entry& entry, std::string* detail);
+  std::optional<Entry> fetch_entry(const CacheKey& key, HitSource* source, std::string* detail);
+  Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
+                                                          std::string* skip_reason);
+  void update_manifest(const Step& step, ManifestCandidate candidate);
+
+  TieredStore& store_;
+  const PathNormalizer& paths_;
+  FileHasher& hasher_;
+  int compression_level_;
+};
+
+int64_t now_ns();
+
+}  // namespace edgecache

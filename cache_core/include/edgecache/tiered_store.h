@@ -1,0 +1,59 @@
+#pragma once
+// Local first, then remote: a remote hit fills the local cache; a put goes to
+// the local cache and, unless read-only or switched off, to the remote.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edgecache/local_store.h"
+#include "edgecache/stats.h"
+#include "edgecache/store.h"
+
+namespace edgecache {
+
+enum class HitSource { kLocal, kRemote };
+
+struct FetchedObject {
+  std::string blob;
+  HitSource source = HitSource::kLocal;
+};
+
+// How the tiered store asks whether the remote may be used now, and reports
+// its failures (the launcher backs these with a state file shared between
+// processes, so a dead server costs a few timeouts, not one per compile).
+struct RemoteGate {
+  std::function<bool()> allowed = [] { return true; };
+  std::function<void(const StoreReply&)> on_failure = [](const StoreReply&) {};
+  std::function<void()> on_success = [] {};
+};
+
+class TieredStore {
+ public:
+  // `local` and `remote` may each be null (no local cache dir, no remote).
+  TieredStore(Store* local, Store* remote, RemoteGate gate = {});
+
+  std::optional<FetchedObject> get(const CacheKey& key);
+  void put(const CacheKey& key, std::string_view blob);
+  // Drops a corrupt object from the local cache so it is not read again.
+  void discard_local(const CacheKey& key);
+
+  Counters& counters() { return counters_; }
+  // Failures of the local cache or the remote, for the face to report once.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  bool has_remote() const { return remote_ != nullptr; }
+
+ private:
+  bool remote_usable();
+  void note_remote_failure(const StoreReply& reply, const char* what);
+
+  Store* local_;
+  Store* remote_;
+  RemoteGate gate_;
+  bool remote_off_ = false;  // this process stopped using the remote after a failure
+  Counters counters_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace edgecache

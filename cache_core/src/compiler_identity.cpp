@@ -1,0 +1,108 @@
+#include "edgecache/compiler_identity.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+
+#include "edgecache/file_hasher.h"
+#include "edgecache/file_io.h"
+
+namespace edgecache {
+namespace {
+
+std::string real_path(const std::string& path) {
+  char buffer[PATH_MAX];
+  return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
+}
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+Result<std::string> find_program(const std::string& program, const std::string& path_env) {
+  if (program.find('/') != std::string::npos) {
+    if (is_executable_file(program)) return program;
+    return Error{"compiler not found: " + program};
+  }
+  std::string self = real_path("/proc/self/exe");
+  size_t start = 0;
+  while (start <= path_env.size()) {
+    size_t end = path_env.find(':', start);
+    if (end == std::string::npos) end = path_env.size();
+    std::string dir = end > start ? path_env.substr(start, end - start) : ".";
+    std::string candidate = dir + "/" + program;
+    if (is_executable_file(candidate) && real_path(candidate) != self) return candidate;
+    start = end + 1;
+  }
+  return Error{"compiler not found in PATH: " + program};
+}
+
+Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir) {
+  std::string resolved = real_path(binary);
+  auto stamp = stat_file(resolved);
+  if (!stamp) return Error{"cannot stat compiler " + resolved};
+  Hasher memo_key;
+  memo_key.update_field(resolved);
+  memo_key.update_field(std::to_string(stamp->size) + ":" + std::to_string(stamp->mtime_ns) + ":" +
+                        std::to_string(stamp->ctime_ns) + ":" + std::to_string(stamp->inode));
+  std::string memo_path = cache_dir + "/compilers/" + memo_key.digest().hex();
+  if (auto memo = read_file(memo_path)) {
+    if (auto hash = Hash128::from_hex(*memo)) return *hash;
+  }
+  FileHasher hasher;
+  auto content = hasher.hash_file(resolved);
+  if (!content) return Error{"cannot read compiler " + resolved};
+  write_file_atomic(memo_path, content->hex());  // best effort: a failure only costs time
+  return *content;
+}
+
+}  // namespace edgecache
+
+#include <sstream>
+
+#include "edgecache/process.h"
+
+namespace edgecache {
+
+std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
+                                                      const Hash128& identity,
+                                                      const std::string& language,
+                                                      const std::vector<std::string>& flags,
+                                                      const std::string& cache_dir) {
+  Hasher memo_key;
+  memo_key.update_field(identity.hex());
+  memo_key.update_field(language);
+  for (const std::string& flag : flags) memo_key.update_field(flag);
+  std::string memo_path = cache_dir + "/compilers/dirs-" + memo_key.digest().hex();
+  std::string listing;
+  if (auto memo = read_file(memo_path)) {
+    listing = *memo;
+  } else {
+    std::vector<std::string> argv = {binary, "-x", language, "-E", "-v"};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    argv.push_back("/dev/null");
+    auto result = run_process(argv);
+    if (!result) return {};
+    std::istringstream in(result->stderr_text);
+    bool inside = false;
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("#include <...> search starts here:", 0) == 0) inside = true;
+      else if (line.rfind("End of search list.", 0) == 0) inside = false;
+      else if (inside && !line.empty() && line[0] == ' ') listing += line.substr(1) + "\n";
+    }
+    write_file_atomic(memo_path, listing);
+  }
+  std::vector<std::string> dirs;
+  std::istringstream in(listing);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) dirs.push_back(line);
+  }
+  return dirs;
+}
+
+}  // namespace edgecache

@@ -1,0 +1,166 @@
+#include "edgecache/compiler_invocation.h"
+
+#include <algorithm>
+#include <array>
+#include <string_view>
+
+namespace edgecache {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+// Options whose value is the next argument (when not attached).
+constexpr std::array kOptionsWithValue = {
+    "-o", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter",
+    "-MF", "-MT", "-MQ", "-x", "-arch", "-target", "--target", "-Xassembler", "--param",
+    "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "--sysroot", "-imultilib",
+    "-L", "-l", "-T", "-u", "-z", "-aux-info", "-A"};
+
+// Options that make the call something other than "one source in, one object
+// out, all inputs in the depfile", so a cached result could be wrong or
+// incomplete. Matched as prefixes.
+constexpr std::pair<std::string_view, std::string_view> kUncacheablePrefixes[] = {
+    {"-save-temps", "save-temps"}, {"-fprofile-", "profile"}, {"--coverage", "coverage"},
+    {"-ftest-coverage", "coverage"}, {"-fbranch-probabilities", "profile"},
+    {"-fauto-profile", "profile"}, {"-march=native", "native-cpu"}, {"-mcpu=native", "native-cpu"},
+    {"-mtune=native", "native-cpu"}, {"-fplugin", "plugin"}, {"-specs", "specs"},
+    {"-B", "toolchain-prefix"}, {"-Xclang", "xclang"}, {"-Xpreprocessor", "xpreprocessor"},
+    {"-Xlinker", "link"}, {"-Wl,", "link"}, {"-Wp,", "wp-option"}, {"-fmodule", "modules"},
+    {"-fdump-", "dump"}, {"-fcallgraph-info", "extra-output"}, {"-fstack-usage", "extra-output"},
+    {"-ftime-trace", "extra-output"}, {"-fsyntax-only", "syntax-only"},
+    {"-gsplit-dwarf", "split-dwarf"}, {"-MJ", "extra-output"},
+    {"-fopt-info", "extra-output"}, {"-flto", "lto"}, {"-emit-", "extra-output"},
+    {"-fsave-optimization-record", "extra-output"},
+};
+
+constexpr std::array kSourceExtensions = {".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cp",
+                                          ".m", ".mm", ".i", ".ii", ".s", ".S", ".sx", ".CPP"};
+
+bool has_source_extension(std::string_view path) {
+  auto dot = path.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  std::string_view ext = path.substr(dot);
+  return std::find(kSourceExtensions.begin(), kSourceExtensions.end(), ext) != kSourceExtensions.end();
+}
+
+bool takes_separate_value(std::string_view arg) {
+  return std::find(kOptionsWithValue.begin(), kOptionsWithValue.end(), arg) != kOptionsWithValue.end();
+}
+
+std::string_view uncacheable_reason_for(std::string_view arg) {
+  if (arg == "-E") return "preprocess-only";
+  if (arg == "-S") return "assembly-output";
+  for (const auto& [prefix, reason] : kUncacheablePrefixes) {
+    if (starts_with(arg, prefix)) return reason;
+  }
+  return {};
+}
+
+std::string derived_object_name(const std::string& source) {
+  std::string base = source.substr(source.find_last_of('/') + 1);
+  auto dot = base.rfind('.');
+  return (dot == std::string::npos ? base : base.substr(0, dot)) + ".o";
+}
+
+struct ParseState {
+  CompilerInvocation inv;
+  bool compile_only = false;
+  bool language_given = false;
+  bool depfile_only = false;  // -M or -MM without -MD: preprocessing to a dependency list
+  std::vector<std::string> sources;
+};
+
+void mark_uncacheable(ParseState& state, std::string_view reason) {
+  if (state.inv.uncacheable_reason.empty()) state.inv.uncacheable_reason = std::string(reason);
+}
+
+// Handles one option (arg starts with '-'); `value` is the following argument
+// for options that take one. Returns true when it consumed `value`.
+bool handle_option(ParseState& state, std::string_view arg, const std::string* value) {
+  CompilerInvocation& inv = state.inv;
+  if (arg == "-c") { state.compile_only = true; return false; }
+  if (arg == "-MD") { inv.depfile_mode = DepfileMode::kMD; return false; }
+  if (arg == "-MMD") { inv.depfile_mode = DepfileMode::kMMD; return false; }
+  if (arg == "-M" || arg == "-MM") { state.depfile_only = true; return false; }
+  if (arg == "-MP" || arg == "-MG") { return false; }
+  if (starts_with(arg, "-g")) { inv.debug_info = arg != "-g0"; return false; }
+  if (starts_with(arg, "-ffile-prefix-map=") || starts_with(arg, "-fdebug-prefix-map=") ||
+      starts_with(arg, "-fmacro-prefix-map=")) {
+    inv.has_prefix_map = true;
+    return false;
+  }
+  if (starts_with(arg, "-fdiagnostics-color") || starts_with(arg, "-fcolor-diagnostics") ||
+      starts_with(arg, "-fno-color-diagnostics") || starts_with(arg, "-fno-diagnostics-color")) {
+    inv.explicit_color = true;
+    return false;
+  }
+  if (auto reason = uncacheable_reason_for(arg); !reason.empty()) {
+    mark_uncacheable(state, reason);
+    return false;
+  }
+  bool separate = takes_separate_value(arg);
+  if (separate && !value) { mark_uncacheable(state, "missing-option-value"); return false; }
+  std::string attached;
+  for (std::string_view opt : {"-o", "-MF", "-I", "-isystem", "-iquote", "-idirafter", "-x"}) {
+    if (arg.size() > opt.size() && starts_with(arg, opt) && !(opt == "-I" && arg == "-include")) {
+      attached = std::string(arg.substr(opt.size()));
+      arg = opt;
+      break;
+    }
+  }
+  const std::string& v = separate ? *value : attached;
+  if (arg == "-o") inv.object = v;
+  else if (arg == "-MF") inv.depfile = v;
+  else if (arg == "-x") state.language_given = true;
+  else if (arg == "-I" || arg == "-isystem" || arg == "-iquote" || arg == "-idirafter") {
+    inv.include_dirs.push_back(v);
+  }
+  return separate;
+}
+
+}  // namespace
+
+CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& argv) {
+  ParseState state;
+  state.inv.argv = argv;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const std::string& arg = argv[i];
+    if (!arg.empty() && arg[0] == '@') { mark_uncacheable(state, "response-file"); continue; }
+    if (arg.size() > 1 && arg[0] == '-') {
+      const std::string* value = i + 1 < argv.size() ? &argv[i + 1] : nullptr;
+      if (handle_option(state, arg, value)) ++i;
+      continue;
+    }
+    if (arg == "-") { mark_uncacheable(state, "stdin-input"); continue; }
+    if (has_source_extension(arg) || state.language_given) state.sources.push_back(arg);
+    else mark_uncacheable(state, "non-source-input");
+  }
+  CompilerInvocation& inv = state.inv;
+  if (!state.compile_only) mark_uncacheable(state, "link");
+  if (state.depfile_only && inv.depfile_mode == DepfileMode::kNone) mark_uncacheable(state, "preprocess-only");
+  if (state.sources.empty()) mark_uncacheable(state, "no-source");
+  if (state.sources.size() > 1) mark_uncacheable(state, "multiple-sources");
+  if (inv.object == "-") mark_uncacheable(state, "output-to-stdout");
+  if (!inv.uncacheable_reason.empty()) return inv;
+  inv.source = state.sources.front();
+  if (inv.object.empty()) inv.object = derived_object_name(inv.source);
+  if (inv.depfile_mode != DepfileMode::kNone && inv.depfile.empty()) {
+    auto dot = inv.object.rfind('.');
+    auto slash = inv.object.rfind('/');
+    bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+    inv.depfile = (has_ext ? inv.object.substr(0, dot) : inv.object) + ".d";
+  }
+  inv.cacheable = true;
+  return inv;
+}
+
+const std::vector<std::string>& compiler_environment_variables() {
+  static const std::vector<std::string> names = {
+      "CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH",
+      "OBJCPLUS_INCLUDE_PATH", "GCC_EXEC_PREFIX", "COMPILER_PATH", "LIBRARY_PATH",
+      "SOURCE_DATE_EPOCH", "LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "GCC_COMPARE_DEBUG",
+      "CCC_OVERRIDE_OPTIONS", "SDKROOT", "MACOSX_DEPLOYMENT_TARGET", "GCC_COLORS"};
+  return names;
+}
+
+}  // namespace edgecache

@@ -1,0 +1,74 @@
+#include "edgecache/file_hasher.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace edgecache {
+
+std::optional<FileStamp> stat_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  FileStamp stamp;
+  stamp.device = st.st_dev;
+  stamp.inode = st.st_ino;
+  stamp.size = static_cast<uint64_t>(st.st_size);
+  stamp.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  stamp.ctime_ns = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
+  stamp.is_directory = S_ISDIR(st.st_mode);
+  return stamp;
+}
+
+std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
+  auto stamp = stat_file(path);
+  if (!stamp || stamp->is_directory) return std::nullopt;
+  auto key = std::make_pair(path, *stamp);
+  if (auto it = memo_.find(key); it != memo_.end()) return it->second;
+
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  Hasher hasher;
+  char buffer[65536];
+  bool failed = false;
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) failed = true;
+    if (n <= 0) break;
+    hasher.update(std::string_view(buffer, static_cast<size_t>(n)));
+  }
+  ::close(fd);
+  if (failed) return std::nullopt;
+  Hash128 digest = hasher.digest();
+  memo_.emplace(std::move(key), digest);
+  return digest;
+}
+
+std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path) {
+  DIR* dir = ::opendir(path.c_str());
+  if (!dir) return std::nullopt;
+  std::vector<std::string> names;
+  while (dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  Hasher hasher;
+  for (const std::string& name : names) hasher.update_field(name);
+  return hasher.digest();
+}
+
+std::string FileHasher::fingerprint(const std::string& path) {
+  auto stamp = stat_file(path);
+  if (!stamp) return "absent";
+  if (stamp->is_directory) {
+    auto names = hash_directory_names(path);
+    return names ? "dir:" + names->hex() : "unreadable";
+  }
+  auto content = hash_file(path);
+  return content ? content->hex() : "unreadable";
+}
+
+}  // namespace edgecache

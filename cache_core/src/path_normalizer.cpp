@@ -1,0 +1,110 @@
+#include "edgecache/path_normalizer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+
+namespace edgecache {
+namespace {
+
+bool is_path_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.' || c == '+' || c == '~';
+}
+
+// Replaces each `from[i]` by `to[i]` where it ends at a path boundary.
+std::string replace_prefixes(std::string_view text, const std::vector<std::string>& from,
+                             const std::vector<std::string>& to) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    bool replaced = false;
+    for (size_t k = 0; k < from.size(); ++k) {
+      const std::string& f = from[k];
+      if (text.compare(i, f.size(), f) != 0) continue;
+      size_t end = i + f.size();
+      if (end < text.size() && is_path_char(text[end])) continue;
+      out += to[k];
+      i = end;
+      replaced = true;
+      break;
+    }
+    if (!replaced) out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string absolute_path(std::string_view path, std::string_view cwd) {
+  std::string joined = !path.empty() && path[0] == '/' ? std::string(path)
+                                                       : std::string(cwd) + "/" + std::string(path);
+  std::vector<std::string_view> parts;
+  std::string_view rest = joined;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string result;
+  for (std::string_view part : parts) {
+    result += '/';
+    result += part;
+  }
+  return result.empty() ? "/" : result;
+}
+
+std::string current_directory() {
+  char buffer[PATH_MAX];
+  if (!getcwd(buffer, sizeof buffer)) return ".";
+  return buffer;
+}
+
+PathNormalizer::PathNormalizer(std::vector<std::string> base_dirs) {
+  // Placeholders are numbered in the user's order, so the same config names
+  // the same placeholder in every checkout; matching tries longest first so a
+  // nested base dir wins over its parent.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const std::string& dir : base_dirs) {
+    if (dir.empty()) continue;
+    std::string clean = absolute_path(dir, current_directory());
+    if (clean == "/") continue;
+    bool seen = std::any_of(pairs.begin(), pairs.end(), [&](auto& p) { return p.first == clean; });
+    if (!seen) pairs.emplace_back(clean, "@BASE" + std::to_string(pairs.size()) + "@");
+  }
+  std::stable_sort(pairs.begin(), pairs.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (auto& [dir, placeholder] : pairs) {
+    base_dirs_.push_back(dir);
+    placeholders_.push_back(placeholder);
+  }
+}
+
+std::string PathNormalizer::normalize(std::string_view text) const {
+  if (base_dirs_.empty()) return std::string(text);
+  return replace_prefixes(text, base_dirs_, placeholders_);
+}
+
+std::string PathNormalizer::restore(std::string_view text) const {
+  if (base_dirs_.empty()) return std::string(text);
+  return replace_prefixes(text, placeholders_, base_dirs_);
+}
+
+bool PathNormalizer::covers(std::string_view path) const {
+  for (const std::string& dir : base_dirs_) {
+    if (path.compare(0, dir.size(), dir) == 0 && (path.size() == dir.size() || path[dir.size()] == '/')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace edgecache

@@ -1,0 +1,71 @@
+#include "edgecache/process.h"
+
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace edgecache {
+namespace {
+
+// Memory-backed files rather than pipes: the child never blocks on a full
+// pipe while we wait, and no temporary file touches the disk.
+class CaptureFile {
+ public:
+  CaptureFile() : fd_(::memfd_create("edgecache-capture", MFD_CLOEXEC)) {}
+  ~CaptureFile() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  CaptureFile(const CaptureFile&) = delete;
+  CaptureFile& operator=(const CaptureFile&) = delete;
+  int fd() const { return fd_; }
+  std::string read_all() const {
+    std::string text;
+    char buffer[65536];
+    off_t offset = 0;
+    ssize_t n;
+    while ((n = ::pread(fd_, buffer, sizeof buffer, offset)) > 0) {
+      text.append(buffer, static_cast<size_t>(n));
+      offset += n;
+    }
+    return text;
+  }
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Result<ProcessResult> run_process(const std::vector<std::string>& argv) {
+  if (argv.empty()) return Error{"empty command"};
+  CaptureFile out, err;
+  if (out.fd() < 0 || err.fd() < 0) return Error{std::string("memfd_create: ") + std::strerror(errno)};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out.fd(), STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err.fd(), STDERR_FILENO);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int spawned = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return Error{"cannot run " + argv[0] + ": " + std::strerror(spawned)};
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return Error{std::string("waitpid: ") + std::strerror(errno)};
+  }
+  ProcessResult result;
+  result.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.stdout_text = out.read_all();
+  result.stderr_text = err.read_all();
+  return result;
+}
+
+}  // namespace edgecache

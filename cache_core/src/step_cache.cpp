@@ -1,0 +1,270 @@
+#include "edgecache/step_cache.h"
+
+#include <sys/stat.h>
+
+#include <cstring>
+#include <set>
+#include <ctime>
+
+#include "edgecache/blob_envelope.h"
+#include "edgecache/depfile.h"
+#include "edgecache/file_io.h"
+
+namespace edgecache {
+namespace {
+
+// Pseudo-dependency that ties a candidate to this checkout's absolute paths
+// (an input expands __FILE__); its fingerprint is the raw base dir list.
+constexpr const char* kAbsolutePathsDep = "@absolute-paths";
+
+struct MacroUse {
+  bool time = false;  // __DATE__, __TIME__, __TIMESTAMP__
+  bool file = false;  // __FILE__
+};
+
+MacroUse scan_macros(const std::string& content) {
+  MacroUse use;
+  use.time = content.find("__DATE__") != std::string::npos ||
+             content.find("__TIME__") != std::string::npos ||
+             content.find("__TIMESTAMP__") != std::string::npos;
+  use.file = content.find("__FILE__") != std::string::npos;
+  return use;
+}
+
+// For each dependency found below a search dir, the same relative path in
+// every earlier search dir, with its fingerprint now (normally "absent").
+void add_shadowing_candidates(const std::vector<std::string>& search_path,
+                              const std::vector<std::string>& dependencies,
+                              std::vector<Dependency>* deps, FileHasher& hasher,
+                              const PathNormalizer& paths) {
+  std::set<std::string> seen;
+  std::string cwd = current_directory();
+  for (const std::string& dependency : dependencies) {
+    std::string path = absolute_path(dependency, cwd);
+    for (size_t i = 0; i < search_path.size(); ++i) {
+      const std::string& dir = search_path[i];
+      if (path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 ||
+          path[dir.size()] != '/') {
+        continue;
+      }
+      std::string relative = path.substr(dir.size() + 1);
+      for (size_t j = 0; j < i; ++j) {
+        std::string shadow = search_path[j] + "/" + relative;
+        if (seen.insert(shadow).second) {
+          deps->push_back({paths.normalize(shadow), hasher.fingerprint(shadow)});
+        }
+      }
+      break;
+    }
+  }
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += item + ":";
+  return out;
+}
+
+}  // namespace
+
+int64_t now_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+StepCache::StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
+                     int compression_level)
+    : store_(store), paths_(paths), hasher_(hasher), compression_level_(compression_level) {}
+
+CacheKey StepCache::input_key(const Step& step) const {
+  ObjectKind kind = step.discovered_deps_file.empty() ? ObjectKind::kResult : ObjectKind::kManifest;
+  return CacheKey{kind, step.recipe.digest()};
+}
+
+std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
+                                            std::string* detail) {
+  auto fetched = store_.get(key);
+  if (!fetched) {
+    *detail = "no entry";
+    return std::nullopt;
+  }
+  auto payload = open_blob(ObjectKind::kResult, fetched->blob);
+  auto entry = payload ? decode_entry(*payload) : Result<Entry>(Error{payload.error()});
+  if (!entry) {
+    *detail = "corrupt entry " + key.to_string() + ": " + entry.error();
+    store_.counters()[counter::kCorruptEntry] += 1;
+    store_.discard_local(key);
+    return std::nullopt;
+  }
+  *source = fetched->source;
+  return std::move(*entry);
+}
+
+std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string* detail) {
+  CacheKey key = input_key(step);
+  auto fetched = store_.get(key);
+  if (!fetched) {
+    *detail = "no manifest";
+    return std::nullopt;
+  }
+  auto payload = open_blob(ObjectKind::kManifest, fetched->blob);
+  auto manifest = payload ? decode_manifest(*payload) : Result<Manifest>(Error{payload.error()});
+  if (!manifest) {
+    *detail = "corrupt manifest " + key.to_string() + ": " + manifest.error();
+    store_.counters()[counter::kCorruptEntry] += 1;
+    store_.discard_local(key);
+    return std::nullopt;
+  }
+  std::string raw_base_dirs = joined(paths_.base_dirs());
+  for (const ManifestCandidate& candidate : manifest->candidates) {
+    bool matches = true;
+    for (const Dependency& dep : candidate.deps) {
+      std::string now = dep.path == kAbsolutePathsDep ? raw_base_dirs
+                                                      : hasher_.fingerprint(paths_.restore(dep.path));
+      if (now != dep.fingerprint) {
+        matches = false;
+        break;
+      }
+    }
+    if (matches) return CacheKey{ObjectKind::kResult, candidate.result};
+  }
+  *detail = "no candidate matched (" + std::to_string(manifest->candidates.size()) + " candidates)";
+  return std::nullopt;
+}
+
+LookupOutcome StepCache::lookup(const Step& step) {
+  LookupOutcome outcome;
+  std::optional<CacheKey> result_key;
+  if (step.discovered_deps_file.empty()) {
+    result_key = input_key(step);
+  } else {
+    result_key = match_manifest(step, &outcome.miss_detail);
+  }
+  if (!result_key) return outcome;
+  auto entry = fetch_entry(*result_key, &outcome.source, &outcome.miss_detail);
+  if (!entry) return outcome;
+  if (!restore(step, *entry, &outcome.miss_detail)) return outcome;
+  outcome.result = LookupResult::kHit;
+  outcome.result_key = *result_key;
+  outcome.entry = std::move(*entry);
+  return outcome;
+}
+
+// Writes only the outputs this step declares, at this step's paths: an entry
+// never chooses where its bytes go.
+bool StepCache::restore(const Step& step, const Entry& entry, std::string* detail) {
+  for (const StepOutput& output : step.outputs) {
+    if (!entry.find(output.role)) {
+      *detail = "entry lacks output " + output.role;
+      return false;
+    }
+  }
+  for (const StepOutput& output : step.outputs) {
+    const EntryFile* file = entry.find(output.role);
+    std::string content = output.holds_paths ? paths_.restore(file->content) : file->content;
+    Status written = write_file_atomic(output.path, content, file->mode & 0777);
+    if (!written) {
+      *detail = "cannot restore " + output.path + ": " + written.error();
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& step,
+                                                                   int64_t start_ns,
+                                                                   std::string* skip_reason) {
+  auto text = read_file(step.discovered_deps_file);
+  if (!text) return Error{text.error()};
+  auto depfile = parse_depfile(*text);
+  if (!depfile) return Error{step.discovered_deps_file + ": " + depfile.error()};
+  std::vector<Dependency> deps;
+  bool uses_file_macro = false;
+  for (const std::string& path : depfile->dependencies) {
+    auto stamp = stat_file(path);
+    if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
+    // Changed while the step ran: what we hash now may not be what it read.
+    if (stamp->mtime_ns >= start_ns || stamp->ctime_ns >= start_ns) {
+      *skip_reason = "input-changed-during-run";
+      return deps;
+    }
+    auto content = read_file(path);
+    if (!content) return Error{content.error()};
+    if (step.scan_for_macros) {
+      MacroUse use = scan_macros(*content);
+      if (use.time) {
+        *skip_reason = "time-macros";
+        return deps;
+      }
+      uses_file_macro = uses_file_macro || use.file;
+    }
+    deps.push_back({paths_.normalize(path), hash_bytes(*content).hex()});
+  }
+  add_shadowing_candidates(step.include_search_path, depfile->dependencies, &deps, hasher_, paths_);
+  if (uses_file_macro && !paths_.empty()) {
+    deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs())});
+  }
+  return deps;
+}
+
+void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
+  CacheKey key = input_key(step);
+  Manifest manifest;
+  if (auto fetched = store_.get(key)) {
+    auto payload = open_blob(ObjectKind::kManifest, fetched->blob);
+    if (payload) {
+      if (auto decoded = decode_manifest(*payload)) manifest = std::move(*decoded);
+    }
+  }
+  manifest.recipe = step.recipe;
+  manifest.add_candidate(std::move(candidate));
+  store_.put(key, seal_blob(ObjectKind::kManifest, encode_manifest(manifest), compression_level_));
+}
+
+StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
+                              uint64_t duration_ms, int64_t start_ns) {
+  StoreOutcome outcome;
+  Entry entry;
+  entry.stdout_text = paths_.normalize(stdout_text);
+  entry.stderr_text = paths_.normalize(stderr_text);
+  entry.duration_ms = duration_ms;
+  for (const StepOutput& output : step.outputs) {
+    auto content = read_file(output.path);
+    if (!content) {
+      outcome.reason = "output-missing";
+      return outcome;
+    }
+    struct stat st {};
+    uint32_t mode = ::stat(output.path.c_str(), &st) == 0 ? st.st_mode & 0777 : 0644;
+    entry.files.push_back(
+        {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
+  }
+  std::string blob = seal_blob(ObjectKind::kResult, encode_entry(entry), compression_level_);
+  if (step.discovered_deps_file.empty()) {
+    outcome.result_key = input_key(step);
+    store_.put(outcome.result_key, blob);
+    outcome.kind = StoreResultKind::kStored;
+    return outcome;
+  }
+  auto deps = discovered_dependencies(step, start_ns, &outcome.reason);
+  if (!deps) {
+    outcome.reason = "bad-depfile";
+    return outcome;
+  }
+  if (!outcome.reason.empty()) return outcome;
+  Hasher hasher;
+  hasher.update_field(input_key(step).digest.hex());
+  for (const Dependency& dep : *deps) {
+    hasher.update_field(dep.path);
+    hasher.update_field(dep.fingerprint);
+  }
+  outcome.result_key = CacheKey{ObjectKind::kResult, hasher.digest()};
+  // The result goes first: a manifest must never name a result not yet there.
+  store_.put(outcome.result_key, blob);
+  update_manifest(step, ManifestCandidate{std::move(*deps), outcome.result_key.digest});
+  outcome.kind = StoreResultKind::kStored;
+  return outcome;
+}
+
+}  // namespace edgecache

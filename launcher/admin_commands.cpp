@@ -1,0 +1,189 @@
+#include "admin_commands.h"
+
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "edgecache/cache_session.h"
+#include "edgecache/config.h"
+#include "edgecache/local_store.h"
+#include "edgecache/remote_spec.h"
+#include "edgecache/stats.h"
+
+#ifndef EDGECACHE_VERSION
+#define EDGECACHE_VERSION "0.0.0"
+#endif
+
+namespace edgecache {
+namespace {
+
+constexpr const char* kUsage = R"(usage: edgecache <compiler> [compiler args...]
+       edgecache <command> [options]
+
+As a compiler launcher (CMAKE_CXX_COMPILER_LAUNCHER=edgecache):
+  edgecache g++ -c a.cpp -o a.o    compile through the cache
+
+Commands:
+  stats [--json] [--zero]   hits, misses, uncacheable calls by reason, cache size
+  clean                     remove every entry from the local cache
+  trim [--max-size SIZE]    evict least recently used entries down to SIZE
+  config                    every setting, its value and where it came from
+  --version                 print the version
+  --help                    print this help
+
+Environment: EDGECACHE_DIR, EDGECACHE_MAX_SIZE, EDGECACHE_BASEDIR,
+EDGECACHE_REMOTE, EDGECACHE_REMOTE_TOKEN, EDGECACHE_NO_REMOTE,
+EDGECACHE_DISABLE, EDGECACHE_LOG (see `edgecache config`).
+)";
+
+std::string human_size(uint64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+  return buffer;
+}
+
+Config load_config() { return Config::load(process_config_inputs()); }
+
+int print_stats(bool json) {
+  Config config = load_config();
+  auto counters = StatsFile(config.cache_dir()).read_all();
+  Counters c = counters ? *counters : Counters{};
+  CacheUsage usage = LocalStore(config.cache_dir(), config.max_size()).usage();
+  if (json) {
+    nlohmann::json out = c;
+    out["cache.bytes"] = usage.bytes;
+    out["cache.files"] = usage.files;
+    out["cache.max_bytes"] = config.max_size();
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  int64_t hits = c[counter::kLocalHit] + c[counter::kRemoteHit];
+  int64_t lookups = hits + c[counter::kMiss];
+  std::printf("Cache directory       %s\n", config.cache_dir().c_str());
+  std::printf("Hits                  %lld (local %lld, remote %lld)\n", static_cast<long long>(hits),
+              static_cast<long long>(c[counter::kLocalHit]), static_cast<long long>(c[counter::kRemoteHit]));
+  std::printf("Misses                %lld\n", static_cast<long long>(c[counter::kMiss]));
+  if (lookups > 0) std::printf("Hit rate              %.1f %%\n", 100.0 * static_cast<double>(hits) / static_cast<double>(lookups));
+  std::printf("Time saved            %.1f s\n", static_cast<double>(c[counter::kTimeSavedMs]) / 1000.0);
+  std::printf("Failed compiles       %lld\n", static_cast<long long>(c[counter::kFailedCommand]));
+  for (auto& [name, value] : c) {
+    if (name.rfind(counter::kUncacheablePrefix, 0) == 0 || name.rfind("not-stored.", 0) == 0) {
+      std::printf("  %-28s %lld\n", name.c_str(), static_cast<long long>(value));
+    }
+  }
+  std::printf("Corrupt entries       %lld\n", static_cast<long long>(c[counter::kCorruptEntry]));
+  std::printf("Remote errors         %lld\n", static_cast<long long>(c[counter::kRemoteError]));
+  std::printf("Remote read/written   %s / %s\n", human_size(static_cast<uint64_t>(c[counter::kRemoteBytesRead])).c_str(),
+              human_size(static_cast<uint64_t>(c[counter::kRemoteBytesWritten])).c_str());
+  std::printf("Cache size            %s in %llu files (limit %s)\n", human_size(usage.bytes).c_str(),
+              static_cast<unsigned long long>(usage.files), human_size(config.max_size()).c_str());
+  return 0;
+}
+
+int stats_command(const std::vector<std::string>& args) {
+  bool json = false, zero = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--json") json = true;
+    else if (args[i] == "--zero" || args[i] == "-z") zero = true;
+    else {
+      std::fprintf(stderr, "edgecache stats: unknown option %s\n", args[i].c_str());
+      return 2;
+    }
+  }
+  if (zero) {
+    Status zeroed = StatsFile(load_config().cache_dir()).zero();
+    if (!zeroed) {
+      std::fprintf(stderr, "edgecache stats: %s\n", zeroed.error().c_str());
+      return 1;
+    }
+    std::printf("Statistics zeroed\n");
+    return 0;
+  }
+  return print_stats(json);
+}
+
+int clean_command(const std::vector<std::string>&) {
+  Config config = load_config();
+  Status cleaned = LocalStore(config.cache_dir(), config.max_size()).clean();
+  if (!cleaned) {
+    std::fprintf(stderr, "edgecache clean: %s\n", cleaned.error().c_str());
+    return 1;
+  }
+  std::printf("Cleaned %s\n", config.cache_dir().c_str());
+  return 0;
+}
+
+int trim_command(const std::vector<std::string>& args) {
+  Config config = load_config();
+  uint64_t max_size = config.max_size();
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string value;
+    if (args[i] == "--max-size" && i + 1 < args.size()) value = args[++i];
+    else if (args[i].rfind("--max-size=", 0) == 0) value = args[i].substr(11);
+    else {
+      std::fprintf(stderr, "edgecache trim: unknown option %s\n", args[i].c_str());
+      return 2;
+    }
+    auto parsed = parse_size(value);
+    if (!parsed) {
+      std::fprintf(stderr, "edgecache trim: bad size \"%s\" (use e.g. 500M, 2G)\n", value.c_str());
+      return 2;
+    }
+    max_size = *parsed;
+  }
+  LocalStore store(config.cache_dir(), max_size);
+  Status trimmed = store.trim(max_size);
+  if (!trimmed) {
+    std::fprintf(stderr, "edgecache trim: %s\n", trimmed.error().c_str());
+    return 1;
+  }
+  std::printf("Trimmed to %s (now %s)\n", human_size(max_size).c_str(), human_size(store.usage().bytes).c_str());
+  return 0;
+}
+
+std::string displayed_value(const SettingSpec& spec, const SettingValue& value) {
+  if (spec.secret) return value.value.empty() ? "" : "(set, hidden)";
+  if (spec.key == "remote") return redact_url_credentials(value.value);
+  return value.value;
+}
+
+int config_command(const std::vector<std::string>&) {
+  Config config = load_config();
+  for (const SettingSpec& spec : setting_specs()) {
+    const SettingValue& value = config.setting(spec.key);
+    std::printf("%-18s %-40s (%s)\n", spec.key.c_str(), displayed_value(spec, value).c_str(),
+                value.origin.c_str());
+  }
+  if (!config.project_file().empty()) std::printf("\nproject file: %s\n", config.project_file().c_str());
+  for (const std::string& error : config.errors()) std::fprintf(stderr, "edgecache: config error: %s\n", error.c_str());
+  return config.errors().empty() ? 0 : 1;
+}
+
+}  // namespace
+
+std::optional<int> run_admin_command(const std::vector<std::string>& args) {
+  static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
+      {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command}};
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") {
+    std::printf("edgecache %s\n", EDGECACHE_VERSION);
+    return 0;
+  }
+  auto it = commands.find(args[0]);
+  if (it == commands.end()) return std::nullopt;
+  return it->second(args);
+}
+
+}  // namespace edgecache
