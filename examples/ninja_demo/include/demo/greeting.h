@@ -1,0 +1,10 @@
+#pragma once
+
+#include <string>
+
+namespace demo {
+
+std::string Greeting(const std::string& name);
+std::string Farewell(const std::string& name);
+
+}  // namespace demo

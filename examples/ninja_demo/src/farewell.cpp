@@ -1,0 +1,7 @@
+#include "demo/greeting.h"
+
+namespace demo {
+
+std::string Farewell(const std::string& name) { return "goodbye, " + name; }
+
+}  // namespace demo

@@ -1,0 +1,244 @@
+// CachingCommandRunner under Ninja's real Builder and deps log, with hooks
+// that fake a cache: what a hit must and must not do for the build.
+#include "caching_command_runner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "build_summary.h"
+#include "ninja/build.h"
+#include "ninja/build_log.h"
+#include "ninja/deps_log.h"
+#include "ninja/disk_interface.h"
+#include "ninja/graph.h"
+#include "ninja/manifest_parser.h"
+#include "ninja/state.h"
+#include "ninja/status.h"
+#include "subprocess_command_runner.h"
+
+namespace edgecache::ninja {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Compiles are `cp` plus a gcc-style depfile naming hdr.h; every command
+// appends its output's name to ran.log, so the log says what really ran.
+constexpr const char* kManifest = R"(
+rule cc
+  command = echo $out >> ran.log && cp $in $out && echo "$out: $in hdr.h" > $out.d
+  depfile = $out.d
+  deps = gcc
+rule gen
+  command = echo $out >> ran.log && touch $out
+  generator = 1
+rule interactive
+  command = echo $out >> ran.log && touch $out
+  pool = console
+build a.o: cc a.c
+build b.o: cc b.c
+build gen.out: gen
+build console.out: interactive
+build all: phony a.o b.o gen.out console.out
+)";
+
+void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// A cache that "holds" the outputs named in `cached`: a hit writes the
+/// output and its depfile, as a real restore must.
+class FakeCacheHooks final : public EdgeCacheHooks {
+ public:
+  std::optional<HitInfo> TryRestore(Edge* edge) override {
+    const std::string out = edge->outputs_[0]->path();
+    offered.push_back(out);
+    if (!cached.count(out)) return std::nullopt;
+    WriteFile(out, "restored");
+    WriteFile(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
+    return HitInfo{"cached output of " + out + "\n", HitSource::kRemote};
+  }
+  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
+    finished.push_back(edge->outputs_[0]->path());
+    depfile_seen_at_finish.push_back(fs::exists(edge->GetUnescapedDepfile()));
+    EXPECT_TRUE(result.success());
+  }
+  std::optional<CacheCounts> Counts() const override {
+    return CacheCounts{static_cast<int>(offered.size()), 0, static_cast<int>(cached.size())};
+  }
+
+  std::set<std::string> cached;
+  std::vector<std::string> offered;
+  std::vector<std::string> finished;
+  std::vector<bool> depfile_seen_at_finish;
+};
+
+/// A temporary directory holding kManifest and its sources, made the
+/// current directory for the test (Ninja resolves paths against it).
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    old_cwd_ = fs::current_path();
+    char pattern[] = "/tmp/edgecache-runner-test.XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    dir_ = pattern;
+    fs::current_path(dir_);
+    WriteFile("build.ninja", kManifest);
+    WriteFile("a.c", "a");
+    WriteFile("b.c", "b");
+    WriteFile("hdr.h", "h");
+    std::string err;
+    ManifestParser parser(&state_, &disk_);
+    ASSERT_TRUE(parser.Load("build.ninja", &err)) << err;
+    ASSERT_TRUE(deps_log_.OpenForWrite(".ninja_deps", &err)) << err;
+  }
+  void TearDown() override {
+    deps_log_.Close();
+    fs::current_path(old_cwd_);
+    fs::remove_all(dir_);
+  }
+
+  /// Builds `all` with -j`jobs` through a CachingCommandRunner over real
+  /// subprocesses; returns what the runner counted.
+  RunnerCounts Build(EdgeCacheHooks* hooks, int jobs) {
+    config_.parallelism = jobs;
+    config_.verbosity = BuildConfig::QUIET;
+    StatusPrinter status(config_);
+    Builder builder(&state_, config_, &build_log_, &deps_log_, &disk_, &status, 0);
+    auto runner = std::make_unique<CachingCommandRunner>(
+        std::make_unique<SubprocessCommandRunner>(config_), hooks);
+    CachingCommandRunner* counted = runner.get();
+    builder.command_runner_ = std::move(runner);
+    std::string err;
+    EXPECT_TRUE(builder.AddTarget("all", &err)) << err;
+    EXPECT_TRUE(builder.Build(&err)) << err;
+    return counted->counts();
+  }
+
+  /// The outputs whose commands ran, sorted.
+  std::vector<std::string> Ran() const {
+    std::vector<std::string> lines;
+    std::istringstream log(ReadFile((dir_ / "ran.log").string()));
+    for (std::string line; std::getline(log, line);) lines.push_back(line);
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+
+  std::vector<std::string> DepsOf(const std::string& path) {
+    std::vector<std::string> deps;
+    if (DepsLog::Deps* recorded = deps_log_.GetDeps(state_.LookupNode(path)))
+      for (int i = 0; i < recorded->node_count; ++i) deps.push_back(recorded->nodes[i]->path());
+    return deps;
+  }
+
+  fs::path old_cwd_;
+  fs::path dir_;
+  BuildConfig config_;
+  State state_;
+  RealDiskInterface disk_;
+  BuildLog build_log_;
+  DepsLog deps_log_;
+};
+
+TEST_F(RunnerTest, HitIsNotRunAndItsDepfileReachesTheDepsLog) {
+  FakeCacheHooks hooks;
+  hooks.cached = {"a.o"};
+  const RunnerCounts counts = Build(&hooks, 1);
+
+  EXPECT_EQ(Ran(), (std::vector<std::string>{"b.o", "console.out", "gen.out"}));
+  EXPECT_EQ(ReadFile("a.o"), "restored");
+  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(DepsOf("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
+  EXPECT_EQ(counts.restored, 1);
+  EXPECT_EQ(counts.ran, 3);
+}
+
+TEST_F(RunnerTest, NeverOffersPhonyGeneratorOrConsoleEdges) {
+  FakeCacheHooks hooks;
+  Build(&hooks, 2);
+  std::sort(hooks.offered.begin(), hooks.offered.end());
+  EXPECT_EQ(hooks.offered, (std::vector<std::string>{"a.o", "b.o"}));
+}
+
+TEST_F(RunnerTest, MissesAreReportedWhileTheirDepfileStillExists) {
+  FakeCacheHooks hooks;
+  Build(&hooks, 2);
+  std::sort(hooks.finished.begin(), hooks.finished.end());
+  EXPECT_EQ(hooks.finished, (std::vector<std::string>{"a.o", "b.o"}));
+  EXPECT_EQ(hooks.depfile_seen_at_finish, (std::vector<bool>{true, true}));
+  // ...and Ninja deleted it afterwards, as without the cache.
+  EXPECT_FALSE(fs::exists("a.o.d"));
+}
+
+TEST_F(RunnerTest, WithoutHooksEverythingRuns) {
+  const RunnerCounts counts = Build(nullptr, 2);
+  EXPECT_EQ(Ran(), (std::vector<std::string>{"a.o", "b.o", "console.out", "gen.out"}));
+  EXPECT_EQ(counts.ran, 4);
+  EXPECT_EQ(counts.restored, 0);
+}
+
+/// An inner runner with one slot that never blocks, to observe slot use.
+class OneSlotRunner final : public CommandRunner {
+ public:
+  bool CanRunMore() const override { return started_.size() < 1; }
+  bool StartCommand(Edge* edge) override {
+    started_.push_back(edge);
+    return true;
+  }
+  bool WaitForCommand(Result* result) override {
+    ++waits;
+    result->edge = started_.back();
+    result->status = ExitSuccess;
+    started_.pop_back();
+    return true;
+  }
+  int waits = 0;
+
+ private:
+  std::vector<Edge*> started_;
+};
+
+TEST_F(RunnerTest, HitsTakeNoJobSlotAndAreReapedFirst) {
+  FakeCacheHooks hooks;
+  hooks.cached = {"a.o"};
+  auto inner = std::make_unique<OneSlotRunner>();
+  OneSlotRunner* slots = inner.get();
+  CachingCommandRunner runner(std::move(inner), &hooks);
+  Edge* a = state_.LookupNode("a.o")->in_edge();
+  Edge* b = state_.LookupNode("b.o")->in_edge();
+
+  ASSERT_TRUE(runner.StartCommand(b));  // miss: takes the only slot
+  EXPECT_FALSE(runner.CanRunMore());
+  ASSERT_TRUE(runner.StartCommand(a));  // hit: Builder may offer it anyway
+  CommandRunner::Result first;
+  ASSERT_TRUE(runner.WaitForCommand(&first));
+  EXPECT_EQ(first.edge, a);
+  EXPECT_EQ(first.output, "cached output of a.o\n");
+  EXPECT_EQ(slots->waits, 0) << "a hit must not wait for running commands";
+  CommandRunner::Result second;
+  ASSERT_TRUE(runner.WaitForCommand(&second));
+  EXPECT_EQ(second.edge, b);
+  EXPECT_TRUE(runner.CanRunMore());
+}
+
+TEST(BuildSummaryTest, CountsHitsBySourceAndRunsOnlyWhenCaching) {
+  EXPECT_EQ(FormatBuildSummary(CacheCounts{3, 1, 1}, RunnerCounts{1, 2}),
+            "edgecache: 2/3 edges from cache (1 local, 1 remote), 1 ran");
+  EXPECT_EQ(FormatBuildSummary(std::nullopt, RunnerCounts{4, 0}), std::nullopt);
+  EXPECT_EQ(FormatBuildSummary(CacheCounts{}, RunnerCounts{}), std::nullopt);
+}
+
+}  // namespace
+}  // namespace edgecache::ninja

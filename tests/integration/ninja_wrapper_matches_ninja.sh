@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# A cold build through edgecache-ninja (as CMake's make program) produces the
+# same bytes as plain ninja; a second build has nothing to do; -n runs nothing.
+source "$(dirname "$0")/ninja_wrapper_common.sh"
+
+configure_pair
+cmake --build "$WORK/plain" >"$WORK/plain.log" 2>&1 || fail "plain ninja build failed"
+cmake --build "$WORK/wrapped" >"$WORK/wrapped.log" 2>&1 || { cat "$WORK/wrapped.log"; fail "wrapped build failed"; }
+same_outputs "$WORK/plain" "$WORK/wrapped"
+[ "$("$WORK/wrapped/demo_app")" = "$("$WORK/plain/demo_app")" ] || fail "demo_app output differs"
+output_matches 'demo 1\.2\.3' "$WORK/wrapped/demo_app" || fail "generated header not used"
+
+# Both ran the same commands in the same order (-j1 makes the order fixed).
+rm -rf "$WORK/plain" "$WORK/wrapped"
+configure_pair
+"$REAL_NINJA" -C "$WORK/plain" -v -j1 >"$WORK/plain.v.log"
+"$WRAPPER" -C "$WORK/wrapped" -v -j1 >"$WORK/wrapped.v.log"
+diff <(commands_run "$WORK/plain.v.log" "$WORK/plain") \
+  <(commands_run "$WORK/wrapped.v.log" "$WORK/wrapped") || fail "different commands ran"
+
+# Second run: a no-op.
+"$WRAPPER" -C "$WORK/wrapped" >"$WORK/second.log"
+expect_contains "$WORK/second.log" "ninja: no work to do."
+
+# -n after a source edit: reports the work, runs none of it, and leaves the
+# tree to be built for real afterwards.
+touch "$SRC/src/farewell.cpp"
+before=$(stat -c %Y.%y "$WORK/wrapped/libdemo_greeting.a")
+"$WRAPPER" -C "$WORK/wrapped" -n >"$WORK/dry.log"
+expect_contains "$WORK/dry.log" "Building CXX object CMakeFiles/demo_greeting.dir/src/farewell.cpp.o"
+expect_contains "$WORK/dry.log" "Linking CXX executable demo_app"
+[ "$(stat -c %Y.%y "$WORK/wrapped/libdemo_greeting.a")" = "$before" ] || fail "-n changed an output"
+"$WRAPPER" -C "$WORK/wrapped" >"$WORK/after_dry.log"
+expect_contains "$WORK/after_dry.log" "farewell.cpp.o"
+echo PASS

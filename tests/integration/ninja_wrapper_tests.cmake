@@ -1,0 +1,26 @@
+# edgecache-ninja's integration tests, included from
+# tests/integration/CMakeLists.txt. Each is a bash script that configures
+# examples/ninja_demo (or a hand-written build.ninja) in a temporary directory
+# with real cmake, ninja and g++, and compares edgecache-ninja with plain ninja.
+if(TARGET edgecache-ninja AND TARGET edgecache_ninja_unit_tests)
+  set(_ninja_wrapper_tests
+    matches_ninja  # cold build byte-identical to ninja; no-op second run; -n
+    incremental    # header touch reruns what ninja reruns; -d explain; deps log
+    regenerate     # CMakeLists.txt edit re-runs CMake through the wrapper
+    failures       # failing edge: exit 1; -k 0 builds the rest
+    cli            # --version, -t handoff, malformed manifest, bad flags
+    interrupt      # SIGINT/SIGTERM stop commands, exit 2
+  )
+  # The command runner against Ninja's Builder with a fake cache (GoogleTest;
+  # built in ninja_wrapper/ because it links the front end's internals).
+  add_test(NAME ninja_wrapper_runner_unit COMMAND edgecache_ninja_unit_tests)
+  set_tests_properties(ninja_wrapper_runner_unit PROPERTIES LABELS "unit;ninja_wrapper")
+
+  foreach(_name IN LISTS _ninja_wrapper_tests)
+    add_test(NAME ninja_wrapper_${_name}
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ninja_wrapper_${_name}.sh
+              $<TARGET_FILE:edgecache-ninja> ${PROJECT_SOURCE_DIR}/examples/ninja_demo)
+    set_tests_properties(ninja_wrapper_${_name} PROPERTIES
+      LABELS "integration;ninja_wrapper" TIMEOUT 300)
+  endforeach()
+endif()
