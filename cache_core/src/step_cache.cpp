@@ -13,26 +13,22 @@
 namespace edgecache {
 namespace {
 
-// Pseudo-dependency that ties a candidate to this checkout's absolute paths
-// (an input expands __FILE__); its fingerprint is the raw base dir list.
+// Pseudo-dependency that ties a candidate to this checkout's absolute paths:
+// an output embeds a base dir (__FILE__ in an assert, an rpath, debug info),
+// so it is only right for a checkout at the same place. Its fingerprint is
+// the raw base dir list.
 constexpr const char* kAbsolutePathsDep = "@absolute-paths";
 
-struct MacroUse {
-  bool time = false;  // __DATE__, __TIME__, __TIMESTAMP__
-  bool file = false;  // __FILE__
-};
-
-MacroUse scan_macros(const std::string& content) {
-  MacroUse use;
-  use.time = content.find("__DATE__") != std::string::npos ||
-             content.find("__TIME__") != std::string::npos ||
-             content.find("__TIMESTAMP__") != std::string::npos;
-  use.file = content.find("__FILE__") != std::string::npos;
-  return use;
+bool uses_time_macros(const std::string& content) {
+  return content.find("__DATE__") != std::string::npos ||
+         content.find("__TIME__") != std::string::npos ||
+         content.find("__TIMESTAMP__") != std::string::npos;
 }
 
-// For each dependency found below a search dir, the same relative path in
-// every earlier search dir, with its fingerprint now (normally "absent").
+// For each dependency below a search dir, the same relative path in every
+// earlier search dir, with its fingerprint now (normally "absent"). We do not
+// know the include spelling, so every search dir that contains the file is
+// taken as the one that found it: a superset, never too few.
 void add_shadowing_candidates(const std::vector<std::string>& search_path,
                               const std::vector<std::string>& dependencies,
                               std::vector<Dependency>* deps, FileHasher& hasher,
@@ -50,11 +46,10 @@ void add_shadowing_candidates(const std::vector<std::string>& search_path,
       std::string relative = path.substr(dir.size() + 1);
       for (size_t j = 0; j < i; ++j) {
         std::string shadow = search_path[j] + "/" + relative;
-        if (seen.insert(shadow).second) {
+        if (shadow != path && seen.insert(shadow).second) {
           deps->push_back({paths.normalize(shadow), hasher.fingerprint(shadow)});
         }
       }
-      break;
     }
   }
 }
@@ -78,8 +73,8 @@ StepCache::StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher
     : store_(store), paths_(paths), hasher_(hasher), compression_level_(compression_level) {}
 
 CacheKey StepCache::input_key(const Step& step) const {
-  ObjectKind kind = step.discovered_deps_file.empty() ? ObjectKind::kResult : ObjectKind::kManifest;
-  return CacheKey{kind, step.recipe.digest()};
+  return CacheKey{is_two_level(step) ? ObjectKind::kManifest : ObjectKind::kResult,
+                  step.recipe.digest()};
 }
 
 std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
@@ -133,10 +128,17 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string*
   return std::nullopt;
 }
 
+// Two-level when the step discovers inputs, or when base dirs are in use:
+// then an output that embeds an absolute path needs a candidate that only
+// matches this checkout, which a single key could not express.
+bool StepCache::is_two_level(const Step& step) const {
+  return !step.discovered_deps_file.empty() || !paths_.empty();
+}
+
 LookupOutcome StepCache::lookup(const Step& step) {
   LookupOutcome outcome;
   std::optional<CacheKey> result_key;
-  if (step.discovered_deps_file.empty()) {
+  if (!is_two_level(step)) {
     result_key = input_key(step);
   } else {
     result_key = match_manifest(step, &outcome.miss_detail);
@@ -180,7 +182,6 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   auto depfile = parse_depfile(*text);
   if (!depfile) return Error{step.discovered_deps_file + ": " + depfile.error()};
   std::vector<Dependency> deps;
-  bool uses_file_macro = false;
   for (const std::string& path : depfile->dependencies) {
     auto stamp = stat_file(path);
     if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
@@ -191,21 +192,23 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
     }
     auto content = read_file(path);
     if (!content) return Error{content.error()};
-    if (step.scan_for_macros) {
-      MacroUse use = scan_macros(*content);
-      if (use.time) {
-        *skip_reason = "time-macros";
-        return deps;
-      }
-      uses_file_macro = uses_file_macro || use.file;
+    if (step.scan_for_macros && uses_time_macros(*content)) {
+      *skip_reason = "time-macros";
+      return deps;
     }
     deps.push_back({paths_.normalize(path), hash_bytes(*content).hex()});
   }
   add_shadowing_candidates(step.include_search_path, depfile->dependencies, &deps, hasher_, paths_);
-  if (uses_file_macro && !paths_.empty()) {
-    deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs())});
-  }
   return deps;
+}
+
+bool StepCache::embeds_base_dir(const Entry& entry) const {
+  for (const EntryFile& file : entry.files) {
+    for (const std::string& dir : paths_.base_dirs()) {
+      if (file.content.find(dir) != std::string::npos) return true;
+    }
+  }
+  return false;
 }
 
 void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
@@ -241,28 +244,33 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
         {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
   }
   std::string blob = seal_blob(ObjectKind::kResult, encode_entry(entry), compression_level_);
-  if (step.discovered_deps_file.empty()) {
+  if (!is_two_level(step)) {
     outcome.result_key = input_key(step);
     store_.put(outcome.result_key, blob);
     outcome.kind = StoreResultKind::kStored;
     return outcome;
   }
-  auto deps = discovered_dependencies(step, start_ns, &outcome.reason);
-  if (!deps) {
-    outcome.reason = "bad-depfile";
-    return outcome;
+  std::vector<Dependency> deps;
+  if (!step.discovered_deps_file.empty()) {
+    auto discovered = discovered_dependencies(step, start_ns, &outcome.reason);
+    if (!discovered) {
+      outcome.reason = "bad-depfile";
+      return outcome;
+    }
+    if (!outcome.reason.empty()) return outcome;
+    deps = std::move(*discovered);
   }
-  if (!outcome.reason.empty()) return outcome;
+  if (embeds_base_dir(entry)) deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs())});
   Hasher hasher;
   hasher.update_field(input_key(step).digest.hex());
-  for (const Dependency& dep : *deps) {
+  for (const Dependency& dep : deps) {
     hasher.update_field(dep.path);
     hasher.update_field(dep.fingerprint);
   }
   outcome.result_key = CacheKey{ObjectKind::kResult, hasher.digest()};
   // The result goes first: a manifest must never name a result not yet there.
   store_.put(outcome.result_key, blob);
-  update_manifest(step, ManifestCandidate{std::move(*deps), outcome.result_key.digest});
+  update_manifest(step, ManifestCandidate{std::move(deps), outcome.result_key.digest});
   outcome.kind = StoreResultKind::kStored;
   return outcome;
 }

@@ -34,8 +34,9 @@ struct Step {
   // every earlier dir is recorded too (usually as absent), so a header
   // created there later, which would shadow it, gives a miss.
   std::vector<std::string> include_search_path;
-  // Compiles: an input using __DATE__/__TIME__ is never stored, and one
-  // using __FILE__ ties the entry to this checkout's absolute paths.
+  // Compiles: an input using __DATE__/__TIME__ is never stored. (Outputs
+  // that embed a base dir, e.g. through __FILE__, are detected for every
+  // step by scanning the outputs themselves.)
   bool scan_for_macros = false;
 };
 
@@ -74,6 +75,8 @@ class StepCache {
   std::optional<Entry> fetch_entry(const CacheKey& key, HitSource* source, std::string* detail);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
                                                           std::string* skip_reason);
+  bool is_two_level(const Step& step) const;
+  bool embeds_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);
 
   TieredStore& store_;

@@ -1,0 +1,12 @@
+#include <sstream>
+
+#include "greet/greet.h"
+
+namespace greet {
+std::vector<std::string> split_words(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  return words;
+}
+}  // namespace greet

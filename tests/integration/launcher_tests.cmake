@@ -1,0 +1,9 @@
+# The launcher's integration tests: bash scripts that build real projects
+# with real cmake, ninja, gcc and clang, each in its own scratch dir.
+foreach(name warm_rebuild changes second_checkout faults correctness parallel)
+  add_test(NAME integration.launcher_${name}
+           COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/launcher_${name}.sh)
+  set_tests_properties(integration.launcher_${name} PROPERTIES
+    ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    TIMEOUT 300)
+endforeach()
