@@ -1,0 +1,64 @@
+#pragma once
+// A remote store's address and options, parsed from ccache's attribute form:
+//   http://user:pw@host:8080/edgecache|layout=bazel|read-only|timeout=5000
+//   https://cache.example/ec|header=X-Team=core|ca-file=/etc/ssl/ca.pem
+//   file:///mnt/shared/edgecache|read-only
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "edgecache/cache_key.h"
+#include "edgecache/result.h"
+
+namespace edgecache {
+
+enum class RemoteScheme { kHttp, kHttps, kFile };
+
+// Where objects live under the remote's base URL or directory.
+enum class RemoteLayout {
+  kPlain,  // <base>/v<kFormatVersion>/<kind>/<2 hex>/<key>: WebDAV, file://
+  kBazel,  // <base>/ac/<hex64>: bazel-remote's HTTP action cache
+};
+
+struct RemoteHeader {
+  std::string name;   // e.g. "X-Team"; no ':' or white space
+  std::string value;  // may be a secret: never put it in a message
+};
+
+struct RemoteSpec {
+  RemoteScheme scheme = RemoteScheme::kHttp;
+  // Without attributes, credentials or trailing '/': safe to print.
+  // "http://host:8080/edgecache" or "file:///mnt/shared/edgecache".
+  std::string url;
+  std::string directory;  // file:// only: the absolute path of the directory
+  RemoteLayout layout = RemoteLayout::kPlain;
+  bool read_only = false;             // attribute `read-only`
+  long connect_timeout_ms = 1000;     // attribute `connect-timeout=<ms>`
+  long operation_timeout_ms = 10000;  // attribute `timeout=<ms>`, whole request
+  std::vector<RemoteHeader> headers;  // attribute `header=Name=Value`, repeatable
+  std::string ca_file;                // attribute `ca-file=<path>`; empty: system CAs
+  bool insecure = false;              // attribute `insecure-skip-tls-verify`
+  std::string username;               // from the URL's user:password@, percent-decoded
+  std::string password;               // secret
+  std::string bearer_token;  // secret; set by the caller from config/env, never from the URL
+};
+
+// Parses `text`. Errors name the bad part and never contain the password.
+Result<RemoteSpec> parse_remote_spec(std::string_view text);
+
+// The spec's URL with "***@" where credentials were, e.g. "http://***@host/c".
+std::string redacted_url(const RemoteSpec& spec);
+
+// Replaces the user:password@ part of every URL in `text` with "***@", so
+// that a URL quoted in any message (a config dump, a curl error) is safe.
+std::string redact_url_credentials(std::string_view text);
+
+std::string_view layout_name(RemoteLayout layout);
+
+// The object's path relative to the remote's base, without a leading '/':
+// "ac/<hex64>" (bazel) or "v1/r/ab/r-ab..." (plain: two-level folders keep
+// directories small and suit nginx's create_full_put_path).
+std::string remote_object_path(RemoteLayout layout, const CacheKey& key);
+
+}  // namespace edgecache

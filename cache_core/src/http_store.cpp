@@ -1,0 +1,288 @@
+#include "edgecache/http_store.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace edgecache {
+
+// One easy handle. Between calls it keeps its connection cache, so the next
+// request to the same host reuses the open connection.
+class CurlEasy {
+ public:
+  CurlEasy() : handle_(curl_easy_init()) {}
+  CURL* get() const { return handle_.get(); }
+
+ private:
+  struct Deleter {
+    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  };
+  std::unique_ptr<CURL, Deleter> handle_;
+};
+
+namespace {
+
+constexpr size_t kMaxIdleHandles = 8;   // more parallel calls work, extra handles are dropped
+constexpr size_t kMinSecretLength = 4;  // shorter "secrets" would garble every message
+
+enum class Method { kGet, kPut, kHead, kDelete };
+
+const char* method_name(Method method) {
+  switch (method) {
+    case Method::kGet:
+      return "GET";
+    case Method::kPut:
+      return "PUT";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kDelete:
+      return "DELETE";
+  }
+  return "?";
+}
+
+// Process-wide libcurl setup, done once before the first handle exists. It is
+// never undone: other code may still use curl, and exit frees it anyway.
+void init_curl_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+void append(Slist& list, const std::string& line) {
+  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  if (grown != nullptr) {
+    (void)list.release();  // `grown` owns the old nodes now
+    list.reset(grown);
+  }
+}
+
+}  // namespace
+
+struct HttpRequest {
+  Method method = Method::kGet;
+  std::string_view upload{};        // PUT: the bytes not yet sent
+  std::string* download = nullptr;  // GET: receives the body
+  size_t max_body = 0;              // GET: the body limit
+  bool body_too_large = false;      // set when the limit stopped the transfer
+};
+
+namespace {
+
+size_t write_body(char* data, size_t size, size_t count, void* user) {
+  auto* request = static_cast<HttpRequest*>(user);
+  size_t bytes = size * count;
+  if (request->download == nullptr) return bytes;  // HEAD/PUT/DELETE: discard error pages
+  if (request->download->size() + bytes > request->max_body) {
+    request->body_too_large = true;
+    return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+  }
+  request->download->append(data, bytes);
+  return bytes;
+}
+
+size_t read_body(char* buffer, size_t size, size_t count, void* user) {
+  auto* request = static_cast<HttpRequest*>(user);
+  size_t bytes = std::min(size * count, request->upload.size());
+  std::memcpy(buffer, request->upload.data(), bytes);
+  request->upload.remove_prefix(bytes);
+  return bytes;
+}
+
+Slist request_headers(const RemoteSpec& spec) {
+  Slist headers;
+  // curl waits up to a second for "100 Continue" before a large PUT body;
+  // our servers never refuse based on headers, so skip the round trip.
+  append(headers, "Expect:");
+  for (const RemoteHeader& header : spec.headers) {
+    // "Name;" is curl's spelling of a header with an empty value.
+    append(headers, header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
+  }
+  if (!spec.bearer_token.empty()) append(headers, "Authorization: Bearer " + spec.bearer_token);
+  return headers;
+}
+
+void set_connection_options(CURL* curl, const RemoteSpec& spec) {
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // required for use from several threads
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, spec.connect_timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, spec.operation_timeout_ms);
+  if (!spec.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, spec.ca_file.c_str());
+  if (spec.insecure) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  // A bearer token wins over the URL's user:password: both would set Authorization.
+  if (spec.bearer_token.empty() && !spec.username.empty()) {
+    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(curl, CURLOPT_USERNAME, spec.username.c_str());
+    curl_easy_setopt(curl, CURLOPT_PASSWORD, spec.password.c_str());
+  }
+}
+
+void set_method_options(CURL* curl, HttpRequest& request) {
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &request);
+  switch (request.method) {
+    case Method::kGet:
+      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+      // Refuses at once when Content-Length announces too much; write_body
+      // catches bodies without a length.
+      curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+      break;
+    case Method::kHead:
+      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+      break;
+    case Method::kPut:
+      curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
+      curl_easy_setopt(curl, CURLOPT_READDATA, &request);
+      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                       static_cast<curl_off_t>(request.upload.size()));
+      break;
+    case Method::kDelete:
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+      break;
+  }
+}
+
+StoreReply reply(StoreStatus status, std::string message = {}) {
+  return StoreReply{status, std::move(message)};
+}
+
+StoreReply map_http_status(Method method, long status, const std::string& what) {
+  bool success = method == Method::kGet ? status == 200 : status >= 200 && status < 300;
+  if (success) return reply(StoreStatus::kOk);
+  if (status == 404) return reply(StoreStatus::kNotFound);
+  return reply(StoreStatus::kError, what + ": HTTP " + std::to_string(status));
+}
+
+StoreReply map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec,
+                          const std::string& what) {
+  std::string message = what + ": " + curl_easy_strerror(code);
+  if (detail[0] != '\0') message += " (" + std::string(detail) + ")";
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return reply(StoreStatus::kTimeout,
+                 message + " [connect-timeout=" + std::to_string(spec.connect_timeout_ms) +
+                     "ms, timeout=" + std::to_string(spec.operation_timeout_ms) + "ms]");
+  }
+  return reply(StoreStatus::kError, message);
+}
+
+void replace_all(std::string& text, const std::string& secret) {
+  if (secret.size() < kMinSecretLength) return;
+  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "***");
+  }
+}
+
+// Defence in depth: messages are built from the credential-free URL, but a
+// server or curl detail could echo a secret back.
+StoreReply scrubbed(StoreReply result, const RemoteSpec& spec) {
+  result.message = redact_url_credentials(result.message);
+  replace_all(result.message, spec.password);
+  replace_all(result.message, spec.bearer_token);
+  for (const RemoteHeader& header : spec.headers) replace_all(result.message, header.value);
+  return result;
+}
+
+}  // namespace
+
+HttpStore::HttpStore(RemoteSpec spec, size_t max_body_bytes)
+    : spec_(std::move(spec)), max_body_bytes_(max_body_bytes) {
+  init_curl_once();
+}
+
+HttpStore::~HttpStore() = default;
+
+std::string HttpStore::description() const {
+  return redacted_url(spec_) + " (" + std::string(layout_name(spec_.layout)) +
+         (spec_.read_only ? ", read-only)" : ")");
+}
+
+std::string HttpStore::object_url(const CacheKey& key) const {
+  return spec_.url + "/" + remote_object_path(spec_.layout, key);
+}
+
+StoreReply HttpStore::get(const CacheKey& key, std::string* blob) {
+  blob->clear();
+  HttpRequest request{.method = Method::kGet, .download = blob, .max_body = max_body_bytes_};
+  StoreReply result = perform(key, request);
+  if (!result.ok()) blob->clear();  // never hand out an error page or half a body
+  return result;
+}
+
+StoreReply HttpStore::put(const CacheKey& key, std::string_view blob) {
+  if (spec_.read_only) return reply(StoreStatus::kError, description() + " is read-only");
+  HttpRequest request{.method = Method::kPut, .upload = blob};
+  return perform(key, request);
+}
+
+StoreReply HttpStore::exists(const CacheKey& key) {
+  HttpRequest request{.method = Method::kHead};
+  return perform(key, request);
+}
+
+StoreReply HttpStore::remove(const CacheKey& key) {
+  if (spec_.read_only) return reply(StoreStatus::kError, description() + " is read-only");
+  HttpRequest request{.method = Method::kDelete};
+  return perform(key, request);
+}
+
+StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
+  std::string url = object_url(key);
+  std::string what = std::string(method_name(request.method)) + " " + redacted_url(spec_) + "/" +
+                     remote_object_path(spec_.layout, key);
+  std::unique_ptr<CurlEasy> handle = acquire_handle();
+  CURL* curl = handle->get();
+  if (curl == nullptr) return reply(StoreStatus::kError, what + ": cannot create a curl handle");
+
+  Slist headers = request_headers(spec_);
+  char detail[CURL_ERROR_SIZE] = {};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+  set_connection_options(curl, spec_);
+  set_method_options(curl, request);
+  CURLcode code = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  release_handle(std::move(handle));  // resets the options, which point into this frame
+
+  if (request.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    return reply(StoreStatus::kError, what + ": body larger than the limit of " +
+                                          std::to_string(request.max_body) + " bytes");
+  }
+  if (code != CURLE_OK) return scrubbed(map_curl_error(code, detail, spec_, what), spec_);
+  return scrubbed(map_http_status(request.method, status, what), spec_);
+}
+
+std::unique_ptr<CurlEasy> HttpStore::acquire_handle() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_handles_.empty()) {
+      std::unique_ptr<CurlEasy> handle = std::move(idle_handles_.back());
+      idle_handles_.pop_back();
+      return handle;
+    }
+  }
+  return std::make_unique<CurlEasy>();
+}
+
+void HttpStore::release_handle(std::unique_ptr<CurlEasy> handle) {
+  if (handle->get() == nullptr) return;
+  // Reset drops every option (and so every pointer into the finished call)
+  // but keeps the live connections, which is the point of the pool.
+  curl_easy_reset(handle->get());
+  std::lock_guard lock(pool_mutex_);
+  if (idle_handles_.size() < kMaxIdleHandles) idle_handles_.push_back(std::move(handle));
+}
+
+}  // namespace edgecache
