@@ -78,6 +78,10 @@ void mark_uncacheable(ParseState& state, std::string_view reason) {
 // for options that take one. Returns true when it consumed `value`.
 bool handle_option(ParseState& state, std::string_view arg, const std::string* value) {
   CompilerInvocation& inv = state.inv;
+  if (auto reason = uncacheable_reason_for(arg); !reason.empty()) {
+    mark_uncacheable(state, reason);
+    return false;
+  }
   if (arg == "-c") { state.compile_only = true; return false; }
   if (arg == "-MD") { inv.depfile_mode = DepfileMode::kMD; return false; }
   if (arg == "-MMD") { inv.depfile_mode = DepfileMode::kMMD; return false; }
@@ -92,10 +96,6 @@ bool handle_option(ParseState& state, std::string_view arg, const std::string* v
   if (starts_with(arg, "-fdiagnostics-color") || starts_with(arg, "-fcolor-diagnostics") ||
       starts_with(arg, "-fno-color-diagnostics") || starts_with(arg, "-fno-diagnostics-color")) {
     inv.explicit_color = true;
-    return false;
-  }
-  if (auto reason = uncacheable_reason_for(arg); !reason.empty()) {
-    mark_uncacheable(state, reason);
     return false;
   }
   bool separate = takes_separate_value(arg);
@@ -136,8 +136,8 @@ CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& 
     else mark_uncacheable(state, "non-source-input");
   }
   CompilerInvocation& inv = state.inv;
-  if (!state.compile_only) mark_uncacheable(state, "link");
   if (state.depfile_only && inv.depfile_mode == DepfileMode::kNone) mark_uncacheable(state, "preprocess-only");
+  if (!state.compile_only) mark_uncacheable(state, "link");
   if (state.sources.empty()) mark_uncacheable(state, "no-source");
   if (state.sources.size() > 1) mark_uncacheable(state, "multiple-sources");
   if (inv.object == "-") mark_uncacheable(state, "output-to-stdout");

@@ -1,0 +1,97 @@
+#include <gtest/gtest.h>
+
+#include "edgecache/compiler_invocation.h"
+#include "edgecache/depfile.h"
+#include "edgecache/path_normalizer.h"
+
+namespace edgecache {
+namespace {
+
+CompilerInvocation classify(std::vector<std::string> argv) { return classify_compiler_invocation(argv); }
+
+TEST(CompilerInvocation, SingleSourceCompileIsCacheable) {
+  auto inv = classify({"g++", "-O2", "-Iinclude", "-c", "src/a.cpp", "-o", "obj/a.o"});
+  ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
+  EXPECT_EQ(inv.source, "src/a.cpp");
+  EXPECT_EQ(inv.object, "obj/a.o");
+  EXPECT_EQ(inv.depfile_mode, DepfileMode::kNone);
+  EXPECT_EQ(inv.include_dirs, std::vector<std::string>{"include"});
+}
+
+TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {
+  auto inv = classify({"/usr/bin/c++", "-MD", "-MT", "x.o", "-MF", "x.o.d", "-o", "x.o", "-c", "/s/x.cpp"});
+  ASSERT_TRUE(inv.cacheable);
+  EXPECT_EQ(inv.depfile_mode, DepfileMode::kMD);
+  EXPECT_EQ(inv.depfile, "x.o.d");
+  auto derived = classify({"gcc", "-MMD", "-c", "dir/y.c"});
+  EXPECT_EQ(derived.object, "y.o");
+  EXPECT_EQ(derived.depfile, "y.d");
+  EXPECT_EQ(derived.depfile_mode, DepfileMode::kMMD);
+}
+
+TEST(CompilerInvocation, UncacheableCallsNameTheirReason) {
+  EXPECT_EQ(classify({"gcc", "a.c", "-o", "a"}).uncacheable_reason, "link");
+  EXPECT_EQ(classify({"gcc", "-E", "a.c"}).uncacheable_reason, "preprocess-only");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "b.c"}).uncacheable_reason, "multiple-sources");
+  EXPECT_EQ(classify({"gcc", "-c"}).uncacheable_reason, "no-source");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-save-temps"}).uncacheable_reason, "save-temps");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-march=native"}).uncacheable_reason, "native-cpu");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "--coverage"}).uncacheable_reason, "coverage");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-fprofile-use"}).uncacheable_reason, "profile");
+  EXPECT_EQ(classify({"gcc", "-c", "@args.rsp"}).uncacheable_reason, "response-file");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-o", "-"}).uncacheable_reason, "output-to-stdout");
+  EXPECT_EQ(classify({"gcc", "-M", "a.c"}).uncacheable_reason, "preprocess-only");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-o"}).uncacheable_reason, "missing-option-value");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "-gsplit-dwarf"}).uncacheable_reason, "split-dwarf");
+  EXPECT_EQ(classify({"gcc", "-c", "a.c", "libfoo.a"}).uncacheable_reason, "non-source-input");
+}
+
+TEST(CompilerInvocation, OptionValuesAreNotMistakenForSources) {
+  auto inv = classify({"gcc", "-include", "pre.h", "-x", "c", "-c", "weird.input", "-D", "X=a.c"});
+  ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
+  EXPECT_EQ(inv.source, "weird.input");
+}
+
+TEST(CompilerInvocation, DebugInfoAndPrefixMapsAreNoticed) {
+  EXPECT_TRUE(classify({"gcc", "-g", "-c", "a.c"}).debug_info);
+  EXPECT_FALSE(classify({"gcc", "-g", "-g0", "-c", "a.c"}).debug_info);
+  EXPECT_TRUE(classify({"gcc", "-ffile-prefix-map=/src=.", "-c", "a.c"}).has_prefix_map);
+}
+
+TEST(Depfile, ParsesContinuationsEscapesAndPhonyRules) {
+  auto depfile = parse_depfile("out.o: a.c /x/with\\ space.h \\\n  b.h\r\nb.h:\n\na$$b.h:\n");
+  ASSERT_TRUE(depfile) << depfile.error();
+  EXPECT_EQ(depfile->targets, (std::vector<std::string>{"out.o", "b.h", "a$b.h"}));
+  EXPECT_EQ(depfile->dependencies, (std::vector<std::string>{"a.c", "/x/with space.h", "b.h"}));
+}
+
+TEST(Depfile, MalformedTextIsAnError) {
+  EXPECT_FALSE(parse_depfile(": a.h\n"));
+  EXPECT_FALSE(parse_depfile("target-without-colon a.h\n"));
+  EXPECT_TRUE(parse_depfile(""));
+}
+
+TEST(PathNormalizer, ReplacesBaseDirsOnlyAtPathBoundaries) {
+  PathNormalizer paths({"/home/me/src"});
+  EXPECT_EQ(paths.normalize("-I/home/me/src/include"), "-I@BASE0@/include");
+  EXPECT_EQ(paths.normalize("/home/me/srcx/a.h"), "/home/me/srcx/a.h");
+  EXPECT_EQ(paths.normalize("-ffile-prefix-map=/home/me/src=."), "-ffile-prefix-map=@BASE0@=.");
+  EXPECT_EQ(paths.restore("@BASE0@/a.h"), "/home/me/src/a.h");
+  PathNormalizer other({"/elsewhere/checkout"});
+  EXPECT_EQ(other.restore(paths.normalize("x.o: /home/me/src/a.c")), "x.o: /elsewhere/checkout/a.c");
+}
+
+TEST(PathNormalizer, NestedBaseDirsKeepTheirConfiguredNumbers) {
+  PathNormalizer a({"/a/src", "/a/src/build"});
+  PathNormalizer b({"/bb/src", "/bb/src/build"});
+  EXPECT_EQ(a.normalize("/a/src/build/x.o /a/src/y.c"), "@BASE1@/x.o @BASE0@/y.c");
+  EXPECT_EQ(a.normalize("/a/src/build/x.o"), b.normalize("/bb/src/build/x.o"));
+}
+
+TEST(PathNormalizer, AbsolutePathIsLexicallyClean) {
+  EXPECT_EQ(absolute_path("../b/./c.h", "/x/y"), "/x/b/c.h");
+  EXPECT_EQ(absolute_path("/p//q/", "/ignored"), "/p/q");
+}
+
+}  // namespace
+}  // namespace edgecache
