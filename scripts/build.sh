@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Installs what is missing, then configures and builds edgecache into
+# ${EDGECACHE_BUILD_DIR:-build}. Extra arguments go to the cmake configure.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+build=${EDGECACHE_BUILD_DIR:-$repo/build}
+
+ninja_src=$(bash "$repo/scripts/bootstrap.sh" | tail -n 1)
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DFETCHCONTENT_SOURCE_DIR_NINJA="$ninja_src" "$@" >/dev/null
+cmake --build "$build" -j 2
