@@ -8,7 +8,7 @@ packages=(
   g++ clang cmake ninja-build pkg-config
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
-  nginx-light libnginx-mod-http-dav-ext
+  nginx-light python3
   ccache dpkg-dev curl
 )
 
