@@ -1,13 +1,12 @@
 #include "edgecache/remote_health.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
 
 #include "edgecache/file_io.h"
+#include "edgecache/file_lock.h"
 
 namespace edgecache {
 namespace {
@@ -60,24 +59,12 @@ void save(const std::string& path, const HealthState& state) {
 
 // flock() on a companion file for one read-modify-write. If the lock cannot
 // be had, the update still happens, merely unserialized.
-class StateLock {
- public:
-  explicit StateLock(const std::string& state_file) {
-    std::string lock_path = state_file + ".lock";
-    auto slash = lock_path.find_last_of('/');
-    if (slash != std::string::npos && slash > 0) (void)make_directories(lock_path.substr(0, slash));
-    fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
-  }
-  ~StateLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-  }
-  StateLock(const StateLock&) = delete;
-  StateLock& operator=(const StateLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
+FileLock lock_state(const std::string& state_file) {
+  std::string lock_path = state_file + ".lock";
+  auto slash = lock_path.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) (void)make_directories(lock_path.substr(0, slash));
+  return FileLock(lock_path);
+}
 
 }  // namespace
 
@@ -89,7 +76,7 @@ bool RemoteHealth::should_skip() const {
 }
 
 bool RemoteHealth::record_failure(const std::string& message) {
-  StateLock lock(state_file_);
+  FileLock lock = lock_state(state_file_);
   HealthState state = load(state_file_);
   int64_t now = to_ms(now_());
   if (now < state.disabled_until_ms) return false;  // already off: someone else warned
@@ -111,7 +98,7 @@ bool RemoteHealth::record_failure(const std::string& message) {
 void RemoteHealth::record_success() {
   // The common case (no failures on record) takes neither the lock nor a write.
   if (load(state_file_).failures == 0) return;
-  StateLock lock(state_file_);
+  FileLock lock = lock_state(state_file_);
   HealthState state = load(state_file_);
   if (state.failures == 0) return;
   state.failures = 0;
