@@ -11,6 +11,7 @@
 #include "edgecache/local_store.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
+#include "edgecache/step_history.h"
 
 #ifndef EDGECACHE_VERSION
 #define EDGECACHE_VERSION "0.0.0"
@@ -30,6 +31,8 @@ Commands:
   clean                     remove every entry from the local cache
   trim [--max-size SIZE]    evict least recently used entries down to SIZE
   config                    every setting, its value and where it came from
+  explain <output>          why the step that wrote <output> missed: which flag,
+                            input, header, environment variable or tool changed
   --version                 print the version
   --help                    print this help
 
@@ -168,11 +171,29 @@ int config_command(const std::vector<std::string>&) {
   return config.errors().empty() ? 0 : 1;
 }
 
+int explain_command(const std::vector<std::string>& args) {
+  if (args.size() != 2) {
+    std::fprintf(stderr, "usage: edgecache explain <output file>\n");
+    return 2;
+  }
+  Config config = load_config();
+  LocalStore local(config.cache_dir(), config.max_size());
+  auto lines = explain_output(args[1], local, StepHistory(config.cache_dir()), PathNormalizer(config.base_dirs()));
+  if (!lines) {
+    std::fprintf(stderr, "edgecache explain: %s\n", lines.error().c_str());
+    return 1;
+  }
+  std::printf("%s\n", args[1].c_str());
+  for (const std::string& line : *lines) std::printf("  %s\n", line.c_str());
+  return 0;
+}
+
 }  // namespace
 
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command}};
+      {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
+      {"explain", explain_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

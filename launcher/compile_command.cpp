@@ -14,6 +14,7 @@
 #include "edgecache/file_io.h"
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
+#include "edgecache/step_history.h"
 #include "user_messages.h"
 
 namespace edgecache {
@@ -41,6 +42,15 @@ int exec_compiler(const std::vector<std::string>& argv) {
 
 void count(const Config& config, const std::string& name) {
   StatsFile(config.cache_dir()).add({{name, 1}});
+}
+
+void record_history(CacheSession& session, const CompileStep& prepared, const CacheKey& result,
+                    const std::string& outcome) {
+  const StepOutput& object = prepared.step.outputs.front();
+  std::string normalized = session.paths().normalize(absolute_path(object.path, current_directory()));
+  StepHistory(session.config().cache_dir())
+      .record(normalized, {session.steps().input_key(prepared.step).to_string(), result.to_string(), outcome,
+                           now_ns() / 1000000});
 }
 
 int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& config) {
@@ -93,6 +103,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
   StoreOutcome stored = session.steps().store(prepared.step, result->stdout_text, result->stderr_text, ms, start_ns);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
+  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored");
   Counters counters{{counter::kMiss, 1}};
   if (stored.kind == StoreResultKind::kSkipped) counters[std::string("not-stored.") + stored.reason] = 1;
   session.flush_stats(counters);
@@ -143,6 +154,8 @@ int run_compile_command(const std::vector<std::string>& argv) {
   LookupOutcome outcome = session.steps().lookup(prepared.step);
   if (outcome.result == LookupResult::kHit) {
     report_store_warnings(session);
+    record_history(session, prepared, outcome.result_key,
+                   outcome.source == HitSource::kRemote ? "remote-hit" : "local-hit");
     return replay_hit(session, outcome, config);
   }
   return run_miss(session, inv, prepared, outcome.miss_detail);
