@@ -12,6 +12,7 @@
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_history.h"
+#include "setup_commands.h"
 
 #ifndef EDGECACHE_VERSION
 #define EDGECACHE_VERSION "0.0.0"
@@ -31,6 +32,10 @@ Commands:
   clean                     remove every entry from the local cache
   trim [--max-size SIZE]    evict least recently used entries down to SIZE
   config                    every setting, its value and where it came from
+  connect URL [--read-only] [--token-env VAR] [--save-token]
+                            check a remote cache with a real round trip and
+                            write it to the project's edgecache.json
+  doctor                    check that the cache can work here (exit 1 if not)
   explain <output>          why the step that wrote <output> missed: which flag,
                             input, header, environment variable or tool changed
   --version                 print the version
@@ -193,7 +198,7 @@ int explain_command(const std::vector<std::string>& args) {
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
       {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
-      {"explain", explain_command}};
+      {"explain", explain_command}, {"connect", connect_command}, {"doctor", doctor_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

@@ -1,7 +1,6 @@
 #include "edgecache/cache_session.h"
 
-#include "edgecache/directory_store.h"
-#include "edgecache/http_store.h"
+#include "edgecache/remote_probe.h"
 #include "edgecache/remote_spec.h"
 
 namespace edgecache {
@@ -31,11 +30,7 @@ void CacheSession::open_remote() {
     return;
   }
   spec->bearer_token = config_.remote_token();
-  if (spec->scheme == RemoteScheme::kFile) {
-    remote_ = std::make_unique<DirectoryStore>(*spec);
-  } else {
-    remote_ = std::make_unique<HttpStore>(*spec);
-  }
+  remote_ = make_remote_store(*spec);
   // One state file per remote, so switching servers starts from a clean slate.
   std::string name = "remote-health-" + hash_bytes(spec->url).hex().substr(0, 12) + ".json";
   health_ = std::make_unique<RemoteHealth>(config_.cache_dir() + "/" + name);

@@ -7,3 +7,8 @@ foreach(name warm_rebuild changes second_checkout faults correctness parallel)
     ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
     TIMEOUT 300)
 endforeach()
+
+add_test(NAME integration.setup_commands COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/setup_commands.sh)
+set_tests_properties(integration.setup_commands PROPERTIES
+  ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  TIMEOUT 300)

@@ -1,0 +1,36 @@
+#pragma once
+// A real round trip to a remote, to tell a user whether it works before a
+// build depends on it (`edgecache connect`, `edgecache doctor`).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "edgecache/remote_spec.h"
+#include "edgecache/result.h"
+#include "edgecache/store.h"
+
+namespace edgecache {
+
+// The store for a parsed remote: HttpStore for http(s)://, DirectoryStore
+// for file://.
+std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec);
+
+struct ProbeStep {
+  std::string name;       // "read", "write probe object", "read it back", "delete it"
+  bool ok = false;
+  std::string failure;    // "DNS", "connect", "TLS", "401/403", "404 on read-back", "timeout", ...
+  std::string detail;     // the store's message, secrets already redacted
+  double milliseconds = 0;
+};
+
+struct ProbeReport {
+  std::vector<ProbeStep> steps;
+  bool ok() const;
+};
+
+// Read-only: one read of an object that does not exist (a 404 is the right
+// answer). Otherwise: write a probe object, read it back and compare, delete it.
+ProbeReport probe_remote(Store& store, bool write);
+
+}  // namespace edgecache
