@@ -89,6 +89,7 @@ int print_stats(bool json) {
     }
   }
   std::printf("Corrupt entries       %lld\n", static_cast<long long>(c[counter::kCorruptEntry]));
+  std::printf("Bad signatures        %lld\n", static_cast<long long>(c[counter::kBadSignature]));
   std::printf("Remote errors         %lld\n", static_cast<long long>(c[counter::kRemoteError]));
   std::printf("Remote read/written   %s / %s\n", human_size(static_cast<uint64_t>(c[counter::kRemoteBytesRead])).c_str(),
               human_size(static_cast<uint64_t>(c[counter::kRemoteBytesWritten])).c_str());

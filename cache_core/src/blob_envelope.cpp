@@ -1,5 +1,7 @@
 #include "edgecache/blob_envelope.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <zstd.h>
 
 #include "edgecache/byte_codec.h"
@@ -10,16 +12,32 @@ namespace {
 
 constexpr std::string_view kMagic = "ECB1";
 constexpr size_t kHeaderSize = 32;
+constexpr size_t kSignatureSize = 32;
+constexpr uint8_t kSignedFlag = 1;
 
-}  // namespace
+std::string hmac_sha256(const std::string& key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
 
-std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level) {
+// Constant time, so a forger learns nothing from how long a rejection takes.
+bool same_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::string seal(ObjectKind kind, std::string_view payload, int compression_level, uint8_t flags) {
   Hash128 checksum = hash_bytes(payload);
   ByteWriter writer;
   writer.raw(kMagic.data(), kMagic.size());
   writer.u8(static_cast<uint8_t>(kind));
   writer.u8(static_cast<uint8_t>(kFormatVersion));
-  writer.u8(0);
+  writer.u8(flags);
   writer.u8(0);
   writer.u64(payload.size());
   writer.u64(checksum.high);
@@ -34,14 +52,15 @@ std::string seal_blob(ObjectKind kind, std::string_view payload, int compression
   return std::move(out);
 }
 
-Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t max_payload_size) {
+Result<std::string> open(ObjectKind kind, std::string_view blob, uint64_t max_payload_size,
+                         const std::string& signing_key) {
   if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
     return Error{"not an edgecache object (bad magic)"};
   }
   ByteReader reader(blob.substr(4, kHeaderSize - 4));
   uint8_t stored_kind = *reader.u8();
   uint8_t version = *reader.u8();
-  reader.u8();
+  uint8_t flags = *reader.u8();
   reader.u8();
   uint64_t size = *reader.u64();
   Hash128 checksum{*reader.u64(), *reader.u64()};
@@ -53,7 +72,14 @@ Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t m
   if (size > max_payload_size) {
     return Error{"object claims " + std::to_string(size) + " bytes, over the limit"};
   }
-  std::string_view frame = blob.substr(kHeaderSize);
+  bool is_signed = (flags & kSignedFlag) != 0;
+  if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error{"object signature truncated"};
+  std::string_view signed_part = blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
+  if (!signing_key.empty() &&
+      (!is_signed || !same_bytes(hmac_sha256(signing_key, signed_part), blob.substr(signed_part.size())))) {
+    return Error{std::string(kSignatureError)};
+  }
+  std::string_view frame = signed_part.substr(kHeaderSize);
   unsigned long long frame_size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (frame_size != size) return Error{"object payload size does not match its header"};
   std::string payload(size, '\0');
@@ -61,6 +87,26 @@ Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t m
   if (ZSTD_isError(n) || n != size) return Error{"object payload does not decompress"};
   if (!(hash_bytes(payload) == checksum)) return Error{"object checksum mismatch"};
   return payload;
+}
+
+}  // namespace
+
+std::string BlobCodec::seal(ObjectKind kind, std::string_view payload) const {
+  if (signing_key.empty()) return edgecache::seal(kind, payload, compression_level, 0);
+  std::string blob = edgecache::seal(kind, payload, compression_level, kSignedFlag);
+  return blob + hmac_sha256(signing_key, blob);
+}
+
+Result<std::string> BlobCodec::open(ObjectKind kind, std::string_view blob) const {
+  return edgecache::open(kind, blob, max_payload_size, signing_key);
+}
+
+std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level) {
+  return BlobCodec{compression_level, "", kDefaultMaxPayloadSize}.seal(kind, payload);
+}
+
+Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t max_payload_size) {
+  return BlobCodec{1, "", max_payload_size}.open(kind, blob);
 }
 
 }  // namespace edgecache

@@ -18,7 +18,9 @@ CacheSession::CacheSession(const Config& config, SessionOptions options)
     gate.on_success = [this] { health_->record_success(); };
   }
   tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), std::move(gate));
-  step_cache_ = std::make_unique<StepCache>(*tiered_, paths_, hasher_, config.compression_level());
+  step_cache_ = std::make_unique<StepCache>(
+      *tiered_, paths_, hasher_,
+      BlobCodec{config.compression_level(), config.signing_key(), kDefaultMaxPayloadSize});
 }
 
 CacheSession::~CacheSession() = default;

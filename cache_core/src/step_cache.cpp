@@ -69,12 +69,17 @@ int64_t now_ns() {
 }
 
 StepCache::StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
-                     int compression_level)
-    : store_(store), paths_(paths), hasher_(hasher), compression_level_(compression_level) {}
+                     BlobCodec codec)
+    : store_(store), paths_(paths), hasher_(hasher), codec_(std::move(codec)) {}
 
 CacheKey StepCache::input_key(const Step& step) const {
   return CacheKey{is_two_level(step) ? ObjectKind::kManifest : ObjectKind::kResult,
                   step.recipe.digest()};
+}
+
+void StepCache::count_rejection(const std::string& error) {
+  bool signature = error == kSignatureError;
+  store_.counters()[signature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
 }
 
 std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
@@ -84,11 +89,11 @@ std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* sour
     *detail = "no entry";
     return std::nullopt;
   }
-  auto payload = open_blob(ObjectKind::kResult, fetched->blob);
+  auto payload = codec_.open(ObjectKind::kResult, fetched->blob);
   auto entry = payload ? decode_entry(*payload) : Result<Entry>(Error{payload.error()});
   if (!entry) {
     *detail = "corrupt entry " + key.to_string() + ": " + entry.error();
-    store_.counters()[counter::kCorruptEntry] += 1;
+    count_rejection(entry.error());
     store_.discard_local(key);
     return std::nullopt;
   }
@@ -103,11 +108,11 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string*
     *detail = "no manifest";
     return std::nullopt;
   }
-  auto payload = open_blob(ObjectKind::kManifest, fetched->blob);
+  auto payload = codec_.open(ObjectKind::kManifest, fetched->blob);
   auto manifest = payload ? decode_manifest(*payload) : Result<Manifest>(Error{payload.error()});
   if (!manifest) {
     *detail = "corrupt manifest " + key.to_string() + ": " + manifest.error();
-    store_.counters()[counter::kCorruptEntry] += 1;
+    count_rejection(manifest.error());
     store_.discard_local(key);
     return std::nullopt;
   }
@@ -215,14 +220,14 @@ void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
   CacheKey key = input_key(step);
   Manifest manifest;
   if (auto fetched = store_.get(key)) {
-    auto payload = open_blob(ObjectKind::kManifest, fetched->blob);
+    auto payload = codec_.open(ObjectKind::kManifest, fetched->blob);
     if (payload) {
       if (auto decoded = decode_manifest(*payload)) manifest = std::move(*decoded);
     }
   }
   manifest.recipe = step.recipe;
   manifest.add_candidate(std::move(candidate));
-  store_.put(key, seal_blob(ObjectKind::kManifest, encode_manifest(manifest), compression_level_));
+  store_.put(key, codec_.seal(ObjectKind::kManifest, encode_manifest(manifest)));
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
@@ -243,7 +248,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     entry.files.push_back(
         {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
   }
-  std::string blob = seal_blob(ObjectKind::kResult, encode_entry(entry), compression_level_);
+  std::string blob = codec_.seal(ObjectKind::kResult, encode_entry(entry));
   if (!is_two_level(step)) {
     outcome.result_key = input_key(step);
     store_.put(outcome.result_key, blob);

@@ -39,8 +39,11 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
     note_remote_failure(reply, "read");
     return std::nullopt;
   }
-  gate_.on_success();
   if (!reply.ok()) return std::nullopt;
+  // Only a hit forgets earlier failures: a miss says nothing about writes,
+  // and a remote that answers GETs but fails every PUT (unwritable
+  // directory, server refusing uploads) must still reach the switch-off.
+  gate_.on_success();
   counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
   if (local_) {
     StoreReply filled = local_->put(key, blob);

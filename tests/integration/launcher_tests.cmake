@@ -12,3 +12,9 @@ add_test(NAME integration.setup_commands COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR
 set_tests_properties(integration.setup_commands PROPERTIES
   ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
   TIMEOUT 300)
+
+add_test(NAME integration.security_signed_entries
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/security_signed_entries.sh)
+set_tests_properties(integration.security_signed_entries PROPERTIES
+  ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+  TIMEOUT 300)

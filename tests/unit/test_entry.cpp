@@ -109,3 +109,36 @@ TEST(Manifest, MalformedJsonIsAnError) {
 
 }  // namespace
 }  // namespace edgecache
+
+namespace edgecache {
+namespace {
+
+TEST(SignedEntry, ReaderWithTheKeyAcceptsOnlyCorrectlySignedObjects) {
+  BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize};
+  std::string blob = signer.seal(ObjectKind::kResult, "payload");
+  auto opened = signer.open(ObjectKind::kResult, blob);
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_EQ(*opened, "payload");
+
+  BlobCodec other_key{1, "attacker-guess", kDefaultMaxPayloadSize};
+  EXPECT_EQ(other_key.open(ObjectKind::kResult, blob).error(), kSignatureError);
+  std::string unsigned_blob = seal_blob(ObjectKind::kResult, "payload");
+  EXPECT_EQ(signer.open(ObjectKind::kResult, unsigned_blob).error(), kSignatureError);
+  // A forged object: valid envelope, signed flag set, wrong signature.
+  std::string forged = BlobCodec{1, "x", kDefaultMaxPayloadSize}.seal(ObjectKind::kResult, "evil");
+  EXPECT_EQ(signer.open(ObjectKind::kResult, forged).error(), kSignatureError);
+  std::string tampered = blob;
+  tampered[tampered.size() - 40] ^= 1;
+  EXPECT_FALSE(signer.open(ObjectKind::kResult, tampered));
+}
+
+TEST(SignedEntry, ReaderWithoutAKeyStillReadsSignedObjects) {
+  std::string blob = BlobCodec{1, "k", kDefaultMaxPayloadSize}.seal(ObjectKind::kManifest, "{}");
+  auto opened = open_blob(ObjectKind::kManifest, blob);
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_EQ(*opened, "{}");
+  EXPECT_FALSE(open_blob(ObjectKind::kManifest, blob.substr(0, 40)));
+}
+
+}  // namespace
+}  // namespace edgecache

@@ -6,12 +6,17 @@
 //   0      4     magic "ECB1"
 //   4      1     object kind: 'm' manifest, 'r' result
 //   5      1     kFormatVersion
-//   6      2     reserved, 0
+//   6      1     flags: bit 0 set = signed
+//   7      1     reserved, 0
 //   8      8     payload size after decompression
 //   16     16    XXH3-128 of the decompressed payload (high 64 bits, then low)
 //   32     ...   payload, one zstd frame
+//   end-32 32    signed objects only: HMAC-SHA256 (shared key) of all bytes before it
 // A reader rejects any mismatch (magic, kind, version, sizes, checksum) as a
 // miss, and checks the declared size against its limit before allocating.
+// A reader with a signing key also rejects unsigned and badly signed objects,
+// so a writable remote cannot be poisoned by anyone without the key; a reader
+// without a key ignores signatures.
 
 #include <cstdint>
 #include <string>
@@ -24,8 +29,20 @@ namespace edgecache {
 
 inline constexpr uint64_t kDefaultMaxPayloadSize = uint64_t{1} << 30;  // 1 GiB
 
-std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level = 1);
+// How objects are sealed and opened in one process.
+struct BlobCodec {
+  int compression_level = 1;
+  std::string signing_key;  // empty: write unsigned, accept unsigned
+  uint64_t max_payload_size = kDefaultMaxPayloadSize;
 
+  std::string seal(ObjectKind kind, std::string_view payload) const;
+  Result<std::string> open(ObjectKind kind, std::string_view blob) const;
+};
+
+inline constexpr std::string_view kSignatureError = "object signature missing or invalid";
+
+// Unsigned objects with the default limits.
+std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level = 1);
 Result<std::string> open_blob(ObjectKind kind, std::string_view blob,
                               uint64_t max_payload_size = kDefaultMaxPayloadSize);
 

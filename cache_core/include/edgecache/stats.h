@@ -29,6 +29,7 @@ inline constexpr const char* kBytesWritten = "bytes.written";
 inline constexpr const char* kRemoteBytesRead = "remote.bytes.read";
 inline constexpr const char* kRemoteBytesWritten = "remote.bytes.written";
 inline constexpr const char* kCorruptEntry = "corrupt";
+inline constexpr const char* kBadSignature = "rejected.signature";
 inline constexpr const char* kFailedCommand = "failed";
 inline constexpr const char* kTimeSavedMs = "time.saved.ms";
 }  // namespace counter

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "edgecache/blob_envelope.h"
 #include "edgecache/entry.h"
 #include "edgecache/file_hasher.h"
 #include "edgecache/key_recipe.h"
@@ -60,7 +61,7 @@ struct StoreOutcome {
 class StepCache {
  public:
   StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
-            int compression_level = 1);
+            BlobCodec codec = {});
 
   CacheKey input_key(const Step& step) const;
   LookupOutcome lookup(const Step& step);
@@ -76,13 +77,14 @@ class StepCache {
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
+  void count_rejection(const std::string& error);
   bool embeds_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);
 
   TieredStore& store_;
   const PathNormalizer& paths_;
   FileHasher& hasher_;
-  int compression_level_;
+  BlobCodec codec_;
 };
 
 int64_t now_ns();
