@@ -44,7 +44,10 @@ class BuildSession final : public BuildLogUser {
       parser_options.phony_cycle_action_ = kPhonyCycleActionError;
     ManifestParser parser(&state_, &disk_, parser_options);
     std::string err;
-    if (parser.Load(options_.input_file, &err)) return true;
+    if (parser.Load(options_.input_file, &err)) {
+      if (hooks_ != nullptr) hooks_->OnManifestLoaded(state_);
+      return true;
+    }
     status_->Error("%s", err.c_str());
     return false;
   }

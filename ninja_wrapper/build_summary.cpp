@@ -1,6 +1,26 @@
 #include "build_summary.h"
 
+#include <cstdio>
+
 namespace edgecache::ninja {
+namespace {
+
+/// "0.4s", "12.3s", "4m31s", "2h05m": short, and precise where it matters.
+std::string FormatDuration(uint64_t ms) {
+  char text[32];
+  const uint64_t seconds = ms / 1000;
+  if (seconds < 60) {
+    std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(ms) / 1000.0);
+  } else if (seconds < 3600) {
+    std::snprintf(text, sizeof text, "%um%02us", static_cast<unsigned>(seconds / 60), static_cast<unsigned>(seconds % 60));
+  } else {
+    std::snprintf(text, sizeof text, "%uh%02um", static_cast<unsigned>(seconds / 3600),
+                  static_cast<unsigned>(seconds / 60 % 60));
+  }
+  return text;
+}
+
+}  // namespace
 
 std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& cache,
                                               const RunnerCounts& runner) {
@@ -10,7 +30,8 @@ std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& 
   const int edges = hits + runner.ran;
   return "edgecache: " + std::to_string(hits) + "/" + std::to_string(edges) +
          " edges from cache (" + std::to_string(cache->local_hits) + " local, " +
-         std::to_string(cache->remote_hits) + " remote), " + std::to_string(runner.ran) + " ran";
+         std::to_string(cache->remote_hits) + " remote), " + std::to_string(runner.ran) + " ran" +
+         (cache->saved_ms > 0 ? ", " + FormatDuration(cache->saved_ms) + " saved" : "");
 }
 
 }  // namespace edgecache::ninja

@@ -1,5 +1,11 @@
 #include "edge_cache_hooks.h"
 
+#include <cstdio>
+
+#include "cached_edge_hooks.h"
+#include "edgecache/config.h"
+#include "edgecache/path_normalizer.h"
+
 namespace edgecache::ninja {
 
 std::optional<HitInfo> PassThroughHooks::TryRestore(Edge* /*edge*/) { return std::nullopt; }
@@ -11,7 +17,15 @@ std::optional<CacheCounts> PassThroughHooks::Counts() const { return std::nullop
 
 std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options) {
   if (options.skip_cache) return nullptr;
-  return std::make_unique<PassThroughHooks>();
+  const Config config = Config::load(process_config_inputs());
+  if (config.disabled()) return nullptr;
+  if (!config.errors().empty()) {
+    // As the launcher: a broken configuration never stops a build.
+    std::fprintf(stderr, "edgecache: warning: configuration error: %s (run `edgecache config`); building without the cache\n",
+                 config.errors().front().c_str());
+    return nullptr;
+  }
+  return std::make_unique<CachedEdgeHooks>(config, options, current_directory());
 }
 
 }  // namespace edgecache::ninja

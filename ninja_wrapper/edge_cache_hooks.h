@@ -4,6 +4,7 @@
 // generator, or console-pool edges); the hooks decide what a hit is.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include "ninja/build.h"  // CommandRunner::Result
 
 struct Edge;
+struct State;
 
 namespace edgecache::ninja {
 
@@ -36,6 +38,8 @@ struct CacheCounts {
   int local_hits = 0;
   /// Hits from a remote store.
   int remote_hits = 0;
+  /// Sum of the stored run times of the hits: the time the cache saved.
+  uint64_t saved_ms = 0;
 };
 
 /// Cache behaviour chosen on the command line.
@@ -67,6 +71,15 @@ class EdgeCacheHooks {
   /// Counts for the summary line, or nullopt when these hooks do not cache
   /// (then no summary is printed).
   virtual std::optional<CacheCounts> Counts() const = 0;
+
+  /// Called each time build.ninja was parsed, before any edge's deps are
+  /// loaded from the deps log: the inputs each edge has now are the ones
+  /// the manifest declares (Ninja appends discovered headers later).
+  virtual void OnManifestLoaded(State& /*state*/) {}
+
+  /// Called once when the invocation ends, built or not: write what must
+  /// outlive the run (stats, run record).
+  virtual void Finish() {}
 };
 
 /// Hooks that never hit and store nothing: the runner behaves as plain Ninja.
@@ -78,9 +91,9 @@ class PassThroughHooks final : public EdgeCacheHooks {
   std::optional<CacheCounts> Counts() const override;
 };
 
-/// The hooks for a build: nullptr with --skip-cache, else the cache the
-/// options ask for (for now PassThroughHooks; the cache_core-backed hooks
-/// will honour `no_remote`).
+/// The hooks for a build in the current directory (the build dir, after
+/// -C): nullptr with --skip-cache, when the configuration disables the cache
+/// (EDGECACHE_DISABLE) or is broken (one warning); else CachedEdgeHooks.
 std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options);
 
 }  // namespace edgecache::ninja

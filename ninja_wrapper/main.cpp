@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<EdgeCacheHooks> hooks = MakeEdgeCacheHooks(options.cache);
   const int exit_code = RunBuildCommand(options, hooks.get(), &status);
+  if (hooks != nullptr) hooks->Finish();
   std::fflush(stdout);
   return exit_code;
 }

@@ -1,0 +1,160 @@
+#include "cached_edge_hooks.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <utility>
+
+#include "ninja/graph.h"
+#include "ninja/state.h"
+
+namespace edgecache::ninja {
+namespace {
+
+uint64_t Milliseconds(double seconds) { return seconds <= 0 ? 0 : static_cast<uint64_t>(seconds * 1000.0 + 0.5); }
+
+EdgeStepContext StepContext(const Config& config, std::string build_dir) {
+  const char* path_env = std::getenv("PATH");
+  return EdgeStepContext{std::move(build_dir), config.cache_dir(), path_env ? path_env : "/usr/bin:/bin",
+                         config.exclude_rules()};
+}
+
+EdgeRecord NewRecord(const Edge& edge) {
+  EdgeRecord record;
+  record.output = edge.outputs_.empty() ? "" : edge.outputs_.front()->path();
+  record.rule = edge.rule().name();
+  return record;
+}
+
+}  // namespace
+
+CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir)
+    : session_(config, SessionOptions{options.no_remote}),
+      steps_(StepContext(config, build_dir), session_.paths(), session_.hasher()),
+      build_dir_(std::move(build_dir)),
+      record_(now_ns()) {
+  for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
+}
+
+void CachedEdgeHooks::OnManifestLoaded(State& state) {
+  // A new manifest means new Edge objects; the old pointers may be reused.
+  declared_inputs_.clear();
+  for (const Edge* edge : state.edges_)
+    declared_inputs_[edge] = edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
+}
+
+size_t CachedEdgeHooks::DeclaredInputs(const Edge* edge) const {
+  auto found = declared_inputs_.find(edge);
+  if (found != declared_inputs_.end()) return found->second;
+  return edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
+}
+
+std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
+  ++counts_.lookups;
+  try {
+    return Lookup(edge, NewRecord(*edge));
+  } catch (const std::exception& error) {
+    // The cache must never break the build: the edge runs uncached.
+    Warn("internal", std::string("cache lookup failed: ") + error.what());
+    EdgeRecord record = NewRecord(*edge);
+    record.outcome = EdgeOutcome::kUncached;
+    record.detail = "internal error";
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record))};
+    return std::nullopt;
+  }
+}
+
+std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
+  const auto started = std::chrono::steady_clock::now();
+  EdgeStep keyed = steps_.Build(*edge, DeclaredInputs(edge));
+  if (!keyed.step) {
+    Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
+    record.outcome = EdgeOutcome::kUncached;
+    record.detail = keyed.uncacheable_reason + (keyed.detail.empty() ? "" : ": " + keyed.detail);
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record))};
+    return std::nullopt;
+  }
+  StepCache& cache = session_.steps();
+  record.input_key = cache.input_key(*keyed.step).to_string();
+  LookupOutcome found = cache.lookup(*keyed.step);
+  ReportStoreWarnings();
+  if (found.result == LookupResult::kMiss) {
+    if (found.miss_detail.rfind("corrupt", 0) == 0) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
+    record.outcome = EdgeOutcome::kRan;
+    record.detail = found.miss_detail;
+    // Taken last: the runner starts the command as soon as we return.
+    pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), record_.Add(std::move(record))};
+    return std::nullopt;
+  }
+  const bool remote = found.source == edgecache::HitSource::kRemote;
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
+  record.duration_ms = Milliseconds(took.count());
+  record.saved_ms = found.entry.duration_ms;
+  record_.Add(std::move(record));
+  ++(remote ? counts_.remote_hits : counts_.local_hits);
+  counts_.saved_ms += found.entry.duration_ms;
+  Count(remote ? counter::kRemoteHit : counter::kLocalHit);
+  Count(counter::kTimeSavedMs, static_cast<int64_t>(found.entry.duration_ms));
+  const PathNormalizer& paths = session_.paths();
+  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text),
+                 remote ? HitSource::kRemote : HitSource::kLocal};
+}
+
+void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
+  auto found = pending_.find(edge);
+  if (found == pending_.end()) return;
+  const PendingRun run = std::move(found->second);
+  pending_.erase(found);
+  EdgeRecord& record = record_.at(run.record);
+  record.duration_ms = Milliseconds(duration_s);
+  if (!result.success()) {
+    // A failed command's outputs are never stored, whatever -k says.
+    record.success = false;
+    Count(counter::kFailedCommand);
+    return;
+  }
+  if (!run.step) return;
+  try {
+    Store(run, result, record.duration_ms);
+  } catch (const std::exception& error) {
+    Warn("internal", std::string("cache store failed: ") + error.what());
+  }
+}
+
+void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
+  StoreOutcome stored = session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns);
+  Count(counter::kMiss);
+  if (stored.kind == StoreResultKind::kSkipped) {
+    Count("not-stored." + stored.reason);
+    EdgeRecord& record = record_.at(run.record);
+    record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + stored.reason;
+  }
+  ReportStoreWarnings();
+}
+
+void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {
+  if (!warned_.insert(kind).second) return;
+  std::fprintf(stderr, "edgecache: warning: %s\n", text.c_str());
+}
+
+void CachedEdgeHooks::ReportStoreWarnings() {
+  const std::vector<std::string>& warnings = session_.store().warnings();
+  if (warnings.empty()) return;
+  if (session_.remote_switched_off_here()) Warn("remote-off", warnings.back() + "; remote cache off for a minute");
+  for (const std::string& warning : warnings) {
+    if (warning.rfind("local", 0) == 0) Warn("local-io", warning + " (build continues without it)");
+    else Warn("remote", warning);
+  }
+}
+
+void CachedEdgeHooks::Finish() {
+  if (!session_.flush_stats(stats_)) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());
+  stats_.clear();
+  if (record_.edges().empty()) return;
+  const std::string path = build_dir_ + "/" + kRunRecordPath;
+  if (Status written = record_.Write(path, now_ns()); !written) Warn("record", "cannot write " + path + ": " + written.error());
+}
+
+}  // namespace edgecache::ninja

@@ -1,0 +1,70 @@
+// The cache behind edgecache-ninja's command runner: keys each offered edge
+// (EdgeStepBuilder), restores hits through cache_core's StepCache, stores
+// successful runs, and at the end adds its counters to the cache's stats and
+// writes the run record.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "edge_cache_hooks.h"
+#include "edge_step_builder.h"
+#include "edgecache/cache_session.h"
+#include "edgecache/config.h"
+#include "edgecache/stats.h"
+#include "run_record.h"
+
+namespace edgecache::ninja {
+
+/// Where the run record goes, relative to the build directory.
+inline constexpr const char* kRunRecordPath = ".edgecache/last-run.json";
+
+class CachedEdgeHooks final : public EdgeCacheHooks {
+ public:
+  /// `build_dir`: absolute; where Ninja runs the commands.
+  CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir);
+
+  /// Never throws and never fails the edge: any cache trouble is a miss.
+  std::optional<HitInfo> TryRestore(Edge* edge) override;
+  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
+  std::optional<CacheCounts> Counts() const override { return counts_; }
+  void OnManifestLoaded(State& state) override;
+  void Finish() override;
+
+ private:
+  /// An edge offered and not a hit, until its command finishes.
+  struct PendingRun {
+    /// Unset when the edge is not cacheable.
+    std::optional<Step> step;
+    /// CLOCK_REALTIME just before the command started: inputs changed after
+    /// it make the run unsafe to store.
+    int64_t start_ns = 0;
+    /// Its entry in record_.
+    size_t record = 0;
+  };
+
+  std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
+  void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
+  size_t DeclaredInputs(const Edge* edge) const;
+  void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
+  /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
+  void Warn(const std::string& kind, const std::string& text);
+  void ReportStoreWarnings();
+
+  CacheSession session_;
+  EdgeStepBuilder steps_;
+  std::string build_dir_;
+  RunRecord record_;
+  /// Per edge of the loaded manifest: how many inputs it declares.
+  std::map<const Edge*, size_t> declared_inputs_;
+  std::map<const Edge*, PendingRun> pending_;
+  CacheCounts counts_;
+  /// Counters this run adds to the stats on Finish (besides the stores').
+  Counters stats_;
+  std::set<std::string> warned_;
+};
+
+}  // namespace edgecache::ninja

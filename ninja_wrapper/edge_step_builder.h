@@ -1,0 +1,88 @@
+// Turns a Ninja edge into an edgecache Step: the input key (command, tools,
+// declared inputs, files named on the command line) and the outputs a hit
+// restores. Edges it cannot key safely come back with a reason: they run.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "edgecache/file_hasher.h"
+#include "edgecache/path_normalizer.h"
+#include "edgecache/step_cache.h"
+
+struct Edge;
+
+namespace edgecache::ninja {
+
+/// The result of keying one edge: a step, or why the edge is not cached.
+struct EdgeStep {
+  /// Set when the edge is cacheable.
+  std::optional<Step> step;
+  /// Short and stable ("excluded-rule", "native-cpu", "input-not-a-file"),
+  /// used in the stats as uncacheable.<reason>; empty when cacheable.
+  std::string uncacheable_reason;
+  /// Human detail for the run record, e.g. the input that is not a file.
+  std::string detail;
+};
+
+/// Why an edge is not cached (see EdgeStep).
+struct Uncacheable {
+  std::string reason;
+  std::string detail;
+};
+
+struct CommandScan;
+
+/// What the builder needs besides the edge; fixed for one build.
+struct EdgeStepContext {
+  /// The build directory (where Ninja runs commands), absolute.
+  std::string cwd;
+  /// For the memoized tool identities (compiler_identity()).
+  std::string cache_dir;
+  /// $PATH, to resolve each sub-command's program as the shell would.
+  std::string path_env;
+  /// Rule names never cached (config exclude_rules); '*' and '?' match as in
+  /// the shell, since CMake rule names carry target and config suffixes.
+  std::vector<std::string> exclude_rules;
+};
+
+/// Keys edges. Not thread-safe (the FileHasher memo); one per thread.
+class EdgeStepBuilder {
+ public:
+  EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher);
+
+  /// Keys `edge`. `declared_inputs` is how many of its leading non-order-only
+  /// inputs the manifest declared: Ninja appends the deps log's headers to an
+  /// edge's implicit inputs, and those belong in the manifest candidates of
+  /// the two-level lookup, not in the input key (else a clean build and an
+  /// incremental one would never share a key).
+  EdgeStep Build(Edge& edge, size_t declared_inputs);
+
+ private:
+  std::optional<Uncacheable> KeyEdge(Edge& edge, size_t declared_inputs, Step* step);
+  void KeyCommand(const std::string& command, const CommandScan& scan, Step* step) const;
+  std::optional<Uncacheable> KeyCompile(const std::vector<std::string>& argv, Step* step) const;
+  std::set<std::string> AddOutputs(Edge& edge, Step* step) const;
+  std::optional<Uncacheable> AddInputs(Edge& edge, size_t declared_inputs, Step* step,
+                                       std::set<std::string>* keyed);
+
+  EdgeStepContext context_;
+  const PathNormalizer& paths_;
+  FileHasher& hasher_;
+};
+
+/// True when `rule` matches one of the exclude patterns.
+bool RuleIsExcluded(const std::string& rule, const std::vector<std::string>& patterns);
+
+/// The words of each simple command of a /bin/sh command line split on
+/// `&&`, `||`, `;`, `|` and `&`, with quotes and backslashes removed and
+/// redirection operators dropped (their targets stay as words). nullopt with
+/// `reason` set for what we cannot read statically: `$` and backquote
+/// expansions, globs, `~`, subshells, unbalanced quotes.
+std::optional<std::vector<std::vector<std::string>>> SplitShellCommand(const std::string& command,
+                                                                       std::string* reason);
+
+}  // namespace edgecache::ninja

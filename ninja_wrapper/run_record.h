@@ -1,0 +1,71 @@
+// The record of one edgecache-ninja run, written as JSON to
+// <build dir>/.edgecache/last-run.json so a user (or CI) can see which edges
+// came from the cache, which ran, and why.
+//
+// Format (version 1):
+//   { "version": 1, "start": "<ISO 8601 UTC>", "end": "...",
+//     "totals": { "edges", "local_hits", "remote_hits", "ran", "uncached",
+//                 "failed", "saved_ms" },
+//     "edges": [ { "output": first output, "rule": rule name,
+//                  "input_key": "m-<hex>" / "r-<hex>" ("" when uncached),
+//                  "result": "local-hit" | "remote-hit" | "ran" | "uncached",
+//                  "success": false when the command failed,
+//                  "detail": uncacheable reason, miss detail or why a run
+//                            was not stored,
+//                  "duration_ms": the run, or the restore of a hit,
+//                  "saved_ms": the stored run time a hit spared } ] }
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgecache/result.h"
+
+namespace edgecache::ninja {
+
+/// What happened to one edge offered to the cache.
+enum class EdgeOutcome { kLocalHit, kRemoteHit, kRan, kUncached };
+
+/// One edge in the record.
+struct EdgeRecord {
+  /// The edge's first output, as in build.ninja.
+  std::string output;
+  /// Its rule name.
+  std::string rule;
+  /// The input key's spelling (CacheKey::to_string), empty when uncached.
+  std::string input_key;
+  EdgeOutcome outcome = EdgeOutcome::kRan;
+  /// False when the command failed (never stored).
+  bool success = true;
+  /// The uncacheable reason, the miss detail, or why a run was not stored.
+  std::string detail;
+  /// Wall time of the run, or of the lookup and restore of a hit.
+  uint64_t duration_ms = 0;
+  /// For a hit: how long the stored run took.
+  uint64_t saved_ms = 0;
+};
+
+/// The edges of one run, in the order they were offered.
+class RunRecord {
+ public:
+  /// `start_ns`: CLOCK_REALTIME at the start of the run.
+  explicit RunRecord(int64_t start_ns) : start_ns_(start_ns) {}
+
+  /// Appends `edge`; returns its index for later updates.
+  size_t Add(EdgeRecord edge);
+  EdgeRecord& at(size_t index) { return edges_.at(index); }
+  const std::vector<EdgeRecord>& edges() const { return edges_; }
+
+  /// The JSON text (format above), ending at `end_ns`.
+  std::string ToJson(int64_t end_ns) const;
+  /// Writes ToJson() to `path` atomically (temporary file and rename),
+  /// creating its directory.
+  Status Write(const std::string& path, int64_t end_ns) const;
+
+ private:
+  int64_t start_ns_;
+  std::vector<EdgeRecord> edges_;
+};
+
+}  // namespace edgecache::ninja
