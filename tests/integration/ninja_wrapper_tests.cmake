@@ -24,3 +24,24 @@ if(TARGET edgecache-ninja AND TARGET edgecache_ninja_unit_tests)
       LABELS "integration;ninja_wrapper" TIMEOUT 300)
   endforeach()
 endif()
+
+# edgecache-ninja with a real cache on examples/hello (ninja_cache_*.sh):
+# each gets its own cache dir; the launcher binary reads the stats.
+if(TARGET edgecache-ninja AND TARGET edgecache)
+  set(_ninja_cache_tests
+    warm             # rm -rf build: every edge restored, no tool runs, outputs = plain ninja's
+    changes          # header touch/edit: the same edges as plain ninja, only including compiles run
+    second_checkout  # another absolute path with EDGECACHE_BASEDIR: all hits, same outputs
+    faults           # failing edges never stored (with and without -k); corrupt entries run
+    options          # --skip-cache, --no-remote, a dead remote, exclude_rules
+    remote           # a teammate through nginx: all edges from the remote
+  )
+  foreach(_name IN LISTS _ninja_cache_tests)
+    add_test(NAME ninja_cache_${_name}
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ninja_cache_${_name}.sh
+              $<TARGET_FILE:edgecache-ninja> ${PROJECT_SOURCE_DIR}/examples/hello
+              $<TARGET_FILE:edgecache>)
+    set_tests_properties(ninja_cache_${_name} PROPERTIES
+      LABELS "integration;ninja_wrapper" TIMEOUT 300)
+  endforeach()
+endif()

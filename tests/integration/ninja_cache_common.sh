@@ -1,0 +1,73 @@
+# Sourced by the ninja_cache_*.sh tests: edgecache-ninja with a real cache
+# on examples/hello. Each test is called by CTest as
+#   ninja_cache_<name>.sh <edgecache-ninja> <examples/hello> <edgecache>
+# and gets (from ninja_wrapper_common.sh) $WORK, a private copy of the
+# project in $SRC, fail, configure, expect_contains, output_matches; here a
+# private cache, compilers and ar that log their calls, and helpers to read
+# the summary line and the run record.
+# shellcheck source=ninja_wrapper_common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/ninja_wrapper_common.sh"
+
+EDGECACHE=$(realpath "$3")
+export EDGECACHE_DIR=$WORK/cache
+export XDG_CONFIG_HOME=$WORK/config  # no user config leaks in
+unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG \
+  EDGECACHE_EXCLUDE_RULES EDGECACHE_REMOTE_TOKEN EDGECACHE_SIGNING_KEY || true
+
+# Wrappers named like the tools (edgecache-ninja recognises compilers by
+# name) that log each call to $TOOL_LOG, then run the real tool.
+TOOL_LOG=$WORK/tools.log
+mkdir -p "$WORK/bin"
+for tool in gcc g++ ar; do
+  cat >"$WORK/bin/$tool" <<TOOL
+#!/bin/sh
+echo "$tool \$*" >>"$TOOL_LOG"
+exec /usr/bin/$tool "\$@"
+TOOL
+  chmod +x "$WORK/bin/$tool"
+done
+
+# configure_hello <build dir> <make program> [cmake args...]: the project
+# with the logging tools; the log starts empty after CMake's own probes.
+configure_hello() {
+  local dir=$1 make_program=$2
+  shift 2
+  configure "$dir" "$make_program" -DCMAKE_BUILD_TYPE= -DCMAKE_C_COMPILER="$WORK/bin/gcc" \
+    -DCMAKE_CXX_COMPILER="$WORK/bin/g++" -DCMAKE_AR="$WORK/bin/ar" "$@"
+  : >"$TOOL_LOG"
+}
+
+# build_log <build dir> <log> [cmake --build args...]: builds, output in <log>.
+build_log() {
+  local dir=$1 log=$2
+  shift 2
+  cmake --build "$dir" "$@" >"$log" 2>&1 || { cat "$log" >&2; fail "build of $dir failed"; }
+}
+
+# tool_runs: how many compiles, links and archive writes ran since the log
+# was last emptied (the compiler's include-dir probe, -E -v, is not counted).
+# (hello: 5 compiles, 1 archive, 1 link.)
+tool_runs() { grep -cE -- ' -c | -o |^ar ' "$TOOL_LOG" || true; }
+
+# expect_summary <log> <text>: the summary line is exactly <text> (a
+# trailing ", <time> saved" is ignored).
+expect_summary() {
+  local line
+  line=$(grep '^edgecache: ' "$1" | tail -n 1 | sed 's/, [0-9.hms]* saved$//') || true
+  [ "$line" = "$2" ] || { cat "$1" >&2; fail "summary '$line', expected '$2'"; }
+}
+
+# record_value <build dir> <python expression on d>: reads the run record.
+record_value() {
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1/.edgecache/last-run.json"
+}
+
+# same_hello_outputs <dir a> <dir b>: objects, libgreet.a, the generated
+# header and the hello executable are byte-identical.
+same_hello_outputs() {
+  same_outputs "$1" "$2" >/dev/null
+  cmp -s "$1/hello" "$2/hello" || fail "hello differs between $1 and $2"
+}
+
+# cached_objects: the result entries in the local cache.
+cached_objects() { find "$EDGECACHE_DIR" -name 'r-*' -type f | wc -l; }
