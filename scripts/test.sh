@@ -1,10 +1,34 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds edgecache and
-# runs every unit and integration test (real gcc, cmake, ninja and nginx).
+# runs every test in three stages:
+#   main      unit and integration tests (real gcc, cmake, ninja and nginx)
+#   sanitize  the same suite built with AddressSanitizer + UBSan
+#   fuzz      libFuzzer targets (clang) for a fixed number of iterations
+# EDGECACHE_TEST_STAGES="main fuzz" runs a subset.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-build=${EDGECACHE_BUILD_DIR:-$repo/build}
+stages=${EDGECACHE_TEST_STAGES:-main sanitize fuzz}
+failed=()
 
-EDGECACHE_BUILD_DIR=$build bash "$repo/scripts/build.sh" "$@"
-cd "$build"
-ctest -j 2 --output-on-failure --timeout 600
+run_stage() {  # NAME BUILD_DIR [cmake args...]
+  local name=$1 build=$2; shift 2
+  echo "== test stage: $name ($build)"
+  EDGECACHE_BUILD_DIR=$build bash "$repo/scripts/build.sh" "$@"
+  if ! (cd "$build" && ctest -j 2 --output-on-failure --timeout 900); then failed+=("$name"); fi
+}
+
+for stage in $stages; do
+  case $stage in
+    main) run_stage main "$repo/build" ;;
+    sanitize) run_stage sanitize "$repo/build-asan" -DEDGECACHE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug ;;
+    fuzz) run_stage fuzz "$repo/build-fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+            -DEDGECACHE_FUZZ=ON -DEDGECACHE_BUILD_TESTS=OFF -DEDGECACHE_BUILD_NINJA_WRAPPER=OFF ;;
+    *) echo "unknown test stage: $stage" >&2; exit 2 ;;
+  esac
+done
+
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "== failed stages: ${failed[*]}"
+  exit 1
+fi
+echo "== all test stages passed: $stages"
