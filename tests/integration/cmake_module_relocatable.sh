@@ -1,0 +1,47 @@
+# EDGECACHE_RELOCATABLE=ON with -g: two checkouts at different paths build
+# byte-identical objects, and the second checkout's compiles are all hits.
+source "$(dirname "$0")/cmake_module_lib.sh"
+
+# checkout_build NAME CHECKOUT BUILD: copy with_module to CHECKOUT, build it in BUILD.
+checkout_build() {
+  mkdir -p "$2" && cp -r "$WITH_MODULE"/. "$2"/
+  configure "$SCRATCH/$1.log" -S "$2" -B "$3" -DCMAKE_PREFIX_PATH="$PREFIX" \
+    -DCMAKE_BUILD_TYPE=Debug -DEDGECACHE_RELOCATABLE=ON
+  expect_in "$SCRATCH/$1.log" "relocatable ON" "$1 status line"
+  build "$3"
+}
+
+# no_checkout_path BUILD PATH: no object names PATH (debug info, __FILE__).
+no_checkout_path() {
+  for o in $(objects_of "$1"); do
+    ! grep -F "$2" "$1/$o" >/dev/null || fail "$o still contains $2"
+  done
+}
+
+for layout in inside outside; do
+  note "build dirs $layout the checkouts"
+  fresh_cache "$layout"
+  one="$SCRATCH/$layout/one/proj"
+  two="$SCRATCH/$layout/second/deeper/proj"
+  if [ "$layout" = inside ]; then b1="$one/build" b2="$two/build"
+  else b1="$SCRATCH/$layout/one/build" b2="$SCRATCH/$layout/b/build-two"; fi
+  checkout_build "$layout-one" "$one" "$b1"
+  n=$(compiles_of "$b1")
+  expect_eq "$(stat_value miss)" "$n" "first checkout misses"
+  no_checkout_path "$b1" "$one"
+  no_checkout_path "$b1" "$b1"
+  checkout_build "$layout-two" "$two" "$b2"
+  expect_eq "$(stat_value hit.local)" "$n" "second checkout hits every compile"
+  expect_eq "$(stat_value miss)" "$n" "second checkout misses nothing"
+  same_objects "$b1" "$b2"
+done
+
+note "without it, the debug info keeps the checkout path (the check above means something)"
+fresh_cache plain
+mkdir -p "$SCRATCH/plain" && cp -r "$WITH_MODULE"/. "$SCRATCH/plain"/
+configure "$SCRATCH/plain.log" -S "$SCRATCH/plain" -B "$SCRATCH/plain/build" \
+  -DCMAKE_PREFIX_PATH="$PREFIX" -DCMAKE_BUILD_TYPE=Debug
+build "$SCRATCH/plain/build"
+grep -F "$SCRATCH/plain" "$SCRATCH/plain/build/CMakeFiles/shapes.dir/src/shapes.cpp.o" >/dev/null \
+  || fail "a -g object without the prefix map does not name its checkout"
+echo "PASS"
