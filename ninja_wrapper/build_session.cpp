@@ -249,6 +249,7 @@ int BuildSession::BuildTargets() {
     status_->Info("no work to do.");
     return 0;
   }
+  if (runner != nullptr && hooks_ != nullptr) hooks_->OnBuildPlanned(targets);
   const bool ok = builder->Build(&err);
   if (runner != nullptr && hooks_ != nullptr) {
     if (auto line = FormatBuildSummary(hooks_->Counts(), runner->counts()))

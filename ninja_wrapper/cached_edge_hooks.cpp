@@ -31,7 +31,8 @@ EdgeRecord NewRecord(const Edge& edge) {
 
 CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir)
     : session_(config, SessionOptions{options.no_remote}),
-      steps_(StepContext(config, build_dir), session_.paths(), session_.hasher()),
+      step_context_(StepContext(config, build_dir)),
+      steps_(step_context_, session_.paths(), session_.hasher()),
       build_dir_(std::move(build_dir)),
       record_(now_ns()) {
   for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
@@ -42,6 +43,14 @@ void CachedEdgeHooks::OnManifestLoaded(State& state) {
   declared_inputs_.clear();
   for (const Edge* edge : state.edges_)
     declared_inputs_[edge] = edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
+}
+
+void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
+  // Only a remote is slow enough to be worth the threads.
+  if (!session_.has_remote() || prefetch_ != nullptr) return;
+  std::vector<EdgeFacts> edges;
+  for (const Edge* edge : PrefetchableEdges(targets)) edges.push_back(DescribeEdge(*edge, DeclaredInputs(edge)));
+  if (!edges.empty()) prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
 }
 
 size_t CachedEdgeHooks::DeclaredInputs(const Edge* edge) const {
@@ -67,7 +76,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
 
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
-  EdgeStep keyed = steps_.Build(*edge, DeclaredInputs(edge));
+  EdgeStep keyed = steps_.Build(DescribeEdge(*edge, DeclaredInputs(edge)));
   if (!keyed.step) {
     Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
     record.outcome = EdgeOutcome::kUncached;
@@ -87,7 +96,12 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), record_.Add(std::move(record))};
     return std::nullopt;
   }
-  const bool remote = found.source == edgecache::HitSource::kRemote;
+  // A local hit on what the prefetch just brought from the remote is a
+  // remote hit for the summary: that is where the bytes came from.
+  const bool prefetched = found.source == edgecache::HitSource::kLocal && prefetch_ != nullptr &&
+                          prefetch_->FetchedFromRemote(record.input_key);
+  const bool remote = found.source == edgecache::HitSource::kRemote || prefetched;
+  if (prefetched) record.detail = "prefetched from the remote";
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
   record.duration_ms = Milliseconds(took.count());
@@ -150,6 +164,11 @@ void CachedEdgeHooks::ReportStoreWarnings() {
 }
 
 void CachedEdgeHooks::Finish() {
+  if (prefetch_ != nullptr) {
+    if (std::string warning = prefetch_->RemoteWarning(); !warning.empty())
+      Warn("remote-off", warning + "; remote cache off for a minute");
+    prefetch_.reset();  // joins the workers, which flush their own stats
+  }
   if (!session_.flush_stats(stats_)) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   stats_.clear();
   if (record_.edges().empty()) return;

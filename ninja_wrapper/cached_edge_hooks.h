@@ -6,15 +6,18 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "edge_cache_hooks.h"
 #include "edge_step_builder.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
 #include "edgecache/stats.h"
+#include "remote_prefetch.h"
 #include "run_record.h"
 
 namespace edgecache::ninja {
@@ -32,6 +35,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
   std::optional<CacheCounts> Counts() const override { return counts_; }
   void OnManifestLoaded(State& state) override;
+  /// With a remote: starts the RemotePrefetch of the planned edges.
+  void OnBuildPlanned(const std::vector<Node*>& targets) override;
   void Finish() override;
 
  private:
@@ -55,6 +60,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void ReportStoreWarnings();
 
   CacheSession session_;
+  /// What EdgeStepBuilders need; the prefetch workers get a copy.
+  EdgeStepContext step_context_;
   EdgeStepBuilder steps_;
   std::string build_dir_;
   RunRecord record_;
@@ -65,6 +72,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// Counters this run adds to the stats on Finish (besides the stores').
   Counters stats_;
   std::set<std::string> warned_;
+  /// Running while the build runs, when a remote is configured.
+  std::unique_ptr<RemotePrefetch> prefetch_;
 };
 
 }  // namespace edgecache::ninja

@@ -8,10 +8,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ninja/build.h"  // CommandRunner::Result
 
 struct Edge;
+struct Node;
 struct State;
 
 namespace edgecache::ninja {
@@ -76,6 +78,10 @@ class EdgeCacheHooks {
   /// loaded from the deps log: the inputs each edge has now are the ones
   /// the manifest declares (Ninja appends discovered headers later).
   virtual void OnManifestLoaded(State& /*state*/) {}
+
+  /// Called when the targets' dirty state is known, just before the build
+  /// starts: the edges to run are those with dirty outputs.
+  virtual void OnBuildPlanned(const std::vector<Node*>& /*targets*/) {}
 
   /// Called once when the invocation ends, built or not: write what must
   /// outlive the run (stats, run record).

@@ -301,10 +301,23 @@ bool RuleIsExcluded(const std::string& rule, const std::vector<std::string>& pat
 EdgeStepBuilder::EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher)
     : context_(std::move(context)), paths_(paths), hasher_(hasher) {}
 
-EdgeStep EdgeStepBuilder::Build(Edge& edge, size_t declared_inputs) {
+EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs) {
+  EdgeFacts facts;
+  facts.rule = edge.rule().name();
+  facts.command = edge.EvaluateCommand(/*incl_rsp_file=*/false);
+  facts.rspfile = edge.GetUnescapedRspfile();
+  facts.rspfile_content = edge.GetBinding("rspfile_content");
+  facts.depfile = edge.GetUnescapedDepfile();
+  const size_t non_order_only = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
+  for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i) facts.inputs.push_back(edge.inputs_[i]->path());
+  for (const Node* output : edge.outputs_) facts.outputs.push_back(output->path());
+  return facts;
+}
+
+EdgeStep EdgeStepBuilder::Build(const EdgeFacts& edge) {
   EdgeStep result;
   Step step;
-  if (std::optional<Uncacheable> why = KeyEdge(edge, declared_inputs, &step)) {
+  if (std::optional<Uncacheable> why = KeyEdge(edge, &step)) {
     result.uncacheable_reason = std::move(why->reason);
     result.detail = std::move(why->detail);
     return result;
@@ -313,10 +326,10 @@ EdgeStep EdgeStepBuilder::Build(Edge& edge, size_t declared_inputs) {
   return result;
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(Edge& edge, size_t declared_inputs, Step* step) {
-  if (RuleIsExcluded(edge.rule().name(), context_.exclude_rules))
-    return Uncacheable{"excluded-rule", "rule " + edge.rule().name() + " is in exclude_rules"};
-  const std::string command = edge.EvaluateCommand(/*incl_rsp_file=*/false);
+std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(const EdgeFacts& edge, Step* step) {
+  if (RuleIsExcluded(edge.rule, context_.exclude_rules))
+    return Uncacheable{"excluded-rule", "rule " + edge.rule + " is in exclude_rules"};
+  const std::string& command = edge.command;
   CommandScan scan = ScanCommandLine(command, context_);
   if (!scan.uncacheable_reason.empty()) return Uncacheable{scan.uncacheable_reason, scan.detail};
   if (!scan.compiles.empty()) {
@@ -325,7 +338,7 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(Edge& edge, size_t declared_
     KeyCommand(command, scan, step);
   }
   std::set<std::string> keyed = AddOutputs(edge, step);
-  if (auto why = AddInputs(edge, declared_inputs, step, &keyed)) return why;
+  if (auto why = AddInputs(edge, step, &keyed)) return why;
   for (const auto& [written, path] : scan.path_words) {
     if (!keyed.insert(path).second) continue;
     auto hash = hasher_.hash_file(path);
@@ -334,8 +347,7 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(Edge& edge, size_t declared_
   }
   // Ninja writes the response file just before the command starts: its
   // content is in the key; its path, a temporary, is not read back.
-  const std::string rsp_content = edge.GetBinding("rspfile_content");
-  if (!rsp_content.empty()) step->recipe.add("rspfile-content", paths_.normalize(rsp_content));
+  if (!edge.rspfile_content.empty()) step->recipe.add("rspfile-content", paths_.normalize(edge.rspfile_content));
   return std::nullopt;
 }
 
@@ -366,31 +378,28 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyCompile(const std::vector<std::st
 /// Every output as role output:<i> (the compile model's object and depfile
 /// keep their roles), and the rule's depfile as the discovered deps; returns
 /// their absolute paths: a word naming one is no input.
-std::set<std::string> EdgeStepBuilder::AddOutputs(Edge& edge, Step* step) const {
+std::set<std::string> EdgeStepBuilder::AddOutputs(const EdgeFacts& edge, Step* step) const {
   std::set<std::string> owned;
   for (const StepOutput& output : step->outputs) owned.insert(absolute_path(output.path, context_.cwd));
-  for (size_t i = 0; i < edge.outputs_.size(); ++i) {
-    const std::string& path = edge.outputs_[i]->path();
+  for (size_t i = 0; i < edge.outputs.size(); ++i) {
+    const std::string& path = edge.outputs[i];
     // CMake names some outputs twice, relative and absolute.
     if (owned.insert(absolute_path(path, context_.cwd)).second)
       step->outputs.push_back({"output:" + std::to_string(i), path, false});
     step->recipe.add("output", paths_.normalize(path));
   }
-  const std::string depfile = edge.GetUnescapedDepfile();
+  const std::string& depfile = edge.depfile;
   if (!depfile.empty() && step->discovered_deps_file.empty()) {
     step->discovered_deps_file = depfile;
     if (owned.insert(absolute_path(depfile, context_.cwd)).second) step->outputs.push_back({"depfile", depfile, true});
   }
-  const std::string rspfile = edge.GetUnescapedRspfile();
-  if (!rspfile.empty()) owned.insert(absolute_path(rspfile, context_.cwd));
+  if (!edge.rspfile.empty()) owned.insert(absolute_path(edge.rspfile, context_.cwd));
   return owned;
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::AddInputs(Edge& edge, size_t declared_inputs, Step* step,
+std::optional<Uncacheable> EdgeStepBuilder::AddInputs(const EdgeFacts& edge, Step* step,
                                                       std::set<std::string>* keyed) {
-  const size_t non_order_only = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
-  for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i) {
-    const std::string& path = edge.inputs_[i]->path();
+  for (const std::string& path : edge.inputs) {
     auto stamp = stat_file(path);
     auto hash = stamp && !stamp->is_directory ? hasher_.hash_file(path) : std::nullopt;
     // A phony alias or a missing file: nothing to key by content.

@@ -28,6 +28,31 @@ struct EdgeStep {
   std::string detail;
 };
 
+/// What keying needs to know of one edge, copied out of Ninja's graph so
+/// that other threads (the remote prefetch) can key it while Ninja builds.
+struct EdgeFacts {
+  std::string rule;
+  /// The evaluated command, without the response file.
+  std::string command;
+  /// The `rspfile` path and the content Ninja writes there before the run.
+  std::string rspfile;
+  std::string rspfile_content;
+  /// The `depfile` binding (unescaped); empty when none.
+  std::string depfile;
+  /// The explicit and implicit inputs the manifest declares (not order-only,
+  /// not the headers Ninja adds from its deps log), as in build.ninja.
+  std::vector<std::string> inputs;
+  /// Every output, explicit and implicit.
+  std::vector<std::string> outputs;
+};
+
+/// The facts of `edge`. `declared_inputs` is how many of its leading
+/// non-order-only inputs the manifest declared: Ninja appends the deps log's
+/// headers to an edge's implicit inputs, and those belong in the manifest
+/// candidates of the two-level lookup, not in the input key (else a clean
+/// build and an incremental one would never share a key).
+EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs);
+
 /// Why an edge is not cached (see EdgeStep).
 struct Uncacheable {
   std::string reason;
@@ -54,20 +79,15 @@ class EdgeStepBuilder {
  public:
   EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher);
 
-  /// Keys `edge`. `declared_inputs` is how many of its leading non-order-only
-  /// inputs the manifest declared: Ninja appends the deps log's headers to an
-  /// edge's implicit inputs, and those belong in the manifest candidates of
-  /// the two-level lookup, not in the input key (else a clean build and an
-  /// incremental one would never share a key).
-  EdgeStep Build(Edge& edge, size_t declared_inputs);
+  /// Keys the edge `facts` describe; reads files, never Ninja's graph.
+  EdgeStep Build(const EdgeFacts& edge);
 
  private:
-  std::optional<Uncacheable> KeyEdge(Edge& edge, size_t declared_inputs, Step* step);
+  std::optional<Uncacheable> KeyEdge(const EdgeFacts& edge, Step* step);
   void KeyCommand(const std::string& command, const CommandScan& scan, Step* step) const;
   std::optional<Uncacheable> KeyCompile(const std::vector<std::string>& argv, Step* step) const;
-  std::set<std::string> AddOutputs(Edge& edge, Step* step) const;
-  std::optional<Uncacheable> AddInputs(Edge& edge, size_t declared_inputs, Step* step,
-                                       std::set<std::string>* keyed);
+  std::set<std::string> AddOutputs(const EdgeFacts& edge, Step* step) const;
+  std::optional<Uncacheable> AddInputs(const EdgeFacts& edge, Step* step, std::set<std::string>* keyed);
 
   EdgeStepContext context_;
   const PathNormalizer& paths_;

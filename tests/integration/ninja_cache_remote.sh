@@ -33,6 +33,12 @@ build_log "$B/build" "$WORK/b.log"
 expect_summary "$WORK/b.log" "edgecache: 8/8 edges from cache (0 local, 8 remote), 0 ran"
 [ "$(tool_runs)" = 0 ] || { cat "$TOOL_LOG" >&2; fail "a tool ran for bob"; }
 [ "$(record_value "$B/build" "d['totals']['remote_hits']")" = 8 ] || fail "record: not 8 remote hits"
+# Lookups ahead of -j: the 6 edges whose inputs are sources (5 compiles and
+# the custom command) are fetched by the prefetch threads as the build
+# starts (the main thread may win the race for one or two; usually all 6
+# are prefetched); the archive and the link wait for their inputs.
+prefetched=$(record_value "$B/build" "sum(1 for e in d['edges'] if e['detail'] == 'prefetched from the remote')")
+[ "$prefetched" -ge 1 ] && [ "$prefetched" -le 6 ] || fail "$prefetched edges prefetched, expected 1 to 6"
 same_hello_outputs "$A/build" "$B/build"
 
 # The remote hits filled bob's local cache.
