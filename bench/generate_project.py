@@ -399,7 +399,7 @@ add_subdirectory(core)
 add_subdirectory(gendata)
 {subdirs}add_subdirectory(apps)
 """)
-    return {"tus": tus + 1 + n_apps, "modules": n_modules, "apps": n_apps}
+    return {"compiles": tus + 1 + n_apps, "modules": n_modules, "apps": n_apps}
 
 
 # --------------------------------------------------------------------------
