@@ -8,6 +8,9 @@ WRAPPER=$(realpath "$1")
 DEMO_SOURCE=$(realpath "$2")
 REAL_NINJA=$(command -v ninja) || { echo "FAIL: no ninja on PATH" >&2; exit 1; }
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgecache-ninja-test.XXXXXX")
+# A private cache: never the user's ~/.cache/edgecache, never shared between tests.
+export EDGECACHE_DIR="$WORK/cache" XDG_CONFIG_HOME="$WORK/config"
+unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE || true
 trap 'rm -rf "$WORK"' EXIT
 SRC=$WORK/src
 cp -r "$DEMO_SOURCE" "$SRC"
