@@ -132,6 +132,7 @@ CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& 
       continue;
     }
     if (arg == "-") { mark_uncacheable(state, "stdin-input"); continue; }
+    if (arg.empty()) { mark_uncacheable(state, "empty-argument"); continue; }
     if (has_source_extension(arg) || state.language_given) state.sources.push_back(arg);
     else mark_uncacheable(state, "non-source-input");
   }

@@ -46,6 +46,14 @@ TEST(CompilerInvocation, UncacheableCallsNameTheirReason) {
   EXPECT_EQ(classify({"gcc", "-c", "a.c", "libfoo.a"}).uncacheable_reason, "non-source-input");
 }
 
+// Found by fuzz_compiler_args: an empty argument after -x was taken as the
+// source file, giving a "cacheable" call with no source.
+TEST(CompilerInvocation, EmptyArgumentIsUncacheableNotAnEmptySource) {
+  auto inv = classify({"gcc", "-e", "-MD", "-x.M((`", "-c", "", "-xa/"});
+  EXPECT_FALSE(inv.cacheable);
+  EXPECT_EQ(inv.uncacheable_reason, "empty-argument");
+}
+
 TEST(CompilerInvocation, OptionValuesAreNotMistakenForSources) {
   auto inv = classify({"gcc", "-include", "pre.h", "-x", "c", "-c", "weird.input", "-D", "X=a.c"});
   ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
