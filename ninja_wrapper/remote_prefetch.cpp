@@ -7,9 +7,7 @@
 #include <exception>
 
 #include "caching_command_runner.h"  // IsNeverCached
-#include "edgecache/blob_envelope.h"
 #include "edgecache/cache_session.h"
-#include "edgecache/manifest.h"
 #include "ninja/graph.h"
 
 namespace edgecache::ninja {
@@ -39,25 +37,12 @@ void CollectPlanned(Node* node, std::set<const Edge*>* seen, std::vector<Edge*>*
 
 /// Fetches the objects of one edge into the local store; true when any of
 /// them came from the remote.
-bool FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const BlobCodec& codec,
-               const EdgeFacts& facts, std::string* input_key) {
+bool FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
+               std::string* input_key) {
   EdgeStep keyed = builder.Build(facts);
   if (!keyed.step) return false;
-  const CacheKey key = session.steps().input_key(*keyed.step);
-  *input_key = key.to_string();
-  auto fetched = session.store().get(key);  // a remote hit fills the local store
-  if (!fetched) return false;
-  bool remote = fetched->source == edgecache::HitSource::kRemote;
-  if (key.kind != ObjectKind::kManifest) return remote;
-  auto payload = codec.open(ObjectKind::kManifest, fetched->blob);
-  auto manifest = payload ? decode_manifest(*payload) : Result<Manifest>(Error{payload.error()});
-  if (!manifest) return remote;
-  const size_t count = std::min(manifest->candidates.size(), kCandidatesPerManifest);
-  for (size_t i = 0; i < count; ++i) {
-    auto result = session.store().get(CacheKey{ObjectKind::kResult, manifest->candidates[i].result});
-    remote = remote || (result && result->source == edgecache::HitSource::kRemote);
-  }
-  return remote;
+  *input_key = session.steps().input_key(*keyed.step).to_string();
+  return session.steps().prefetch(*keyed.step, kCandidatesPerManifest);
 }
 
 }  // namespace
@@ -101,10 +86,9 @@ void RemotePrefetch::Work() {
   try {
     CacheSession session(config_);
     EdgeStepBuilder builder(context_, session.paths(), session.hasher());
-    const BlobCodec codec{config_.compression_level(), config_.signing_key(), kDefaultMaxPayloadSize};
     for (size_t i = next_++; i < edges_.size() && !stop_; i = next_++) {
       std::string input_key;
-      if (FetchEdge(session, builder, codec, edges_[i], &input_key)) {
+      if (FetchEdge(session, builder, edges_[i], &input_key)) {
         std::lock_guard<std::mutex> lock(mutex_);
         from_remote_.insert(input_key);
       }

@@ -62,6 +62,18 @@ Result<std::string> read_file(const std::string& path) {
   return content;
 }
 
+std::string read_fd_from_start(int fd) {
+  std::string text;
+  char buffer[65536];
+  off_t offset = 0;
+  ssize_t n;
+  while ((n = ::pread(fd, buffer, sizeof buffer, offset)) > 0) {
+    text.append(buffer, static_cast<size_t>(n));
+    offset += n;
+  }
+  return text;
+}
+
 Status make_directories(const std::string& path) {
   if (path.empty()) return ok_status();
   struct stat st {};

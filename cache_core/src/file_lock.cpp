@@ -1,5 +1,7 @@
 #include "edgecache/file_lock.h"
 
+#include "edgecache/file_io.h"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -23,17 +25,7 @@ FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-std::string FileLock::read_all() const {
-  std::string text;
-  char buffer[4096];
-  off_t offset = 0;
-  ssize_t n;
-  while ((n = ::pread(fd_, buffer, sizeof buffer, offset)) > 0) {
-    text.append(buffer, static_cast<size_t>(n));
-    offset += n;
-  }
-  return text;
-}
+std::string FileLock::read_all() const { return read_fd_from_start(fd_); }
 
 bool FileLock::replace_content(const std::string& text) const {
   // Writing before truncating means a crash leaves at worst trailing garbage

@@ -1,5 +1,7 @@
 #include "edgecache/process.h"
 
+#include "edgecache/file_io.h"
+
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -24,17 +26,7 @@ class CaptureFile {
   CaptureFile(const CaptureFile&) = delete;
   CaptureFile& operator=(const CaptureFile&) = delete;
   int fd() const { return fd_; }
-  std::string read_all() const {
-    std::string text;
-    char buffer[65536];
-    off_t offset = 0;
-    ssize_t n;
-    while ((n = ::pread(fd_, buffer, sizeof buffer, offset)) > 0) {
-      text.append(buffer, static_cast<size_t>(n));
-      offset += n;
-    }
-    return text;
-  }
+  std::string read_all() const { return read_fd_from_start(fd_); }
 
  private:
   int fd_;

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <ctime>
@@ -82,40 +83,37 @@ void StepCache::count_rejection(const std::string& error) {
   store_.counters()[signature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
 }
 
-std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
-                                            std::string* detail) {
+// Fetches and decodes one object; a corrupt or badly signed one is counted,
+// dropped from the local cache (so it is not read again) and is a miss.
+template <typename T>
+std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
+                                         HitSource* source, std::string* detail) {
+  const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
   auto fetched = store_.get(key);
   if (!fetched) {
-    *detail = "no entry";
+    *detail = std::string("no ") + what;
     return std::nullopt;
   }
-  auto payload = codec_.open(ObjectKind::kResult, fetched->blob);
-  auto entry = payload ? decode_entry(*payload) : Result<Entry>(Error{payload.error()});
-  if (!entry) {
-    *detail = "corrupt entry " + key.to_string() + ": " + entry.error();
-    count_rejection(entry.error());
+  auto payload = codec_.open(key.kind, fetched->blob);
+  auto object = payload ? decode(*payload) : Result<T>(Error{payload.error()});
+  if (!object) {
+    *detail = std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error();
+    count_rejection(object.error());
     store_.discard_local(key);
     return std::nullopt;
   }
-  *source = fetched->source;
-  return std::move(*entry);
+  if (source) *source = fetched->source;
+  return std::move(*object);
+}
+
+std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
+                                            std::string* detail) {
+  return fetch_object<Entry>(key, decode_entry, source, detail);
 }
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string* detail) {
-  CacheKey key = input_key(step);
-  auto fetched = store_.get(key);
-  if (!fetched) {
-    *detail = "no manifest";
-    return std::nullopt;
-  }
-  auto payload = codec_.open(ObjectKind::kManifest, fetched->blob);
-  auto manifest = payload ? decode_manifest(*payload) : Result<Manifest>(Error{payload.error()});
-  if (!manifest) {
-    *detail = "corrupt manifest " + key.to_string() + ": " + manifest.error();
-    count_rejection(manifest.error());
-    store_.discard_local(key);
-    return std::nullopt;
-  }
+  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, nullptr, detail);
+  if (!manifest) return std::nullopt;
   std::string raw_base_dirs = joined(paths_.base_dirs());
   for (const ManifestCandidate& candidate : manifest->candidates) {
     bool matches = true;
@@ -156,6 +154,24 @@ LookupOutcome StepCache::lookup(const Step& step) {
   outcome.result_key = *result_key;
   outcome.entry = std::move(*entry);
   return outcome;
+}
+
+bool StepCache::prefetch(const Step& step, size_t max_results) {
+  HitSource source = HitSource::kLocal;
+  std::string detail;
+  CacheKey key = input_key(step);
+  if (key.kind == ObjectKind::kResult) {
+    return fetch_entry(key, &source, &detail) && source == HitSource::kRemote;
+  }
+  auto manifest = fetch_object<Manifest>(key, decode_manifest, &source, &detail);
+  if (!manifest) return false;
+  bool remote = source == HitSource::kRemote;
+  size_t count = std::min(manifest->candidates.size(), max_results);
+  for (size_t i = 0; i < count; ++i) {
+    CacheKey result{ObjectKind::kResult, manifest->candidates[i].result};
+    remote = (fetch_entry(result, &source, &detail) && source == HitSource::kRemote) || remote;
+  }
+  return remote;
 }
 
 // Writes only the outputs this step declares, at this step's paths: an entry

@@ -9,6 +9,8 @@
 namespace edgecache {
 
 Result<std::string> read_file(const std::string& path);
+// Everything in an open file from offset 0, whatever the fd's position.
+std::string read_fd_from_start(int fd);
 
 // Writes to a unique temporary file beside `path`, then renames it over
 // `path`: a concurrent reader sees the old file, the new file or none, never

@@ -65,6 +65,10 @@ class StepCache {
 
   CacheKey input_key(const Step& step) const;
   LookupOutcome lookup(const Step& step);
+  // Fills the local store from the remote with the step's manifest and its
+  // newest `max_results` results, restoring nothing: a head start for a
+  // later lookup(). True when any object came from the remote.
+  bool prefetch(const Step& step, size_t max_results = 4);
   // Reads the outputs from disk after a successful run that started at
   // `start_ns` (CLOCK_REALTIME) and stores them.
   StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
@@ -73,6 +77,9 @@ class StepCache {
  private:
   std::optional<CacheKey> match_manifest(const Step& step, std::string* detail);
   bool restore(const Step& step, const Entry& entry, std::string* detail);
+  template <typename T>
+  std::optional<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
+                                HitSource* source, std::string* detail);
   std::optional<Entry> fetch_entry(const CacheKey& key, HitSource* source, std::string* detail);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
                                                           std::string* skip_reason);
