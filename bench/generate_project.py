@@ -23,6 +23,7 @@ checkouts generated (or copied) at different paths are the same project.
 import argparse
 import os
 import random
+import re
 import sys
 
 STL_HEADERS = ["vector", "string", "map", "memory", "algorithm", "set"]
@@ -199,10 +200,9 @@ def tu_source(rng, mod, idx, n_in_mod, n_modules, uses_generated):
     for h in cores:
         lines.append(f'#include "{h}"')
     lines.append(f'#include "mod{mod}/api.h"')
-    if n_modules > 1 and rng.random() < 0.3:
-        other = rng.randrange(n_modules)
-        if other != mod:
-            lines.append(f'#include "mod{other}/api.h"')
+    if mod > 0 and rng.random() < 0.3:
+        # Only lower modules, which this module links: no cycles.
+        lines.append(f'#include "mod{rng.randrange(mod)}/api.h"')
     if uses_generated:
         lines.append('#include "generated/table.h"')
     stl = list(STL_HEADERS) + rng.sample(EXTRA_STL, 2)
@@ -311,7 +311,7 @@ int unit{idx}_entry(int input) {{
     return "\n".join(lines)
 
 
-def module_files(mod, units):
+def module_files(mod, units, deps):
     api = [f"#pragma once", f"// API of module {mod}", "#include <string>", "",
            f"namespace mod{mod} {{"]
     for u in units:
@@ -324,7 +324,8 @@ def module_files(mod, units):
     cmake = (f"add_library(mod{mod} STATIC\n  "
              + "\n  ".join(["src/run_all.cpp"] + [f"src/unit{u}.cpp" for u in units])
              + f")\ntarget_include_directories(mod{mod} PUBLIC include)\n"
-             f"target_link_libraries(mod{mod} PUBLIC core gendata)\n")
+             f"target_link_libraries(mod{mod} PUBLIC core gendata"
+             + "".join(f" mod{d}" for d in deps) + ")\n")
     return "\n".join(api) + "\n", run, cmake
 
 
@@ -344,9 +345,9 @@ with open(source, "w") as s:
 """
 
 
-def generate_realistic(out, tus, seed):
+def generate_realistic(out, tus, seed, modules=None):
     rng = random.Random(seed)
-    n_modules = max(1, tus // 50)
+    n_modules = max(1, min(modules or tus // 50, tus // 2))
     n_apps = min(4, max(1, n_modules))
     for name, text in core_headers().items():
         write(os.path.join(out, "core/include/core", name), text)
@@ -370,10 +371,12 @@ target_include_directories(gendata PUBLIC ${CMAKE_CURRENT_BINARY_DIR}/include)
     for i in range(tus - n_modules):  # run_all.cpp of each module counts as a TU
         per_mod[i % n_modules].append(i)
     for mod, units in enumerate(per_mod):
+        deps = set()
         for u in units:
             src = tu_source(rng, mod, u, len(units), n_modules, uses_generated=rng.random() < 0.2)
+            deps.update(int(d) for d in re.findall(r'#include "mod(\d+)/api.h"', src) if int(d) != mod)
             write(os.path.join(out, f"mod{mod}/src/unit{u}.cpp"), src)
-        api, run, cmake = module_files(mod, units)
+        api, run, cmake = module_files(mod, units, sorted(deps))
         write(os.path.join(out, f"mod{mod}/include/mod{mod}/api.h"), api)
         write(os.path.join(out, f"mod{mod}/src/run_all.cpp"), run)
         write(os.path.join(out, f"mod{mod}/CMakeLists.txt"), cmake)
@@ -434,6 +437,7 @@ def main(argv=None):
     ap.add_argument("out", help="directory to write the project into")
     ap.add_argument("--tus", type=int, default=300, help="translation units (default 300)")
     ap.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    ap.add_argument("--modules", type=int, help="static libraries (default tus/50)")
     ap.add_argument("--tiny", type=int, metavar="EDGES",
                     help="instead: ~EDGES edges of one-line files (per-edge overhead)")
     args = ap.parse_args(argv)
@@ -442,7 +446,7 @@ def main(argv=None):
     else:
         if args.tus < 2:
             ap.error("--tus must be at least 2")
-        info = generate_realistic(args.out, args.tus, args.seed)
+        info = generate_realistic(args.out, args.tus, args.seed, args.modules)
     print(" ".join(f"{k}={v}" for k, v in info.items()))
     return 0
 

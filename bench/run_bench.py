@@ -20,6 +20,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -309,7 +310,8 @@ class Bench:
             ck = self.checkout(name)
             rmtree(ck)
             out = run([sys.executable, os.path.join(HERE, "generate_project.py"), ck,
-                       "--tus", str(self.args.tus), "--seed", str(self.args.seed)]).stdout
+                       "--tus", str(self.args.tus), "--seed", str(self.args.seed)]
+                      + (["--modules", str(self.args.modules)] if self.args.modules else [])).stdout
         self.project = dict(kv.split("=") for kv in out.split())
         log(f"project: {out.strip()} in {self.checkout('ckA')} and {self.checkout('ckB')}")
 
@@ -579,7 +581,15 @@ def versions(bench):
         commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.strip()
     except Exception:
         commit = None
-    return {"edgecache_commit": commit, "ccache": first_line([bench.ccache, "--version"]),
+    source = None
+    cache_file = os.path.join(bench.args.edgecache_build, "CMakeCache.txt")
+    if os.path.exists(cache_file):
+        with open(cache_file) as f:
+            source = next((l.split("=", 1)[1].strip() for l in f if l.startswith("CMAKE_HOME_DIRECTORY")), None)
+    if source and os.path.exists(os.path.join(source, "COMMIT")):  # a `git archive` snapshot
+        with open(os.path.join(source, "COMMIT")) as f:
+            commit = f.read().strip()
+    return {"edgecache_commit": commit, "edgecache_source": source, "ccache": first_line([bench.ccache, "--version"]),
             "ninja": first_line([bench.ninja, "--version"]), "gcc": first_line(["g++", "--version"]),
             "cmake": first_line(["cmake", "--version"]),
             "edgecache": first_line([bench.edgecache, "--version"])}
@@ -588,6 +598,7 @@ def versions(bench):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description="edgecache benchmark (see bench/README.md)")
     ap.add_argument("--tus", type=int, default=300, help="translation units (default 300)")
+    ap.add_argument("--modules", type=int, help="static libraries (default tus/50)")
     ap.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
     ap.add_argument("--jobs", type=int, default=2, help="-j of every build (default 2)")
     ap.add_argument("--seed", type=int, default=1)
@@ -614,6 +625,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so nginx and the proxy are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Bench(args)
     for path in (bench.edgecache, bench.edgecache_ninja):
         if not os.access(path, os.X_OK):
@@ -621,7 +634,8 @@ def main(argv=None):
     rmtree(bench.work)
     os.makedirs(bench.work)
     open(os.path.join(bench.work, "ccache.conf"), "w").close()
-    result = {"meta": {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "tus": args.tus, "reps": args.reps,
+    result = {"meta": {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "tus": args.tus,
+                       "modules": args.modules, "reps": args.reps,
                        "jobs": args.jobs, "delay_ms": args.delay_ms, "tools": args.tools,
                        "cpus": os.cpu_count(), "machine": platform.platform(), "load_start": loadavg(),
                        "versions": versions(bench)}}
