@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "edgecache/cache_check.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
 #include "edgecache/local_store.h"
@@ -35,6 +36,7 @@ Commands:
   connect URL [--read-only] [--token-env VAR] [--save-token]
                             check a remote cache with a real round trip and
                             write it to the project's edgecache.json
+  verify [--repair]         open every local cache object; exit 1 if any is bad
   doctor                    check that the cache can work here (exit 1 if not)
   explain <output>          why the step that wrote <output> missed: which flag,
                             input, header, environment variable or tool changed
@@ -177,6 +179,21 @@ int config_command(const std::vector<std::string>&) {
   return config.errors().empty() ? 0 : 1;
 }
 
+int verify_command(const std::vector<std::string>& args) {
+  bool repair = args.size() == 2 && args[1] == "--repair";
+  if (args.size() > 2 || (args.size() == 2 && !repair)) {
+    std::fprintf(stderr, "usage: edgecache verify [--repair]\n");
+    return 2;
+  }
+  Config config = load_config();
+  LocalStore local(config.cache_dir(), config.max_size());
+  CheckReport report = check_local_store(local, BlobCodec{1, config.signing_key(), kDefaultMaxPayloadSize}, repair);
+  for (const std::string& bad : report.bad) std::printf("bad: %s\n", bad.c_str());
+  std::printf("%llu objects checked, %zu bad%s\n", static_cast<unsigned long long>(report.objects),
+              report.bad.size(), repair && !report.bad.empty() ? " (removed)" : "");
+  return report.bad.empty() || repair ? 0 : 1;
+}
+
 int explain_command(const std::vector<std::string>& args) {
   if (args.size() != 2) {
     std::fprintf(stderr, "usage: edgecache explain <output file>\n");
@@ -199,7 +216,7 @@ int explain_command(const std::vector<std::string>& args) {
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
       {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
-      {"explain", explain_command}, {"connect", connect_command}, {"doctor", doctor_command}};
+      {"explain", explain_command}, {"connect", connect_command}, {"verify", verify_command}, {"doctor", doctor_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

@@ -188,4 +188,16 @@ Status LocalStore::trim(uint64_t max_size) {
 
 Status LocalStore::clean() { return trim(1); }
 
+void LocalStore::for_each_object(
+    const std::function<void(const std::string& path, const CacheKey& key)>& visit) const {
+  for (int shard = 0; shard < kShards; ++shard) {
+    for (const ObjectFile& object : scan_shard(shard_dir(shard))) {
+      std::string name = object.path.substr(object.path.find_last_of('/') + 1);
+      auto digest = name.size() == 34 ? Hash128::from_hex(name.substr(2)) : std::nullopt;
+      if (!digest || (name[0] != 'm' && name[0] != 'r') || name[1] != '-') continue;
+      visit(object.path, CacheKey{static_cast<ObjectKind>(name[0]), *digest});
+    }
+  }
+}
+
 }  // namespace edgecache

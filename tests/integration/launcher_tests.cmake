@@ -18,3 +18,11 @@ add_test(NAME integration.security_signed_entries
 set_tests_properties(integration.security_signed_entries PROPERTIES
   ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
   TIMEOUT 300)
+
+# Crash, concurrency and disk-full stress (issue: hardening).
+foreach(name kill_loop concurrent_trim disk_full)
+  add_test(NAME integration.stress_${name} COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/stress_${name}.sh)
+  set_tests_properties(integration.stress_${name} PROPERTIES
+    ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_NINJA_BIN=$<TARGET_FILE:edgecache-ninja>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR}"
+    LABELS stress TIMEOUT 600)
+endforeach()

@@ -10,6 +10,7 @@
 // and its least recently used objects (by mtime, which a hit refreshes) go.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "edgecache/result.h"
@@ -43,6 +44,8 @@ class LocalStore : public Store {
   Status trim(uint64_t max_size);
   // Removes every object (stats are kept).
   Status clean();
+  // Every object file's path and key, shard by shard (temporary files skipped).
+  void for_each_object(const std::function<void(const std::string& path, const CacheKey& key)>& visit) const;
 
  private:
   std::string shard_dir(int shard) const;
