@@ -13,6 +13,7 @@
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_history.h"
+#include "run_report.h"
 #include "setup_commands.h"
 
 #ifndef EDGECACHE_VERSION
@@ -40,6 +41,9 @@ Commands:
   doctor                    check that the cache can work here (exit 1 if not)
   explain <output>          why the step that wrote <output> missed: which flag,
                             input, header, environment variable or tool changed
+  report <build dir> [--output FILE]
+                            an HTML page of the last edgecache-ninja build:
+                            summary, timeline, why each edge missed
   --version                 print the version
   --help                    print this help
 
@@ -216,7 +220,8 @@ int explain_command(const std::vector<std::string>& args) {
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
       {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
-      {"explain", explain_command}, {"connect", connect_command}, {"verify", verify_command}, {"doctor", doctor_command}};
+      {"explain", explain_command}, {"connect", connect_command}, {"verify", verify_command}, {"doctor", doctor_command},
+      {"report", report_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

@@ -6,6 +6,8 @@
 #include <exception>
 #include <utility>
 
+#include "edgecache/path_normalizer.h"
+#include "edgecache/step_history.h"
 #include "ninja/graph.h"
 #include "ninja/state.h"
 
@@ -69,6 +71,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     EdgeRecord record = NewRecord(*edge);
     record.outcome = EdgeOutcome::kUncached;
     record.detail = "internal error";
+    record.start_ms = record_.OffsetMs(now_ns());
     pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record))};
     return std::nullopt;
   }
@@ -76,6 +79,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
 
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
+  record.start_ms = record_.OffsetMs(now_ns());
   EdgeStep keyed = steps_.Build(DescribeEdge(*edge, DeclaredInputs(edge)));
   if (!keyed.step) {
     Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
@@ -93,9 +97,16 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     record.outcome = EdgeOutcome::kRan;
     record.detail = found.miss_detail;
     // Taken last: the runner starts the command as soon as we return.
-    pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), record_.Add(std::move(record))};
+    const int64_t command_start_ns = now_ns();
+    record.start_ms = record_.OffsetMs(command_start_ns);
+    pending_[edge] = PendingRun{std::move(keyed.step), command_start_ns, record_.Add(std::move(record))};
     return std::nullopt;
   }
+  return RestoreHit(std::move(record), found, started);
+}
+
+std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const LookupOutcome& found,
+                                                   std::chrono::steady_clock::time_point started) {
   // A local hit on what the prefetch just brought from the remote is a
   // remote hit for the summary: that is where the bytes came from.
   const bool prefetched = found.source == edgecache::HitSource::kLocal && prefetch_ != nullptr &&
@@ -106,6 +117,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
   record.duration_ms = Milliseconds(took.count());
   record.saved_ms = found.entry.duration_ms;
+  RecordHistory(record, found.result_key, remote ? "remote-hit" : "local-hit");
   record_.Add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += found.entry.duration_ms;
@@ -140,12 +152,21 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
 void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
   StoreOutcome stored = session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns);
   Count(counter::kMiss);
+  if (stored.kind == StoreResultKind::kStored) RecordHistory(record_.at(run.record), stored.result_key, "stored");
   if (stored.kind == StoreResultKind::kSkipped) {
     Count("not-stored." + stored.reason);
     EdgeRecord& record = record_.at(run.record);
     record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + stored.reason;
   }
   ReportStoreWarnings();
+}
+
+void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome) {
+  // Keyed like the launcher's history (the normalized absolute path of the
+  // output), so `edgecache explain <output>` finds edges and compiles alike.
+  const std::string normalized = session_.paths().normalize(absolute_path(record.output, build_dir_));
+  StepHistory(session_.config().cache_dir())
+      .record(normalized, {record.input_key, result.to_string(), outcome, now_ns() / 1000000});
 }
 
 void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {

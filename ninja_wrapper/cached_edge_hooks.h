@@ -4,6 +4,7 @@
 // writes the run record.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -52,6 +53,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   };
 
   std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
+  /// Records the hit in record_, the counters and the history; what Ninja replays.
+  std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
+                                    std::chrono::steady_clock::time_point started);
+  /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
+  void RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome);
   void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
   size_t DeclaredInputs(const Edge* edge) const;
   void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }

@@ -61,6 +61,7 @@ std::string RunRecord::ToJson(int64_t end_ns) const {
                      {"result", OutcomeName(edge.outcome)},
                      {"success", edge.success},
                      {"detail", edge.detail},
+                     {"start_ms", edge.start_ms},
                      {"duration_ms", edge.duration_ms},
                      {"saved_ms", edge.saved_ms}});
   }

@@ -12,8 +12,11 @@
 //                  "success": false when the command failed,
 //                  "detail": uncacheable reason, miss detail or why a run
 //                            was not stored,
+//                  "start_ms": when the command (or the lookup of a hit or
+//                              an uncached edge) started, in ms after "start",
 //                  "duration_ms": the run, or the restore of a hit,
 //                  "saved_ms": the stored run time a hit spared } ] }
+// "start_ms" came later within version 1: readers treat it as optional.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +43,9 @@ struct EdgeRecord {
   bool success = true;
   /// The uncacheable reason, the miss detail, or why a run was not stored.
   std::string detail;
+  /// Milliseconds from the run's start to the command's start (or the
+  /// lookup's, for a hit or an uncached edge): places it on a timeline.
+  uint64_t start_ms = 0;
   /// Wall time of the run, or of the lookup and restore of a hit.
   uint64_t duration_ms = 0;
   /// For a hit: how long the stored run took.
@@ -56,6 +62,9 @@ class RunRecord {
   size_t Add(EdgeRecord edge);
   EdgeRecord& at(size_t index) { return edges_.at(index); }
   const std::vector<EdgeRecord>& edges() const { return edges_; }
+  /// `ns` (CLOCK_REALTIME) as milliseconds after the run's start, for
+  /// EdgeRecord::start_ms; 0 for an earlier time.
+  uint64_t OffsetMs(int64_t ns) const { return ns <= start_ns_ ? 0 : static_cast<uint64_t>((ns - start_ns_) / 1000000); }
 
   /// The JSON text (format above), ending at `end_ns`.
   std::string ToJson(int64_t end_ns) const;

@@ -9,7 +9,7 @@ packages=(
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
   nginx-light python3
-  ccache dpkg-dev curl
+  ccache dpkg-dev curl chromium
 )
 
 missing=()
