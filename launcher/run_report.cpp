@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "edgecache/file_io.h"
@@ -12,101 +11,12 @@
 namespace edgecache {
 namespace {
 
-using Json = nlohmann::json;
+using ninja::EdgeOutcome;
+using ninja::EdgeRecord;
+using ninja::ParsedRunRecord;
 
-/// Where edgecache-ninja writes the record and, by default, the page goes;
-/// relative to the build dir (the record's path is ninja_wrapper's kRunRecordPath).
-constexpr const char* kRecordPath = ".edgecache/last-run.json";
+/// Where the page goes by default, beside the record (ninja::kRunRecordPath).
 constexpr const char* kPagePath = ".edgecache/last-run.html";
-
-// Field readers: an error names the field, so a user can see what is wrong
-// with a hand-edited or truncated record.
-Result<uint64_t> number_field(const Json& object, const char* name, const std::string& where) {
-  auto it = object.find(name);
-  if (it == object.end()) return Error{where + "no \"" + name + "\""};
-  if (!it->is_number_unsigned()) return Error{where + "\"" + name + "\" not a non-negative integer"};
-  return it->get<uint64_t>();
-}
-
-Result<std::string> string_field(const Json& object, const char* name, const std::string& where) {
-  auto it = object.find(name);
-  if (it == object.end()) return Error{where + "no \"" + name + "\""};
-  if (!it->is_string()) return Error{where + "\"" + name + "\" not a string"};
-  return it->get<std::string>();
-}
-
-Status read_totals(const Json& record, RunReport* report) {
-  auto totals = record.find("totals");
-  if (totals == record.end() || !totals->is_object()) return Error{"no \"totals\" object"};
-  const std::pair<const char*, uint64_t*> fields[] = {
-      {"edges", &report->edges}, {"local_hits", &report->local_hits}, {"remote_hits", &report->remote_hits},
-      {"ran", &report->ran},     {"uncached", &report->uncached},     {"failed", &report->failed},
-      {"saved_ms", &report->saved_ms}};
-  for (const auto& [name, target] : fields) {
-    auto value = number_field(*totals, name, "totals: ");
-    if (!value) return Error{value.error()};
-    *target = *value;
-  }
-  return ok_status();
-}
-
-Result<ReportedEdge> read_edge(const Json& item, size_t index) {
-  const std::string where = "edge " + std::to_string(index) + ": ";
-  if (!item.is_object()) return Error{where + "not an object"};
-  ReportedEdge edge;
-  for (auto [name, target] : {std::pair{"output", &edge.output}, {"rule", &edge.rule},
-                              {"result", &edge.result}, {"detail", &edge.detail}}) {
-    auto value = string_field(item, name, where);
-    if (!value) return Error{value.error()};
-    *target = *value;
-  }
-  if (edge.result != "local-hit" && edge.result != "remote-hit" && edge.result != "ran" && edge.result != "uncached")
-    return Error{where + "unknown result \"" + edge.result + "\""};
-  auto success = item.find("success");
-  if (success == item.end() || !success->is_boolean()) return Error{where + "no boolean \"success\""};
-  edge.success = success->get<bool>();
-  for (auto [name, target] : {std::pair{"duration_ms", &edge.duration_ms}, {"saved_ms", &edge.saved_ms}}) {
-    auto value = number_field(item, name, where);
-    if (!value) return Error{value.error()};
-    *target = *value;
-  }
-  // Optional: records from before the timeline have no start times.
-  if (item.contains("start_ms")) {
-    auto start = number_field(item, "start_ms", where);
-    if (!start) return Error{start.error()};
-    edge.start_ms = *start;
-  }
-  return edge;
-}
-
-}  // namespace
-
-Result<RunReport> parse_run_record(const std::string& json_text) {
-  Json record = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
-  if (record.is_discarded()) return Error{"not JSON"};
-  if (!record.is_object()) return Error{"not a JSON object"};
-  auto version = record.find("version");
-  if (version == record.end() || !version->is_number_integer()) return Error{"no \"version\""};
-  if (version->get<int64_t>() != 1)
-    return Error{"version " + version->dump() + " (this edgecache reads version 1)"};
-  RunReport report;
-  for (auto [name, target] : {std::pair{"start", &report.start}, {"end", &report.end}}) {
-    auto value = string_field(record, name, "");
-    if (!value) return Error{value.error()};
-    *target = *value;
-  }
-  if (Status totals = read_totals(record, &report); !totals) return Error{totals.error()};
-  auto edges = record.find("edges");
-  if (edges == record.end() || !edges->is_array()) return Error{"no \"edges\" array"};
-  for (size_t i = 0; i < edges->size(); ++i) {
-    auto edge = read_edge((*edges)[i], i);
-    if (!edge) return Error{edge.error()};
-    report.edge_list.push_back(std::move(*edge));
-  }
-  return report;
-}
-
-namespace {
 
 std::string escape_html(const std::string& text) {
   std::string out;
@@ -137,10 +47,12 @@ std::string percent(double value) {
   return text;
 }
 
-std::string result_label(const std::string& result) {
-  if (result == "local-hit") return "local hit";
-  if (result == "remote-hit") return "remote hit";
-  return result;
+std::string result_label(EdgeOutcome outcome) {
+  switch (outcome) {
+    case EdgeOutcome::kLocalHit: return "local hit";
+    case EdgeOutcome::kRemoteHit: return "remote hit";
+    default: return ninja::OutcomeName(outcome);
+  }
 }
 
 constexpr const char* kStyle = R"(<style>
@@ -162,48 +74,51 @@ th{background:#f4f4f4}td.path{font:12px monospace;word-break:break-all}
 </style>
 )";
 
-std::string summary_html(const RunReport& r) {
+std::string summary_html(const ParsedRunRecord& record) {
+  const ninja::RunTotals& r = record.totals;
   const uint64_t hits = r.local_hits + r.remote_hits;
   std::string html = "<section class=\"summary\" id=\"summary\">\n<p class=\"headline\">" + std::to_string(hits) +
                      "/" + std::to_string(r.edges) + " edges from cache</p>\n";
   html += "<p>" + std::to_string(r.local_hits) + " local hits, " + std::to_string(r.remote_hits) +
           " remote hits, " + std::to_string(r.ran) + " ran, " + std::to_string(r.uncached) + " uncached, " +
           std::to_string(r.failed) + " failed; " + format_ms(r.saved_ms) + " saved</p>\n";
-  html += "<p>start " + escape_html(r.start) + ", end " + escape_html(r.end) + "</p>\n</section>\n";
+  html += "<p>start " + escape_html(record.start) + ", end " + escape_html(record.end) + "</p>\n</section>\n";
   return html;
 }
 
 std::string legend_html() {
   std::string html = "<p class=\"legend\">";
-  for (const char* result : {"local-hit", "remote-hit", "ran", "uncached"}) {
-    html += "<span><i class=\"swatch " + std::string(result) + "\"></i>" + result_label(result) + "</span>";
+  for (EdgeOutcome outcome : {EdgeOutcome::kLocalHit, EdgeOutcome::kRemoteHit, EdgeOutcome::kRan, EdgeOutcome::kUncached}) {
+    html += "<span><i class=\"swatch " + std::string(ninja::OutcomeName(outcome)) + "\"></i>" +
+            result_label(outcome) + "</span>";
   }
   return html + "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
 }
 
-std::string timeline_html(const RunReport& r) {
+std::string timeline_html(const ParsedRunRecord& r) {
   uint64_t span = 1;
-  for (const ReportedEdge& e : r.edge_list) span = std::max(span, e.start_ms + e.duration_ms);
+  for (const EdgeRecord& e : r.edges) span = std::max(span, e.start_ms + e.duration_ms);
   std::string html = "<h2>Timeline</h2>\n" + legend_html() + "<div class=\"timeline\" id=\"timeline\">\n";
-  for (const ReportedEdge& e : r.edge_list) {
+  for (const EdgeRecord& e : r.edges) {
     const double left = 100.0 * static_cast<double>(e.start_ms) / static_cast<double>(span);
     const double width = 100.0 * static_cast<double>(e.duration_ms) / static_cast<double>(span);
-    const std::string tip = e.output + " (" + result_label(e.result) + (e.success ? "" : ", failed") + ", " +
+    const std::string tip = e.output + " (" + result_label(e.outcome) + (e.success ? "" : ", failed") + ", " +
                             format_ms(e.duration_ms) + " at " + format_ms(e.start_ms) + ")";
     html += "<div class=\"row\"><div class=\"label\" title=\"" + escape_html(e.output) + "\">" +
-            escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " + e.result +
+            escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " + ninja::OutcomeName(e.outcome) +
             (e.success ? "" : " failed") + "\" style=\"left:" + percent(left) + ";width:" + percent(width) +
             "\" title=\"" + escape_html(tip) + "\"></div></div></div>\n";
   }
   return html + "</div>\n<div class=\"axis\"><span>0</span><span>" + format_ms(span) + "</span></div>\n";
 }
 
-std::string misses_html(const RunReport& r) {
+std::string misses_html(const ParsedRunRecord& r) {
   std::string rows;
-  for (const ReportedEdge& e : r.edge_list) {
-    if (e.result != "ran" && e.result != "uncached" && e.success) continue;
+  for (const EdgeRecord& e : r.edges) {
+    const bool hit = e.outcome == EdgeOutcome::kLocalHit || e.outcome == EdgeOutcome::kRemoteHit;
+    if (hit && e.success) continue;
     rows += "<tr><td class=\"path\">" + escape_html(e.output) + "</td><td>" + escape_html(e.rule) + "</td><td>" +
-            result_label(e.result) + (e.success ? "" : ", failed") + "</td><td>" + escape_html(e.detail) +
+            result_label(e.outcome) + (e.success ? "" : ", failed") + "</td><td>" + escape_html(e.detail) +
             "</td><td>" + format_ms(e.duration_ms) + "</td></tr>\n";
   }
   std::string html = "<h2>Edges not from the cache</h2>\n";
@@ -216,7 +131,7 @@ std::string misses_html(const RunReport& r) {
 
 }  // namespace
 
-std::string render_run_report(const RunReport& report) {
+std::string render_run_report(const ParsedRunRecord& report) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>edgecache run " +
          escape_html(report.start) + "</title>\n" + kStyle + "</head>\n<body>\n<h1>edgecache-ninja run</h1>\n" +
          summary_html(report) + timeline_html(report) + misses_html(report) + "</body>\n</html>\n";
@@ -257,10 +172,10 @@ int report_command(const std::vector<std::string>& args) {
   struct stat info {};
   if (::stat(parsed->build_dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
     return report_error(parsed->build_dir + " is not a directory");
-  const std::string record_path = parsed->build_dir + "/" + kRecordPath;
+  const std::string record_path = parsed->build_dir + "/" + ninja::kRunRecordPath;
   auto text = read_file(record_path);
   if (!text) return report_error("no run record at " + record_path + " (build with edgecache-ninja first)");
-  auto report = parse_run_record(*text);
+  auto report = ninja::ParseRunRecord(*text);
   if (!report) return report_error(record_path + " is not a usable run record: " + report.error());
   const std::string page = parsed->output.empty() ? parsed->build_dir + "/" + kPagePath : parsed->output;
   if (Status written = write_file_atomic(page, render_run_report(*report)); !written)

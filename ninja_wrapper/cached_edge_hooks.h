@@ -23,9 +23,6 @@
 
 namespace edgecache::ninja {
 
-/// Where the run record goes, relative to the build directory.
-inline constexpr const char* kRunRecordPath = ".edgecache/last-run.json";
-
 class CachedEdgeHooks final : public EdgeCacheHooks {
  public:
   /// `build_dir`: absolute; where Ninja runs the commands.

@@ -2,7 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <array>
 #include <ctime>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,112 @@
 
 namespace edgecache::ninja {
 namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr EdgeOutcome kOutcomes[] = {EdgeOutcome::kLocalHit, EdgeOutcome::kRemoteHit, EdgeOutcome::kRan,
+                                     EdgeOutcome::kUncached};
+
+std::string IsoTime(int64_t ns) {
+  const std::time_t seconds = static_cast<std::time_t>(ns / 1000000000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+RunTotals CountTotals(const std::vector<EdgeRecord>& edges) {
+  RunTotals totals;
+  totals.edges = edges.size();
+  for (const EdgeRecord& edge : edges) {
+    totals.local_hits += edge.outcome == EdgeOutcome::kLocalHit;
+    totals.remote_hits += edge.outcome == EdgeOutcome::kRemoteHit;
+    totals.ran += edge.outcome == EdgeOutcome::kRan;
+    totals.uncached += edge.outcome == EdgeOutcome::kUncached;
+    totals.failed += !edge.success;
+    totals.saved_ms += edge.saved_ms;
+  }
+  return totals;
+}
+
+// The one list of the totals' field names, for writing and for reading.
+template <typename Totals>
+auto TotalsFields(Totals& t) {
+  return std::to_array<std::pair<const char*, decltype(&t.edges)>>(
+      {{"edges", &t.edges}, {"local_hits", &t.local_hits}, {"remote_hits", &t.remote_hits}, {"ran", &t.ran},
+       {"uncached", &t.uncached}, {"failed", &t.failed}, {"saved_ms", &t.saved_ms}});
+}
+
+// Field readers: an error names the field, so a user can see what is wrong
+// with a hand-edited or truncated record.
+Status ReadNumber(const Json& object, const char* name, const std::string& where, uint64_t* out) {
+  auto it = object.find(name);
+  if (it == object.end()) return Error{where + "no \"" + name + "\""};
+  if (!it->is_number_unsigned()) return Error{where + "\"" + name + "\" not a non-negative integer"};
+  *out = it->get<uint64_t>();
+  return ok_status();
+}
+
+Status ReadString(const Json& object, const char* name, const std::string& where, std::string* out) {
+  auto it = object.find(name);
+  if (it == object.end()) return Error{where + "no \"" + name + "\""};
+  if (!it->is_string()) return Error{where + "\"" + name + "\" not a string"};
+  *out = it->get<std::string>();
+  return ok_status();
+}
+
+Status ReadOutcome(const Json& item, const std::string& where, EdgeOutcome* out) {
+  std::string name;
+  if (Status read = ReadString(item, "result", where, &name); !read) return read;
+  for (EdgeOutcome outcome : kOutcomes) {
+    if (name == OutcomeName(outcome)) {
+      *out = outcome;
+      return ok_status();
+    }
+  }
+  return Error{where + "unknown result \"" + name + "\""};
+}
+
+Result<EdgeRecord> ReadEdge(const Json& item, size_t index) {
+  const std::string where = "edge " + std::to_string(index) + ": ";
+  if (!item.is_object()) return Error{where + "not an object"};
+  EdgeRecord edge;
+  for (auto [name, target] : {std::pair{"output", &edge.output}, {"rule", &edge.rule},
+                              {"input_key", &edge.input_key}, {"detail", &edge.detail}}) {
+    if (Status read = ReadString(item, name, where, target); !read) return Error{read.error()};
+  }
+  if (Status read = ReadOutcome(item, where, &edge.outcome); !read) return Error{read.error()};
+  auto success = item.find("success");
+  if (success == item.end() || !success->is_boolean()) return Error{where + "no boolean \"success\""};
+  edge.success = success->get<bool>();
+  for (auto [name, target] : {std::pair{"duration_ms", &edge.duration_ms}, {"saved_ms", &edge.saved_ms}}) {
+    if (Status read = ReadNumber(item, name, where, target); !read) return Error{read.error()};
+  }
+  // Optional: records written before the timeline have no start times.
+  if (item.contains("start_ms")) {
+    if (Status read = ReadNumber(item, "start_ms", where, &edge.start_ms); !read) return Error{read.error()};
+  }
+  return edge;
+}
+
+Status ReadHeader(const Json& record, ParsedRunRecord* parsed) {
+  if (!record.is_object()) return Error{"not a JSON object"};
+  auto version = record.find("version");
+  if (version == record.end() || !version->is_number_integer()) return Error{"no \"version\""};
+  if (version->get<int64_t>() != 1) return Error{"version " + version->dump() + " (this edgecache reads version 1)"};
+  for (auto [name, target] : {std::pair{"start", &parsed->start}, {"end", &parsed->end}}) {
+    if (Status read = ReadString(record, name, "", target); !read) return read;
+  }
+  auto totals = record.find("totals");
+  if (totals == record.end() || !totals->is_object()) return Error{"no \"totals\" object"};
+  for (auto [name, target] : TotalsFields(parsed->totals)) {
+    if (Status read = ReadNumber(*totals, name, "totals: ", target); !read) return read;
+  }
+  return ok_status();
+}
+
+}  // namespace
 
 const char* OutcomeName(EdgeOutcome outcome) {
   switch (outcome) {
@@ -21,31 +129,20 @@ const char* OutcomeName(EdgeOutcome outcome) {
   return "ran";
 }
 
-std::string IsoTime(int64_t ns) {
-  const std::time_t seconds = static_cast<std::time_t>(ns / 1000000000);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-nlohmann::ordered_json Totals(const std::vector<EdgeRecord>& edges) {
-  int local = 0, remote = 0, ran = 0, uncached = 0, failed = 0;
-  uint64_t saved_ms = 0;
-  for (const EdgeRecord& edge : edges) {
-    local += edge.outcome == EdgeOutcome::kLocalHit;
-    remote += edge.outcome == EdgeOutcome::kRemoteHit;
-    ran += edge.outcome == EdgeOutcome::kRan;
-    uncached += edge.outcome == EdgeOutcome::kUncached;
-    failed += !edge.success;
-    saved_ms += edge.saved_ms;
+Result<ParsedRunRecord> ParseRunRecord(const std::string& json_text) {
+  const Json record = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (record.is_discarded()) return Error{"not JSON"};
+  ParsedRunRecord parsed;
+  if (Status header = ReadHeader(record, &parsed); !header) return Error{header.error()};
+  auto edges = record.find("edges");
+  if (edges == record.end() || !edges->is_array()) return Error{"no \"edges\" array"};
+  for (size_t i = 0; i < edges->size(); ++i) {
+    auto edge = ReadEdge((*edges)[i], i);
+    if (!edge) return Error{edge.error()};
+    parsed.edges.push_back(std::move(*edge));
   }
-  return {{"edges", edges.size()}, {"local_hits", local}, {"remote_hits", remote}, {"ran", ran},
-          {"uncached", uncached},  {"failed", failed},    {"saved_ms", saved_ms}};
+  return parsed;
 }
-
-}  // namespace
 
 size_t RunRecord::Add(EdgeRecord edge) {
   edges_.push_back(std::move(edge));
@@ -53,7 +150,7 @@ size_t RunRecord::Add(EdgeRecord edge) {
 }
 
 std::string RunRecord::ToJson(int64_t end_ns) const {
-  nlohmann::ordered_json edges = nlohmann::ordered_json::array();
+  Json edges = Json::array();
   for (const EdgeRecord& edge : edges_) {
     edges.push_back({{"output", edge.output},
                      {"rule", edge.rule},
@@ -65,13 +162,16 @@ std::string RunRecord::ToJson(int64_t end_ns) const {
                      {"duration_ms", edge.duration_ms},
                      {"saved_ms", edge.saved_ms}});
   }
-  nlohmann::ordered_json record = {{"version", 1},
-                           {"start", IsoTime(start_ns_)},
-                           {"end", IsoTime(end_ns)},
-                           {"totals", Totals(edges_)},
-                           {"edges", std::move(edges)}};
+  RunTotals counted = CountTotals(edges_);
+  Json totals = Json::object();
+  for (auto [name, value] : TotalsFields(counted)) totals[name] = *value;
+  Json record = {{"version", 1},
+                 {"start", IsoTime(start_ns_)},
+                 {"end", IsoTime(end_ns)},
+                 {"totals", std::move(totals)},
+                 {"edges", std::move(edges)}};
   // Edge outputs and commands' messages need not be UTF-8: replace, never throw.
-  return record.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  return record.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 Status RunRecord::Write(const std::string& path, int64_t end_ns) const {

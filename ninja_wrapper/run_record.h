@@ -27,6 +27,9 @@
 
 namespace edgecache::ninja {
 
+/// Where the run record goes, relative to the build directory.
+inline constexpr const char* kRunRecordPath = ".edgecache/last-run.json";
+
 /// What happened to one edge offered to the cache.
 enum class EdgeOutcome { kLocalHit, kRemoteHit, kRan, kUncached };
 
@@ -51,6 +54,29 @@ struct EdgeRecord {
   /// For a hit: how long the stored run took.
   uint64_t saved_ms = 0;
 };
+
+/// Its "result" spelling: "local-hit", "remote-hit", "ran", "uncached".
+const char* OutcomeName(EdgeOutcome outcome);
+
+/// The record's "totals", counted from its edges.
+struct RunTotals {
+  uint64_t edges = 0, local_hits = 0, remote_hits = 0, ran = 0, uncached = 0, failed = 0;
+  /// The sum of the edges' saved_ms.
+  uint64_t saved_ms = 0;
+};
+
+/// A record read back from its JSON text (by `edgecache report`).
+struct ParsedRunRecord {
+  /// ISO 8601 UTC, as written.
+  std::string start, end;
+  /// As written, not recounted.
+  RunTotals totals;
+  std::vector<EdgeRecord> edges;
+};
+
+/// Reads a version 1 record; an error names what is wrong (not JSON, another
+/// version, a missing or mistyped field) so a truncated file is recognisable.
+Result<ParsedRunRecord> ParseRunRecord(const std::string& json_text);
 
 /// The edges of one run, in the order they were offered.
 class RunRecord {
