@@ -23,6 +23,12 @@ std::optional<FileStamp> stat_file(const std::string& path) {
   return stamp;
 }
 
+std::string stamp_text(const FileStamp& stamp) {
+  return std::to_string(stamp.device) + "-" + std::to_string(stamp.inode) + "-" +
+         std::to_string(stamp.size) + "-" + std::to_string(stamp.mtime_ns) + "-" +
+         std::to_string(stamp.ctime_ns);
+}
+
 std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
   auto stamp = stat_file(path);
   if (!stamp || stamp->is_directory) return std::nullopt;
@@ -60,9 +66,31 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
   return hasher.digest();
 }
 
+const std::optional<std::set<std::string>>& FileHasher::listing(const std::string& dir) {
+  auto it = listings_.find(dir);
+  if (it != listings_.end()) return it->second;
+  std::optional<std::set<std::string>> names;
+  if (DIR* handle = ::opendir(dir.c_str())) {
+    names.emplace();
+    while (dirent* entry = ::readdir(handle)) names->insert(entry->d_name);
+    ::closedir(handle);
+  }
+  return listings_.emplace(dir, std::move(names)).first->second;
+}
+
+bool FileHasher::may_exist(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return true;
+  std::string parent = path.substr(0, slash);
+  const auto& names = listing(parent);
+  if (names) return names->count(path.substr(slash + 1)) > 0;
+  // The parent is not a readable directory: absent if the parent is absent.
+  return may_exist(parent) && stat_file(path).has_value();
+}
+
 std::string FileHasher::fingerprint(const std::string& path) {
   auto stamp = stat_file(path);
-  if (!stamp) return "absent";
+  if (!stamp) return kAbsentFingerprint;
   if (stamp->is_directory) {
     auto names = hash_directory_names(path);
     return names ? "dir:" + names->hex() : "unreadable";

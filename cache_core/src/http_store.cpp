@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include "curl_library.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -11,12 +13,12 @@ namespace edgecache {
 // request to the same host reuses the open connection.
 class CurlEasy {
  public:
-  CurlEasy() : handle_(curl_easy_init()) {}
+  CurlEasy() : handle_(curl_library().loaded ? curl_library().easy_init() : nullptr) {}
   CURL* get() const { return handle_.get(); }
 
  private:
   struct Deleter {
-    void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+    void operator()(CURL* handle) const { curl_library().easy_cleanup(handle); }
   };
   std::unique_ptr<CURL, Deleter> handle_;
 };
@@ -42,20 +44,17 @@ const char* method_name(Method method) {
   return "?";
 }
 
-// Process-wide libcurl setup, done once before the first handle exists. It is
-// never undone: other code may still use curl, and exit frees it anyway.
-void init_curl_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+// Process-wide libcurl setup (curl_library() loads it and runs
+// curl_global_init once). It is never undone: exit frees it anyway.
+void init_curl_once() { (void)curl_library(); }
 
 struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  void operator()(curl_slist* list) const { curl_library().slist_free_all(list); }
 };
 using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
 
 void append(Slist& list, const std::string& line) {
-  curl_slist* grown = curl_slist_append(list.get(), line.c_str());
+  curl_slist* grown = curl_library().slist_append(list.get(), line.c_str());
   if (grown != nullptr) {
     (void)list.release();  // `grown` owns the old nodes now
     list.reset(grown);
@@ -108,47 +107,47 @@ Slist request_headers(const RemoteSpec& spec) {
 }
 
 void set_connection_options(CURL* curl, const RemoteSpec& spec) {
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // required for use from several threads
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, spec.connect_timeout_ms);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, spec.operation_timeout_ms);
-  if (!spec.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, spec.ca_file.c_str());
+  curl_library().easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // required for use from several threads
+  curl_library().easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_library().easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_library().easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_library().easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, spec.connect_timeout_ms);
+  curl_library().easy_setopt(curl, CURLOPT_TIMEOUT_MS, spec.operation_timeout_ms);
+  if (!spec.ca_file.empty()) curl_library().easy_setopt(curl, CURLOPT_CAINFO, spec.ca_file.c_str());
   if (spec.insecure) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+    curl_library().easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_library().easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
   }
   // A bearer token wins over the URL's user:password: both would set Authorization.
   if (spec.bearer_token.empty() && !spec.username.empty()) {
-    curl_easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
-    curl_easy_setopt(curl, CURLOPT_USERNAME, spec.username.c_str());
-    curl_easy_setopt(curl, CURLOPT_PASSWORD, spec.password.c_str());
+    curl_library().easy_setopt(curl, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_library().easy_setopt(curl, CURLOPT_USERNAME, spec.username.c_str());
+    curl_library().easy_setopt(curl, CURLOPT_PASSWORD, spec.password.c_str());
   }
 }
 
 void set_method_options(CURL* curl, HttpRequest& request) {
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &request);
+  curl_library().easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
+  curl_library().easy_setopt(curl, CURLOPT_WRITEDATA, &request);
   switch (request.method) {
     case Method::kGet:
-      curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+      curl_library().easy_setopt(curl, CURLOPT_HTTPGET, 1L);
       // Refuses at once when Content-Length announces too much; write_body
       // catches bodies without a length.
-      curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+      curl_library().easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
       break;
     case Method::kHead:
-      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+      curl_library().easy_setopt(curl, CURLOPT_NOBODY, 1L);
       break;
     case Method::kPut:
-      curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-      curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
-      curl_easy_setopt(curl, CURLOPT_READDATA, &request);
-      curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+      curl_library().easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+      curl_library().easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
+      curl_library().easy_setopt(curl, CURLOPT_READDATA, &request);
+      curl_library().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
                        static_cast<curl_off_t>(request.upload.size()));
       break;
     case Method::kDelete:
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+      curl_library().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
       break;
   }
 }
@@ -166,7 +165,7 @@ StoreReply map_http_status(Method method, long status, const std::string& what) 
 
 StoreReply map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec,
                           const std::string& what) {
-  std::string message = what + ": " + curl_easy_strerror(code);
+  std::string message = what + ": " + curl_library().easy_strerror(code);
   if (detail[0] != '\0') message += " (" + std::string(detail) + ")";
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return reply(StoreStatus::kTimeout,
@@ -242,18 +241,21 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
                      remote_object_path(spec_.layout, key);
   std::unique_ptr<CurlEasy> handle = acquire_handle();
   CURL* curl = handle->get();
-  if (curl == nullptr) return reply(StoreStatus::kError, what + ": cannot create a curl handle");
+  if (curl == nullptr) {
+    const std::string& why = curl_library().error;
+    return reply(StoreStatus::kError, what + ": " + (why.empty() ? "cannot create a curl handle" : why));
+  }
 
   Slist headers = request_headers(spec_);
   char detail[CURL_ERROR_SIZE] = {};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
+  curl_library().easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_library().easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
+  curl_library().easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   set_connection_options(curl, spec_);
   set_method_options(curl, request);
-  CURLcode code = curl_easy_perform(curl);
+  CURLcode code = curl_library().easy_perform(curl);
   long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   release_handle(std::move(handle));  // resets the options, which point into this frame
 
   if (request.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
@@ -280,7 +282,7 @@ void HttpStore::release_handle(std::unique_ptr<CurlEasy> handle) {
   if (handle->get() == nullptr) return;
   // Reset drops every option (and so every pointer into the finished call)
   // but keeps the live connections, which is the point of the pool.
-  curl_easy_reset(handle->get());
+  curl_library().easy_reset(handle->get());
   std::lock_guard lock(pool_mutex_);
   if (idle_handles_.size() < kMaxIdleHandles) idle_handles_.push_back(std::move(handle));
 }

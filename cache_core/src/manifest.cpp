@@ -1,8 +1,33 @@
 #include "edgecache/manifest.h"
 
-#include <nlohmann/json.hpp>
+#include "edgecache/byte_codec.h"
 
 namespace edgecache {
+namespace {
+
+// Far beyond any real step; larger counts mean a corrupt manifest.
+constexpr uint32_t kMaxFields = 1 << 20;
+constexpr uint32_t kMaxCandidates = 1024;
+constexpr uint32_t kMaxDependencies = 1 << 20;
+
+bool decode_candidate(ByteReader& reader, ManifestCandidate* candidate) {
+  auto high = reader.u64();
+  auto low = reader.u64();
+  auto count = reader.u32();
+  if (!high || !low || !count || *count > kMaxDependencies) return false;
+  candidate->result = Hash128{*high, *low};
+  candidate->deps.reserve(*count);
+  for (uint32_t i = 0; i < *count; ++i) {
+    auto path = reader.bytes();
+    auto fingerprint = reader.bytes();
+    auto stamp = reader.bytes();
+    if (!path || !fingerprint || !stamp) return false;
+    candidate->deps.push_back({std::string(*path), std::string(*fingerprint), std::string(*stamp)});
+  }
+  return true;
+}
+
+}  // namespace
 
 void Manifest::add_candidate(ManifestCandidate candidate, size_t max_candidates) {
   std::erase_if(candidates, [&](const ManifestCandidate& c) { return c.deps == candidate.deps; });
@@ -11,52 +36,44 @@ void Manifest::add_candidate(ManifestCandidate candidate, size_t max_candidates)
 }
 
 std::string encode_manifest(const Manifest& manifest) {
-  nlohmann::json candidates = nlohmann::json::array();
+  ByteWriter writer;
+  writer.u32(static_cast<uint32_t>(manifest.recipe.fields().size()));
+  for (const RecipeField& field : manifest.recipe.fields()) {
+    writer.bytes(field.name);
+    writer.bytes(field.value);
+  }
+  writer.u32(static_cast<uint32_t>(manifest.candidates.size()));
   for (const ManifestCandidate& candidate : manifest.candidates) {
-    nlohmann::json deps = nlohmann::json::array();
-    for (const Dependency& dep : candidate.deps) deps.push_back({dep.path, dep.fingerprint});
-    candidates.push_back({{"result", candidate.result.hex()}, {"deps", std::move(deps)}});
-  }
-  nlohmann::json json{{"recipe", manifest.recipe.to_json()}, {"candidates", std::move(candidates)}};
-  return json.dump();
-}
-
-namespace {
-
-Result<ManifestCandidate> decode_candidate(const nlohmann::json& json) {
-  if (!json.is_object() || !json.contains("result") || !json["result"].is_string() ||
-      !json.contains("deps") || !json["deps"].is_array()) {
-    return Error{"manifest candidate is malformed"};
-  }
-  auto result = Hash128::from_hex(json["result"].get<std::string>());
-  if (!result) return Error{"manifest candidate has a bad result key"};
-  ManifestCandidate candidate{{}, *result};
-  for (const auto& dep : json["deps"]) {
-    if (!dep.is_array() || dep.size() != 2 || !dep[0].is_string() || !dep[1].is_string()) {
-      return Error{"manifest dependency is malformed"};
+    writer.u64(candidate.result.high);
+    writer.u64(candidate.result.low);
+    writer.u32(static_cast<uint32_t>(candidate.deps.size()));
+    for (const Dependency& dep : candidate.deps) {
+      writer.bytes(dep.path);
+      writer.bytes(dep.fingerprint);
+      writer.bytes(dep.stamp);
     }
-    candidate.deps.push_back({dep[0].get<std::string>(), dep[1].get<std::string>()});
   }
-  return candidate;
+  return std::move(writer.str());
 }
-
-}  // namespace
 
 Result<Manifest> decode_manifest(std::string_view payload) {
-  nlohmann::json json = nlohmann::json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded() || !json.is_object()) return Error{"manifest is not a JSON object"};
-  if (!json.contains("recipe") || !json.contains("candidates") || !json["candidates"].is_array()) {
-    return Error{"manifest lacks recipe or candidates"};
-  }
+  ByteReader reader(payload);
   Manifest manifest;
-  auto recipe = KeyRecipe::from_json(json["recipe"]);
-  if (!recipe) return Error{"manifest: " + recipe.error()};
-  manifest.recipe = std::move(*recipe);
-  for (const auto& item : json["candidates"]) {
-    auto candidate = decode_candidate(item);
-    if (!candidate) return Error{candidate.error()};
-    manifest.candidates.push_back(std::move(*candidate));
+  auto fields = reader.u32();
+  if (!fields || *fields > kMaxFields) return Error{"manifest: bad recipe field count"};
+  for (uint32_t i = 0; i < *fields; ++i) {
+    auto name = reader.bytes();
+    auto value = reader.bytes();
+    if (!name || !value) return Error{"manifest: truncated recipe"};
+    manifest.recipe.add(std::string(*name), std::string(*value));
   }
+  auto candidates = reader.u32();
+  if (!candidates || *candidates > kMaxCandidates) return Error{"manifest: bad candidate count"};
+  manifest.candidates.resize(*candidates);
+  for (ManifestCandidate& candidate : manifest.candidates) {
+    if (!decode_candidate(reader, &candidate)) return Error{"manifest: truncated candidate"};
+  }
+  if (!reader.at_end()) return Error{"manifest: trailing bytes"};
   return manifest;
 }
 

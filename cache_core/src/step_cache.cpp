@@ -48,7 +48,7 @@ void add_shadowing_candidates(const std::vector<std::string>& search_path,
       for (size_t j = 0; j < i; ++j) {
         std::string shadow = search_path[j] + "/" + relative;
         if (shadow != path && seen.insert(shadow).second) {
-          deps->push_back({paths.normalize(shadow), hasher.fingerprint(shadow)});
+          deps->push_back({paths.normalize(shadow), hasher.fingerprint(shadow), ""});
         }
       }
     }
@@ -111,20 +111,27 @@ std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* sour
   return fetch_object<Entry>(key, decode_entry, source, detail);
 }
 
+bool StepCache::dependency_unchanged(const Dependency& dep, const std::string& raw_base_dirs) {
+  if (dep.path == kAbsolutePathsDep) return dep.fingerprint == raw_base_dirs;
+  std::string path = paths_.restore(dep.path);
+  // Most recorded dependencies are shadowing candidates that must still be
+  // absent; a directory listing read once answers for all names in it.
+  if (dep.fingerprint == kAbsentFingerprint) return !hasher_.may_exist(path);
+  if (!dep.stamp.empty()) {
+    auto stamp = stat_file(path);
+    if (stamp && stamp_text(*stamp) == dep.stamp) return true;  // unchanged since hashed here
+  }
+  return hasher_.fingerprint(path) == dep.fingerprint;
+}
+
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string* detail) {
   auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, nullptr, detail);
   if (!manifest) return std::nullopt;
   std::string raw_base_dirs = joined(paths_.base_dirs());
   for (const ManifestCandidate& candidate : manifest->candidates) {
-    bool matches = true;
-    for (const Dependency& dep : candidate.deps) {
-      std::string now = dep.path == kAbsolutePathsDep ? raw_base_dirs
-                                                      : hasher_.fingerprint(paths_.restore(dep.path));
-      if (now != dep.fingerprint) {
-        matches = false;
-        break;
-      }
-    }
+    bool matches = std::all_of(candidate.deps.begin(), candidate.deps.end(), [&](const Dependency& dep) {
+      return dependency_unchanged(dep, raw_base_dirs);
+    });
     if (matches) return CacheKey{ObjectKind::kResult, candidate.result};
   }
   *detail = "no candidate matched (" + std::to_string(manifest->candidates.size()) + " candidates)";
@@ -204,20 +211,21 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   if (!depfile) return Error{step.discovered_deps_file + ": " + depfile.error()};
   std::vector<Dependency> deps;
   for (const std::string& path : depfile->dependencies) {
+    auto content = read_file(path);
+    if (!content) return Error{content.error()};
+    // Stat after reading: a change at any moment since the step started,
+    // even between our read and now, shows in ctime/mtime.
     auto stamp = stat_file(path);
     if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
-    // Changed while the step ran: what we hash now may not be what it read.
     if (stamp->mtime_ns >= start_ns || stamp->ctime_ns >= start_ns) {
       *skip_reason = "input-changed-during-run";
       return deps;
     }
-    auto content = read_file(path);
-    if (!content) return Error{content.error()};
     if (step.scan_for_macros && uses_time_macros(*content)) {
       *skip_reason = "time-macros";
       return deps;
     }
-    deps.push_back({paths_.normalize(path), hash_bytes(*content).hex()});
+    deps.push_back({paths_.normalize(path), hash_bytes(*content).hex(), stamp_text(*stamp)});
   }
   add_shadowing_candidates(step.include_search_path, depfile->dependencies, &deps, hasher_, paths_);
   return deps;
@@ -281,7 +289,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     if (!outcome.reason.empty()) return outcome;
     deps = std::move(*discovered);
   }
-  if (embeds_base_dir(entry)) deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs())});
+  if (embeds_base_dir(entry)) deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), ""});
   Hasher hasher;
   hasher.update_field(input_key(step).digest.hex());
   for (const Dependency& dep : deps) {

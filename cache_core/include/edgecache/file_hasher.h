@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -24,9 +25,18 @@ struct FileStamp {
 };
 
 std::optional<FileStamp> stat_file(const std::string& path);
+// "<device>-<inode>-<size>-<mtime ns>-<ctime ns>": what manifests record.
+std::string stamp_text(const FileStamp& stamp);
+
+inline constexpr const char* kAbsentFingerprint = "absent";
 
 class FileHasher {
  public:
+  // False when `path` certainly does not exist, judged from listings of its
+  // ancestors (memoized for the life of this hasher, so thousands of absent
+  // names cost a few readdir() calls, not a stat() each). True when it might.
+  bool may_exist(const std::string& path);
+
   // Content hash of a regular file; nullopt if it cannot be read.
   std::optional<Hash128> hash_file(const std::string& path);
 
@@ -37,6 +47,9 @@ class FileHasher {
 
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);
+  // Entry names of a directory; nullopt when it does not exist or is unreadable.
+  const std::optional<std::set<std::string>>& listing(const std::string& dir);
+  std::map<std::string, std::optional<std::set<std::string>>> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
 };
 

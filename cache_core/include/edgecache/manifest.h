@@ -8,9 +8,14 @@
 // fingerprints then, and the result key they led to. A candidate whose every
 // fingerprint matches the file system now names the result to restore.
 //
-// Payload format (inside the blob envelope, kind 'm'): JSON
-//   {"recipe": [[name, value], ...],
-//    "candidates": [{"result": "<32 hex>", "deps": [[path, fingerprint], ...]}, ...]}
+// Payload format (inside the blob envelope, kind 'm'), little-endian, with
+// "bytes" a u64 length and that many bytes (byte_codec.h):
+//   u32 recipe field count, then per field: bytes name, bytes value
+//   u32 candidate count, then per candidate:
+//     u64 result high, u64 result low, u32 dependency count,
+//     then per dependency: bytes path, bytes fingerprint, bytes stamp
+// Binary, not JSON: a manifest is decoded on every lookup, and parsing a
+// JSON manifest of a few hundred headers cost more than the rest of a hit.
 // Paths carry base-dir placeholders (path_normalizer.h).
 
 #include <string>
@@ -26,7 +31,12 @@ namespace edgecache {
 struct Dependency {
   std::string path;         // normalized path of a discovered input
   std::string fingerprint;  // content hash hex, "dir:<hash of names>", or "absent"
-  bool operator==(const Dependency&) const = default;
+  // Stat data of the file when its content was hashed on the machine that
+  // wrote this candidate ("" when none). Equal stat data now means equal
+  // content, so a lookup on that machine skips reading the file; anywhere
+  // else the stamp differs (inode, ctime) and the content is hashed.
+  std::string stamp;
+  bool operator==(const Dependency& o) const { return path == o.path && fingerprint == o.fingerprint; }
 };
 
 struct ManifestCandidate {

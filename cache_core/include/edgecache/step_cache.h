@@ -84,6 +84,7 @@ class StepCache {
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
+  bool dependency_unchanged(const Dependency& dep, const std::string& raw_base_dirs);
   void count_rejection(const std::string& error);
   bool embeds_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);

@@ -1,0 +1,51 @@
+#include "curl_library.h"
+
+#include <dlfcn.h>
+
+#include <mutex>
+
+namespace edgecache {
+namespace {
+
+template <typename Function>
+bool resolve(void* handle, const char* name, Function* out, std::string* error) {
+  *out = reinterpret_cast<Function>(::dlsym(handle, name));
+  if (!*out && error->empty()) *error = std::string("libcurl lacks ") + name;
+  return *out != nullptr;
+}
+
+CurlLibrary load() {
+  CurlLibrary lib;
+  void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+  if (!handle) {
+    const char* why = ::dlerror();
+    lib.error = std::string("cannot load libcurl.so.4 (install libcurl4): ") + (why ? why : "");
+    return lib;
+  }
+  // Never dlclose()d: handles live in stores until the process exits.
+  bool ok = resolve(handle, "curl_global_init", &lib.global_init, &lib.error) &
+            resolve(handle, "curl_easy_init", &lib.easy_init, &lib.error) &
+            resolve(handle, "curl_easy_cleanup", &lib.easy_cleanup, &lib.error) &
+            resolve(handle, "curl_easy_reset", &lib.easy_reset, &lib.error) &
+            resolve(handle, "curl_easy_setopt", &lib.easy_setopt, &lib.error) &
+            resolve(handle, "curl_easy_perform", &lib.easy_perform, &lib.error) &
+            resolve(handle, "curl_easy_getinfo", &lib.easy_getinfo, &lib.error) &
+            resolve(handle, "curl_easy_strerror", &lib.easy_strerror, &lib.error) &
+            resolve(handle, "curl_slist_append", &lib.slist_append, &lib.error) &
+            resolve(handle, "curl_slist_free_all", &lib.slist_free_all, &lib.error);
+  if (!ok) return lib;
+  lib.global_init(CURL_GLOBAL_DEFAULT);
+  lib.loaded = true;
+  return lib;
+}
+
+}  // namespace
+
+const CurlLibrary& curl_library() {
+  static std::once_flag once;
+  static CurlLibrary library;
+  std::call_once(once, [] { library = load(); });
+  return library;
+}
+
+}  // namespace edgecache
