@@ -42,13 +42,12 @@ Result<KeyRecipe> KeyRecipe::from_json(const nlohmann::json& json) {
 
 namespace {
 
-// Repeated names ("arg") are numbered by occurrence so that a changed flag
-// shows as one change, not as a shift of every later argument.
-std::map<std::string, std::string> numbered(const KeyRecipe& recipe,
-                                            std::vector<std::string>* order) {
+// Fields other than "arg", numbered by occurrence when a name repeats.
+std::map<std::string, std::string> named_fields(const KeyRecipe& recipe, std::vector<std::string>* order) {
   std::map<std::string, std::string> result;
   std::map<std::string, int> seen;
   for (const RecipeField& field : recipe.fields()) {
+    if (field.name == "arg") continue;
     int n = seen[field.name]++;
     std::string name = n == 0 ? field.name : field.name + " #" + std::to_string(n + 1);
     if (std::find(order->begin(), order->end(), name) == order->end()) order->push_back(name);
@@ -57,13 +56,55 @@ std::map<std::string, std::string> numbered(const KeyRecipe& recipe,
   return result;
 }
 
+std::vector<std::string> args_of(const KeyRecipe& recipe) {
+  std::vector<std::string> args;
+  for (const RecipeField& field : recipe.fields()) {
+    if (field.name == "arg") args.push_back(field.value);
+  }
+  return args;
+}
+
+// Arguments compared as sequences (longest common subsequence), so one
+// inserted flag reads as one addition, not as every later argument changing.
+void describe_argument_changes(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                               std::vector<std::string>* changes) {
+  std::vector<std::vector<int>> lcs(a.size() + 1, std::vector<int>(b.size() + 1, 0));
+  for (size_t i = a.size(); i-- > 0;) {
+    for (size_t j = b.size(); j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  std::vector<std::string> removed, added;
+  auto flush = [&] {
+    size_t paired = removed.size() == added.size() ? removed.size() : 0;
+    for (size_t k = 0; k < paired; ++k) changes->push_back("changed arg: " + removed[k] + " -> " + added[k]);
+    for (size_t k = paired; k < removed.size(); ++k) changes->push_back("removed arg: " + removed[k]);
+    for (size_t k = paired; k < added.size(); ++k) changes->push_back("added arg: " + added[k]);
+    removed.clear();
+    added.clear();
+  };
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (i < a.size() && j < b.size() && a[i] == b[j]) {
+      flush();
+      ++i, ++j;
+    } else if (j == b.size() || (i < a.size() && lcs[i + 1][j] >= lcs[i][j + 1])) {
+      removed.push_back(a[i++]);
+    } else {
+      added.push_back(b[j++]);
+    }
+  }
+  flush();
+}
+
 }  // namespace
 
 std::vector<std::string> describe_recipe_changes(const KeyRecipe& before, const KeyRecipe& after) {
   std::vector<std::string> order;
-  auto old_fields = numbered(before, &order);
-  auto new_fields = numbered(after, &order);
+  auto old_fields = named_fields(before, &order);
+  auto new_fields = named_fields(after, &order);
   std::vector<std::string> changes;
+  describe_argument_changes(args_of(before), args_of(after), &changes);
   for (const std::string& name : order) {
     auto o = old_fields.find(name);
     auto n = new_fields.find(name);
