@@ -82,10 +82,12 @@ bool FileHasher::may_exist(const std::string& path) {
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || slash == 0) return true;
   std::string parent = path.substr(0, slash);
+  // Ancestors first: a missing directory is seen in its parent's listing
+  // (memoized), which spares a failed opendir() per absent subdirectory.
+  if (listings_.find(parent) == listings_.end() && !may_exist(parent)) return false;
   const auto& names = listing(parent);
   if (names) return names->count(path.substr(slash + 1)) > 0;
-  // The parent is not a readable directory: absent if the parent is absent.
-  return may_exist(parent) && stat_file(path).has_value();
+  return stat_file(path).has_value();  // an unreadable parent: ask directly
 }
 
 std::string FileHasher::fingerprint(const std::string& path) {
