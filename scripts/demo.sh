@@ -52,11 +52,12 @@ build_as() {
   cmake --build "$checkout/build" -j 2 > "$work/$who-$mode.log" 2>&1
   end=$(date +%s.%N)
   elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }')
-  grep '^edgecache:' "$work/$who-$mode.log" || true
+  grep '^edgecache:' "$work/$who-$mode.log" | sed 's/^/   /' || true
   "$launcher" stats --json > "$work/$who-$mode.json"
 }
 
-summarize() {  # WHO MODE
+summarize() {  # WHO MODE; the wrapper already printed its own summary line
+  [ "$2" = ninja ] && return 0
   python3 - "$work/$1-$2.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
