@@ -21,11 +21,5 @@ if(EDGECACHE_TEST_DPKG_DEB)
   )
 endif()
 
-foreach(_name IN LISTS _cmake_module_tests)
-  add_test(NAME integration.cmake_module_${_name}
-           COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cmake_module_${_name}.sh)
-  set_tests_properties(integration.cmake_module_${_name} PROPERTIES
-    ENVIRONMENT "EDGECACHE_BIN=$<TARGET_FILE:edgecache>;EDGECACHE_SOURCE_DIR=${PROJECT_SOURCE_DIR};EDGECACHE_BUILD_DIR=${CMAKE_BINARY_DIR}"
-    LABELS "integration;cmake_module"
-    TIMEOUT 300)
-endforeach()
+edgecache_script_tests(cmake_module cmake_module NAMES ${_cmake_module_tests}
+  ENV "EDGECACHE_BUILD_DIR=${CMAKE_BINARY_DIR}")
