@@ -23,15 +23,15 @@ CurlLibrary load() {
     return lib;
   }
   // Never dlclose()d: handles live in stores until the process exits.
-  bool ok = resolve(handle, "curl_global_init", &lib.global_init, &lib.error) &
-            resolve(handle, "curl_easy_init", &lib.easy_init, &lib.error) &
-            resolve(handle, "curl_easy_cleanup", &lib.easy_cleanup, &lib.error) &
-            resolve(handle, "curl_easy_reset", &lib.easy_reset, &lib.error) &
-            resolve(handle, "curl_easy_setopt", &lib.easy_setopt, &lib.error) &
-            resolve(handle, "curl_easy_perform", &lib.easy_perform, &lib.error) &
-            resolve(handle, "curl_easy_getinfo", &lib.easy_getinfo, &lib.error) &
-            resolve(handle, "curl_easy_strerror", &lib.easy_strerror, &lib.error) &
-            resolve(handle, "curl_slist_append", &lib.slist_append, &lib.error) &
+  bool ok = resolve(handle, "curl_global_init", &lib.global_init, &lib.error) &&
+            resolve(handle, "curl_easy_init", &lib.easy_init, &lib.error) &&
+            resolve(handle, "curl_easy_cleanup", &lib.easy_cleanup, &lib.error) &&
+            resolve(handle, "curl_easy_reset", &lib.easy_reset, &lib.error) &&
+            resolve(handle, "curl_easy_setopt", &lib.easy_setopt, &lib.error) &&
+            resolve(handle, "curl_easy_perform", &lib.easy_perform, &lib.error) &&
+            resolve(handle, "curl_easy_getinfo", &lib.easy_getinfo, &lib.error) &&
+            resolve(handle, "curl_easy_strerror", &lib.easy_strerror, &lib.error) &&
+            resolve(handle, "curl_slist_append", &lib.slist_append, &lib.error) &&
             resolve(handle, "curl_slist_free_all", &lib.slist_free_all, &lib.error);
   if (!ok) return lib;
   lib.global_init(CURL_GLOBAL_DEFAULT);
