@@ -96,6 +96,11 @@ int print_stats(bool json) {
   }
   std::printf("Corrupt entries       %lld\n", static_cast<long long>(c[counter::kCorruptEntry]));
   std::printf("Bad signatures        %lld\n", static_cast<long long>(c[counter::kBadSignature]));
+  if (c[counter::kVerifyChecked] > 0) {
+    std::printf("Verified hits         %lld (%lld differed, %lld accepted by verify_ignore)\n",
+                static_cast<long long>(c[counter::kVerifyChecked]), static_cast<long long>(c[counter::kVerifyMismatch]),
+                static_cast<long long>(c[counter::kVerifyIgnored]));
+  }
   std::printf("Remote errors         %lld\n", static_cast<long long>(c[counter::kRemoteError]));
   std::printf("Remote read/written   %s / %s\n", human_size(static_cast<uint64_t>(c[counter::kRemoteBytesRead])).c_str(),
               human_size(static_cast<uint64_t>(c[counter::kRemoteBytesWritten])).c_str());

@@ -12,6 +12,7 @@
 #include "edgecache/compiler_invocation.h"
 #include "edgecache/config.h"
 #include "edgecache/file_io.h"
+#include "edgecache/hit_verification.h"
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_history.h"
@@ -77,31 +78,46 @@ void report_store_warnings(CacheSession& session) {
   }
 }
 
-int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
-             const std::string& miss_detail) {
-  const Config& config = session.config();
+// One real run of the compile, with our depfile added when the command has
+// none (so the headers are known), its output passed through to ours.
+struct RealRun {
+  ProcessResult result;
+  int64_t start_ns = 0;
+  uint64_t duration_ms = 0;
+};
+
+std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared) {
   std::vector<std::string> argv = inv.argv;
-  if (!prepared.our_depfile.empty()) {
-    argv.insert(argv.end(), {"-MD", "-MF", prepared.our_depfile});
-  }
-  int64_t start_ns = now_ns();
+  if (!prepared.our_depfile.empty()) argv.insert(argv.end(), {"-MD", "-MF", prepared.our_depfile});
+  RealRun run;
+  run.start_ns = now_ns();
   auto started = std::chrono::steady_clock::now();
   auto result = run_process(argv);
   if (!result) {
     print_warning(result.error());
-    return 127;
+    return std::nullopt;
   }
   auto elapsed = std::chrono::steady_clock::now() - started;
-  write_all(STDOUT_FILENO, result->stdout_text);
-  write_all(STDERR_FILENO, result->stderr_text);
-  if (result->exit_status != 0) {
+  run.duration_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+  run.result = std::move(*result);
+  write_all(STDOUT_FILENO, run.result.stdout_text);
+  write_all(STDERR_FILENO, run.result.stderr_text);
+  return run;
+}
+
+int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
+             const std::string& miss_detail) {
+  const Config& config = session.config();
+  std::optional<RealRun> run = run_real(inv, prepared);
+  if (!run) return 127;
+  if (run->result.exit_status != 0) {
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
     session.flush_stats({{counter::kFailedCommand, 1}});
-    log_decision(config.log_file(), "failed exit=" + std::to_string(result->exit_status));
-    return result->exit_status;
+    log_decision(config.log_file(), "failed exit=" + std::to_string(run->result.exit_status));
+    return run->result.exit_status;
   }
-  uint64_t ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
-  StoreOutcome stored = session.steps().store(prepared.step, result->stdout_text, result->stderr_text, ms, start_ns);
+  StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
+                                              run->duration_ms, run->start_ns);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored");
   Counters counters{{counter::kMiss, 1}};
@@ -111,7 +127,33 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
                                       (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
                                                                                : "not stored: " + stored.reason));
   report_store_warnings(session);
-  return result->exit_status;
+  return run->result.exit_status;
+}
+
+// EDGECACHE_VERIFY: the hit's outputs are on disk; the real compile runs
+// over them and its outputs (and messages) are the ones kept. A mismatch is
+// printed and counted; with "strict" the compile then fails.
+int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
+               const LookupOutcome& hit) {
+  const Config& config = session.config();
+  std::optional<RealRun> run = run_real(inv, prepared);
+  if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
+  if (!run) return 127;
+  const VerifyOutcome checked =
+      compare_real_run(prepared.step, hit.entry, run->result.exit_status, session.paths(), config.verify_ignore());
+  const bool remote = hit.source == HitSource::kRemote;
+  Counters counters{{remote ? counter::kRemoteHit : counter::kLocalHit, 1}, {counter::kVerifyChecked, 1}};
+  if (!checked.ignored.empty()) counters[counter::kVerifyIgnored] = 1;
+  if (checked.mismatch()) {
+    counters[counter::kVerifyMismatch] = 1;
+    print_warning("verify: " + prepared.step.outputs.front().path + " differs from the cache entry " +
+                  hit.result_key.to_string() + ": " + checked.describe() + " (the real output is kept)");
+  }
+  session.flush_stats(counters);
+  log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string() +
+                                      (checked.mismatch() ? " verify mismatch: " + checked.describe() : " verified"));
+  if (checked.mismatch() && config.verify().strict && run->result.exit_status == 0) return 1;
+  return run->result.exit_status;
 }
 
 }  // namespace
@@ -156,6 +198,8 @@ int run_compile_command(const std::vector<std::string>& argv) {
     report_store_warnings(session);
     record_history(session, prepared, outcome.result_key,
                    outcome.source == HitSource::kRemote ? "remote-hit" : "local-hit");
+    if (sampled_for_verify(config.verify(), session.steps().input_key(prepared.step)))
+      return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);
   }
   return run_miss(session, inv, prepared, outcome.miss_detail);

@@ -62,6 +62,7 @@ h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:24px 0 8px}
 .legend span{display:inline-block;margin-right:16px}
 .swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle;border-radius:2px}
 .local-hit{background:#2e9e44}.remote-hit{background:#2f6fd0}.ran{background:#e8902a}.uncached{background:#9a9a9a}
+.verify-mismatch{background:#c2187a}
 .failed{outline:2px solid #d22;outline-offset:-2px}
 .timeline{border:1px solid #ddd;padding:4px 0}
 .row{display:flex;align-items:center;height:18px}
@@ -92,7 +93,8 @@ std::string legend_html() {
     html += "<span><i class=\"swatch " + std::string(ninja::OutcomeName(outcome)) + "\"></i>" +
             result_label(outcome) + "</span>";
   }
-  return html + "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
+  return html + "<span><i class=\"swatch verify-mismatch\"></i>hit differed from its real run (--verify)</span>"
+                "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
 }
 
 std::string timeline_html(const ParsedRunRecord& r) {
@@ -105,7 +107,8 @@ std::string timeline_html(const ParsedRunRecord& r) {
     const std::string tip = e.output + " (" + result_label(e.outcome) + (e.success ? "" : ", failed") + ", " +
                             format_ms(e.duration_ms) + " at " + format_ms(e.start_ms) + ")";
     html += "<div class=\"row\"><div class=\"label\" title=\"" + escape_html(e.output) + "\">" +
-            escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " + ninja::OutcomeName(e.outcome) +
+            escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " +
+            (e.verify == "mismatch" ? "verify-mismatch" : ninja::OutcomeName(e.outcome)) +
             (e.success ? "" : " failed") + "\" style=\"left:" + percent(left) + ";width:" + percent(width) +
             "\" title=\"" + escape_html(tip) + "\"></div></div></div>\n";
   }
@@ -129,12 +132,30 @@ std::string misses_html(const ParsedRunRecord& r) {
          rows + "</table>\n";
 }
 
+// --verify: every hit whose command also ran, mismatches first.
+std::string verify_html(const ParsedRunRecord& r) {
+  if (r.totals.verified == 0) return "";
+  std::string rows;
+  for (const bool mismatches : {true, false}) {
+    for (const EdgeRecord& e : r.edges) {
+      if (e.verify.empty() || (e.verify == "mismatch") != mismatches) continue;
+      rows += "<tr" + std::string(mismatches ? " class=\"mismatch\"" : "") + "><td class=\"path\">" +
+              escape_html(e.output) + "</td><td>" + result_label(e.outcome) + "</td><td>" + escape_html(e.verify) +
+              "</td><td>" + (mismatches ? escape_html(e.detail) : "") + "</td></tr>\n";
+    }
+  }
+  return "<h2>Verify</h2>\n<p>" + std::to_string(r.totals.verified) + " hits also ran their command; " +
+         std::to_string(r.totals.verify_mismatch) +
+         " differed from the cache (the real output was kept).</p>\n<table id=\"verify\">\n<tr><th>output</th>"
+         "<th>hit</th><th>verify</th><th>what differed</th></tr>\n" + rows + "</table>\n";
+}
+
 }  // namespace
 
 std::string render_run_report(const ParsedRunRecord& report) {
   return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>edgecache run " +
          escape_html(report.start) + "</title>\n" + kStyle + "</head>\n<body>\n<h1>edgecache-ninja run</h1>\n" +
-         summary_html(report) + timeline_html(report) + misses_html(report) + "</body>\n</html>\n";
+         summary_html(report) + timeline_html(report) + verify_html(report) + misses_html(report) + "</body>\n</html>\n";
 }
 
 namespace {

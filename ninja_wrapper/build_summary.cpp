@@ -27,10 +27,17 @@ std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& 
   if (!cache) return std::nullopt;
   if (runner.ran == 0 && runner.restored == 0) return std::nullopt;
   const int hits = cache->local_hits + cache->remote_hits;
-  const int edges = hits + runner.ran;
+  // A verified hit's command ran too: it is a hit, not one more edge.
+  const int ran = runner.ran - cache->verified;
+  const int edges = hits + ran;
+  std::string verified;
+  if (cache->verified > 0) {
+    verified = ", " + std::to_string(cache->verified) + " hits verified (" +
+               std::to_string(cache->verify_mismatches) + " differed)";
+  }
   return "edgecache: " + std::to_string(hits) + "/" + std::to_string(edges) +
          " edges from cache (" + std::to_string(cache->local_hits) + " local, " +
-         std::to_string(cache->remote_hits) + " remote), " + std::to_string(runner.ran) + " ran" +
+         std::to_string(cache->remote_hits) + " remote), " + std::to_string(ran) + " ran" + verified +
          (cache->saved_ms > 0 ? ", " + FormatDuration(cache->saved_ms) + " saved" : "");
 }
 

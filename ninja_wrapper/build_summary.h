@@ -1,5 +1,6 @@
 // The line edgecache-ninja prints after a build, in the spirit of Nx:
 //   edgecache: 12/40 edges from cache (10 local, 2 remote), 28 ran, 4m31s saved
+// (with --verify, after "ran": ", 12 hits verified (0 differed)")
 // ("saved" is the sum of the stored run times of the hits; left out when 0).
 #pragma once
 

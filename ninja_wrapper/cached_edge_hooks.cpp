@@ -36,7 +36,9 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       step_context_(StepContext(config, build_dir)),
       steps_(step_context_, session_.paths(), session_.hasher()),
       build_dir_(std::move(build_dir)),
-      record_(now_ns()) {
+      record_(now_ns()),
+      verify_(config.verify()),
+      verify_ignore_(config.verify_ignore()) {
   for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
 }
 
@@ -72,7 +74,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     record.outcome = EdgeOutcome::kUncached;
     record.detail = "internal error";
     record.start_ms = record_.OffsetMs(now_ns());
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record))};
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt};
     return std::nullopt;
   }
 }
@@ -85,7 +87,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
     record.outcome = EdgeOutcome::kUncached;
     record.detail = keyed.uncacheable_reason + (keyed.detail.empty() ? "" : ": " + keyed.detail);
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record))};
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt};
     return std::nullopt;
   }
   StepCache& cache = session_.steps();
@@ -99,14 +101,21 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     // Taken last: the runner starts the command as soon as we return.
     const int64_t command_start_ns = now_ns();
     record.start_ms = record_.OffsetMs(command_start_ns);
-    pending_[edge] = PendingRun{std::move(keyed.step), command_start_ns, record_.Add(std::move(record))};
+    pending_[edge] = PendingRun{std::move(keyed.step), command_start_ns, record_.Add(std::move(record)), std::nullopt};
     return std::nullopt;
   }
-  return RestoreHit(std::move(record), found, started);
+  if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) return RestoreHit(std::move(record), found, started, false);
+  // The restored outputs stay until the real command overwrites them; the
+  // runner starts it as for a miss, and OnCommandFinished compares.
+  RestoreHit(std::move(record), found, started, true);
+  const size_t index = record_.edges().size() - 1;
+  pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), index, found.entry};
+  ++counts_.verified;
+  return std::nullopt;
 }
 
 std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const LookupOutcome& found,
-                                                   std::chrono::steady_clock::time_point started) {
+                                                   std::chrono::steady_clock::time_point started, bool verifying) {
   // A local hit on what the prefetch just brought from the remote is a
   // remote hit for the summary: that is where the bytes came from.
   const bool prefetched = found.source == edgecache::HitSource::kLocal && prefetch_ != nullptr &&
@@ -116,13 +125,16 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
   record.duration_ms = Milliseconds(took.count());
-  record.saved_ms = found.entry.duration_ms;
+  // A verified hit runs its command after all: it saves nothing.
+  const uint64_t saved_ms = verifying ? 0 : found.entry.duration_ms;
+  record.saved_ms = saved_ms;
+  if (verifying) record.verify = "pending";
   RecordHistory(record, found.result_key, remote ? "remote-hit" : "local-hit");
   record_.Add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
-  counts_.saved_ms += found.entry.duration_ms;
+  counts_.saved_ms += saved_ms;
   Count(remote ? counter::kRemoteHit : counter::kLocalHit);
-  Count(counter::kTimeSavedMs, static_cast<int64_t>(found.entry.duration_ms));
+  Count(counter::kTimeSavedMs, static_cast<int64_t>(saved_ms));
   const PathNormalizer& paths = session_.paths();
   return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text),
                  remote ? HitSource::kRemote : HitSource::kLocal};
@@ -135,6 +147,11 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
   pending_.erase(found);
   EdgeRecord& record = record_.at(run.record);
   record.duration_ms = Milliseconds(duration_s);
+  if (run.verified_hit) {
+    CheckVerifiedHit(run, result);
+    if (!result.success()) record.success = false;
+    return;
+  }
   if (!result.success()) {
     // A failed command's outputs are never stored, whatever -k says.
     record.success = false;
@@ -159,6 +176,25 @@ void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& 
     record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + stored.reason;
   }
   ReportStoreWarnings();
+}
+
+void CachedEdgeHooks::CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result) {
+  EdgeRecord& record = record_.at(run.record);
+  // Ninja reports a failed command as ExitFailure, not its code: 1 stands for it.
+  const int real_exit = result.success() ? 0 : 1;
+  const VerifyOutcome checked = compare_real_run(*run.step, *run.verified_hit, real_exit, session_.paths(), verify_ignore_);
+  Count(counter::kVerifyChecked);
+  if (!checked.ignored.empty()) Count(counter::kVerifyIgnored);
+  if (!checked.mismatch()) {
+    record.verify = "same";
+    return;
+  }
+  record.verify = "mismatch";
+  record.detail = checked.describe();
+  ++counts_.verify_mismatches;
+  Count(counter::kVerifyMismatch);
+  std::fprintf(stderr, "edgecache: verify: %s differs from the cache entry: %s (the real output is kept)\n",
+               record.output.c_str(), record.detail.c_str());
 }
 
 void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome) {

@@ -17,6 +17,7 @@
 #include "edge_step_builder.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
+#include "edgecache/hit_verification.h"
 #include "edgecache/stats.h"
 #include "remote_prefetch.h"
 #include "run_record.h"
@@ -36,6 +37,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// With a remote: starts the RemotePrefetch of the planned edges.
   void OnBuildPlanned(const std::vector<Node*>& targets) override;
   void Finish() override;
+  bool StrictVerifyFailed() const override { return verify_.strict && counts_.verify_mismatches > 0; }
 
  private:
   /// An edge offered and not a hit, until its command finishes.
@@ -47,15 +49,20 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     int64_t start_ns = 0;
     /// Its entry in record_.
     size_t record = 0;
+    /// --verify: the hit whose outputs the real run is compared with.
+    std::optional<Entry> verified_hit;
   };
 
   std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
-  /// Records the hit in record_, the counters and the history; what Ninja replays.
+  /// Records the hit in record_, the counters and the history; what Ninja
+  /// replays. `verifying`: the command runs as well (--verify), saving nothing.
   std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
-                                    std::chrono::steady_clock::time_point started);
+                                    std::chrono::steady_clock::time_point started, bool verifying);
   /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
   void RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome);
   void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
+  /// --verify: compares what `run`'s command left with the hit's entry.
+  void CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result);
   size_t DeclaredInputs(const Edge* edge) const;
   void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
   /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
@@ -77,6 +84,9 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::set<std::string> warned_;
   /// Running while the build runs, when a remote is configured.
   std::unique_ptr<RemotePrefetch> prefetch_;
+  /// Which hits also run their command (--verify / the "verify" setting).
+  VerifyMode verify_;
+  std::vector<std::string> verify_ignore_;
 };
 
 }  // namespace edgecache::ninja

@@ -17,7 +17,9 @@ std::optional<CacheCounts> PassThroughHooks::Counts() const { return std::nullop
 
 std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options) {
   if (options.skip_cache) return nullptr;
-  const Config config = Config::load(process_config_inputs());
+  ConfigInputs inputs = process_config_inputs();
+  if (options.verify) inputs.command_line["verify"] = *options.verify;
+  const Config config = Config::load(inputs);
   if (config.disabled()) return nullptr;
   if (!config.errors().empty()) {
     // As the launcher: a broken configuration never stops a build.

@@ -42,6 +42,10 @@ struct CacheCounts {
   int remote_hits = 0;
   /// Sum of the stored run times of the hits: the time the cache saved.
   uint64_t saved_ms = 0;
+  /// --verify: hits whose command ran as well (counted in the hits above
+  /// and in the runner's commands), and those whose real outputs differed.
+  int verified = 0;
+  int verify_mismatches = 0;
 };
 
 /// Cache behaviour chosen on the command line.
@@ -50,6 +54,9 @@ struct CacheOptions {
   bool skip_cache = false;
   /// --no-remote: use only the local store.
   bool no_remote = false;
+  /// --verify[=FRACTION|strict]: the "verify" setting from the command line
+  /// (already checked by parse_verify_mode); unset: the configured one.
+  std::optional<std::string> verify;
 };
 
 /// The cache as the command runner sees it. Calls come from the build's one
@@ -86,6 +93,10 @@ class EdgeCacheHooks {
   /// Called once when the invocation ends, built or not: write what must
   /// outlive the run (stats, run record).
   virtual void Finish() {}
+
+  /// --verify=strict and a verified hit differed from its real run: the
+  /// build must exit non-zero even though every command succeeded.
+  virtual bool StrictVerifyFailed() const { return false; }
 };
 
 /// Hooks that never hit and store nothing: the runner behaves as plain Ninja.

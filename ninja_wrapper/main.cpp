@@ -40,5 +40,9 @@ int main(int argc, char** argv) {
   const int exit_code = RunBuildCommand(options, hooks.get(), &status);
   if (hooks != nullptr) hooks->Finish();
   std::fflush(stdout);
+  if (exit_code == 0 && hooks != nullptr && hooks->StrictVerifyFailed()) {
+    std::fprintf(stderr, "edgecache: --verify=strict: cached outputs differed from real runs (see above)\n");
+    return 1;
+  }
   return exit_code;
 }

@@ -10,12 +10,13 @@
 #include "ninja/metrics.h"      // g_metrics
 #include "ninja/util.h"         // Error, Warning, GetProcessorCount, SpellcheckString
 #include "ninja/version.h"      // kNinjaVersion
+#include "edgecache/hit_verification.h"  // parse_verify_mode
 
 namespace edgecache::ninja {
 namespace {
 
 // Long options without a short form.
-enum LongOnly { kVersion = 256, kQuiet, kSkipCache, kNoRemote };
+enum LongOnly { kVersion = 256, kQuiet, kSkipCache, kNoRemote, kVerify };
 
 /// -j when none is given; the same numbers as Ninja's own default so that
 /// `edgecache-ninja` and `ninja` load a machine alike.
@@ -52,7 +53,10 @@ void PrintUsage(const BuildConfig& config) {
                "\n"
                "cache options:\n"
                "  --skip-cache  run every command; neither read nor write the cache\n"
-               "  --no-remote   use only the local cache\n",
+               "  --no-remote   use only the local cache\n"
+               "  --verify[=FRACTION|strict]\n"
+               "                also run the command of every hit (or a sampled FRACTION)\n"
+               "                and compare; strict: exit 1 when any output differed\n",
                kNinjaVersion, kNinjaVersion, config.parallelism);
 }
 
@@ -65,9 +69,9 @@ int FatalUsage(const char* message) {
 /// Ninja's error for an unknown -d or -w value, with a spelling suggestion.
 void ReportUnknown(const char* what, const std::string& value, const char* suggestion) {
   if (suggestion != nullptr)
-    Error("unknown %s '%s', did you mean '%s'?", what, value.c_str(), suggestion);
+    ::Error("unknown %s '%s', did you mean '%s'?", what, value.c_str(), suggestion);
   else
-    Error("unknown %s '%s'", what, value.c_str());
+    ::Error("unknown %s '%s'", what, value.c_str());
 }
 
 /// -d MODE. Returns false when the process should exit (list or unknown).
@@ -145,6 +149,15 @@ std::optional<int> ApplyNumber(int opt, const char* text, NinjaOptions* options)
   return std::nullopt;
 }
 
+/// --verify[=VALUE]: no value means every hit. False (message printed)
+/// for a value parse_verify_mode rejects.
+bool SetVerify(const char* value, CacheOptions* cache) {
+  cache->verify = value != nullptr ? value : "all";
+  if (parse_verify_mode(*cache->verify)) return true;
+  FatalUsage("--verify takes a fraction (0.05), all, or strict");
+  return false;
+}
+
 }  // namespace
 
 ParsedCommandLine ParseCommandLine(int argc, char** argv) {
@@ -155,6 +168,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       {"quiet", no_argument, nullptr, kQuiet},
       {"skip-cache", no_argument, nullptr, kSkipCache},
       {"no-remote", no_argument, nullptr, kNoRemote},
+      {"verify", optional_argument, nullptr, kVerify},
       {nullptr, 0, nullptr, 0},
   };
   NinjaOptions options;
@@ -185,6 +199,9 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       case 'C': options.working_dir = optarg; break;
       case kSkipCache: options.cache.skip_cache = true; break;
       case kNoRemote: options.cache.no_remote = true; break;
+      case kVerify:
+        if (!SetVerify(optarg, &options.cache)) return exit_with(1);
+        break;
       case kVersion:
         // CMake reads this to accept us as CMAKE_MAKE_PROGRAM: it must be
         // the version of the Ninja we are built from, and nothing else.

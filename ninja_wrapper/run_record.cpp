@@ -37,16 +37,21 @@ RunTotals CountTotals(const std::vector<EdgeRecord>& edges) {
     totals.uncached += edge.outcome == EdgeOutcome::kUncached;
     totals.failed += !edge.success;
     totals.saved_ms += edge.saved_ms;
+    totals.verified += !edge.verify.empty();
+    totals.verify_mismatch += edge.verify == "mismatch";
   }
   return totals;
 }
 
-// The one list of the totals' field names, for writing and for reading.
+// The one list of the totals' field names, for writing and for reading;
+// the first kRequiredTotals are in every version 1 record.
+constexpr size_t kRequiredTotals = 7;
 template <typename Totals>
 auto TotalsFields(Totals& t) {
   return std::to_array<std::pair<const char*, decltype(&t.edges)>>(
       {{"edges", &t.edges}, {"local_hits", &t.local_hits}, {"remote_hits", &t.remote_hits}, {"ran", &t.ran},
-       {"uncached", &t.uncached}, {"failed", &t.failed}, {"saved_ms", &t.saved_ms}});
+       {"uncached", &t.uncached}, {"failed", &t.failed}, {"saved_ms", &t.saved_ms}, {"verified", &t.verified},
+       {"verify_mismatch", &t.verify_mismatch}});
 }
 
 // Field readers: an error names the field, so a user can see what is wrong
@@ -94,9 +99,13 @@ Result<EdgeRecord> ReadEdge(const Json& item, size_t index) {
   for (auto [name, target] : {std::pair{"duration_ms", &edge.duration_ms}, {"saved_ms", &edge.saved_ms}}) {
     if (Status read = ReadNumber(item, name, where, target); !read) return Error{read.error()};
   }
-  // Optional: records written before the timeline have no start times.
+  // Optional: records written before the timeline have no start times,
+  // those written before --verify no "verify".
   if (item.contains("start_ms")) {
     if (Status read = ReadNumber(item, "start_ms", where, &edge.start_ms); !read) return Error{read.error()};
+  }
+  if (item.contains("verify")) {
+    if (Status read = ReadString(item, "verify", where, &edge.verify); !read) return Error{read.error()};
   }
   return edge;
 }
@@ -111,7 +120,9 @@ Status ReadHeader(const Json& record, ParsedRunRecord* parsed) {
   }
   auto totals = record.find("totals");
   if (totals == record.end() || !totals->is_object()) return Error{"no \"totals\" object"};
+  size_t index = 0;
   for (auto [name, target] : TotalsFields(parsed->totals)) {
+    if (index++ >= kRequiredTotals && !totals->contains(name)) continue;
     if (Status read = ReadNumber(*totals, name, "totals: ", target); !read) return read;
   }
   return ok_status();
@@ -160,7 +171,8 @@ std::string RunRecord::ToJson(int64_t end_ns) const {
                      {"detail", edge.detail},
                      {"start_ms", edge.start_ms},
                      {"duration_ms", edge.duration_ms},
-                     {"saved_ms", edge.saved_ms}});
+                     {"saved_ms", edge.saved_ms},
+                     {"verify", edge.verify}});
   }
   RunTotals counted = CountTotals(edges_);
   Json totals = Json::object();

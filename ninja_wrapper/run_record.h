@@ -5,7 +5,7 @@
 // Format (version 1):
 //   { "version": 1, "start": "<ISO 8601 UTC>", "end": "...",
 //     "totals": { "edges", "local_hits", "remote_hits", "ran", "uncached",
-//                 "failed", "saved_ms" },
+//                 "failed", "saved_ms", "verified", "verify_mismatch" },
 //     "edges": [ { "output": first output, "rule": rule name,
 //                  "input_key": "m-<hex>" / "r-<hex>" ("" when uncached),
 //                  "result": "local-hit" | "remote-hit" | "ran" | "uncached",
@@ -15,8 +15,13 @@
 //                  "start_ms": when the command (or the lookup of a hit or
 //                              an uncached edge) started, in ms after "start",
 //                  "duration_ms": the run, or the restore of a hit,
-//                  "saved_ms": the stored run time a hit spared } ] }
-// "start_ms" came later within version 1: readers treat it as optional.
+//                  "saved_ms": the stored run time a hit spared,
+//                  "verify": for a hit whose command also ran (--verify):
+//                            "same", "mismatch" (then "detail" says what
+//                            differed) or "pending" (it never finished);
+//                            "" otherwise } ] }
+// "start_ms", "verify" and the two verify totals came later within version
+// 1: readers treat them as optional.
 #pragma once
 
 #include <cstdint>
@@ -51,8 +56,10 @@ struct EdgeRecord {
   uint64_t start_ms = 0;
   /// Wall time of the run, or of the lookup and restore of a hit.
   uint64_t duration_ms = 0;
-  /// For a hit: how long the stored run took.
+  /// For a hit: how long the stored run took (0 when verified: it ran).
   uint64_t saved_ms = 0;
+  /// --verify: "" (not verified), "pending", "same" or "mismatch".
+  std::string verify;
 };
 
 /// Its "result" spelling: "local-hit", "remote-hit", "ran", "uncached".
@@ -63,6 +70,8 @@ struct RunTotals {
   uint64_t edges = 0, local_hits = 0, remote_hits = 0, ran = 0, uncached = 0, failed = 0;
   /// The sum of the edges' saved_ms.
   uint64_t saved_ms = 0;
+  /// Hits re-run by --verify, and those whose real outputs differed.
+  uint64_t verified = 0, verify_mismatch = 0;
 };
 
 /// A record read back from its JSON text (by `edgecache report`).

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edgecache/file_io.h"
+#include "edgecache/hit_verification.h"
 #include "edgecache/path_normalizer.h"
 
 namespace edgecache {
@@ -30,7 +31,9 @@ Layer default_layer(const ConfigInputs& in) {
           {"log", ""},
           {"compression_level", "1"},
           {"exclude_rules", ""},
-          {"signing_key", ""}};
+          {"signing_key", ""},
+          {"verify", ""},
+          {"verify_ignore", ""}};
 }
 
 std::string env_name(const std::string& key) {
@@ -116,6 +119,7 @@ std::vector<std::string> split(const std::string& text, char separator) {
 bool is_valid(const std::string& key, const std::string& value) {
   if (key == "max_size") return parse_size(value).has_value();
   if (key == "no_remote" || key == "disable") return parse_bool(value).has_value();
+  if (key == "verify") return parse_verify_mode(value).has_value();
   if (key == "compression_level") {
     char* end = nullptr;
     long level = std::strtol(value.c_str(), &end, 10);
@@ -139,6 +143,8 @@ const std::vector<SettingSpec>& setting_specs() {
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
       {"exclude_rules", "EDGECACHE_EXCLUDE_RULES", "':'-separated Ninja rule names never cached"},
       {"signing_key", "EDGECACHE_SIGNING_KEY", "shared secret for signed entries", true},
+      {"verify", "EDGECACHE_VERIFY", "re-run hits and compare: off, a fraction (0.05), all, or strict"},
+      {"verify_ignore", "EDGECACHE_VERIFY_IGNORE", "':'-separated shell patterns of outputs whose differences are accepted"},
   };
   return specs;
 }
@@ -198,6 +204,8 @@ std::vector<std::string> Config::exclude_rules() const {
   return split(setting("exclude_rules").value, ':');
 }
 std::string Config::signing_key() const { return setting("signing_key").value; }
+VerifyMode Config::verify() const { return parse_verify_mode(setting("verify").value).value_or(VerifyMode{}); }
+std::vector<std::string> Config::verify_ignore() const { return split(setting("verify_ignore").value, ':'); }
 
 std::optional<uint64_t> parse_size(const std::string& text) {
   if (text.empty()) return std::nullopt;

@@ -15,6 +15,8 @@
 
 namespace edgecache {
 
+struct VerifyMode;  // hit_verification.h
+
 // One setting users can change.
 struct SettingSpec {
   std::string key;          // name in JSON files and for `edgecache config`
@@ -58,6 +60,8 @@ class Config {
   int compression_level() const;
   std::vector<std::string> exclude_rules() const;
   std::string signing_key() const;
+  VerifyMode verify() const;
+  std::vector<std::string> verify_ignore() const;
 
  private:
   std::map<std::string, SettingValue> values_;

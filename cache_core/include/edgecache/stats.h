@@ -32,6 +32,11 @@ inline constexpr const char* kCorruptEntry = "corrupt";
 inline constexpr const char* kBadSignature = "rejected.signature";
 inline constexpr const char* kFailedCommand = "failed";
 inline constexpr const char* kTimeSavedMs = "time.saved.ms";
+// --verify / EDGECACHE_VERIFY: hits re-run and compared, those whose real
+// outputs or exit status differed, those whose differences verify_ignore accepted.
+inline constexpr const char* kVerifyChecked = "verify.checked";
+inline constexpr const char* kVerifyMismatch = "verify.mismatch";
+inline constexpr const char* kVerifyIgnored = "verify.ignored";
 }  // namespace counter
 
 class StatsFile {
