@@ -1,27 +1,20 @@
 #include "curl_library.h"
 
-#include <dlfcn.h>
-
 #include <mutex>
+
+#include "shared_library.h"
 
 namespace edgecache {
 namespace {
 
-template <typename Function>
-bool resolve(void* handle, const char* name, Function* out, std::string* error) {
-  *out = reinterpret_cast<Function>(::dlsym(handle, name));
-  if (!*out && error->empty()) *error = std::string("libcurl lacks ") + name;
-  return *out != nullptr;
+bool resolve(void* handle, const char* name, auto* out, std::string* error) {
+  return resolve_function(handle, "libcurl", name, out, error);
 }
 
 CurlLibrary load() {
   CurlLibrary lib;
-  void* handle = ::dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-  if (!handle) {
-    const char* why = ::dlerror();
-    lib.error = std::string("cannot load libcurl.so.4 (install libcurl4): ") + (why ? why : "");
-    return lib;
-  }
+  void* handle = open_shared_library("libcurl.so.4", "libcurl4", &lib.error);
+  if (!handle) return lib;
   // Never dlclose()d: handles live in stores until the process exits.
   bool ok = resolve(handle, "curl_global_init", &lib.global_init, &lib.error) &&
             resolve(handle, "curl_easy_init", &lib.easy_init, &lib.error) &&

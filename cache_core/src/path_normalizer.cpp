@@ -14,25 +14,41 @@ bool is_path_char(char c) {
 }
 
 // Replaces each `from[i]` by `to[i]` where it ends at a path boundary.
+// It runs for every dependency of every lookup: only positions holding the
+// first byte of some `from` are compared (every base dir starts with '/' and
+// every placeholder with '@', so that is one memchr), and unchanged stretches
+// are copied whole.
 std::string replace_prefixes(std::string_view text, const std::vector<std::string>& from,
                              const std::vector<std::string>& to) {
-  std::string out;
-  out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    bool replaced = false;
-    for (size_t k = 0; k < from.size(); ++k) {
-      const std::string& f = from[k];
-      if (text.compare(i, f.size(), f) != 0) continue;
-      size_t end = i + f.size();
-      if (end < text.size() && is_path_char(text[end])) continue;
-      out += to[k];
-      i = end;
-      replaced = true;
-      break;
-    }
-    if (!replaced) out += text[i++];
+  std::string firsts;
+  for (const std::string& f : from) {
+    if (!f.empty() && firsts.find(f[0]) == std::string::npos) firsts += f[0];
   }
+  auto next_candidate = [&](size_t pos) {
+    return firsts.size() == 1 ? text.find(firsts[0], pos) : text.find_first_of(firsts, pos);
+  };
+  std::string out;
+  size_t copied = 0;  // text[0, copied) is in `out` already
+  for (size_t i = next_candidate(0); i != std::string_view::npos;) {
+    size_t k = 0;
+    for (; k < from.size(); ++k) {
+      size_t end = i + from[k].size();
+      if (!from[k].empty() && text.compare(i, from[k].size(), from[k]) == 0 &&
+          (end >= text.size() || !is_path_char(text[end]))) {
+        break;
+      }
+    }
+    if (k == from.size()) {
+      i = next_candidate(i + 1);
+      continue;
+    }
+    out.append(text.substr(copied, i - copied));
+    out += to[k];
+    copied = i + from[k].size();
+    i = next_candidate(copied);
+  }
+  if (copied == 0) return std::string(text);
+  out.append(text.substr(copied));
   return out;
 }
 

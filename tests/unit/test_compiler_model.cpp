@@ -96,6 +96,17 @@ TEST(PathNormalizer, NestedBaseDirsKeepTheirConfiguredNumbers) {
   EXPECT_EQ(a.normalize("/a/src/build/x.o"), b.normalize("/bb/src/build/x.o"));
 }
 
+TEST(PathNormalizer, ReplacesEveryOccurrenceAndKeepsTheTextAroundThem) {
+  PathNormalizer paths({"/s", "/b"});
+  EXPECT_EQ(paths.normalize("/s"), "@BASE0@");
+  EXPECT_EQ(paths.normalize("/s/a /b/c:/s"), "@BASE0@/a @BASE1@/c:@BASE0@");
+  EXPECT_EQ(paths.normalize("x/sy /sz /s"), "x/sy /sz @BASE0@");
+  EXPECT_EQ(paths.normalize(""), "");
+  EXPECT_EQ(paths.restore("@BASE1@@BASE0@/x @BASE2@ @BASE0@"), "/b/s/x @BASE2@ /s");
+  EXPECT_EQ(paths.restore("no placeholder @ here"), "no placeholder @ here");
+  EXPECT_EQ(paths.restore("@BASE0@x"), "@BASE0@x");  // not at a path boundary
+}
+
 TEST(PathNormalizer, AbsolutePathIsLexicallyClean) {
   EXPECT_EQ(absolute_path("../b/./c.h", "/x/y"), "/x/b/c.h");
   EXPECT_EQ(absolute_path("/p//q/", "/ignored"), "/p/q");
