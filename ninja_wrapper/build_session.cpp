@@ -143,8 +143,10 @@ std::unique_ptr<Builder> BuildSession::MakeBuilder(CachingCommandRunner** runner
                                            &disk_, status_, start_millis_);
   *runner = nullptr;
   if (!options_.config.dry_run) {
+    SubprocessCommandRunner::CommandOf command_of;
+    if (hooks_ != nullptr) command_of = [hooks = hooks_](Edge* edge) { return hooks->CommandFor(edge); };
     auto caching = std::make_unique<CachingCommandRunner>(
-        std::make_unique<SubprocessCommandRunner>(options_.config), hooks_);
+        std::make_unique<SubprocessCommandRunner>(options_.config, std::move(command_of)), hooks_);
     *runner = caching.get();
     builder->command_runner_ = std::move(caching);
   }

@@ -35,6 +35,7 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
     : session_(config, SessionOptions{options.no_remote}),
       step_context_(StepContext(config, build_dir)),
       steps_(step_context_, session_.paths(), session_.hasher()),
+      observer_(build_dir + "/" + kTraceDirPath),
       build_dir_(std::move(build_dir)),
       record_(now_ns()),
       verify_(config.verify()),
@@ -74,7 +75,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     record.outcome = EdgeOutcome::kUncached;
     record.detail = "internal error";
     record.start_ms = record_.OffsetMs(now_ns());
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt};
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
 }
@@ -82,12 +83,17 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
   record.start_ms = record_.OffsetMs(now_ns());
-  EdgeStep keyed = steps_.Build(DescribeEdge(*edge, DeclaredInputs(edge)));
+  const EdgeFacts facts = DescribeEdge(*edge, DeclaredInputs(edge));
+  EdgeStep keyed = steps_.Build(facts);
+  if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {
+    // Sound by default: a step whose read set we cannot observe is not cached.
+    keyed = EdgeStep{std::nullopt, "not-observable", observer_.unavailable()};
+  }
   if (!keyed.step) {
     Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
     record.outcome = EdgeOutcome::kUncached;
     record.detail = keyed.uncacheable_reason + (keyed.detail.empty() ? "" : ": " + keyed.detail);
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt};
+    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
   StepCache& cache = session_.steps();
@@ -99,9 +105,13 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     record.outcome = EdgeOutcome::kRan;
     record.detail = found.miss_detail;
     // Taken last: the runner starts the command as soon as we return.
-    const int64_t command_start_ns = now_ns();
-    record.start_ms = record_.OffsetMs(command_start_ns);
-    pending_[edge] = PendingRun{std::move(keyed.step), command_start_ns, record_.Add(std::move(record)), std::nullopt};
+    PendingRun run;
+    if (keyed.step->observed) Observe(*keyed.step, facts, &run);
+    run.step = std::move(keyed.step);
+    run.start_ns = now_ns();
+    record.start_ms = record_.OffsetMs(run.start_ns);
+    run.record = record_.Add(std::move(record));
+    pending_[edge] = std::move(run);
     return std::nullopt;
   }
   if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) return RestoreHit(std::move(record), found, started, false);
@@ -109,9 +119,21 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   // runner starts it as for a miss, and OnCommandFinished compares.
   RestoreHit(std::move(record), found, started, true);
   const size_t index = record_.edges().size() - 1;
-  pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), index, found.entry};
+  pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), index, found.entry, "", {}};
   ++counts_.verified;
   return std::nullopt;
+}
+
+void CachedEdgeHooks::Observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
+  run->trace_file = observer_.NewTraceFile();
+  for (const StepOutput& output : step.outputs) run->owned.owned.insert(absolute_path(output.path, build_dir_));
+  if (!facts.rspfile.empty()) run->owned.owned.insert(absolute_path(facts.rspfile, build_dir_));
+}
+
+std::string CachedEdgeHooks::CommandFor(Edge* edge) {
+  auto found = pending_.find(edge);
+  if (found == pending_.end() || found->second.trace_file.empty()) return edge->EvaluateCommand();
+  return observer_.WrapCommand(edge->EvaluateCommand(), found->second.trace_file);
 }
 
 std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const LookupOutcome& found,
@@ -153,6 +175,7 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
     return;
   }
   if (!result.success()) {
+    StepObserver::Discard(run.trace_file);
     // A failed command's outputs are never stored, whatever -k says.
     record.success = false;
     Count(counter::kFailedCommand);
@@ -166,8 +189,33 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
   }
 }
 
+bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Dependency>* deps) {
+  ObservationVerdict verdict =
+      observer_.Judge(run.trace_file, run.owned, run.start_ns, session_.hasher(), session_.paths());
+  EdgeRecord& record = record_.at(run.record);
+  if (!verdict.uncacheable_reason.empty()) {
+    // Known only after the run, but the same verdict as before it: uncached.
+    Count(counter::kUncacheablePrefix + verdict.uncacheable_reason);
+    record.outcome = EdgeOutcome::kUncached;
+    record.detail = verdict.uncacheable_reason + ": " + verdict.detail;
+    return false;
+  }
+  if (!verdict.not_stored_reason.empty()) {
+    Count(counter::kMiss);
+    Count("not-stored." + verdict.not_stored_reason);
+    record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + verdict.not_stored_reason +
+                     " (" + verdict.detail + ")";
+    return false;
+  }
+  *deps = std::move(verdict.deps);
+  return true;
+}
+
 void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
-  StoreOutcome stored = session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns);
+  std::vector<Dependency> observed;
+  if (!run.trace_file.empty() && !JudgeObservedRun(run, &observed)) return;
+  StoreOutcome stored =
+      session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns, std::move(observed));
   Count(counter::kMiss);
   if (stored.kind == StoreResultKind::kStored) RecordHistory(record_.at(run.record), stored.result_key, "stored");
   if (stored.kind == StoreResultKind::kSkipped) {
@@ -221,6 +269,8 @@ void CachedEdgeHooks::ReportStoreWarnings() {
 }
 
 void CachedEdgeHooks::Finish() {
+  // Interrupted runs are never judged.
+  for (const auto& [edge, run] : pending_) StepObserver::Discard(run.trace_file);
   if (prefetch_ != nullptr) {
     if (std::string warning = prefetch_->RemoteWarning(); !warning.empty())
       Warn("remote-off", warning + "; remote cache off for a minute");

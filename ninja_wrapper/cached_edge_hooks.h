@@ -21,6 +21,7 @@
 #include "edgecache/stats.h"
 #include "remote_prefetch.h"
 #include "run_record.h"
+#include "step_observer.h"
 
 namespace edgecache::ninja {
 
@@ -32,6 +33,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// Never throws and never fails the edge: any cache trouble is a miss.
   std::optional<HitInfo> TryRestore(Edge* edge) override;
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
+  /// The edge's command, under the tracer when its miss is observed.
+  std::string CommandFor(Edge* edge) override;
   std::optional<CacheCounts> Counts() const override { return counts_; }
   void OnManifestLoaded(State& state) override;
   /// With a remote: starts the RemotePrefetch of the planned edges.
@@ -51,6 +54,10 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     size_t record = 0;
     /// --verify: the hit whose outputs the real run is compared with.
     std::optional<Entry> verified_hit;
+    /// Set when the run is observed: where the tracer writes, and the
+    /// paths the step owns (outputs, depfile, rspfile).
+    std::string trace_file;
+    ObservedStepPaths owned;
   };
 
   std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
@@ -63,6 +70,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
   /// --verify: compares what `run`'s command left with the hit's entry.
   void CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result);
+  /// Judges an observed run: its read set, or false when it must not be
+  /// stored (the record and counters say why).
+  bool JudgeObservedRun(const PendingRun& run, std::vector<Dependency>* deps);
+  /// Prepares the observation of `step`'s run (trace file, owned paths).
+  void Observe(const Step& step, const EdgeFacts& facts, PendingRun* run);
   size_t DeclaredInputs(const Edge* edge) const;
   void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
   /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
@@ -73,6 +85,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// What EdgeStepBuilders need; the prefetch workers get a copy.
   EdgeStepContext step_context_;
   EdgeStepBuilder steps_;
+  /// Runs and judges observed steps (every non-compile edge).
+  StepObserver observer_;
   std::string build_dir_;
   RunRecord record_;
   /// Per edge of the loaded manifest: how many inputs it declares.

@@ -5,8 +5,11 @@
 #include "cached_edge_hooks.h"
 #include "edgecache/config.h"
 #include "edgecache/path_normalizer.h"
+#include "ninja/graph.h"
 
 namespace edgecache::ninja {
+
+std::string EdgeCacheHooks::CommandFor(Edge* edge) { return edge->EvaluateCommand(); }
 
 std::optional<HitInfo> PassThroughHooks::TryRestore(Edge* /*edge*/) { return std::nullopt; }
 

@@ -77,6 +77,10 @@ class EdgeCacheHooks {
   virtual void OnCommandFinished(Edge* edge, const CommandRunner::Result& result,
                                  double duration_s) = 0;
 
+  /// The command to run for `edge` after TryRestore missed: the edge's own
+  /// command, or the same command under observation (step_observer.h).
+  virtual std::string CommandFor(Edge* edge);
+
   /// Counts for the summary line, or nullopt when these hooks do not cache
   /// (then no summary is printed).
   virtual std::optional<CacheCounts> Counts() const = 0;

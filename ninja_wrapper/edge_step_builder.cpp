@@ -207,6 +207,10 @@ class CommandScanner {
 
   void ScanCommand(Words words) {
     auto first = std::find_if_not(words.begin(), words.end(), IsAssignment);
+    // `CPATH=dir gcc -c ...`: the environment changes what the compiler
+    // reads, so such a call is observed like any other command, never keyed
+    // by the compile model alone.
+    const bool sets_environment = first != words.begin();
     words.erase(words.begin(), first);
     if (words.empty() || words[0] == ":") return;
     ++scan_.commands;
@@ -222,7 +226,7 @@ class CommandScanner {
       program = 1;
       if (!AddTool(words[1], &words[1])) return;
     }
-    if (IsCompilerName(words[program])) {
+    if (IsCompilerName(words[program]) && !sets_environment) {
       Words argv(words.begin() + static_cast<std::ptrdiff_t>(program), words.end());
       if (CompilesSomething(argv)) scan_.compiles.push_back(std::move(argv));
     }
@@ -354,6 +358,10 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(const EdgeFacts& edge, Step*
 void EdgeStepBuilder::KeyCommand(const std::string& command, const CommandScan& scan, Step* step) const {
   KeyRecipe& recipe = step->recipe;
   recipe.add("kind", "edge");
+  // No tool model says what such a command reads: its run is observed, and
+  // the read set becomes the manifest candidate (step_observer.h).
+  recipe.add("read-set", "observed");
+  step->observed = true;
   recipe.add("command", paths_.normalize(command));
   recipe.add("cwd", paths_.normalize(context_.cwd));
   for (const auto& [written, identity] : scan.tools) recipe.add("tool:" + paths_.normalize(written), identity);

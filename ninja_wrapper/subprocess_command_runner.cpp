@@ -1,13 +1,15 @@
 #include "subprocess_command_runner.h"
 
 #include <memory>
+#include <utility>
 
 #include "ninja/graph.h"  // Edge
 #include "ninja/util.h"   // GetLoadAverage
 
 namespace edgecache::ninja {
 
-SubprocessCommandRunner::SubprocessCommandRunner(const BuildConfig& config) : config_(config) {}
+SubprocessCommandRunner::SubprocessCommandRunner(const BuildConfig& config, CommandOf command_of)
+    : config_(config), command_of_(std::move(command_of)) {}
 
 bool SubprocessCommandRunner::CanRunMore() const {
   // Finished-but-unreaped children still hold their slot, as in Ninja, so
@@ -20,7 +22,8 @@ bool SubprocessCommandRunner::CanRunMore() const {
 }
 
 bool SubprocessCommandRunner::StartCommand(Edge* edge) {
-  Subprocess* child = subprocs_.Add(edge->EvaluateCommand(), edge->use_console());
+  const std::string command = command_of_ ? command_of_(edge) : edge->EvaluateCommand();
+  Subprocess* child = subprocs_.Add(command, edge->use_console());
   if (child == nullptr) return false;
   edge_of_.emplace(child, edge);
   return true;

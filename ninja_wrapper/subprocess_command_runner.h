@@ -6,7 +6,9 @@
 // anonymous namespace: the caching runner needs a runner it can wrap.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "ninja/build.h"
@@ -16,8 +18,11 @@ namespace edgecache::ninja {
 
 class SubprocessCommandRunner final : public CommandRunner {
  public:
+  /// What runs for an edge: by default its command as Ninja evaluates it.
+  using CommandOf = std::function<std::string(Edge*)>;
+
   /// `config` must outlive the runner (the Builder's config does).
-  explicit SubprocessCommandRunner(const BuildConfig& config);
+  explicit SubprocessCommandRunner(const BuildConfig& config, CommandOf command_of = nullptr);
 
   /// True while fewer than -j commands run and the load is below -l.
   bool CanRunMore() const override;
@@ -30,6 +35,8 @@ class SubprocessCommandRunner final : public CommandRunner {
  private:
   /// -j and -l.
   const BuildConfig& config_;
+  /// Set: the command to run for an edge (the cache may observe it).
+  CommandOf command_of_;
   /// The children; constructing it installs Ninja's signal handlers.
   SubprocessSet subprocs_;
   /// Which edge each child runs for. Owns nothing: SubprocessSet hands the

@@ -117,6 +117,10 @@ bool StepCache::dependency_unchanged(const Dependency& dep, const std::string& r
   // Most recorded dependencies are shadowing candidates that must still be
   // absent; a directory listing read once answers for all names in it.
   if (dep.fingerprint == kAbsentFingerprint) return !hasher_.may_exist(path);
+  if (dep.fingerprint == kDirectoryFingerprint) {
+    auto stamp = stat_file(path);
+    return stamp && stamp->is_directory;
+  }
   if (!dep.stamp.empty()) {
     auto stamp = stat_file(path);
     if (stamp && stamp_text(*stamp) == dep.stamp) return true;  // unchanged since hashed here
@@ -142,7 +146,7 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string*
 // then an output that embeds an absolute path needs a candidate that only
 // matches this checkout, which a single key could not express.
 bool StepCache::is_two_level(const Step& step) const {
-  return !step.discovered_deps_file.empty() || !paths_.empty();
+  return !step.discovered_deps_file.empty() || step.observed || !paths_.empty();
 }
 
 LookupOutcome StepCache::lookup(const Step& step) {
@@ -255,7 +259,7 @@ void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
-                              uint64_t duration_ms, int64_t start_ns) {
+                              uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed) {
   StoreOutcome outcome;
   Entry entry;
   entry.stdout_text = paths_.normalize(stdout_text);
@@ -289,6 +293,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     if (!outcome.reason.empty()) return outcome;
     deps = std::move(*discovered);
   }
+  deps.insert(deps.end(), std::make_move_iterator(observed.begin()), std::make_move_iterator(observed.end()));
   if (embeds_base_dir(entry)) deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), ""});
   Hasher hasher;
   hasher.update_field(input_key(step).digest.hex());

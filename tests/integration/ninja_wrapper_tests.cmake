@@ -45,3 +45,17 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
       LABELS "integration;ninja_wrapper" TIMEOUT 300)
   endforeach()
 endif()
+
+# Steps without a tool model, cached only with their observed read and write
+# sets (ninja_observe_*.sh: hand-written build.ninja files or small CMake
+# projects with real gcc, ar, tar, clang-tidy, ExternalProject).
+if(TARGET edgecache-ninja AND TARGET edgecache-tracer)
+  edgecache_script_tests(ninja_observe ninja_wrapper NAMES
+    shared_tool         # a generator linked to a rebuilt project library reruns
+    prefixes            # `env gcc`, `CPATH=dir gcc`
+    link_search         # -L dir -lfoo with a changed libfoo.a; a linker script
+    directory           # tar cf out.tar data/: the listing and the files
+    edited_during_run   # an input edited while the step runs is not stored
+    side_outputs        # undeclared gen.inc; a static binary: not cached
+  )
+endif()

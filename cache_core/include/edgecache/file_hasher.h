@@ -29,6 +29,8 @@ std::optional<FileStamp> stat_file(const std::string& path);
 std::string stamp_text(const FileStamp& stamp);
 
 inline constexpr const char* kAbsentFingerprint = "absent";
+// A directory whose existence, not its listing, was observed (a stat of it).
+inline constexpr const char* kDirectoryFingerprint = "directory";
 
 class FileHasher {
  public:

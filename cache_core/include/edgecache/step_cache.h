@@ -39,6 +39,10 @@ struct Step {
   // that embed a base dir, e.g. through __FILE__, are detected for every
   // step by scanning the outputs themselves.)
   bool scan_for_macros = false;
+  // The run is observed (edgecache-ninja's tracer): what it read, probed and
+  // listed is handed to store() and becomes the manifest candidate's
+  // dependencies, as a depfile's headers do. Makes the lookup two-level.
+  bool observed = false;
 };
 
 enum class LookupResult { kHit, kMiss };
@@ -70,9 +74,11 @@ class StepCache {
   // later lookup(). True when any object came from the remote.
   bool prefetch(const Step& step, size_t max_results = 4);
   // Reads the outputs from disk after a successful run that started at
-  // `start_ns` (CLOCK_REALTIME) and stores them.
+  // `start_ns` (CLOCK_REALTIME) and stores them. `observed`: the read set of
+  // an observed step (normalized paths, fingerprints taken after the run),
+  // recorded in its manifest candidate next to the depfile's dependencies.
   StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
-                     uint64_t duration_ms, int64_t start_ns);
+                     uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed = {});
 
  private:
   std::optional<CacheKey> match_manifest(const Step& step, std::string* detail);

@@ -1,0 +1,132 @@
+#include "observed_run.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <string_view>
+
+namespace edgecache::ninja {
+namespace {
+
+/// True when `dir` is an ancestor directory of one of `paths`.
+bool IsAncestorOfAny(const std::string& dir, const std::set<std::string>& paths) {
+  const std::string prefix = dir.back() == '/' ? dir : dir + "/";
+  auto next = paths.lower_bound(prefix);
+  return next != paths.end() && next->compare(0, prefix.size(), prefix) == 0;
+}
+
+/// The written path the step leaves behind without declaring it, if any.
+std::string UndeclaredWrite(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
+  for (const std::string& path : accesses.written) {
+    if (paths.owned.count(path) || paths.ignored.count(path)) continue;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) continue;  // a temporary, gone again
+    // A directory made to hold a declared output: Ninja makes it too.
+    if (S_ISDIR(st.st_mode) && IsAncestorOfAny(path, paths.owned)) continue;
+    return path;
+  }
+  return "";
+}
+
+bool ChangedSince(const struct stat& st, int64_t start_ns) {
+  const int64_t mtime = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  const int64_t ctime = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
+  return mtime >= start_ns || ctime >= start_ns;
+}
+
+/// Fingerprints one path of the read set into `verdict`; false when the
+/// verdict is final (not cacheable, or not storable).
+bool AddReadDependency(const std::string& path, bool listed, int64_t start_ns, FileHasher& hasher,
+                       const PathNormalizer& normalizer, ObservationVerdict* verdict) {
+  const std::string name = normalizer.normalize(path);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    verdict->deps.push_back({name, kAbsentFingerprint, ""});
+    return true;
+  }
+  const bool directory = S_ISDIR(st.st_mode);
+  if (!directory && !S_ISREG(st.st_mode)) {
+    verdict->uncacheable_reason = "reads-special-file";
+    verdict->detail = path;
+    return false;
+  }
+  if (directory && !listed) {
+    verdict->deps.push_back({name, kDirectoryFingerprint, ""});
+    return true;
+  }
+  // Created, edited or listed-and-changed while the step ran: what the step
+  // saw is not what we would record.
+  if (ChangedSince(st, start_ns)) {
+    verdict->not_stored_reason = "input-changed-during-run";
+    verdict->detail = path;
+    return false;
+  }
+  std::string fingerprint = hasher.fingerprint(path);
+  if (fingerprint == kAbsentFingerprint || fingerprint == "unreadable") {
+    verdict->uncacheable_reason = "unreadable-input";
+    verdict->detail = path;
+    return false;
+  }
+  auto stamp = directory ? std::nullopt : stat_file(path);
+  verdict->deps.push_back({name, std::move(fingerprint), stamp ? stamp_text(*stamp) : ""});
+  return true;
+}
+
+}  // namespace
+
+Result<ObservedAccesses> parse_trace(const std::string& text) {
+  ObservedAccesses accesses;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    // A line without its newline: a writer died mid-write; nothing after it can be trusted.
+    if (end == std::string::npos) return Error{"trace ends in a partial line"};
+    std::string_view line(text.data() + start, end - start);
+    start = end + 1;
+    if (line.size() < 3 || line[1] != ' ') return Error{"malformed trace line: " + std::string(line)};
+    std::string path(line.substr(2));
+    switch (line[0]) {
+      case 'x': case 'r': accesses.reads.insert(std::move(path)); break;
+      case 's': accesses.probes.insert(std::move(path)); break;
+      case 'd': accesses.listed.insert(std::move(path)); break;
+      case 'w': case 'u': accesses.written.insert(std::move(path)); break;
+      case 'a': accesses.appended.insert(std::move(path)); break;
+      case '!': accesses.untraceable.push_back(std::move(path)); break;
+      default: return Error{"unknown trace tag in: " + std::string(line)};
+    }
+  }
+  return accesses;
+}
+
+ObservationVerdict judge_observation(const ObservedAccesses& accesses, const ObservedStepPaths& paths,
+                                     int64_t start_ns, FileHasher& hasher, const PathNormalizer& normalizer) {
+  ObservationVerdict verdict;
+  if (!accesses.untraceable.empty()) {
+    verdict.detail = accesses.untraceable.front();
+    const bool static_binary = verdict.detail.rfind("untraceable static binary", 0) == 0;
+    verdict.uncacheable_reason = static_binary ? "untraceable-static-binary" : "untraceable-program";
+    return verdict;
+  }
+  if (std::string path = UndeclaredWrite(accesses, paths); !path.empty()) {
+    verdict.uncacheable_reason = "writes-undeclared-files";
+    verdict.detail = path;
+    return verdict;
+  }
+  std::set<std::string> read_set = accesses.reads;
+  read_set.insert(accesses.probes.begin(), accesses.probes.end());
+  read_set.insert(accesses.listed.begin(), accesses.listed.end());
+  for (const std::string& path : read_set) {
+    // What the step made or changed itself, and its own products, are not inputs.
+    if (accesses.written.count(path) || accesses.appended.count(path) || paths.owned.count(path) ||
+        paths.ignored.count(path)) {
+      continue;
+    }
+    if (!AddReadDependency(path, accesses.listed.count(path) > 0, start_ns, hasher, normalizer, &verdict)) {
+      verdict.deps.clear();
+      return verdict;
+    }
+  }
+  return verdict;
+}
+
+}  // namespace edgecache::ninja

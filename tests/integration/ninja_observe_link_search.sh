@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Link inputs found by search: `-L dir -lfoo` with a changed libfoo.a, and a
+# linker script (a libpick.so holding INPUT(...)) whose content changes.
+# Neither is declared, so plain ninja only relinks in a clean build: that
+# clean build must link the new inputs, not restore the old executable.
+source "$(dirname "$0")/ninja_observe_common.sh"
+
+mkdir -p "$P/lib"
+make_archive() {  # make_archive <archive> <function> <value>
+  echo "int $2(void) { return $3; }" >"$WORK/$1.c"
+  gcc -c "$WORK/$1.c" -o "$WORK/$1.o"
+  rm -f "$P/lib/lib$1.a"
+  ar qc "$P/lib/lib$1.a" "$WORK/$1.o"
+}
+make_archive foo foo 1
+make_archive bar pick 10
+make_archive baz pick 20
+echo 'INPUT(libbar.a)' >"$P/lib/libpick.so"
+cat >"$P/main.c" <<'C'
+int foo(void);
+int pick(void);
+int main(void) { return foo() + pick(); }
+C
+cat >"$P/build.ninja" <<NINJA
+rule cc
+  command = gcc -c \$in -o \$out
+rule link
+  command = gcc \$in -o \$out -Llib -lfoo -lpick
+build main.o: cc main.c
+build app: link main.o
+NINJA
+run_app() { "$P/app" && echo 0 || echo $?; }
+
+wbuild "$P"
+[ "$(run_app)" = 11 ] || fail "first build: app returns $(run_app)"
+
+make_archive foo foo 2
+rm "$P/app"
+wbuild "$P"
+[ "$(run_app)" = 12 ] || fail "changed lib/libfoo.a: app returns $(run_app), a stale link was restored"
+
+echo 'INPUT(libbaz.a)' >"$P/lib/libpick.so"
+rm "$P/app"
+wbuild "$P"
+[ "$(run_app)" = 22 ] || fail "changed linker script: app returns $(run_app), a stale link was restored"
+
+# Back to the first inputs: served from the cache.
+make_archive foo foo 1
+echo 'INPUT(libbar.a)' >"$P/lib/libpick.so"
+rm "$P/app"
+wbuild "$P"
+[ "$(run_app)" = 11 ] || fail "restored app returns $(run_app)"
+expect_result "$P" app "local-hit"
+echo PASS
