@@ -16,7 +16,8 @@ wbuild "$P"
 echo two >"$P/data/b.txt"
 rm "$P/out.tar"
 wbuild "$P"
-tar tf "$P/out.tar" | grep -qx 'data/b.txt' || fail "a new file in data/: stale out.tar restored ($(tar tf "$P/out.tar" | tr '\n' ' '))"
+listing=$(tar tf "$P/out.tar")
+grep -qx 'data/b.txt' <<<"$listing" || fail "a new file in data/: stale out.tar restored ($listing)"
 
 echo edited >"$P/data/a.txt"
 rm "$P/out.tar"
