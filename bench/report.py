@@ -1,0 +1,177 @@
+"""Summary, ratios, targets and the tables of a benchmark run."""
+
+import statistics
+
+
+def scenario_names(delays):
+    """Scenarios in the order one repetition of one tool runs them."""
+    return (["cold", "noop", "warm", "teammate"] + [f"teammate-{d:g}ms" for d in delays] + ["floor"])
+
+
+def scenario_title(name):
+    titles = {
+        "cold": "cold build (empty cache; none: plain build)",
+        "noop": "no-op build",
+        "warm": "clean rebuild, warm local cache",
+        "teammate": "teammate: new path, empty local, warm remote (loopback)",
+        "floor": "floor: cp -a of build dir + no-op ninja",
+    }
+    if name.startswith("teammate-"):
+        return f"teammate as above, {name[len('teammate-'):]} round trip"
+    return titles[name]
+
+
+def is_hit_scenario(name):
+    return name == "warm" or name.startswith("teammate")
+
+
+def summarize(runs):
+    out = {}
+    for r in runs:
+        if "error" in r:
+            continue
+        out.setdefault(r["tool"], {}).setdefault(r["scenario"], []).append(r)
+    summary = {}
+    for tool, scen in out.items():
+        for name, rs in scen.items():
+            secs = [r["seconds"] for r in rs]
+            counts = [r["counts"] for r in rs if r.get("counts")]
+            hit_rate = None
+            if counts:
+                h = sum(c["local"] + c["remote"] for c in counts)
+                t = h + sum(c["miss"] for c in counts)
+                hit_rate = round(h / t, 3) if t else None
+            summary.setdefault(tool, {})[name] = {
+                "median_s": round(statistics.median(secs), 3), "min_s": min(secs), "max_s": max(secs),
+                "n": len(secs), "hit_rate": hit_rate,
+                "max_rss_kb": max(r["max_rss_kb"] for r in rs),
+                "proxy_round_trips": [r["proxy"].get("round_trips") for r in rs if r.get("proxy")] or None}
+    return summary
+
+
+def median_of(summary, tool, scen):
+    return summary.get(tool, {}).get(scen, {}).get("median_s")
+
+
+def newest_ccache(summary):
+    """The ccache every target is measured against: the newest one in the run."""
+    return "ccache-latest" if "ccache-latest" in summary else "ccache"
+
+
+def ratios(summary):
+    out = {}
+    plain, floor = median_of(summary, "none", "cold"), median_of(summary, "none", "floor")
+    for tool in summary:
+        if tool == "none":
+            continue
+        for scen in summary[tool]:
+            t = median_of(summary, tool, scen)
+            r = {}
+            base = median_of(summary, "none", scen) if scen != "cold" else plain
+            if base and scen in ("cold", "noop"):
+                r["vs_plain"] = round(t / base, 3)
+            for peer in ("ccache", "ccache-latest"):
+                if median_of(summary, peer, scen) and tool not in ("ccache", peer):
+                    r[f"vs_{peer}"] = round(t / median_of(summary, peer, scen), 3)
+            if floor and is_hit_scenario(scen):
+                r["vs_floor"] = round(t / floor, 3)
+            out.setdefault(tool, {})[scen] = r
+    return out
+
+
+def targets(summary, rat, micro, delays):
+    """The targets of issue 15, each a ratio of medians in this run."""
+    peer = newest_ccache(summary)
+    vs_peer = f"vs_{peer}"
+    t = []
+
+    def add(name, value, limit):
+        t.append({"target": name, "value": None if value is None else round(value, 3), "limit": limit,
+                  "met": None if value is None else value <= limit})
+
+    def ratio(tool, scen, key):
+        return rat.get(tool, {}).get(scen, {}).get(key)
+    for tool in ("edgecache", "edgecache-ninja"):
+        add(f"cold {tool} / plain", ratio(tool, "cold", "vs_plain"), 1.05)
+    add(f"warm edgecache-ninja / {peer}", ratio("edgecache-ninja", "warm", vs_peer), 0.25)
+    add("warm edgecache-ninja / floor", ratio("edgecache-ninja", "warm", "vs_floor"), 2.0)
+    far = [s for s in scenario_names(delays) if s.startswith("teammate-")]
+    if far:
+        add(f"{far[0]} edgecache-ninja / {peer}", ratio("edgecache-ninja", far[0], vs_peer), 1 / 3)
+    for scen in ["warm", "teammate"] + far:
+        add(f"{scen} edgecache launcher / {peer}", ratio("edgecache", scen, vs_peer), 1.0)
+    if micro:
+        for key, what in (("hit_cpu_ms", "CPU"), ("hit_instructions", "instructions")):
+            mine, theirs = micro.get(f"edgecache_{key}"), micro.get(f"{peer}_{key}")
+            add(f"launcher hit {what}: edgecache / {peer}", mine / theirs if mine and theirs else None, 1.0)
+    return t
+
+
+def fmt_cell(s):
+    if not s:
+        return "-"
+    if s["n"] > 1:
+        return f"{s['median_s']:.2f} ({s['min_s']:.2f}-{s['max_s']:.2f})"
+    return f"{s['median_s']:.2f}"
+
+
+def table(summary, rat, tools, delays):
+    scenarios = [s for s in scenario_names(delays) if any(s in summary.get(t, {}) for t in tools)]
+    lines = ["Build time, seconds: median (min-max)"]
+    lines += markdown(["scenario"] + tools,
+                      [[scenario_title(s)] + [fmt_cell(summary.get(t, {}).get(s)) for t in tools]
+                       for s in scenarios])
+    rows = []
+    for scen in scenarios:
+        cells = [" ".join(f"{k.replace('vs_', '/')}={v:.2f}" for k, v in rat.get(t, {}).get(scen, {}).items())
+                 for t in tools[1:]]
+        if any(cells):
+            rows.append([scen] + [c or "-" for c in cells])
+    lines += ["", "Ratios of medians (/plain: vs no cache, /<ccache>, /floor)"]
+    lines += markdown(["scenario"] + tools[1:], rows)
+    rows = []
+    for scen in scenarios:
+        row = [scen]
+        for t in tools:
+            s = summary.get(t, {}).get(scen)
+            if not s:
+                row.append("-")
+                continue
+            hr = f"{s['hit_rate'] * 100:.0f}%" if s.get("hit_rate") is not None else "n/a"
+            rt = f", {s['proxy_round_trips'][0]} RTs" if s.get("proxy_round_trips") else ""
+            row.append(f"{hr}, {s['max_rss_kb'] / 1024:.0f} MiB{rt}")
+        rows.append(row)
+    lines += ["", "Hit rate, peak RSS of the largest single process (GNU time), proxy round trips"]
+    lines += markdown(["scenario"] + tools, rows)
+    return "\n".join(lines)
+
+
+def markdown(head, rows):
+    widths = [max(len(str(r[i])) for r in [head] + rows) for i in range(len(head))]
+    fmt = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+    return [fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [fmt(r) for r in rows]
+
+
+def print_report(result, args):
+    meta = result["meta"]
+    print()
+    print(f"edgecache bench: {meta['project']}, {args.reps} reps, -j{args.jobs}, delays {args.delays} ms; "
+          f"load {meta['load_start']} -> {meta['load_end']}")
+    if "summary" in result:
+        print(table(result["summary"], result["ratios"], args.tools, args.delays))
+        print()
+        print("Targets")
+        for t in result["targets"]:
+            met = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+            print(f"  {t['target']:50s} {t['value']} (limit {t['limit']:.3g}): {met}")
+    if result.get("microbench"):
+        m = result["microbench"]
+        print(f"\nLauncher hits ({m['n']} sequential, {m['source']}): plain compile {m['plain_compile_ms']} ms")
+        for tool in m["tools"]:
+            print(f"  {tool:14s} {m.get(f'{tool}_hit_ms')} ms/hit, {m.get(f'{tool}_hit_cpu_ms')} ms CPU/hit, "
+                  f"{m.get(f'{tool}_hit_instructions')} instructions/hit (callgrind), "
+                  f"syscalls {m.get(f'{tool}_syscalls')}")
+    for s in result.get("scale", []):
+        print(f"scale: {s['edges']} edges: warm {s['warm_s']} s ({s['warm_ms_per_edge']} ms/edge), "
+              f"peak RSS {s['warm_max_rss_kb'] / 1024:.0f} MiB; cold {s['cold_s']} s; "
+              f"no-op {s['noop_s']} s (ninja {s['ninja_noop_s']} s)")
