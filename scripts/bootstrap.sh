@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest
   nginx-light python3
   ccache dpkg-dev curl chromium
+  re2c libgmock-dev libbenchmark-dev  # the real-projects stage (tests/real_projects)
 )
 
 missing=()

@@ -4,10 +4,13 @@
 #   main      unit and integration tests (real gcc, cmake, ninja and nginx)
 #   sanitize  the same suite built with AddressSanitizer + UBSan
 #   fuzz      libFuzzer targets (clang) for a fixed number of iterations
+#   real      third-party CMake projects from Debian source packages built
+#             as a team would: cold, teammate, own tests, --verify,
+#             incremental edits against plain Ninja (tests/real_projects)
 # EDGECACHE_TEST_STAGES="main fuzz" runs a subset.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-stages=${EDGECACHE_TEST_STAGES:-main sanitize fuzz}
+stages=${EDGECACHE_TEST_STAGES:-main sanitize fuzz real}
 failed=()
 
 run_stage() {  # NAME BUILD_DIR [cmake args...]
@@ -29,6 +32,10 @@ for stage in $stages; do
       unset LSAN_OPTIONS UBSAN_OPTIONS ;;
     fuzz) run_stage fuzz "$repo/build-fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
             -DEDGECACHE_FUZZ=ON -DEDGECACHE_BUILD_TESTS=OFF -DEDGECACHE_BUILD_NINJA_WRAPPER=OFF ;;
+    real)
+      echo "== test stage: real (tests/real_projects/run.sh)"
+      EDGECACHE_BUILD_DIR=$repo/build bash "$repo/scripts/build.sh"
+      bash "$repo/tests/real_projects/run.sh" "$repo/build" || failed+=(real) ;;
     *) echo "unknown test stage: $stage" >&2; exit 2 ;;
   esac
 done

@@ -51,6 +51,17 @@ TEST(HitVerification, ReportsFirstDifferingByteAndSizes) {
             "object " + step.outputs[0].path + ": first difference at byte 4, 7 bytes cached, 8 real");
 }
 
+TEST(HitVerification, DepfilesCompareByTheFilesTheyName) {
+  testing::TempDir dir;
+  Step step;
+  step.outputs = {{"depfile", dir.write("a.o.d", "a.o: a.c \\\n  b.h c.h\n"), true}};
+  Entry entry;
+  entry.files = {{"depfile", 0644, "a.o: a.c b.h \\\n c.h\n"}};
+  EXPECT_FALSE(compare_real_run(step, entry, 0, PathNormalizer(), {}).mismatch());
+  entry.files = {{"depfile", 0644, "a.o: a.c b.h\n"}};
+  EXPECT_TRUE(compare_real_run(step, entry, 0, PathNormalizer(), {}).mismatch());
+}
+
 TEST(HitVerification, IgnorePatternsMatchPathOrFileName) {
   testing::TempDir dir;
   Step step;

@@ -59,7 +59,9 @@ struct VerifyOutcome {
 
 // Compares the files `step` declares, as the real run left them, with the
 // entry's bytes as a hit restored them (placeholders of path-holding files
-// put back through `paths`). `ignore` holds shell patterns (fnmatch) matched
+// put back through `paths`); a path-holding output (a depfile) is the same
+// when it lists the same targets and dependencies, however its lines are
+// wrapped. `ignore` holds shell patterns (fnmatch) matched
 // against the output's path as the step names it, its absolute path, and its
 // file name.
 VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_exit, const PathNormalizer& paths,
