@@ -73,23 +73,30 @@ int connect_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "usage: edgecache connect URL [--read-only] [--token-env VAR] [--save-token]\n");
     return 2;
   }
-  std::string url = options.url + (options.read_only ? "|read-only" : "");
-  auto spec = parse_remote_spec(url);
-  if (!spec) {
-    std::fprintf(stderr, "edgecache connect: %s\n", spec.error().c_str());
+  std::string url;
+  for (std::string_view entry : split_remote_list(options.url)) {
+    url += (url.empty() ? "" : " ") + std::string(entry) + (options.read_only ? "|read-only" : "");
+  }
+  auto specs = parse_remote_list(url);
+  if (!specs) {
+    std::fprintf(stderr, "edgecache connect: %s\n", specs.error().c_str());
     return 2;
   }
   const char* token = std::getenv(options.token_env.c_str());
-  spec->bearer_token = token ? token : "";
-  std::printf("Checking %s (%s layout, %s)\n", redacted_url(*spec).c_str(),
-              std::string(layout_name(spec->layout)).c_str(), spec->read_only ? "read-only" : "read-write");
-  auto store = make_remote_store(*spec);
-  ProbeReport report = probe_remote(*store, !spec->read_only);
-  print_probe(report);
-  if (!report.ok()) {
+  bool all_ok = true;
+  for (RemoteSpec& spec : *specs) {
+    spec.bearer_token = token ? token : "";
+    auto store = make_remote_store(spec);
+    std::printf("Checking %s\n", store->description().c_str());
+    ProbeReport report = probe_remote(*store, !spec.read_only);
+    print_probe(report);
+    all_ok = all_ok && report.ok();
+  }
+  if (!all_ok) {
     std::fprintf(stderr, "edgecache connect: the server failed the check; nothing was written\n");
     return 1;
   }
+  bool read_only = specs->front().read_only;
   std::string path = project_file_path();
   if (options.save_token && token) {
     std::fprintf(stderr, "edgecache: warning: the token is saved in plain text in %s; keep that file out of version control\n",
@@ -97,7 +104,7 @@ int connect_command(const std::vector<std::string>& args) {
   }
   if (!write_project_file(path, url, options.save_token && token ? token : "")) return 1;
   std::printf("\nConnected. Wrote \"remote\" to %s:\n  every edgecache build below %s now reads%s this cache.\n",
-              path.c_str(), path.substr(0, path.find_last_of('/')).c_str(), spec->read_only ? "" : " and writes");
+              path.c_str(), path.substr(0, path.find_last_of('/')).c_str(), read_only ? "" : " and writes");
   if (!options.save_token && token && *token) {
     std::printf("  The token was not saved: set %s where builds run.\n", options.token_env.c_str());
   }
@@ -131,20 +138,22 @@ void check_remote(const Config& config, DoctorReport& report) {
     report.line(true, "remote", "none configured (local cache only)");
     return;
   }
-  auto spec = parse_remote_spec(config.remote());
-  if (!spec) {
-    report.line(false, "remote", spec.error());
+  auto specs = parse_remote_list(config.remote());
+  if (!specs) {
+    report.line(false, "remote", specs.error());
     return;
   }
-  spec->bearer_token = config.remote_token();
   if (config.no_remote()) report.line(true, "remote", "configured but switched off (no_remote)");
-  auto store = make_remote_store(*spec);
-  ProbeReport probe = probe_remote(*store, !spec->read_only);
-  for (const ProbeStep& step : probe.steps) {
-    char timing[32];
-    std::snprintf(timing, sizeof timing, " (%.1f ms)", step.milliseconds);
-    report.line(step.ok, "remote " + step.name,
-                step.ok ? redacted_url(*spec) + timing : step.failure + ": " + step.detail);
+  for (RemoteSpec& spec : *specs) {
+    spec.bearer_token = config.remote_token();
+    auto store = make_remote_store(spec);
+    ProbeReport probe = probe_remote(*store, !spec.read_only);
+    for (const ProbeStep& step : probe.steps) {
+      char timing[32];
+      std::snprintf(timing, sizeof timing, " (%.1f ms)", step.milliseconds);
+      report.line(step.ok, "remote " + step.name,
+                  step.ok ? redacted_url(spec) + timing : redacted_url(spec) + ": " + step.failure + ": " + step.detail);
+    }
   }
 }
 

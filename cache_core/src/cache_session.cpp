@@ -1,23 +1,23 @@
 #include "edgecache/cache_session.h"
 
 #include "edgecache/remote_probe.h"
-#include "edgecache/remote_spec.h"
 
 namespace edgecache {
+namespace {
+
+// One state file per server, so switching servers starts from a clean slate
+// and one server's failures never switch off another.
+std::string health_file(const Config& config, const RemoteSpec& spec) {
+  return config.cache_dir() + "/remote-health-" + hash_bytes(spec.url).hex().substr(0, 12) + ".json";
+}
+
+}  // namespace
 
 CacheSession::CacheSession(const Config& config, SessionOptions options)
     : config_(config), paths_(config.base_dirs()) {
   local_ = std::make_unique<LocalStore>(config.cache_dir(), config.max_size());
   if (!options.no_remote && !config.no_remote() && !config.remote().empty()) open_remote();
-  RemoteGate gate;
-  if (health_) {
-    gate.allowed = [this] { return !health_->should_skip(); };
-    gate.on_failure = [this](const StoreReply& reply) {
-      if (health_->record_failure(reply.message)) remote_switched_off_here_ = true;
-    };
-    gate.on_success = [this] { health_->record_success(); };
-  }
-  tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), std::move(gate));
+  tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), remote_gate());
   step_cache_ = std::make_unique<StepCache>(
       *tiered_, paths_, hasher_,
       BlobCodec{config.compression_level(), config.signing_key(), kDefaultMaxPayloadSize});
@@ -25,17 +25,44 @@ CacheSession::CacheSession(const Config& config, SessionOptions options)
 
 CacheSession::~CacheSession() = default;
 
+RemoteGate CacheSession::remote_gate() {
+  RemoteGate gate;
+  if (health_) {
+    gate.allowed = [this] { return !health_->should_skip(); };
+    gate.on_failure = [this](const StoreReply& reply) {
+      if (health_->record_failure(reply.message)) remote_switched_off_here_ = true;
+    };
+    gate.on_success = [this] { health_->record_success(); };
+  } else if (sharded_) {
+    gate.whole_remote_off_after_failure = false;
+    gate.on_failure = [this](const StoreReply&) {
+      if (sharded_->take_switched_off()) remote_switched_off_here_ = true;
+    };
+  }
+  return gate;
+}
+
 void CacheSession::open_remote() {
-  auto spec = parse_remote_spec(config_.remote());
-  if (!spec) {
-    setup_warnings_.push_back("remote cache disabled: " + spec.error());
+  auto specs = parse_remote_list(config_.remote());
+  if (!specs) {
+    setup_warnings_.push_back("remote cache disabled: " + specs.error());
     return;
   }
-  spec->bearer_token = config_.remote_token();
-  remote_ = make_remote_store(*spec);
-  // One state file per remote, so switching servers starts from a clean slate.
-  std::string name = "remote-health-" + hash_bytes(spec->url).hex().substr(0, 12) + ".json";
-  health_ = std::make_unique<RemoteHealth>(config_.cache_dir() + "/" + name);
+  for (RemoteSpec& spec : *specs) spec.bearer_token = config_.remote_token();
+  if (specs->size() > 1) return open_servers(std::move(*specs));
+  remote_ = make_remote_store(specs->front());
+  health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()));
+}
+
+void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
+  std::vector<ShardedStore::Server> servers;
+  for (const RemoteSpec& spec : specs) {
+    servers.push_back({make_remote_store(spec), spec.url,
+                       std::make_unique<RemoteHealth>(health_file(config_, spec))});
+  }
+  auto sharded = std::make_unique<ShardedStore>(std::move(servers));
+  sharded_ = sharded.get();
+  remote_ = std::move(sharded);
 }
 
 std::string CacheSession::remote_description() const {

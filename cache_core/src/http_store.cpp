@@ -1,6 +1,7 @@
 #include "edgecache/http_store.h"
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 
 #include "curl_library.h"
 
@@ -27,6 +28,7 @@ namespace {
 
 constexpr size_t kMaxIdleHandles = 8;   // more parallel calls work, extra handles are dropped
 constexpr size_t kMinSecretLength = 4;  // shorter "secrets" would garble every message
+constexpr size_t kMaxErrorBody = 4096;  // of an error reply, enough for its <Code>
 
 enum class Method { kGet, kPut, kHead, kDelete };
 
@@ -69,6 +71,7 @@ struct HttpRequest {
   std::string* download = nullptr;  // GET: receives the body
   size_t max_body = 0;              // GET: the body limit
   bool body_too_large = false;      // set when the limit stopped the transfer
+  std::string error_body{};         // HEAD/PUT/DELETE: the start of the reply's body
 };
 
 namespace {
@@ -76,7 +79,11 @@ namespace {
 size_t write_body(char* data, size_t size, size_t count, void* user) {
   auto* request = static_cast<HttpRequest*>(user);
   size_t bytes = size * count;
-  if (request->download == nullptr) return bytes;  // HEAD/PUT/DELETE: discard error pages
+  if (request->download == nullptr) {  // HEAD/PUT/DELETE: keep the start, for an error's <Code>
+    size_t room = kMaxErrorBody - std::min(kMaxErrorBody, request->error_body.size());
+    request->error_body.append(data, std::min(room, bytes));
+    return bytes;
+  }
   if (request->download->size() + bytes > request->max_body) {
     request->body_too_large = true;
     return 0;  // aborts the transfer with CURLE_WRITE_ERROR
@@ -93,11 +100,33 @@ size_t read_body(char* buffer, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-Slist request_headers(const RemoteSpec& spec) {
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+Slist request_headers(const RemoteSpec& spec, const AwsSigning& signing, std::string_view upload) {
   Slist headers;
+  if (!signing.region.empty()) {
+    // Signed by curl along with the request: S3 checks the body against it.
+    append(headers, "x-amz-content-sha256: " + sha256_hex(upload));
+    if (!signing.credentials.session_token.empty()) {
+      append(headers, "x-amz-security-token: " + signing.credentials.session_token);
+    }
+  }
   // curl waits up to a second for "100 Continue" before a large PUT body;
-  // our servers never refuse based on headers, so skip the round trip.
-  append(headers, "Expect:");
+  // our servers never refuse based on headers, so skip the round trip. Not
+  // when signing: libcurl 7.88 signs the suppressed header as "expect:", so
+  // the server's signature would never match.
+  if (signing.region.empty()) append(headers, "Expect:");
   for (const RemoteHeader& header : spec.headers) {
     // "Name;" is curl's spelling of a header with an empty value.
     append(headers, header.value.empty() ? header.name + ";" : header.name + ": " + header.value);
@@ -124,6 +153,14 @@ void set_connection_options(CURL* curl, const RemoteSpec& spec) {
     curl_library().easy_setopt(curl, CURLOPT_USERNAME, spec.username.c_str());
     curl_library().easy_setopt(curl, CURLOPT_PASSWORD, spec.password.c_str());
   }
+}
+
+void set_signing_options(CURL* curl, const AwsSigning& signing, std::string* sigv4) {
+  if (signing.region.empty()) return;
+  *sigv4 = "aws:amz:" + signing.region + ":s3";
+  curl_library().easy_setopt(curl, CURLOPT_AWS_SIGV4, sigv4->c_str());
+  curl_library().easy_setopt(curl, CURLOPT_USERNAME, signing.credentials.access_key_id.c_str());
+  curl_library().easy_setopt(curl, CURLOPT_PASSWORD, signing.credentials.secret_access_key.c_str());
 }
 
 void set_method_options(CURL* curl, HttpRequest& request) {
@@ -156,11 +193,25 @@ StoreReply reply(StoreStatus status, std::string message = {}) {
   return StoreReply{status, std::move(message)};
 }
 
-StoreReply map_http_status(Method method, long status, const std::string& what) {
+// The <Code> of an S3-style XML error body ("NoSuchBucket", ...), or "".
+std::string s3_error_code(const std::string& body) {
+  auto start = body.find("<Code>");
+  auto end = body.find("</Code>");
+  if (start == std::string::npos || end == std::string::npos || end < start) return "";
+  std::string code = body.substr(start + 6, end - start - 6);
+  bool plain = code.size() <= 64 && code.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == std::string::npos;
+  return plain ? code : "";
+}
+
+StoreReply map_http_status(Method method, long status, const std::string& what,
+                           const std::string& error_body) {
   bool success = method == Method::kGet ? status == 200 : status >= 200 && status < 300;
   if (success) return reply(StoreStatus::kOk);
-  if (status == 404) return reply(StoreStatus::kNotFound);
-  return reply(StoreStatus::kError, what + ": HTTP " + std::to_string(status));
+  std::string code = s3_error_code(error_body);
+  if (status == 404 && code != "NoSuchBucket") return reply(StoreStatus::kNotFound);
+  return reply(StoreStatus::kError,
+               what + ": HTTP " + std::to_string(status) + (code.empty() ? "" : " " + code));
 }
 
 StoreReply map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec,
@@ -184,18 +235,20 @@ void replace_all(std::string& text, const std::string& secret) {
 
 // Defence in depth: messages are built from the credential-free URL, but a
 // server or curl detail could echo a secret back.
-StoreReply scrubbed(StoreReply result, const RemoteSpec& spec) {
+StoreReply scrubbed(StoreReply result, const RemoteSpec& spec, const AwsSigning& signing) {
   result.message = redact_url_credentials(result.message);
   replace_all(result.message, spec.password);
   replace_all(result.message, spec.bearer_token);
+  replace_all(result.message, signing.credentials.secret_access_key);
+  replace_all(result.message, signing.credentials.session_token);
   for (const RemoteHeader& header : spec.headers) replace_all(result.message, header.value);
   return result;
 }
 
 }  // namespace
 
-HttpStore::HttpStore(RemoteSpec spec, size_t max_body_bytes)
-    : spec_(std::move(spec)), max_body_bytes_(max_body_bytes) {
+HttpStore::HttpStore(RemoteSpec spec, size_t max_body_bytes, AwsSigning signing)
+    : spec_(std::move(spec)), signing_(std::move(signing)), max_body_bytes_(max_body_bytes) {
   init_curl_once();
 }
 
@@ -246,12 +299,14 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
     return reply(StoreStatus::kError, what + ": " + (why.empty() ? "cannot create a curl handle" : why));
   }
 
-  Slist headers = request_headers(spec_);
+  Slist headers = request_headers(spec_, signing_, request.upload);
+  std::string sigv4;
   char detail[CURL_ERROR_SIZE] = {};
   curl_library().easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_library().easy_setopt(curl, CURLOPT_HTTPHEADER, headers.get());
   curl_library().easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
   set_connection_options(curl, spec_);
+  set_signing_options(curl, signing_, &sigv4);
   set_method_options(curl, request);
   CURLcode code = curl_library().easy_perform(curl);
   long status = 0;
@@ -262,8 +317,11 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
     return reply(StoreStatus::kError, what + ": body larger than the limit of " +
                                           std::to_string(request.max_body) + " bytes");
   }
-  if (code != CURLE_OK) return scrubbed(map_curl_error(code, detail, spec_, what), spec_);
-  return scrubbed(map_http_status(request.method, status, what), spec_);
+  if (code != CURLE_OK) return scrubbed(map_curl_error(code, detail, spec_, what), spec_, signing_);
+  if (request.download != nullptr && status != 200) {
+    request.error_body = request.download->substr(0, kMaxErrorBody);
+  }
+  return scrubbed(map_http_status(request.method, status, what, request.error_body), spec_, signing_);
 }
 
 std::unique_ptr<CurlEasy> HttpStore::acquire_handle() {

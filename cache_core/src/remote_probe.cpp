@@ -1,23 +1,40 @@
 #include "edgecache/remote_probe.h"
 
 #include <chrono>
+#include <initializer_list>
 #include <random>
 
 #include "edgecache/directory_store.h"
 #include "edgecache/http_store.h"
+#include "edgecache/redis_store.h"
+#include "edgecache/s3_store.h"
 
 namespace edgecache {
 namespace {
 
-// Names the failing layer from the store's message, as a user would look
-// for it: name resolution, connection, TLS, authorization, timeout.
+bool contains_any(const std::string& text, std::initializer_list<const char*> needles) {
+  for (const char* needle : needles) {
+    if (text.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Names the failing step from the store's message, as a user would look for
+// it: name resolution, refused connection, TLS, authorization (HTTP 401/403,
+// S3's signature and key errors, Redis's AUTH), a missing bucket, the wrong
+// S3 region, timeout.
 std::string classify_failure(const StoreReply& reply) {
   const std::string& m = reply.message;
   if (reply.status == StoreStatus::kTimeout || m.find("imeout") != std::string::npos) return "timeout";
   if (m.find("resolve") != std::string::npos) return "DNS";
+  if (contains_any(m, {"HTTP 401", "HTTP 403", "[auth]", "SignatureDoesNotMatch", "InvalidAccessKeyId"}))
+    return "auth";
+  if (m.find("NoSuchBucket") != std::string::npos) return "bucket missing";
+  if (contains_any(m, {"AuthorizationHeaderMalformed", "PermanentRedirect", "HTTP 301", "region"}))
+    return "wrong region";
+  if (contains_any(m, {"refused", "Couldn't connect"})) return "refused";
   if (m.find("connect") != std::string::npos) return "connect";
   if (m.find("SSL") != std::string::npos || m.find("certificate") != std::string::npos) return "TLS";
-  if (m.find("HTTP 401") != std::string::npos || m.find("HTTP 403") != std::string::npos) return "401/403";
   if (m.find("read-only") != std::string::npos) return "read-only";
   if (auto http = m.find("HTTP "); http != std::string::npos) return m.substr(http, 8);
   return "error";
@@ -49,7 +66,17 @@ void fail(ProbeStep& step, const StoreReply& reply) {
 }  // namespace
 
 std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec) {
-  if (spec.scheme == RemoteScheme::kFile) return std::make_unique<DirectoryStore>(spec);
+  switch (spec.scheme) {
+    case RemoteScheme::kFile:
+      return std::make_unique<DirectoryStore>(spec);
+    case RemoteScheme::kRedis:
+      return std::make_unique<RedisStore>(spec);
+    case RemoteScheme::kS3:
+      return std::make_unique<S3Store>(spec);
+    case RemoteScheme::kHttp:
+    case RemoteScheme::kHttps:
+      break;
+  }
   return std::make_unique<HttpStore>(spec);
 }
 

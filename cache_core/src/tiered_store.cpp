@@ -20,7 +20,7 @@ void TieredStore::note_remote_failure(const StoreReply& reply, const char* what)
   gate_.on_failure(reply);
   // One failure is enough to stop waiting on the remote for the rest of this
   // process; the gate decides whether other processes skip it too.
-  remote_off_ = true;
+  if (gate_.whole_remote_off_after_failure) remote_off_ = true;
 }
 
 std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
@@ -64,6 +64,7 @@ void TieredStore::put(const CacheKey& key, std::string_view blob) {
     note_remote_failure(reply, "write");
     return;
   }
+  if (!reply.ok()) return;  // kUnavailable: that server is switched off
   gate_.on_success();
   counters_[counter::kRemoteBytesWritten] += static_cast<int64_t>(blob.size());
 }

@@ -12,6 +12,8 @@
 #include "edgecache/local_store.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/remote_health.h"
+#include "edgecache/remote_spec.h"
+#include "edgecache/sharded_store.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_cache.h"
 #include "edgecache/tiered_store.h"
@@ -47,13 +49,16 @@ class CacheSession {
 
  private:
   void open_remote();
+  void open_servers(std::vector<RemoteSpec> specs);
+  RemoteGate remote_gate();
 
   Config config_;
   PathNormalizer paths_;
   FileHasher hasher_;
   std::unique_ptr<LocalStore> local_;
   std::unique_ptr<Store> remote_;
-  std::unique_ptr<RemoteHealth> health_;
+  std::unique_ptr<RemoteHealth> health_;  // one server: its health; several: null
+  ShardedStore* sharded_ = nullptr;       // several servers: remote_, each with its health
   std::unique_ptr<TieredStore> tiered_;
   std::unique_ptr<StepCache> step_cache_;
   std::vector<std::string> setup_warnings_;

@@ -9,6 +9,11 @@
 //   DELETE <object url>  2xx: removed; 404: absent
 // where <object url> = spec.url + "/" + remote_object_path(spec.layout, key).
 // Redirects are not followed, so credentials never go to another host.
+// An error reply's S3-style "<Code>...</Code>" (S3, and servers that copy it)
+// is quoted in the message, and a 404 whose code is NoSuchBucket is an error,
+// not a miss. With AwsSigning every request is signed with AWS SigV4 by
+// libcurl (CURLOPT_AWS_SIGV4, libcurl >= 7.75) and carries
+// x-amz-content-sha256 (the body's SHA-256) and x-amz-security-token.
 
 #include <cstddef>
 #include <memory>
@@ -17,10 +22,17 @@
 #include <string_view>
 #include <vector>
 
+#include "edgecache/aws_credentials.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/store.h"
 
 namespace edgecache {
+
+// What S3Store adds to HTTP: SigV4 signing for one region.
+struct AwsSigning {
+  std::string region;           // e.g. "us-east-1"; empty: no signing
+  AwsCredentials credentials;   // the keys that sign
+};
 
 class CurlEasy;      // one libcurl easy handle (RAII), defined in http_store.cpp
 struct HttpRequest;  // one call's method and buffers, defined in http_store.cpp
@@ -34,7 +46,8 @@ class HttpStore : public Store {
 
   // `spec` must have an http or https scheme. A GET whose body is larger
   // than `max_body_bytes` fails (kError) instead of allocating it.
-  explicit HttpStore(RemoteSpec spec, size_t max_body_bytes = kDefaultMaxBodyBytes);
+  explicit HttpStore(RemoteSpec spec, size_t max_body_bytes = kDefaultMaxBodyBytes,
+                     AwsSigning signing = {});
   ~HttpStore() override;
   HttpStore(const HttpStore&) = delete;
   HttpStore& operator=(const HttpStore&) = delete;
@@ -57,6 +70,7 @@ class HttpStore : public Store {
   void release_handle(std::unique_ptr<CurlEasy> handle);
 
   RemoteSpec spec_;        // the remote, with its secrets
+  AwsSigning signing_;     // S3: how to sign (secret), else empty
   size_t max_body_bytes_;  // GET bodies beyond this are an error
 
   std::mutex pool_mutex_;                                // guards idle_handles_

@@ -13,13 +13,14 @@
 namespace edgecache {
 
 // The store for a parsed remote: HttpStore for http(s)://, DirectoryStore
-// for file://.
+// for file://, RedisStore for redis://, S3Store for s3://.
 std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec);
 
 struct ProbeStep {
   std::string name;       // "read", "write probe object", "read it back", "delete it"
   bool ok = false;
-  std::string failure;    // "DNS", "connect", "TLS", "401/403", "404 on read-back", "timeout", ...
+  std::string failure;    // "DNS", "refused", "TLS", "auth", "bucket missing", "wrong region",
+                          // "404 on read-back", "timeout", ...
   std::string detail;     // the store's message, secrets already redacted
   double milliseconds = 0;
 };

@@ -3,6 +3,10 @@
 //   http://user:pw@host:8080/edgecache|layout=bazel|read-only|timeout=5000
 //   https://cache.example/ec|header=X-Team=core|ca-file=/etc/ssl/ca.pem
 //   file:///mnt/shared/edgecache|read-only
+//   redis://user:password@host:6379/2|timeout=500
+//   s3://bucket/prefix|endpoint=http://127.0.0.1:9000|region=eu-west-1|style=path
+// Several servers for one cache: URLs separated by white space, each with
+// its own attributes (parse_remote_list).
 
 #include <string>
 #include <string_view>
@@ -13,7 +17,7 @@
 
 namespace edgecache {
 
-enum class RemoteScheme { kHttp, kHttps, kFile };
+enum class RemoteScheme { kHttp, kHttps, kFile, kRedis, kS3 };
 
 // Where objects live under the remote's base URL or directory.
 enum class RemoteLayout {
@@ -42,10 +46,29 @@ struct RemoteSpec {
   std::string username;               // from the URL's user:password@, percent-decoded
   std::string password;               // secret
   std::string bearer_token;  // secret; set by the caller from config/env, never from the URL
+
+  int redis_db = 0;  // redis:// only: the database number from the URL's path
+
+  // s3:// only. Credentials are not part of the spec: S3Store reads them
+  // from the AWS environment variables or files when it is made.
+  std::string bucket;           // the bucket name, from the URL's host part
+  std::string prefix;           // key prefix inside the bucket, no leading/trailing '/'
+  std::string endpoint;         // attribute `endpoint=http(s)://host[:port]`; empty: AWS
+  std::string region = "us-east-1";  // attribute `region=<name>`
+  bool virtual_hosted = false;  // attribute `style=virtual|path`; default: virtual for AWS, path with an endpoint
 };
 
 // Parses `text`. Errors name the bad part and never contain the password.
 Result<RemoteSpec> parse_remote_spec(std::string_view text);
+
+// Parses a list of remotes separated by white space ("a b|read-only c"):
+// several servers that share one cache. A white-space run starts a new remote
+// only where a scheme ("xyz://") follows, so a header value may hold spaces.
+// Two entries with the same URL are an error.
+Result<std::vector<RemoteSpec>> parse_remote_list(std::string_view text);
+
+// The entries of such a list as written, each with its attributes.
+std::vector<std::string_view> split_remote_list(std::string_view text);
 
 // The spec's URL with "***@" where credentials were, e.g. "http://***@host/c".
 std::string redacted_url(const RemoteSpec& spec);

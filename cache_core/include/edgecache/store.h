@@ -16,6 +16,7 @@ enum class StoreStatus {
   kNotFound,  // get/exists: no such object
   kError,     // the backend failed (I/O error, HTTP 5xx, refused, bad reply, ...)
   kTimeout,   // the backend did not answer in time
+  kUnavailable,  // not asked: the server for this key is switched off (a miss, not a failure)
 };
 
 struct StoreReply {

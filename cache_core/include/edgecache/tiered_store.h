@@ -27,6 +27,10 @@ struct RemoteGate {
   std::function<bool()> allowed = [] { return true; };
   std::function<void(const StoreReply&)> on_failure = [](const StoreReply&) {};
   std::function<void()> on_success = [] {};
+  // True: one failure stops this process from using the remote at all. A
+  // remote of several servers (ShardedStore) switches off only the failing
+  // server itself, so it sets this to false.
+  bool whole_remote_off_after_failure = true;
 };
 
 class TieredStore {
