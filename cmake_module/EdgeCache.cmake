@@ -9,8 +9,9 @@
 #
 # Cache variables:
 #   EDGECACHE_MODE          launcher | ninja | off (default launcher)
-#   EDGECACHE_REMOTE        remote cache URL (http://, https://, file://), |attributes allowed
-#   EDGECACHE_READ_ONLY     ON: append |read-only to the remote
+#   EDGECACHE_REMOTE        remote cache URL (http://, https://, file://, redis://, s3://),
+#                           |attributes allowed; several servers separated by spaces
+#   EDGECACHE_READ_ONLY     ON: append |read-only to the remote (to each server)
 #   EDGECACHE_BASEDIR       ':'-separated dirs made relative in keys (default: top source dir)
 #   EDGECACHE_RELOCATABLE   ON: -ffile-prefix-map so objects carry no checkout path
 #   EDGECACHE_PROGRAM, EDGECACHE_NINJA_PROGRAM   the executables (searched when unset)
@@ -46,7 +47,7 @@ set(_edgecache_prefix_map_languages C CXX OBJC OBJCXX)
 set(EDGECACHE_MODE "launcher" CACHE STRING "edgecache: launcher, ninja or off")
 set_property(CACHE EDGECACHE_MODE PROPERTY STRINGS launcher ninja off)
 set(EDGECACHE_REMOTE "" CACHE STRING
-    "edgecache: remote cache URL (http://, https:// or file://, |attributes allowed)")
+    "edgecache: remote cache URL (http://, https://, file://, redis:// or s3://, |attributes allowed; several separated by spaces)")
 option(EDGECACHE_READ_ONLY "edgecache: never upload to the remote cache" OFF)
 set(EDGECACHE_BASEDIR "${CMAKE_SOURCE_DIR}" CACHE STRING
     "edgecache: ':'-separated dirs whose paths are made relative in cache keys")
@@ -60,10 +61,22 @@ function(_edgecache_validate_settings)
     message(FATAL_ERROR "EdgeCache: EDGECACHE_MODE is \"${EDGECACHE_MODE}\"; "
                         "accepted values: launcher, ninja, off.")
   endif()
-  if(NOT EDGECACHE_REMOTE STREQUAL "" AND NOT EDGECACHE_REMOTE MATCHES "^(https?|file)://[^|]")
-    message(FATAL_ERROR "EdgeCache: EDGECACHE_REMOTE is \"${EDGECACHE_REMOTE}\"; it must "
-                        "start with http://, https:// or file:// (e.g. http://host:8080/cache).")
-  endif()
+  # Several servers: separated by spaces, each checked on its own.
+  string(REGEX REPLACE "[ \t\n]+" ";" servers "${EDGECACHE_REMOTE}")
+  set(first TRUE)
+  foreach(server IN LISTS servers)
+    if(server STREQUAL "")
+      continue()
+    endif()
+    # A word without "://" after the first server continues an attribute
+    # value with a space in it (header=X-Team=core team).
+    if(NOT server MATCHES "^(https?|file|redis|s3)://[^|]" AND (first OR server MATCHES "://"))
+      message(FATAL_ERROR "EdgeCache: EDGECACHE_REMOTE is \"${EDGECACHE_REMOTE}\"; each server must "
+                          "start with http://, https://, file://, redis:// or s3:// "
+                          "(e.g. http://host:8080/cache).")
+    endif()
+    set(first FALSE)
+  endforeach()
 endfunction()
 
 # Searches the package's bin dir (set by EdgeCacheConfig.cmake), the bin dir
@@ -141,6 +154,21 @@ function(_edgecache_read_source_project_file out)
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 
+# `remote` with |read-only on every server of the list that lacks it; a
+# server starts where a space is followed by "<scheme>://".
+function(_edgecache_read_only_remote out remote)
+  string(REGEX REPLACE "[ \t\n]+([a-z0-9]+://)" ";\\1" servers "${remote}")
+  set(result "")
+  foreach(server IN LISTS servers)
+    if(NOT server MATCHES "\\|read-only(\\||$)")
+      string(APPEND server "|read-only")
+    endif()
+    list(APPEND result "${server}")
+  endforeach()
+  list(JOIN result " " result)
+  set(${out} "${result}" PARENT_SCOPE)
+endfunction()
+
 # Writes ${CMAKE_BINARY_DIR}/edgecache.json: the project's own edgecache.json
 # with base_dir and remote from CMake on top; sets `remote_out` to the remote
 # it names ("" for none). Why merge: the programs read only the nearest
@@ -162,8 +190,8 @@ function(_edgecache_write_project_file base_dirs remote_out)
     set(remote "")
   endif()
   # read-only applies to whichever remote is configured: ours or the project file's.
-  if(EDGECACHE_READ_ONLY AND NOT remote STREQUAL "" AND NOT remote MATCHES "\\|read-only(\\||$)")
-    string(APPEND remote "|read-only")
+  if(EDGECACHE_READ_ONLY AND NOT remote STREQUAL "")
+    _edgecache_read_only_remote(remote "${remote}")
     _edgecache_json_string(value "${remote}")
     string(JSON json SET "${json}" remote "${value}")
   endif()

@@ -135,7 +135,7 @@ const std::vector<SettingSpec>& setting_specs() {
       {"dir", "EDGECACHE_DIR", "local cache directory"},
       {"max_size", "EDGECACHE_MAX_SIZE", "local cache size limit (e.g. 5G, 500M)"},
       {"base_dir", "EDGECACHE_BASEDIR", "':'-separated dirs whose paths are made relative in keys"},
-      {"remote", "EDGECACHE_REMOTE", "remote cache URL with |attributes (http://, https://, file://)"},
+      {"remote", "EDGECACHE_REMOTE", "remote cache URL with |attributes (http://, https://, file://, redis://, s3://); several separated by spaces"},
       {"remote_token", "EDGECACHE_REMOTE_TOKEN", "bearer token for the remote", true},
       {"no_remote", "EDGECACHE_NO_REMOTE", "true: use the local cache only"},
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},

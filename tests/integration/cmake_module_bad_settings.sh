@@ -18,6 +18,8 @@ expect_configure_error bad_mode 'EDGECACHE_MODE is "fast"; accepted values: laun
 note "a remote URL without http://, https:// or file:// fails, naming the variable"
 expect_configure_error bad_remote 'EDGECACHE_REMOTE is "cache.example:8080/c"' \
   -DCMAKE_PROJECT_TOP_LEVEL_INCLUDES="$MODULE" -DEDGECACHE_REMOTE=cache.example:8080/c
+expect_configure_error bad_second_server 'each server must' \
+  -DCMAKE_PROJECT_TOP_LEVEL_INCLUDES="$MODULE" "-DEDGECACHE_REMOTE=http://a/c ftp://b/c"
 expect_configure_error bad_remote_attributes_only 'EDGECACHE_REMOTE is "|read-only"' \
   -DCMAKE_PROJECT_TOP_LEVEL_INCLUDES="$MODULE" "-DEDGECACHE_REMOTE=|read-only"
 

@@ -55,6 +55,13 @@ expect_in "$b/edgecache.json" '"remote" : "http://127.0.0.1:9/from-file|read-onl
 configure "$b.log" -S "$SCRATCH/proj" -B "$b" -DEDGECACHE_REMOTE='http://127.0.0.1:9/c|layout=bazel'
 expect_in "$b/edgecache.json" '"remote" : "http://127.0.0.1:9/c|layout=bazel|read-only"' "EDGECACHE_REMOTE wins"
 expect_in "$b.log" "remote http://127.0.0.1:9/c|layout=bazel|read-only" "status line names the remote"
+note "several servers (and redis, s3): the list reaches the generated config, read-only on each"
+configure "$b.log" -S "$SCRATCH/proj" -B "$b" \
+  "-DEDGECACHE_REMOTE=http://127.0.0.1:9/c redis://127.0.0.1:10|timeout=200 s3://team-cache|read-only"
+expect_in "$b/edgecache.json" \
+  '"remote" : "http://127.0.0.1:9/c|read-only redis://127.0.0.1:10|timeout=200|read-only s3://team-cache|read-only"' \
+  "read-only on every server of the list"
+configure "$b.log" -S "$SCRATCH/proj" -B "$b" -DEDGECACHE_REMOTE='http://127.0.0.1:9/c|layout=bazel'
 (cd "$b" && "$EDGECACHE_BIN" config) > "$SCRATCH/config.txt" 2>&1 || fail "edgecache config failed: $(cat "$SCRATCH/config.txt")"
 expect_in "$SCRATCH/config.txt" "$b/edgecache.json" "the launcher reads the generated file"
 echo "PASS"

@@ -123,5 +123,90 @@ TEST(RemoteSpec, ObjectPathsFollowTheLayout) {
   EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, manifest).substr(0, 5), "v1/m/");
 }
 
+TEST(RemoteSpec, ParsesRedisUrls) {
+  RemoteSpec spec = parse_ok("redis://builder:s%40cret@cache.example:6380/3|read-only|timeout=250");
+  EXPECT_EQ(spec.scheme, RemoteScheme::kRedis);
+  EXPECT_EQ(spec.url, "redis://cache.example:6380/3");
+  EXPECT_EQ(spec.username, "builder");
+  EXPECT_EQ(spec.password, "s@cret");
+  EXPECT_EQ(spec.redis_db, 3);
+  EXPECT_TRUE(spec.read_only);
+  EXPECT_EQ(spec.operation_timeout_ms, 250);
+  EXPECT_EQ(redacted_url(spec), "redis://***@cache.example:6380/3");
+  RemoteSpec plain = parse_ok("redis://127.0.0.1");
+  EXPECT_EQ(plain.url, "redis://127.0.0.1:6379/0");
+  EXPECT_TRUE(plain.password.empty());
+  RemoteSpec password_only = parse_ok("redis://:pw@[::1]");
+  EXPECT_EQ(password_only.url, "redis://[::1]:6379/0");
+  EXPECT_EQ(password_only.password, "pw");
+  EXPECT_TRUE(password_only.username.empty());
+}
+
+TEST(RemoteSpec, RejectsBadRedisUrls) {
+  EXPECT_NE(parse_error("redis://h/x").find("database number"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h:0").find("bad port"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h|layout=bazel").find("does not apply to redis://"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h|header=A=b").find("does not apply"), std::string::npos);
+  EXPECT_NE(parse_error("rediss://h").find("not supported"), std::string::npos);
+  std::string error = parse_error("redis://u:hunter22@h/x");
+  EXPECT_EQ(error.find("hunter22"), std::string::npos) << error;
+}
+
+TEST(RemoteSpec, ParsesS3Urls) {
+  RemoteSpec spec = parse_ok("s3://team-cache/ci/linux/|endpoint=http://127.0.0.1:9000|region=eu-west-1");
+  EXPECT_EQ(spec.scheme, RemoteScheme::kS3);
+  EXPECT_EQ(spec.url, "s3://team-cache/ci/linux");
+  EXPECT_EQ(spec.bucket, "team-cache");
+  EXPECT_EQ(spec.prefix, "ci/linux");
+  EXPECT_EQ(spec.endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(spec.region, "eu-west-1");
+  EXPECT_FALSE(spec.virtual_hosted) << "an endpoint defaults to path style";
+  RemoteSpec aws = parse_ok("s3://team-cache");
+  EXPECT_TRUE(aws.virtual_hosted) << "AWS defaults to virtual-hosted style";
+  EXPECT_EQ(aws.region, "us-east-1");
+  EXPECT_TRUE(parse_ok("s3://b-1/p|endpoint=https://minio.lan|style=virtual").virtual_hosted);
+  EXPECT_FALSE(parse_ok("s3://b-1|style=path").virtual_hosted);
+}
+
+TEST(RemoteSpec, RejectsBadS3Urls) {
+  EXPECT_NE(parse_error("s3://Bad_Bucket").find("bucket name"), std::string::npos);
+  EXPECT_NE(parse_error("s3://ab").find("bucket name"), std::string::npos);
+  EXPECT_NE(parse_error("s3://key:secret@bucket").find("AWS_ACCESS_KEY_ID"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|endpoint=ftp://h").find("endpoint"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|endpoint=http://h/path").find("only scheme"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|style=sideways").find("virtual or path"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|region=").find("region"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|layout=bazel").find("does not apply to s3://"), std::string::npos);
+  EXPECT_NE(parse_error("http://h/x|region=x").find("does not apply to http://"), std::string::npos);
+}
+
+TEST(RemoteSpec, ParsesAListOfServersEachWithItsAttributes) {
+  auto specs = parse_remote_list("  http://a:8080/c|read-only   http://b:8080/c|header=X-Team=core team\n"
+                                 "redis://:pw@c s3://bucket|endpoint=http://d:9000 ");
+  ASSERT_TRUE(specs.ok()) << specs.error();
+  ASSERT_EQ(specs->size(), 4u);
+  EXPECT_EQ((*specs)[0].url, "http://a:8080/c");
+  EXPECT_TRUE((*specs)[0].read_only);
+  EXPECT_EQ((*specs)[1].headers.at(0).value, "core team") << "a space inside a value is no separator";
+  EXPECT_FALSE((*specs)[1].read_only);
+  EXPECT_EQ((*specs)[2].scheme, RemoteScheme::kRedis);
+  EXPECT_EQ((*specs)[3].endpoint, "http://d:9000");
+  auto entries = split_remote_list("http://a/c|read-only http://b/c");
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0], "http://a/c|read-only");
+  EXPECT_EQ(parse_remote_list("http://a/c").value().size(), 1u);
+}
+
+TEST(RemoteSpec, ListErrorsNameTheBadServer) {
+  auto twice = parse_remote_list("http://a/c http://a/c/");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error().find("listed twice"), std::string::npos) << twice.error();
+  auto bad = parse_remote_list("http://a/c http://u:hunter22@b/c|bogus");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("http://***@b/c"), std::string::npos) << bad.error();
+  EXPECT_EQ(bad.error().find("hunter22"), std::string::npos) << bad.error();
+  EXPECT_FALSE(parse_remote_list("   ").ok());
+}
+
 }  // namespace
 }  // namespace edgecache
