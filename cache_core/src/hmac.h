@@ -16,4 +16,8 @@ namespace edgecache {
 // cannot be loaded (then nothing can be signed or verified).
 Result<std::string> hmac_sha256(std::string_view key, std::string_view data);
 
+// The 32-byte SHA-256 of `data` (S3's x-amz-content-sha256), from the same
+// on-demand libcrypto; an error when it cannot be loaded.
+Result<std::string> sha256(std::string_view data);
+
 }  // namespace edgecache

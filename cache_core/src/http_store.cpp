@@ -1,9 +1,9 @@
 #include "edgecache/http_store.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include "curl_library.h"
+#include "hmac.h"
 
 #include <algorithm>
 #include <cstring>
@@ -100,15 +100,16 @@ size_t read_body(char* buffer, size_t size, size_t count, void* user) {
   return bytes;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+// S3's x-amz-content-sha256: the body's SHA-256 in hex, or the literal S3
+// accepts for a body it should not check, should libcrypto be missing.
+std::string content_sha256(std::string_view bytes) {
+  Result<std::string> digest = sha256(bytes);
+  if (!digest) return "UNSIGNED-PAYLOAD";
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
-  for (unsigned int i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
+  for (unsigned char byte : *digest) {
+    hex += kHex[byte >> 4];
+    hex += kHex[byte & 15];
   }
   return hex;
 }
@@ -117,7 +118,7 @@ Slist request_headers(const RemoteSpec& spec, const AwsSigning& signing, std::st
   Slist headers;
   if (!signing.region.empty()) {
     // Signed by curl along with the request: S3 checks the body against it.
-    append(headers, "x-amz-content-sha256: " + sha256_hex(upload));
+    append(headers, "x-amz-content-sha256: " + content_sha256(upload));
     if (!signing.credentials.session_token.empty()) {
       append(headers, "x-amz-security-token: " + signing.credentials.session_token);
     }
