@@ -8,7 +8,7 @@ packages=(
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
-  nginx-light python3
+  nginx-light python3 redis-server
   ccache dpkg-dev curl chromium
   re2c libgmock-dev libbenchmark-dev  # the real-projects stage (tests/real_projects)
 )
@@ -23,6 +23,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# An S3-compatible server that checks SigV4 signatures, for the S3 tests:
+# @20minutes/s3rver from the npm registry (Debian has none), kept outside
+# the repository like Ninja's source (tests/fixtures/s3_fixture.sh finds it).
+s3rver_dir="${EDGECACHE_S3RVER_DIR:-/var/cache/edgecache-bootstrap/s3rver}"
+if [ ! -f "$s3rver_dir/node_modules/@20minutes/s3rver/lib/s3rver.js" ]; then
+  if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  mkdir -p "$s3rver_dir"
+  npm install --silent --no-audit --no-fund --prefix "$s3rver_dir" @20minutes/s3rver@5.0.0 >/dev/null
 fi
 
 # Ninja's source: the Debian source package, found through a deb-src entry
