@@ -187,7 +187,8 @@ int run_compile_command(const std::vector<std::string>& argv) {
     print_warning_once(config.cache_dir(), "setup", warning);
   }
   CompileStep prepared;
-  CompileContext context{*compiler, config.cache_dir(), current_directory(), isatty(STDERR_FILENO) != 0};
+  CompileContext context{*compiler, config.cache_dir(), current_directory(), isatty(STDERR_FILENO) != 0,
+                         &session.hasher()};
   if (auto reason = make_compile_step(inv, context, session.paths(), &prepared)) {
     count(config, counter::kUncacheablePrefix + *reason);
     log_decision(config.log_file(), "uncacheable " + *reason);

@@ -372,7 +372,7 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyCompile(const std::vector<std::st
   if (!inv.cacheable) return Uncacheable{inv.uncacheable_reason, "the compiler model does not cache this call"};
   CompileStep compile;
   // Ninja's subprocesses write to a pipe, so GCC never colours for a tty.
-  CompileContext compile_context{argv[0], context_.cache_dir, context_.cwd, /*stderr_is_tty=*/false};
+  CompileContext compile_context{argv[0], context_.cache_dir, context_.cwd, /*stderr_is_tty=*/false, &hasher_};
   if (auto reason = make_compile_step(inv, compile_context, paths_, &compile))
     return Uncacheable{*reason, "source " + inv.source};
   // Without -MD/-MF the headers stay unknown: the launcher adds the flags to

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
+#include "edgecache/compile_inputs.h"
 #include "edgecache/compiler_identity.h"
 #include "edgecache/file_io.h"
 
@@ -16,6 +18,8 @@ std::string language_of(const CompilerInvocation& inv) {
   }
   const std::string& s = inv.source;
   std::string ext = s.substr(s.rfind('.') + 1);
+  if (ext == "s") return "assembler";
+  if (ext == "S" || ext == "sx") return "assembler-with-cpp";
   return ext == "c" || ext == "i" ? "c" : "c++";
 }
 
@@ -35,7 +39,57 @@ std::vector<std::string> system_dir_flags(const CompilerInvocation& inv) {
   return flags;
 }
 
+// Why a source cannot be cached from its text alone ("" when it can).
+std::string unkeyable_source(const std::string& text, const std::string& language) {
+  if (text.find("__TIME__") != std::string::npos || text.find("__DATE__") != std::string::npos ||
+      text.find("__TIMESTAMP__") != std::string::npos) {
+    return "time-macros";
+  }
+  // The assembler reads these files; no depfile names them.
+  if (text.find(".incbin") != std::string::npos) return "incbin";
+  if (language.rfind("assembler", 0) == 0 && text.find(".include") != std::string::npos) return "asm-include";
+  return "";
+}
+
+IncludeSearch include_search_of(const CompilerInvocation& inv, const CompileContext& context,
+                                const std::vector<std::string>& builtin_dirs) {
+  IncludeSearch search;
+  const std::string& cwd = context.cwd;
+  for (const std::string& dir : inv.quote_dirs) search.quote_dirs.push_back(absolute_path(dir, cwd));
+  for (const auto* list : {&inv.user_dirs, &inv.system_dirs, &builtin_dirs, &inv.after_dirs}) {
+    for (const std::string& dir : *list) search.bracket_dirs.push_back(join_path(absolute_path(dir, cwd), ""));
+  }
+  search.includer_dir_searched = inv.includer_dir_searched;
+  search.cwd = cwd;
+  search.forced_includes = inv.forced_includes;
+  return search;
+}
+
+// After a real run with -MMD: the same compile, preprocessing only, writes
+// a full depfile for the key (the user's depfile stays as asked).
+void add_full_deps_command(const CompilerInvocation& inv, Step* step) {
+  step->full_deps_file = temporary_depfile_name(inv.object, "full");
+  std::vector<std::string>& argv = step->full_deps_command;
+  for (size_t i = 0; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i];
+    bool with_value = a == "-o" || a == "-MF" || a == "-MT" || a == "-MQ";
+    if (with_value) { ++i; continue; }
+    if (a == "-c" || a == "-MMD" || a == "-MD" || a == "-MP" || a == "-MG" || a.rfind("-MF", 0) == 0 ||
+        a.rfind("-MT", 0) == 0 || a.rfind("-MQ", 0) == 0 || a.rfind("-o", 0) == 0) {
+      continue;
+    }
+    argv.push_back(a);
+  }
+  argv.insert(argv.end(), {"-M", "-MF", step->full_deps_file, "-o", "/dev/null"});
+}
+
 }  // namespace
+
+std::string temporary_depfile_name(const std::string& object, const char* what) {
+  const char* tmp = std::getenv("TMPDIR");
+  return std::string(tmp && *tmp ? tmp : "/tmp") + "/edgecache-" + std::to_string(getpid()) + "-" + what + "-" +
+         hash_bytes(object).hex().substr(0, 8) + ".d";
+}
 
 std::optional<std::string> make_compile_step(const CompilerInvocation& inv, const CompileContext& context,
                                              const PathNormalizer& paths, CompileStep* out) {
@@ -45,10 +99,8 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   if (!identity) return "compiler-unreadable";
   auto source = read_file(inv.source);
   if (!source) return "source-unreadable";
-  if (source->find("__TIME__") != std::string::npos || source->find("__DATE__") != std::string::npos ||
-      source->find("__TIMESTAMP__") != std::string::npos) {
-    return "time-macros";
-  }
+  std::string language = language_of(inv);
+  if (std::string why = unkeyable_source(*source, language); !why.empty()) return why;
   KeyRecipe& recipe = out->step.recipe;
   recipe.add("kind", "compile");
   recipe.add_hash("tool", *identity);
@@ -70,22 +122,20 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   if (inv.depfile_mode != DepfileMode::kNone) {
     step.outputs.push_back({"depfile", inv.depfile, true});
     step.discovered_deps_file = inv.depfile;
-  } else {
-    const char* tmp = std::getenv("TMPDIR");
-    out->our_depfile = std::string(tmp && *tmp ? tmp : "/tmp") + "/edgecache-" +
-                       std::to_string(getpid()) + "-" + hash_bytes(inv.object).hex().substr(0, 8) + ".d";
+    if (inv.depfile_mode == DepfileMode::kMMD) add_full_deps_command(inv, &step);
+  } else if (language != "assembler") {  // plain assembler reads only the source (checked above)
+    out->our_depfile = temporary_depfile_name(inv.object, "deps");
     step.discovered_deps_file = out->our_depfile;
   }
-  std::string source_abs = absolute_path(inv.source, cwd);
-  step.include_search_path.push_back(source_abs.substr(0, source_abs.find_last_of('/')));
-  for (const std::string& dir : inv.include_dirs) step.include_search_path.push_back(absolute_path(dir, cwd));
-  for (const std::string& dir : compiler_system_include_dirs(compiler, *identity, language_of(inv),
-                                                            system_dir_flags(inv),
-                                                            context.cache_dir)) {
-    step.include_search_path.push_back(absolute_path(dir, cwd));
-  }
+  std::vector<std::string> builtin_dirs =
+      compiler_system_include_dirs(compiler, *identity, language, system_dir_flags(inv), context.cache_dir);
+  step.include_search = include_search_of(inv, context, builtin_dirs);
+  FileHasher local_hasher;
+  FileHasher& hasher = context.hasher ? *context.hasher : local_hasher;
+  if (auto why = add_flag_files(inv, cwd, paths, hasher, context.cache_dir, &recipe)) return why;
+  add_pch_files(step.include_search, absolute_path(inv.source, cwd), *source, paths, hasher, context.cache_dir,
+                &recipe);
   return std::nullopt;
 }
-
 
 }  // namespace edgecache

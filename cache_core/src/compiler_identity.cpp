@@ -63,6 +63,7 @@ Result<Hash128> compiler_identity(const std::string& binary, const std::string& 
 
 }  // namespace edgecache
 
+#include <cstdlib>
 #include <sstream>
 
 #include "edgecache/process.h"
@@ -75,8 +76,14 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
                                                       const std::vector<std::string>& flags,
                                                       const std::string& cache_dir) {
   Hasher memo_key;
+  memo_key.update_field("v2");  // v2: directories absent now are listed too
   memo_key.update_field(identity.hex());
   memo_key.update_field(language);
+  // These add search dirs too; the `-E -v` run below sees them.
+  for (const char* name : {"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH", "OBJC_INCLUDE_PATH"}) {
+    const char* value = std::getenv(name);
+    memo_key.update_field(value ? value : "");
+  }
   for (const std::string& flag : flags) memo_key.update_field(flag);
   std::string memo_path = cache_dir + "/compilers/dirs-" + memo_key.digest().hex();
   std::string listing;
@@ -90,8 +97,13 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
     if (!result) return {};
     std::istringstream in(result->stderr_text);
     bool inside = false;
+    // A built-in dir that does not exist now is searched all the same once
+    // created ("ignoring nonexistent directory" in the listing).
+    const std::string absent = "ignoring nonexistent directory \"";
     for (std::string line; std::getline(in, line);) {
-      if (line.rfind("#include <...> search starts here:", 0) == 0) inside = true;
+      if (line.rfind(absent, 0) == 0 && line.back() == '"') {
+        listing += line.substr(absent.size(), line.size() - absent.size() - 1) + "\n";
+      } else if (line.rfind("#include <...> search starts here:", 0) == 0) inside = true;
       else if (line.rfind("End of search list.", 0) == 0) inside = false;
       else if (inside && !line.empty() && line[0] == ' ') listing += line.substr(1) + "\n";
     }

@@ -11,7 +11,7 @@ bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(
 
 // Options whose value is the next argument (when not attached).
 constexpr std::array kOptionsWithValue = {
-    "-o", "-I", "-D", "-U", "-include", "-imacros", "-isystem", "-iquote", "-idirafter",
+    "-o", "-I", "-D", "-U", "-include", "-imacros", "-include-pch", "-isystem", "-iquote", "-idirafter",
     "-MF", "-MT", "-MQ", "-x", "-arch", "-target", "--target", "-Xassembler", "--param",
     "-isysroot", "-iprefix", "-iwithprefix", "-iwithprefixbefore", "--sysroot", "-imultilib",
     "-L", "-l", "-T", "-u", "-z", "-aux-info", "-A"};
@@ -22,8 +22,10 @@ constexpr std::array kOptionsWithValue = {
 constexpr std::pair<std::string_view, std::string_view> kUncacheablePrefixes[] = {
     {"-save-temps", "save-temps"}, {"-fprofile-", "profile"}, {"--coverage", "coverage"},
     {"-ftest-coverage", "coverage"}, {"-fbranch-probabilities", "profile"},
-    {"-fauto-profile", "profile"}, {"-march=native", "native-cpu"}, {"-mcpu=native", "native-cpu"},
-    {"-mtune=native", "native-cpu"}, {"-fplugin", "plugin"}, {"-specs", "specs"},
+    {"-march=native", "native-cpu"}, {"-mcpu=native", "native-cpu"},
+    {"-mtune=native", "native-cpu"}, {"-fplugin", "plugin"},
+    {"-iprefix", "include-prefix"}, {"-iwithprefix", "include-prefix"}, {"--include", "long-include-option"},
+    {"-cxx-isystem", "long-include-option"},
     {"-B", "toolchain-prefix"}, {"-Xclang", "xclang"}, {"-Xpreprocessor", "xpreprocessor"},
     {"-Xlinker", "link"}, {"-Wl,", "link"}, {"-Wp,", "wp-option"}, {"-fmodule", "modules"},
     {"-fdump-", "dump"}, {"-fcallgraph-info", "extra-output"}, {"-fstack-usage", "extra-output"},
@@ -33,15 +35,22 @@ constexpr std::pair<std::string_view, std::string_view> kUncacheablePrefixes[] =
     {"-fsave-optimization-record", "extra-output"},
 };
 
+// Flags naming a file the compiler reads that no depfile lists: its content
+// goes into the key (a flag naming no file here runs uncached by `reason`).
+constexpr std::pair<std::string_view, std::string_view> kFlagFiles[] = {
+    {"-specs=", "specs"}, {"--specs=", "specs"}, {"-fsanitize-ignorelist=", "sanitizer-list"},
+    {"-fsanitize-blacklist=", "sanitizer-list"}, {"-fprofile-use=", "profile"},
+    {"-fprofile-instr-use=", "profile"}, {"-fprofile-sample-use=", "profile"}, {"-fauto-profile=", "profile"},
+};
+
+// Compiling a header writes a precompiled header: never cached (a clang pch
+// records the mtimes of its inputs, so a restored one can fail to load).
+constexpr std::array kHeaderLanguages = {"c-header", "c++-header", "objective-c-header",
+                                         "objective-c++-header", "c-header-cpp-output", "c++-header-cpp-output"};
+constexpr std::array kHeaderExtensions = {".h", ".hh", ".hpp", ".hxx", ".h++", ".H", ".tcc"};
+
 constexpr std::array kSourceExtensions = {".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".cp",
                                           ".m", ".mm", ".i", ".ii", ".s", ".S", ".sx", ".CPP"};
-
-bool has_source_extension(std::string_view path) {
-  auto dot = path.rfind('.');
-  if (dot == std::string_view::npos) return false;
-  std::string_view ext = path.substr(dot);
-  return std::find(kSourceExtensions.begin(), kSourceExtensions.end(), ext) != kSourceExtensions.end();
-}
 
 bool takes_separate_value(std::string_view arg) {
   return std::find(kOptionsWithValue.begin(), kOptionsWithValue.end(), arg) != kOptionsWithValue.end();
@@ -54,6 +63,12 @@ std::string_view uncacheable_reason_for(std::string_view arg) {
     if (starts_with(arg, prefix)) return reason;
   }
   return {};
+}
+
+bool has_extension_in(std::string_view path, const auto& extensions) {
+  auto dot = path.rfind('.');
+  if (dot == std::string_view::npos) return false;
+  return std::find(extensions.begin(), extensions.end(), path.substr(dot)) != extensions.end();
 }
 
 std::string derived_object_name(const std::string& source) {
@@ -78,6 +93,12 @@ void mark_uncacheable(ParseState& state, std::string_view reason) {
 // for options that take one. Returns true when it consumed `value`.
 bool handle_option(ParseState& state, std::string_view arg, const std::string* value) {
   CompilerInvocation& inv = state.inv;
+  for (const auto& [flag, reason] : kFlagFiles) {
+    if (starts_with(arg, flag)) {
+      inv.flag_files.push_back({std::string(flag), std::string(arg.substr(flag.size())), std::string(reason)});
+      return false;
+    }
+  }
   if (auto reason = uncacheable_reason_for(arg); !reason.empty()) {
     mark_uncacheable(state, reason);
     return false;
@@ -87,6 +108,12 @@ bool handle_option(ParseState& state, std::string_view arg, const std::string* v
   if (arg == "-MMD") { inv.depfile_mode = DepfileMode::kMMD; return false; }
   if (arg == "-M" || arg == "-MM") { state.depfile_only = true; return false; }
   if (arg == "-MP" || arg == "-MG") { return false; }
+  if (arg == "-I-") {
+    inv.quote_dirs.insert(inv.quote_dirs.end(), inv.user_dirs.begin(), inv.user_dirs.end());
+    inv.user_dirs.clear();
+    inv.includer_dir_searched = false;
+    return false;
+  }
   if (starts_with(arg, "-g")) { inv.debug_info = arg != "-g0"; return false; }
   if (starts_with(arg, "-ffile-prefix-map=") || starts_with(arg, "-fdebug-prefix-map=") ||
       starts_with(arg, "-fmacro-prefix-map=")) {
@@ -111,10 +138,17 @@ bool handle_option(ParseState& state, std::string_view arg, const std::string* v
   const std::string& v = separate ? *value : attached;
   if (arg == "-o") inv.object = v;
   else if (arg == "-MF") inv.depfile = v;
-  else if (arg == "-x") state.language_given = true;
-  else if (arg == "-I" || arg == "-isystem" || arg == "-iquote" || arg == "-idirafter") {
-    inv.include_dirs.push_back(v);
-  }
+  else if (arg == "-x") {
+    state.language_given = true;
+    if (std::find(kHeaderLanguages.begin(), kHeaderLanguages.end(), v) != kHeaderLanguages.end()) {
+      mark_uncacheable(state, "pch-build");
+    }
+  } else if (arg == "-I") inv.user_dirs.push_back(v);
+  else if (arg == "-isystem") inv.system_dirs.push_back(v);
+  else if (arg == "-iquote") inv.quote_dirs.push_back(v);
+  else if (arg == "-idirafter") inv.after_dirs.push_back(v);
+  else if (arg == "-include" || arg == "-imacros") inv.forced_includes.push_back(v);
+  else if (arg == "-include-pch") inv.include_pchs.push_back(v);
   return separate;
 }
 
@@ -133,7 +167,8 @@ CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& 
     }
     if (arg == "-") { mark_uncacheable(state, "stdin-input"); continue; }
     if (arg.empty()) { mark_uncacheable(state, "empty-argument"); continue; }
-    if (has_source_extension(arg) || state.language_given) state.sources.push_back(arg);
+    if (has_extension_in(arg, kHeaderExtensions) && !state.language_given) mark_uncacheable(state, "pch-build");
+    else if (has_extension_in(arg, kSourceExtensions) || state.language_given) state.sources.push_back(arg);
     else mark_uncacheable(state, "non-source-input");
   }
   CompilerInvocation& inv = state.inv;

@@ -80,14 +80,51 @@ const std::optional<std::set<std::string>>& FileHasher::listing(const std::strin
 
 bool FileHasher::may_exist(const std::string& path) {
   auto slash = path.find_last_of('/');
-  if (slash == std::string::npos || slash == 0) return true;
-  std::string parent = path.substr(0, slash);
+  if (slash == std::string::npos || path == "/") return true;
+  std::string parent = slash == 0 ? "/" : path.substr(0, slash);
   // Ancestors first: a missing directory is seen in its parent's listing
   // (memoized), which spares a failed opendir() per absent subdirectory.
-  if (listings_.find(parent) == listings_.end() && !may_exist(parent)) return false;
+  if (parent != "/" && listings_.find(parent) == listings_.end() && !may_exist(parent)) return false;
   const auto& names = listing(parent);
   if (names) return names->count(path.substr(slash + 1)) > 0;
   return stat_file(path).has_value();  // an unreadable parent: ask directly
+}
+
+bool is_ignored_listing_name(std::string_view name) {
+  if (name == "." || name == "..") return true;
+  // Ninja's and our own state beside build.ninja, written during a build.
+  if (name.substr(0, 7) == ".ninja_" || name == ".edgecache") return true;
+  // A temporary of an atomic write ("x.o.tmp.<n>") is judged by its target.
+  if (auto temp = name.find(".tmp."); temp != std::string_view::npos) name = name.substr(0, temp);
+  for (std::string_view suffix : {".o", ".obj", ".d", ".gcno", ".gcda", ".dwo", ".a", ".so", ".lib", ".dll", ".exe", ".pdb"}) {
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return true;
+  }
+  return false;
+}
+
+std::string FileHasher::listing_fingerprint(const std::string& dir) {
+  if (auto it = listing_fingerprints_.find(dir); it != listing_fingerprints_.end()) return it->second;
+  std::string result;
+  if (!may_exist(dir)) {
+    result = kAbsentFingerprint;
+  } else if (const auto& names = listing(dir)) {
+    Hasher hasher;
+    for (const std::string& name : *names) {
+      if (!is_ignored_listing_name(name)) hasher.update_field(name);
+    }
+    result = std::string(kListingPrefix) + hasher.digest().hex();
+  } else {
+    result = stat_file(dir) ? "unreadable" : kAbsentFingerprint;
+  }
+  return listing_fingerprints_.emplace(dir, std::move(result)).first->second;
+}
+
+void FileHasher::forget(const std::string& path) {
+  std::string parent = path.substr(0, path.find_last_of('/'));
+  for (const std::string& dir : {path, parent}) {
+    listings_.erase(dir);
+    listing_fingerprints_.erase(dir);
+  }
 }
 
 std::string FileHasher::fingerprint(const std::string& path) {

@@ -1,6 +1,7 @@
 #include "edgecache/step_cache.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -10,6 +11,7 @@
 #include "edgecache/blob_envelope.h"
 #include "edgecache/depfile.h"
 #include "edgecache/file_io.h"
+#include "edgecache/process.h"
 
 namespace edgecache {
 namespace {
@@ -20,39 +22,15 @@ namespace {
 // the raw base dir list.
 constexpr const char* kAbsolutePathsDep = "@absolute-paths";
 
-bool uses_time_macros(const std::string& content) {
-  return content.find("__DATE__") != std::string::npos ||
-         content.find("__TIME__") != std::string::npos ||
-         content.find("__TIMESTAMP__") != std::string::npos;
-}
-
-// For each dependency below a search dir, the same relative path in every
-// earlier search dir, with its fingerprint now (normally "absent"). We do not
-// know the include spelling, so every search dir that contains the file is
-// taken as the one that found it: a superset, never too few.
-void add_shadowing_candidates(const std::vector<std::string>& search_path,
-                              const std::vector<std::string>& dependencies,
-                              std::vector<Dependency>* deps, FileHasher& hasher,
-                              const PathNormalizer& paths) {
-  std::set<std::string> seen;
-  std::string cwd = current_directory();
-  for (const std::string& dependency : dependencies) {
-    std::string path = absolute_path(dependency, cwd);
-    for (size_t i = 0; i < search_path.size(); ++i) {
-      const std::string& dir = search_path[i];
-      if (path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 ||
-          path[dir.size()] != '/') {
-        continue;
-      }
-      std::string relative = path.substr(dir.size() + 1);
-      for (size_t j = 0; j < i; ++j) {
-        std::string shadow = search_path[j] + "/" + relative;
-        if (shadow != path && seen.insert(shadow).second) {
-          deps->push_back({paths.normalize(shadow), hasher.fingerprint(shadow), ""});
-        }
-      }
-    }
+// Why a compile that read `content` must not be stored ("" when it may).
+const char* unstorable_content(const std::string& content) {
+  if (content.find("__DATE__") != std::string::npos || content.find("__TIME__") != std::string::npos ||
+      content.find("__TIMESTAMP__") != std::string::npos) {
+    return "time-macros";
   }
+  // Inline asm pulling in a file: the assembler reads it, no depfile names it.
+  if (content.find(".incbin") != std::string::npos) return "incbin";
+  return "";
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -120,6 +98,9 @@ bool StepCache::dependency_unchanged(const Dependency& dep, const std::string& r
   if (dep.fingerprint == kDirectoryFingerprint) {
     auto stamp = stat_file(path);
     return stamp && stamp->is_directory;
+  }
+  if (std::string_view(dep.fingerprint).substr(0, kListingPrefix.size()) == kListingPrefix) {
+    return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
   if (!dep.stamp.empty()) {
     auto stamp = stat_file(path);
@@ -206,15 +187,37 @@ bool StepCache::restore(const Step& step, const Entry& entry, std::string* detai
   return true;
 }
 
-Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& step,
-                                                                   int64_t start_ns,
-                                                                   std::string* skip_reason) {
+// The depfile's dependencies, with the full depfile's when the user's
+// leaves system headers out (-MMD): the union, each path once.
+Result<std::vector<std::string>> StepCache::dependency_paths(const Step& step) {
   auto text = read_file(step.discovered_deps_file);
   if (!text) return Error{text.error()};
   auto depfile = parse_depfile(*text);
   if (!depfile) return Error{step.discovered_deps_file + ": " + depfile.error()};
+  std::vector<std::string> paths = std::move(depfile->dependencies);
+  if (step.full_deps_command.empty()) return paths;
+  auto ran = run_process(step.full_deps_command);
+  auto full = ran && ran->exit_status == 0 ? read_file(step.full_deps_file) : Result<std::string>(Error{"failed"});
+  ::unlink(step.full_deps_file.c_str());
+  if (!full) return Error{"the full dependency run failed: " + full.error()};
+  auto full_depfile = parse_depfile(*full);
+  if (!full_depfile) return Error{step.full_deps_file + ": " + full_depfile.error()};
+  std::set<std::string> seen(paths.begin(), paths.end());
+  for (std::string& path : full_depfile->dependencies) {
+    if (seen.insert(path).second) paths.push_back(std::move(path));
+  }
+  return paths;
+}
+
+Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& step,
+                                                                   int64_t start_ns,
+                                                                   std::string* skip_reason) {
+  auto dependency_list = dependency_paths(step);
+  if (!dependency_list) return Error{dependency_list.error()};
   std::vector<Dependency> deps;
-  for (const std::string& path : depfile->dependencies) {
+  IncludeListings listings(step.include_search);
+  std::string cwd = current_directory();
+  for (const std::string& path : *dependency_list) {
     auto content = read_file(path);
     if (!content) return Error{content.error()};
     // Stat after reading: a change at any moment since the step started,
@@ -225,13 +228,20 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
       *skip_reason = "input-changed-during-run";
       return deps;
     }
-    if (step.scan_for_macros && uses_time_macros(*content)) {
-      *skip_reason = "time-macros";
-      return deps;
+    if (step.scan_for_macros) {
+      if (const char* why = unstorable_content(*content); *why) {
+        *skip_reason = why;
+        return deps;
+      }
+      listings.add_file(absolute_path(path, cwd), *content);
     }
     deps.push_back({paths_.normalize(path), hash_bytes(*content).hex(), stamp_text(*stamp)});
   }
-  add_shadowing_candidates(step.include_search_path, depfile->dependencies, &deps, hasher_, paths_);
+  if (listings.saw_ignored_name()) {
+    *skip_reason = "unusual-include-name";
+    return deps;
+  }
+  if (step.scan_for_macros) listings.finish(&deps, hasher_, paths_);
   return deps;
 }
 

@@ -8,3 +8,6 @@ edgecache_script_tests(setup commands NAMES commands)
 edgecache_script_tests(security security NAMES signed_entries)
 # Crash, concurrency and disk-full stress (issue: hardening).
 edgecache_script_tests(stress stress NAMES kill_loop concurrent_trim disk_full)
+# Everything the compiler reads (issue 11): pch files, the whole include
+# search, files named by flags or pulled in by .incbin, -MMD's system headers.
+edgecache_script_tests(launcher launcher NAMES pch include_search hidden_inputs)

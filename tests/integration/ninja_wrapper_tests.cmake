@@ -35,6 +35,7 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
     faults           # failing edges never stored (with and without -k); corrupt entries run
     options          # --skip-cache, --no-remote, a dead remote, exclude_rules
     remote           # a teammate through nginx: all edges from the remote
+    inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
   )
   foreach(_name IN LISTS _ninja_cache_tests)
     add_test(NAME ninja_cache_${_name}

@@ -2,6 +2,7 @@
 
 #include "edgecache/compiler_invocation.h"
 #include "edgecache/depfile.h"
+#include "edgecache/include_listing.h"
 #include "edgecache/path_normalizer.h"
 
 namespace edgecache {
@@ -15,7 +16,52 @@ TEST(CompilerInvocation, SingleSourceCompileIsCacheable) {
   EXPECT_EQ(inv.source, "src/a.cpp");
   EXPECT_EQ(inv.object, "obj/a.o");
   EXPECT_EQ(inv.depfile_mode, DepfileMode::kNone);
-  EXPECT_EQ(inv.include_dirs, std::vector<std::string>{"include"});
+  EXPECT_EQ(inv.user_dirs, std::vector<std::string>{"include"});
+}
+
+TEST(CompilerInvocation, IncludeSearchIsSortedIntoTheCompilersOrder) {
+  auto inv = classify({"gcc", "-idirafter", "late", "-isystem", "sys", "-Iuser", "-iquote", "q", "-include", "conf.h",
+                       "-c", "a.c"});
+  ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
+  EXPECT_EQ(inv.quote_dirs, std::vector<std::string>{"q"});
+  EXPECT_EQ(inv.user_dirs, std::vector<std::string>{"user"});
+  EXPECT_EQ(inv.system_dirs, std::vector<std::string>{"sys"});
+  EXPECT_EQ(inv.after_dirs, std::vector<std::string>{"late"});
+  EXPECT_EQ(inv.forced_includes, std::vector<std::string>{"conf.h"});
+  auto split = classify({"gcc", "-Ibefore", "-I-", "-Iafter", "-c", "a.c"});
+  EXPECT_EQ(split.quote_dirs, std::vector<std::string>{"before"});
+  EXPECT_EQ(split.user_dirs, std::vector<std::string>{"after"});
+  EXPECT_FALSE(split.includer_dir_searched);
+}
+
+TEST(CompilerInvocation, FilesNamedByFlagsAreKeyedAndPchBuildsAreNot) {
+  auto inv = classify({"gcc", "-specs=my.specs", "-fprofile-use=a.profdata", "-c", "a.c"});
+  ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
+  ASSERT_EQ(inv.flag_files.size(), 2u);
+  EXPECT_EQ(inv.flag_files[0].flag, "-specs=");
+  EXPECT_EQ(inv.flag_files[0].path, "my.specs");
+  EXPECT_EQ(inv.flag_files[1].reason, "profile");
+  EXPECT_EQ(classify({"g++", "-x", "c++-header", "-c", "pch.hxx.cxx", "-o", "pch.hxx.gch"}).uncacheable_reason,
+            "pch-build");
+  EXPECT_EQ(classify({"gcc", "-c", "x.h"}).uncacheable_reason, "pch-build");
+  EXPECT_EQ(classify({"clang", "-include-pch", "x.pch", "-c", "a.c"}).include_pchs, std::vector<std::string>{"x.pch"});
+}
+
+TEST(IncludeSpellings, LiteralNamesAndComputedOnes) {
+  bool computed = false;
+  auto found = scan_include_spellings("#include \"a.h\"\n  #  include_next <sys/b.h>\n"
+                                      "#if __has_include(<c.h>) && __has_include_next(\"d/e.h\")\n#endif\n",
+                                      &computed);
+  ASSERT_EQ(found.size(), 4u);
+  EXPECT_EQ(found[0].name, "a.h");
+  EXPECT_TRUE(found[0].quoted);
+  EXPECT_EQ(found[1].name, "sys/b.h");
+  EXPECT_FALSE(found[1].quoted);
+  EXPECT_EQ(found[2].name, "c.h");
+  EXPECT_EQ(found[3].name, "d/e.h");
+  EXPECT_FALSE(computed);
+  scan_include_spellings("#include HEADER\n", &computed);
+  EXPECT_TRUE(computed);
 }
 
 TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {

@@ -26,7 +26,11 @@ struct CompileContext {
   std::string cache_dir;    // for the memoized compiler identity
   std::string cwd;          // where the compile runs
   bool stderr_is_tty = false;  // GCC colours diagnostics for a terminal
+  FileHasher* hasher = nullptr;  // the caller's memo for pch probes (a private one when null)
 };
+
+// A private temporary path for a depfile the cache asks for itself.
+std::string temporary_depfile_name(const std::string& object, const char* what);
 
 // Builds the step for a cacheable invocation. Returns the reason when the
 // call turns out uncacheable after all (e.g. "time-macros" in the source).

@@ -15,6 +15,14 @@ enum class DepfileMode {
   kMMD,   // -MMD: the user's depfile omits system headers
 };
 
+// A file named by a flag whose content changes the result, though no depfile
+// lists it (-specs=, -fsanitize-ignorelist=, -fprofile-use=<file>, ...).
+struct FlagFile {
+  std::string flag;    // the flag as written up to and including '='
+  std::string path;    // as written
+  std::string reason;  // uncacheable reason when it names no readable file
+};
+
 struct CompilerInvocation {
   std::vector<std::string> argv;  // the whole command as given, argv[0] is the compiler
 
@@ -28,7 +36,15 @@ struct CompilerInvocation {
   bool debug_info = false;    // -g.. other than -g0: objects embed the working directory
   bool has_prefix_map = false;  // -ffile-prefix-map / -fdebug-prefix-map / -fmacro-prefix-map
   bool explicit_color = false;  // -fdiagnostics-color=.. / -fcolor-diagnostics given
-  std::vector<std::string> include_dirs;  // -I, -iquote, -isystem, -idirafter values, in order
+  // The include search, in the compiler's order (values as written):
+  std::vector<std::string> quote_dirs;   // -iquote, and -I before -I-: "..." only
+  std::vector<std::string> user_dirs;    // -I
+  std::vector<std::string> system_dirs;  // -isystem
+  std::vector<std::string> after_dirs;   // -idirafter (after the built-in dirs)
+  bool includer_dir_searched = true;     // false after -I-: "..." skips the includer's dir
+  std::vector<std::string> forced_includes;  // -include / -imacros names (cwd searched first)
+  std::vector<std::string> include_pchs;     // clang -include-pch files
+  std::vector<FlagFile> flag_files;  // their content is in the key
 };
 
 CompilerInvocation classify_compiler_invocation(const std::vector<std::string>& argv);

@@ -7,6 +7,7 @@
 #include <set>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 
 #include "edgecache/hash.h"
@@ -31,6 +32,15 @@ std::string stamp_text(const FileStamp& stamp);
 inline constexpr const char* kAbsentFingerprint = "absent";
 // A directory whose existence, not its listing, was observed (a stat of it).
 inline constexpr const char* kDirectoryFingerprint = "directory";
+// Prefix of a directory listing's fingerprint (include_listing.h).
+inline constexpr std::string_view kListingPrefix = "listing:";
+
+// Names a directory listing leaves out: build products the compiler never
+// finds through #include (objects, depfiles, libraries, coverage notes, and
+// their temporaries; Ninja's .ninja_log/.ninja_deps; our .edgecache run
+// records), so a build writing them beside a source does not cost a miss.
+// A compile whose #include names such a file is not stored (step_cache).
+bool is_ignored_listing_name(std::string_view name);
 
 class FileHasher {
  public:
@@ -47,11 +57,21 @@ class FileHasher {
   // an include directory changes it), "absent" when nothing is there.
   std::string fingerprint(const std::string& path);
 
+  // "listing:<hash of the sorted names>" of a directory (names that
+  // is_ignored_listing_name() accepts are left out), "absent" when nothing
+  // is there, "unreadable" otherwise. Memoized like may_exist().
+  std::string listing_fingerprint(const std::string& dir);
+
+  // Drops what is memoized about `path` and its directory: a step of the
+  // same build wrote there, so earlier answers may be stale.
+  void forget(const std::string& path);
+
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);
   // Entry names of a directory; nullopt when it does not exist or is unreadable.
   const std::optional<std::set<std::string>>& listing(const std::string& dir);
   std::map<std::string, std::optional<std::set<std::string>>> listings_;
+  std::map<std::string, std::string> listing_fingerprints_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
 };
 

@@ -11,6 +11,7 @@
 #include "edgecache/blob_envelope.h"
 #include "edgecache/entry.h"
 #include "edgecache/file_hasher.h"
+#include "edgecache/include_listing.h"
 #include "edgecache/key_recipe.h"
 #include "edgecache/manifest.h"
 #include "edgecache/path_normalizer.h"
@@ -30,12 +31,17 @@ struct Step {
   // A depfile the run writes, listing the inputs it discovered; when set, the
   // lookup is two-level (manifest, then result). May also be an output.
   std::string discovered_deps_file;
-  // The compiler's include search path in order (absolute): for each
-  // discovered header found in one of these dirs, the same relative name in
-  // every earlier dir is recorded too (usually as absent), so a header
-  // created there later, which would shadow it, gives a miss.
-  std::vector<std::string> include_search_path;
-  // Compiles: an input using __DATE__/__TIME__ is never stored. (Outputs
+  // Compiles: where include lookups go. Every directory a lookup of the
+  // files read could visit is recorded with its listing (include_listing.h),
+  // so a header created there later, which would be found first, is a miss.
+  IncludeSearch include_search;
+  // Compiles with -MMD: the user's depfile leaves system headers out, so
+  // after a real run this command (the same compile, preprocessing only)
+  // writes a full depfile to `full_deps_file` for the key, then it is deleted.
+  std::vector<std::string> full_deps_command;
+  std::string full_deps_file;
+  // Compiles: an input using __DATE__/__TIME__, or .incbin (a file no
+  // depfile names), is never stored. (Outputs
   // that embed a base dir, e.g. through __FILE__, are detected for every
   // step by scanning the outputs themselves.)
   bool scan_for_macros = false;
@@ -58,7 +64,7 @@ struct LookupOutcome {
 enum class StoreResultKind { kStored, kSkipped };
 struct StoreOutcome {
   StoreResultKind kind = StoreResultKind::kSkipped;
-  std::string reason;  // when skipped: "time-macros", "input-changed-during-run", ...
+  std::string reason;  // when skipped: "time-macros", "incbin", "input-changed-during-run", ...
   CacheKey result_key;
 };
 
@@ -90,6 +96,7 @@ class StepCache {
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
+  Result<std::vector<std::string>> dependency_paths(const Step& step);
   bool dependency_unchanged(const Dependency& dep, const std::string& raw_base_dirs);
   void count_rejection(const std::string& error);
   bool embeds_base_dir(const Entry& entry) const;

@@ -1,0 +1,134 @@
+#include "edgecache/include_listing.h"
+
+#include <filesystem>
+
+namespace edgecache {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+std::string_view skip_spaces(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+// Reads "name" or <name> at the start of `rest` (after spaces); false when
+// the argument is something else (a macro).
+bool read_spelling(std::string_view rest, IncludeSpelling* out) {
+  rest = skip_spaces(rest);
+  if (rest.empty() || (rest.front() != '"' && rest.front() != '<')) return false;
+  char close = rest.front() == '"' ? '"' : '>';
+  auto end = rest.find(close, 1);
+  if (end == std::string_view::npos) return false;
+  out->name = std::string(rest.substr(1, end - 1));
+  out->quoted = close == '"';
+  return !out->name.empty();
+}
+
+}  // namespace
+
+std::string join_path(const std::string& dir, std::string_view relative) {
+  std::string joined = relative.empty() ? dir : dir + "/" + std::string(relative);
+  if (joined.find("/.") == std::string::npos && joined.find("//") == std::string::npos) return joined;
+  std::string normal = std::filesystem::path(joined).lexically_normal().string();
+  if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
+namespace {
+
+std::string_view parent_of(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
+}
+
+}  // namespace
+
+std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool* computed) {
+  std::vector<IncludeSpelling> spellings;
+  // Directives: '#' first on a line, then include / include_next / import.
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    std::string_view line = skip_spaces(text.substr(pos, end == std::string_view::npos ? end : end - pos));
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    if (line.empty() || line.front() != '#') continue;
+    line = skip_spaces(line.substr(1));
+    for (std::string_view word : {"include_next", "include", "import"}) {
+      if (line.substr(0, word.size()) != word) continue;
+      IncludeSpelling spelling;
+      if (read_spelling(line.substr(word.size()), &spelling)) spellings.push_back(std::move(spelling));
+      else *computed = true;
+      break;
+    }
+  }
+  // __has_include(...) and __has_include_next(...) anywhere.
+  for (size_t pos = text.find("__has_include"); pos != std::string_view::npos;
+       pos = text.find("__has_include", pos + 1)) {
+    std::string_view rest = text.substr(pos + 13);
+    if (rest.substr(0, 5) == "_next") rest.remove_prefix(5);
+    rest = skip_spaces(rest);
+    IncludeSpelling spelling;
+    if (!rest.empty() && rest.front() == '(' && read_spelling(rest.substr(1), &spelling)) {
+      spellings.push_back(std::move(spelling));
+    } else if (!rest.empty() && rest.front() == '(') {
+      *computed = true;
+    }
+  }
+  return spellings;
+}
+
+IncludeListings::IncludeListings(const IncludeSearch& search) : search_(search) {
+  // The top of every search dir, whatever is asked: cheap insurance.
+  dirs_.insert(search.quote_dirs.begin(), search.quote_dirs.end());
+  dirs_.insert(search.bracket_dirs.begin(), search.bracket_dirs.end());
+  for (const std::string& name : search.forced_includes) {
+    if (!name.empty() && name.front() == '/') continue;
+    dirs_.insert(join_path(search.cwd, parent_of(name)));
+    add_lookup("", IncludeSpelling{name, true});
+  }
+}
+
+void IncludeListings::add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling) {
+  if (is_ignored_listing_name(spelling.name.substr(spelling.name.find_last_of('/') + 1))) saw_ignored_name_ = true;
+  std::string_view relative = parent_of(spelling.name);
+  if (!spelling.name.empty() && spelling.name.front() == '/') {
+    dirs_.insert(std::string(relative.empty() ? "/" : relative));
+    return;
+  }
+  if (spelling.quoted) {
+    if (search_.includer_dir_searched && !includer_dir.empty()) dirs_.insert(join_path(includer_dir, relative));
+    for (const std::string& dir : search_.quote_dirs) dirs_.insert(join_path(dir, relative));
+  }
+  for (const std::string& dir : search_.bracket_dirs) dirs_.insert(join_path(dir, relative));
+}
+
+void IncludeListings::add_file(const std::string& path, std::string_view content) {
+  std::string dir(parent_of(path));
+  for (const IncludeSpelling& spelling : scan_include_spellings(content, &computed_)) add_lookup(dir, spelling);
+  files_.push_back(path);
+}
+
+void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, const PathNormalizer& paths) {
+  if (computed_) {
+    // A computed name: any file read could have been asked for by its path
+    // below any search dir, from any includer.
+    std::set<std::string> bases(search_.quote_dirs.begin(), search_.quote_dirs.end());
+    bases.insert(search_.bracket_dirs.begin(), search_.bracket_dirs.end());
+    for (const std::string& file : files_) bases.emplace(parent_of(file));
+    std::set<std::string> relatives;
+    for (const std::string& file : files_) {
+      for (const std::string& base : bases) {
+        if (file.size() <= base.size() + 1 || file.compare(0, base.size(), base) != 0 || file[base.size()] != '/') continue;
+        relatives.emplace(parent_of(std::string_view(file).substr(base.size() + 1)));
+      }
+    }
+    for (const std::string& base : bases) {
+      for (const std::string& relative : relatives) dirs_.insert(join_path(base, relative));
+    }
+  }
+  for (const std::string& dir : dirs_) {
+    deps->push_back({paths.normalize(dir), hasher.listing_fingerprint(dir), ""});
+  }
+}
+
+}  // namespace edgecache

@@ -1,0 +1,46 @@
+# Sourced by the launcher_pch / launcher_include_search / launcher_hidden_inputs
+# tests (issue 11: everything the compiler reads). After each change to the
+# files a compile reads, the launcher's object must equal a plain compile's.
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+E="$EDGECACHE_BIN"
+
+# INPUTS_KEEP_GOING=1 reports every failing case instead of stopping at the
+# first (to list what an older build gets wrong); finish ends the script.
+FAILURES=0
+if [ -n "${INPUTS_KEEP_GOING:-}" ]; then
+  fail() { echo "FAIL: $*" >&2; FAILURES=$((FAILURES + 1)); }
+fi
+finish() {
+  [ "$FAILURES" = 0 ] || { echo "$FAILURES cases failed" >&2; exit 1; }
+  echo "PASS"
+}
+
+# matches_plain WHAT CC ARGS...: compiles through the launcher to got.o and
+# plainly to want.o (the output name is not in the object) and compares.
+matches_plain() {
+  local what=$1
+  shift
+  "$E" "$@" -o got.o || fail "$what: the launcher's compile failed"
+  "$@" -o want.o || fail "$what: the plain compile failed"
+  cmp -s got.o want.o || fail "$what: stale object, it differs from a plain compile"
+}
+
+# hits: local hits so far.
+hits() { stat_value hit.local; }
+
+# expect_hit WHAT CC ARGS...: the compile is correct and served from the cache.
+expect_hit() {
+  local what=$1 before
+  before=$(hits)
+  matches_plain "$@"
+  expect_eq "$(hits)" $((before + 1)) "$what: a hit"
+}
+
+# expect_miss WHAT CC ARGS...: the compile is correct and not a hit.
+expect_miss() {
+  local what=$1 before
+  before=$(hits)
+  matches_plain "$@"
+  expect_eq "$(hits)" "$before" "$what: a miss"
+}
