@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "edgecache/blob_envelope.h"
+#include "edgecache/file_hasher.h"
 #include "edgecache/file_io.h"
 #include "edgecache/manifest.h"
 
@@ -43,6 +44,10 @@ std::string short_fingerprint(const std::string& fingerprint) {
   return fingerprint.size() > 12 ? fingerprint.substr(0, 12) : fingerprint;
 }
 
+bool is_listing(const std::string& fingerprint) {
+  return fingerprint.rfind(std::string(kListingPrefix), 0) == 0;
+}
+
 // Which discovered dependencies differ between two candidates.
 std::vector<std::string> describe_dependency_changes(const ManifestCandidate& before,
                                                      const ManifestCandidate& after) {
@@ -53,6 +58,8 @@ std::vector<std::string> describe_dependency_changes(const ManifestCandidate& be
     auto it = old_deps.find(dep.path);
     if (it == old_deps.end()) {
       lines.push_back("new dependency " + dep.path);
+    } else if (it->second != dep.fingerprint && is_listing(dep.fingerprint) && is_listing(it->second)) {
+      lines.push_back("searched directory " + dep.path + " has files added or removed");
     } else if (it->second != dep.fingerprint) {
       lines.push_back("dependency " + dep.path + " changed (" + short_fingerprint(it->second) +
                       " -> " + short_fingerprint(dep.fingerprint) + ")");

@@ -27,6 +27,9 @@ for CC in gcc clang; do
   expect_miss "first compile" $CC -Ia -iquote q -c main.c
   echo '#define V 2' > q/h.h
   expect_miss "new header in the -iquote dir" $CC -Ia -iquote q -c main.c
+  "$E" explain got.o > "$SCRATCH/explain.txt" || true
+  grep -q "new dependency .*q/h.h" "$SCRATCH/explain.txt" ||
+    { cat "$SCRATCH/explain.txt" >&2; fail "explain does not name the new shadowing header"; }
   note "$CC: <...> skips the quote dirs"
   printf '#include <h.h>\nint f(void) { return V; }\n' > angle.c
   expect_miss "first compile" $CC -Ia -iquote q -c angle.c

@@ -71,4 +71,30 @@ gcc_pch 8 x.h.gch
 "$E" explain named.o > explain.txt || true
 grep -q 'x.h.gch' explain.txt || { cat explain.txt >&2; fail "explain does not name the pch"; }
 rm x.h.gch
+
+# CMake's target_precompile_headers: cmake_pch.h(xx) is force-included and
+# its .gch/.pch is rebuilt when a header it includes changes; the program
+# must see the new value (GCC's depfile then lists neither the pch nor its
+# headers).
+for CC in gcc clang; do
+  note "$CC: CMake target_precompile_headers"
+  P=$SCRATCH/cmake-$CC
+  mkdir -p "$P/src"
+  cat > "$P/src/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(pch C)
+add_executable(app main.c)
+target_precompile_headers(app PRIVATE value.h)
+CMAKE
+  printf '#include <stdio.h>\nint main(void) { printf("%%d\\n", VALUE); return 0; }\n' > "$P/src/main.c"
+  echo '#define VALUE 1' > "$P/src/value.h"
+  CC=$CC cmake -S "$P/src" -B "$P/build" -G Ninja -DCMAKE_C_COMPILER_LAUNCHER="$E" >/dev/null
+  cmake --build "$P/build" >/dev/null
+  expect_eq "$("$P/build/app")" 1 "$CC: first build"
+  echo '#define VALUE 2' > "$P/src/value.h"
+  cmake --build "$P/build" >/dev/null
+  expect_eq "$("$P/build/app")" 2 "$CC: after the header in the pch changed"
+  rm -rf "$P/build/CMakeFiles/app.dir/main.c.o" && cmake --build "$P/build" >/dev/null
+  expect_eq "$("$P/build/app")" 2 "$CC: object restored from the cache"
+done
 finish

@@ -30,7 +30,9 @@ namespace edgecache {
 
 struct Dependency {
   std::string path;         // normalized path of a discovered input
-  std::string fingerprint;  // content hash hex, "dir:<hash of names>", or "absent"
+  // Content hash hex; "listing:<hash>" for a directory the include search
+  // visits (include_listing.h); "dir:<hash of names>"; or "absent".
+  std::string fingerprint;
   // Stat data of the file when its content was hashed on the machine that
   // wrote this candidate ("" when none). Equal stat data now means equal
   // content, so a lookup on that machine skips reading the file; anywhere
