@@ -64,6 +64,10 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
   // __has_include(...) and __has_include_next(...) anywhere.
   for (size_t pos = text.find("__has_include"); pos != std::string_view::npos;
        pos = text.find("__has_include", pos + 1)) {
+    // "#define __has_include(x) 0" (a portability fallback) asks nothing.
+    size_t line_start = text.rfind('\n', pos);
+    line_start = line_start == std::string_view::npos ? 0 : line_start;
+    if (text.substr(line_start, pos - line_start).find("define") != std::string_view::npos) continue;
     std::string_view rest = text.substr(pos + 13);
     if (rest.substr(0, 5) == "_next") rest.remove_prefix(5);
     rest = skip_spaces(rest);

@@ -60,6 +60,8 @@ TEST(IncludeSpellings, LiteralNamesAndComputedOnes) {
   EXPECT_EQ(found[2].name, "c.h");
   EXPECT_EQ(found[3].name, "d/e.h");
   EXPECT_FALSE(computed);
+  scan_include_spellings("#ifndef __has_include\n#define __has_include(x) 0\n#endif\n", &computed);
+  EXPECT_FALSE(computed);
   scan_include_spellings("#include HEADER\n", &computed);
   EXPECT_TRUE(computed);
 }
