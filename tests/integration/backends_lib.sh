@@ -37,19 +37,21 @@ start_s3() {
   S3_PORT=$(cat "$SCRATCH/$name/port")
 }
 
-# start_nginx_named NAME: another nginx WebDAV server; prints its URL.
+# start_nginx_named NAME: another nginx WebDAV server; sets NGINX_NAMED_URL.
+# Not called through $(...): the server must be recorded in SERVER_DIRS of
+# this shell, or the exit trap would leave it running.
 start_nginx_named() {
   SERVER_DIRS+=("nginx:$SCRATCH/$1")
   mkdir -p "$SCRATCH/$1"
   bash "$FIXTURES/nginx_fixture.sh" start "$SCRATCH/$1" >/dev/null
-  echo "http://127.0.0.1:$(cat "$SCRATCH/$1/port")"
+  NGINX_NAMED_URL="http://127.0.0.1:$(cat "$SCRATCH/$1/port")"
 }
 
 # start_three_nginx: servers n1, n2, n3; sets URL1, URL2, URL3 (each .../cache).
 start_three_nginx() {
-  URL1=$(start_nginx_named n1)/cache
-  URL2=$(start_nginx_named n2)/cache
-  URL3=$(start_nginx_named n3)/cache
+  start_nginx_named n1; URL1=$NGINX_NAMED_URL/cache
+  start_nginx_named n2; URL2=$NGINX_NAMED_URL/cache
+  start_nginx_named n3; URL3=$NGINX_NAMED_URL/cache
 }
 
 # objects_on NAME: how many objects the nginx server NAME holds.
