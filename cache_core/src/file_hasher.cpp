@@ -102,29 +102,23 @@ bool is_ignored_listing_name(std::string_view name) {
   return false;
 }
 
+// Not memoized itself: it is made from the memoized listing, so whatever
+// forget() drops from the listings can never leave a stale fingerprint
+// behind (hashing a few hundred names costs about a microsecond).
 std::string FileHasher::listing_fingerprint(const std::string& dir) {
-  if (auto it = listing_fingerprints_.find(dir); it != listing_fingerprints_.end()) return it->second;
-  std::string result;
-  if (!may_exist(dir)) {
-    result = kAbsentFingerprint;
-  } else if (const auto& names = listing(dir)) {
-    Hasher hasher;
-    for (const std::string& name : *names) {
-      if (!is_ignored_listing_name(name)) hasher.update_field(name);
-    }
-    result = std::string(kListingPrefix) + hasher.digest().hex();
-  } else {
-    result = stat_file(dir) ? "unreadable" : kAbsentFingerprint;
+  if (!may_exist(dir)) return kAbsentFingerprint;
+  const auto& names = listing(dir);
+  if (!names) return stat_file(dir) ? "unreadable" : kAbsentFingerprint;
+  Hasher hasher;
+  for (const std::string& name : *names) {
+    if (!is_ignored_listing_name(name)) hasher.update_field(name);
   }
-  return listing_fingerprints_.emplace(dir, std::move(result)).first->second;
+  return std::string(kListingPrefix) + hasher.digest().hex();
 }
 
 void FileHasher::forget(const std::string& path) {
   std::string parent = path.substr(0, path.find_last_of('/'));
-  for (const std::string& dir : {path, parent}) {
-    listings_.erase(dir);
-    listing_fingerprints_.erase(dir);
-  }
+  for (const std::string& dir : {path, parent}) listings_.erase(dir);
 }
 
 std::string FileHasher::fingerprint(const std::string& path) {

@@ -59,7 +59,7 @@ class FileHasher {
 
   // "listing:<hash of the sorted names>" of a directory (names that
   // is_ignored_listing_name() accepts are left out), "absent" when nothing
-  // is there, "unreadable" otherwise. Memoized like may_exist().
+  // is there, "unreadable" otherwise. Made from the memoized listing.
   std::string listing_fingerprint(const std::string& dir);
 
   // Drops what is memoized about `path` and its directory: a step of the
@@ -71,7 +71,6 @@ class FileHasher {
   // Entry names of a directory; nullopt when it does not exist or is unreadable.
   const std::optional<std::set<std::string>>& listing(const std::string& dir);
   std::map<std::string, std::optional<std::set<std::string>>> listings_;
-  std::map<std::string, std::string> listing_fingerprints_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
 };
 
