@@ -68,25 +68,35 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
 
 const std::optional<std::set<std::string>>& FileHasher::listing(const std::string& dir) {
   auto it = listings_.find(dir);
-  if (it != listings_.end()) return it->second;
-  std::optional<std::set<std::string>> names;
+  if (it != listings_.end()) return it->second.names;
+  DirListing listing;
   if (DIR* handle = ::opendir(dir.c_str())) {
-    names.emplace();
-    while (dirent* entry = ::readdir(handle)) names->insert(entry->d_name);
+    listing.names.emplace();
+    while (dirent* entry = ::readdir(handle)) listing.names->insert(entry->d_name);
     ::closedir(handle);
   }
-  return listings_.emplace(dir, std::move(names)).first->second;
+  return listings_.emplace(dir, std::move(listing)).first->second.names;
 }
 
 bool FileHasher::may_exist(const std::string& path) {
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return true;
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
-  // Ancestors first: a missing directory is seen in its parent's listing
-  // (memoized), which spares a failed opendir() per absent subdirectory.
-  if (parent != "/" && listings_.find(parent) == listings_.end() && !may_exist(parent)) return false;
-  const auto& names = listing(parent);
-  if (names) return names->count(path.substr(slash + 1)) > 0;
+  auto it = listings_.find(parent);
+  if (it == listings_.end()) {
+    // Ancestors first: a missing directory is seen in its parent's listing
+    // (memoized), which spares a failed opendir() per absent subdirectory,
+    // and is remembered as absent, so each further name in it costs one
+    // lookup here instead of a walk up its ancestors.
+    if (parent != "/" && !may_exist(parent)) {
+      listings_.emplace(parent, DirListing{std::nullopt, true});
+      return false;
+    }
+    listing(parent);
+    it = listings_.find(parent);
+  }
+  if (it->second.absent) return false;
+  if (it->second.names) return it->second.names->count(path.substr(slash + 1)) > 0;
   return stat_file(path).has_value();  // an unreadable parent: ask directly
 }
 

@@ -1,6 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "edgecache/file_hasher.h"
 #include "edgecache/hash.h"
+#include "test_support.h"
 
 using edgecache::Hash128;
 using edgecache::Hasher;
@@ -62,3 +66,24 @@ TEST(KeyRecipe, AReplacedFlagAndAChangedInputAreNamed) {
 }
 
 }  // namespace
+
+TEST(FileHasher, MayExistAnswersFromListingsAndRemembersAbsentDirectories) {
+  edgecache::testing::TempDir dir;
+  dir.write("a.h", "a");
+  std::filesystem::create_directories(dir.file("sub/deeper"));
+  dir.write("sub/deeper/b.h", "b");
+  edgecache::FileHasher hasher;
+  EXPECT_TRUE(hasher.may_exist(dir.file("a.h")));
+  EXPECT_TRUE(hasher.may_exist(dir.file("sub/deeper/b.h")));
+  EXPECT_FALSE(hasher.may_exist(dir.file("c.h")));
+  for (int i = 0; i < 2; ++i) {  // the second round is answered from the remembered absence
+    EXPECT_FALSE(hasher.may_exist(dir.file("missing/x.h")));
+    EXPECT_FALSE(hasher.may_exist(dir.file("missing/deeper/y.h")));
+    EXPECT_FALSE(hasher.may_exist(dir.file("sub/missing/z.h")));
+    EXPECT_TRUE(hasher.may_exist(dir.file("sub/deeper/b.h")));
+  }
+  // Memoized for the life of one hasher; a new one sees the new file.
+  std::filesystem::create_directories(dir.file("missing"));
+  dir.write("missing/x.h", "x");
+  EXPECT_TRUE(edgecache::FileHasher().may_exist(dir.file("missing/x.h")));
+}

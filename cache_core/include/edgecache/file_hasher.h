@@ -70,7 +70,12 @@ class FileHasher {
   std::optional<Hash128> hash_directory_names(const std::string& path);
   // Entry names of a directory; nullopt when it does not exist or is unreadable.
   const std::optional<std::set<std::string>>& listing(const std::string& dir);
-  std::map<std::string, std::optional<std::set<std::string>>> listings_;
+  struct DirListing {
+    std::optional<std::set<std::string>> names;  // nullopt: absent or unreadable
+    bool absent = false;  // known absent from an ancestor's listing (no opendir tried)
+  };
+  // Forgetting a directory (erasing its entry) forgets its absence too.
+  std::map<std::string, DirListing> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
 };
 
