@@ -13,7 +13,8 @@
 #                           |attributes allowed; several servers separated by spaces
 #   EDGECACHE_READ_ONLY     ON: append |read-only to the remote (to each server)
 #   EDGECACHE_BASEDIR       ':'-separated dirs made relative in keys (default: top source dir)
-#   EDGECACHE_RELOCATABLE   ON: -ffile-prefix-map so objects carry no checkout path
+#   EDGECACHE_RELOCATABLE   ON (default): -ffile-prefix-map so objects carry no checkout
+#                           path, only paths relative to the build dir; OFF: objects as CMake makes them
 #   EDGECACHE_PROGRAM, EDGECACHE_NINJA_PROGRAM   the executables (searched when unset)
 #
 # How the settings reach the programs: this file writes
@@ -52,7 +53,7 @@ option(EDGECACHE_READ_ONLY "edgecache: never upload to the remote cache" OFF)
 set(EDGECACHE_BASEDIR "${CMAKE_SOURCE_DIR}" CACHE STRING
     "edgecache: ':'-separated dirs whose paths are made relative in cache keys")
 option(EDGECACHE_RELOCATABLE
-       "edgecache: -ffile-prefix-map so objects are identical for every checkout path" OFF)
+       "edgecache: -ffile-prefix-map so objects are identical for every checkout path" ON)
 
 # A wrong value fails configuration: ignoring it would quietly build uncached.
 function(_edgecache_validate_settings)
@@ -98,23 +99,25 @@ function(_edgecache_json_string out text)
   set(${out} "\"${text}\"" PARENT_SCOPE)
 endfunction()
 
-# EDGECACHE_BASEDIR as a list of clean absolute paths, plus the build dir when
-# it lies outside all of them: compile commands name it (-o, generated headers).
+# EDGECACHE_BASEDIR as a list of clean absolute paths, then the build dir
+# (always, last, once): compile commands name it (-o, generated headers), and
+# the programs' own default (the build tree's source and build dirs, found
+# from CMakeCache.txt) lists the same dirs in the same order, so a build with
+# this module and one without number their placeholders alike.
 function(_edgecache_base_dirs out)
   string(REPLACE ":" ";" configured "${EDGECACHE_BASEDIR}")
   set(dirs "")
-  set(build_covered FALSE)
   foreach(dir IN LISTS configured)
     cmake_path(ABSOLUTE_PATH dir BASE_DIRECTORY "${CMAKE_SOURCE_DIR}" NORMALIZE)
     string(REGEX REPLACE "(.)/$" "\\1" dir "${dir}")  # "/src/" -> "/src": prefix maps match exactly
     list(APPEND dirs "${dir}")
-    cmake_path(IS_PREFIX dir "${CMAKE_BINARY_DIR}" NORMALIZE inside)
-    if(inside)
-      set(build_covered TRUE)
-    endif()
   endforeach()
-  if(dirs AND NOT build_covered)
-    list(APPEND dirs "${CMAKE_BINARY_DIR}")
+  set(build "${CMAKE_BINARY_DIR}")
+  cmake_path(NORMAL_PATH build)
+  string(REGEX REPLACE "(.)/$" "\\1" build "${build}")
+  if(dirs)
+    list(REMOVE_ITEM dirs "${build}")
+    list(APPEND dirs "${build}")
   endif()
   set(${out} "${dirs}" PARENT_SCOPE)
 endfunction()
@@ -212,14 +215,34 @@ function(_edgecache_write_project_file base_dirs remote_out)
   set(${remote_out} "${remote}" PARENT_SCOPE)
 endfunction()
 
-# -ffile-prefix-map=<dir>=. for every base dir (the build dir included), for
-# GCC and Clang: debug info and __FILE__ then name paths relative to the
-# checkout, so two checkouts produce identical objects (and share entries:
-# the launcher keys the flag with the base dir replaced by a placeholder).
+# -ffile-prefix-map=<dir>=<dir relative to the build dir> for every base dir
+# (the build dir itself becomes "."), for GCC 8+ and Clang 10+ (older ones
+# lack the flag and build as before): debug info and __FILE__ then name the
+# same relative paths in every checkout, so objects are byte-identical and
+# share cache entries (the keys see the flag with the base dir replaced by a
+# placeholder), and gdb started in the build dir still finds the sources.
+# Longer dirs come later: GCC uses the last matching map and Clang before 16
+# the longest, so a build dir inside the source dir maps to "." either way.
 function(_edgecache_add_prefix_maps base_dirs)
+  set(by_length "")
   foreach(dir IN LISTS base_dirs)
+    string(LENGTH "${dir}" length)
+    math(EXPR length "100000 + ${length}")  # fixed width: sorted as text = sorted by length
+    list(APPEND by_length "${length}|${dir}")
+  endforeach()
+  list(SORT by_length)
+  foreach(entry IN LISTS by_length)
+    string(REGEX REPLACE "^[0-9]+\\|" "" dir "${entry}")
+    cmake_path(RELATIVE_PATH dir BASE_DIRECTORY "${CMAKE_BINARY_DIR}" OUTPUT_VARIABLE relative)
+    string(REGEX REPLACE "(.)/$" "\\1" relative "${relative}")
+    if(relative STREQUAL "")
+      set(relative ".")
+    endif()
     foreach(lang IN LISTS _edgecache_prefix_map_languages)
-      add_compile_options("$<$<COMPILE_LANG_AND_ID:${lang},GNU,Clang,AppleClang>:-ffile-prefix-map=${dir}=.>")
+      set(gnu "$<AND:$<STREQUAL:$<${lang}_COMPILER_ID>,GNU>,$<VERSION_GREATER_EQUAL:$<${lang}_COMPILER_VERSION>,8>>")
+      set(clang "$<AND:$<STREQUAL:$<${lang}_COMPILER_ID>,Clang>,$<VERSION_GREATER_EQUAL:$<${lang}_COMPILER_VERSION>,10>>")
+      set(apple "$<AND:$<STREQUAL:$<${lang}_COMPILER_ID>,AppleClang>,$<VERSION_GREATER_EQUAL:$<${lang}_COMPILER_VERSION>,12>>")
+      add_compile_options("$<$<AND:$<COMPILE_LANGUAGE:${lang}>,$<OR:${gnu},${clang},${apple}>>:-ffile-prefix-map=${dir}=${relative}>")
     endforeach()
   endforeach()
 endfunction()

@@ -12,6 +12,7 @@
 #include "edgecache/local_store.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
 #include "run_report.h"
 #include "setup_commands.h"
@@ -90,7 +91,8 @@ int print_stats(bool json) {
   std::printf("Time saved            %.1f s\n", static_cast<double>(c[counter::kTimeSavedMs]) / 1000.0);
   std::printf("Failed compiles       %lld\n", static_cast<long long>(c[counter::kFailedCommand]));
   for (auto& [name, value] : c) {
-    if (name.rfind(counter::kUncacheablePrefix, 0) == 0 || name.rfind("not-stored.", 0) == 0) {
+    if (name.rfind(counter::kUncacheablePrefix, 0) == 0 || name.rfind("not-stored.", 0) == 0 ||
+        name.rfind("miss.", 0) == 0) {
       std::printf("  %-28s %lld\n", name.c_str(), static_cast<long long>(value));
     }
   }
@@ -210,7 +212,7 @@ int explain_command(const std::vector<std::string>& args) {
   }
   Config config = load_config();
   LocalStore local(config.cache_dir(), config.max_size());
-  auto lines = explain_output(args[1], local, StepHistory(config.cache_dir()), PathNormalizer(config.base_dirs()));
+  auto lines = explain_output(args[1], local, StepHistory(config.cache_dir()));
   if (!lines) {
     std::fprintf(stderr, "edgecache explain: %s\n", lines.error().c_str());
     return 1;

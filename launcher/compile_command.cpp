@@ -15,6 +15,7 @@
 #include "edgecache/hit_verification.h"
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
 #include "user_messages.h"
 
@@ -45,13 +46,32 @@ void count(const Config& config, const std::string& name) {
   StatsFile(config.cache_dir()).add({{name, 1}});
 }
 
+std::string joined_base_dirs(const Config& config) {
+  std::string out;
+  for (const std::string& dir : config.base_dirs()) out += (out.empty() ? "" : ":") + dir;
+  return out;
+}
+
+RunPlace place_of(const CompileStep& prepared) {
+  return run_place_of(absolute_path(prepared.step.outputs.front().path, current_directory()));
+}
+
 void record_history(CacheSession& session, const CompileStep& prepared, const CacheKey& result,
-                    const std::string& outcome) {
-  const StepOutput& object = prepared.step.outputs.front();
-  std::string normalized = session.paths().normalize(absolute_path(object.path, current_directory()));
+                    const std::string& outcome, const std::string& why = "") {
+  RunPlace place = place_of(prepared);
   StepHistory(session.config().cache_dir())
-      .record(normalized, {session.steps().input_key(prepared.step).to_string(), result.to_string(), outcome,
-                           now_ns() / 1000000});
+      .record(place.identity, {session.steps().input_key(prepared.step).to_string(), result.to_string(), outcome,
+                               now_ns() / 1000000, place.build_dir, place.source_dir,
+                               joined_base_dirs(session.config()), why});
+}
+
+// Why the lookup missed, in the words explain and the report use.
+std::string why_missed(CacheSession& session, const CompileStep& prepared, const LookupOutcome& outcome) {
+  RunPlace place = place_of(prepared);
+  place.base_dirs = joined_base_dirs(session.config());
+  std::vector<StepRun> history = StepHistory(session.config().cache_dir()).runs(place.identity);
+  return explain_miss(outcome, prepared.step.recipe, session.steps().input_key(prepared.step).to_string(), place,
+                      history, session.remote_use(), session.local());
 }
 
 int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& config) {
@@ -106,7 +126,8 @@ std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep
 }
 
 int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
-             const std::string& miss_detail) {
+             const LookupOutcome& lookup) {
+  std::string why = why_missed(session, prepared, lookup);
   const Config& config = session.config();
   std::optional<RealRun> run = run_real(inv, prepared);
   if (!run) return 127;
@@ -119,11 +140,11 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
                                               run->duration_ms, run->start_ns);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
-  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored");
-  Counters counters{{counter::kMiss, 1}};
+  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored", why);
+  Counters counters{{counter::kMiss, 1}, {std::string("miss.") + miss_cause_name(lookup.cause), 1}};
   if (stored.kind == StoreResultKind::kSkipped) counters[std::string("not-stored.") + stored.reason] = 1;
   session.flush_stats(counters);
-  log_decision(config.log_file(), "miss (" + miss_detail + ") " +
+  log_decision(config.log_file(), "miss (" + why + ") " +
                                       (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
                                                                                : "not stored: " + stored.reason));
   report_store_warnings(session);
@@ -203,7 +224,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
       return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);
   }
-  return run_miss(session, inv, prepared, outcome.miss_detail);
+  return run_miss(session, inv, prepared, outcome);
 }
 
 }  // namespace edgecache

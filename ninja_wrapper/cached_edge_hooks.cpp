@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "edgecache/path_normalizer.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
 #include "ninja/graph.h"
 #include "ninja/state.h"
@@ -103,7 +104,8 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   if (found.result == LookupResult::kMiss) {
     if (found.miss_detail.rfind("corrupt", 0) == 0) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
     record.outcome = EdgeOutcome::kRan;
-    record.detail = found.miss_detail;
+    record.detail = WhyMissed(*edge, *keyed.step, found, record);
+    Count(std::string("miss.") + miss_cause_name(found.cause));
     // Taken last: the runner starts the command as soon as we return.
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
@@ -245,12 +247,42 @@ void CachedEdgeHooks::CheckVerifiedHit(const PendingRun& run, const CommandRunne
                record.output.c_str(), record.detail.c_str());
 }
 
+RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
+  RunPlace place = run_place_of(absolute_path(record.output, build_dir_));
+  for (const std::string& dir : session_.config().base_dirs()) place.base_dirs += (place.base_dirs.empty() ? "" : ":") + dir;
+  return place;
+}
+
 void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome) {
-  // Keyed like the launcher's history (the normalized absolute path of the
-  // output), so `edgecache explain <output>` finds edges and compiles alike.
-  const std::string normalized = session_.paths().normalize(absolute_path(record.output, build_dir_));
+  // Keyed like the launcher's history (the output's step identity), so
+  // `edgecache explain <output>` finds edges and compiles alike. The why of
+  // a stored run is its miss sentence (a hit has none).
+  const RunPlace place = PlaceOf(record);
+  const bool hit = outcome != "stored";
   StepHistory(session_.config().cache_dir())
-      .record(normalized, {record.input_key, result.to_string(), outcome, now_ns() / 1000000});
+      .record(place.identity, {record.input_key, result.to_string(), outcome, now_ns() / 1000000, place.build_dir,
+                               place.source_dir, place.base_dirs, hit ? "" : record.detail});
+}
+
+std::string CachedEdgeHooks::WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found,
+                                       const EdgeRecord& record) {
+  const RunPlace place = PlaceOf(record);
+  const std::vector<StepRun> history = StepHistory(session_.config().cache_dir()).runs(place.identity);
+  std::string why = explain_miss(found, step.recipe, record.input_key, place, history, session_.remote_use(),
+                                 session_.local());
+  // A changed input that another step of this build writes: name that step,
+  // where the user should look next.
+  for (const Node* input : edge.inputs_) {
+    const Edge* maker = input->in_edge();
+    if (maker == nullptr || maker->is_phony() || maker->outputs_.empty()) continue;
+    const std::string& path = input->path();
+    if (why.find("input:" + path + ":") == std::string::npos &&
+        why.find(absolute_path(path, build_dir_)) == std::string::npos)
+      continue;
+    why += "; " + path + " is the output of the " + maker->rule().name() + " step that writes " +
+           maker->outputs_.front()->path();
+  }
+  return why;
 }
 
 void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {

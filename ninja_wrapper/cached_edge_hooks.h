@@ -67,6 +67,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
                                     std::chrono::steady_clock::time_point started, bool verifying);
   /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
   void RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome);
+  /// The build tree and base dirs of `record`'s output.
+  RunPlace PlaceOf(const EdgeRecord& record) const;
+  /// The miss sentence for the run record and the history (miss_explanation.h),
+  /// naming the step that made a changed input.
+  std::string WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found, const EdgeRecord& record);
   void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
   /// --verify: compares what `run`'s command left with the hit's entry.
   void CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result);

@@ -9,7 +9,7 @@ packages=(
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
   nginx-light python3 redis-server
-  ccache dpkg-dev curl chromium
+  ccache dpkg-dev curl chromium gdb
   re2c libgmock-dev libbenchmark-dev  # the real-projects stage (tests/real_projects)
 )
 

@@ -16,7 +16,11 @@ std::string health_file(const Config& config, const RemoteSpec& spec) {
 CacheSession::CacheSession(const Config& config, SessionOptions options)
     : config_(config), paths_(config.base_dirs()) {
   local_ = std::make_unique<LocalStore>(config.cache_dir(), config.max_size());
-  if (!options.no_remote && !config.no_remote() && !config.remote().empty()) open_remote();
+  if (!config.remote().empty()) {
+    if (options.no_remote) remote_off_reason_ = "--no-remote";
+    else if (config.no_remote()) remote_off_reason_ = "no_remote is set";
+    else open_remote();
+  }
   tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), remote_gate());
   step_cache_ = std::make_unique<StepCache>(
       *tiered_, paths_, hasher_,
@@ -45,6 +49,7 @@ RemoteGate CacheSession::remote_gate() {
 void CacheSession::open_remote() {
   auto specs = parse_remote_list(config_.remote());
   if (!specs) {
+    remote_off_reason_ = "its URL is not usable";
     setup_warnings_.push_back("remote cache disabled: " + specs.error());
     return;
   }
@@ -67,6 +72,14 @@ void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
 
 std::string CacheSession::remote_description() const {
   return remote_ ? remote_->description() : "";
+}
+
+RemoteUse CacheSession::remote_use() const {
+  using State = RemoteUse::State;
+  if (config_.remote().empty()) return {State::kNone, ""};
+  if (!remote_) return {State::kOff, remote_off_reason_};
+  if (tiered_->remote_skipped()) return {State::kOff, "it failed recently and is skipped for a minute"};
+  return {remote_->read_only() ? State::kReadOnly : State::kOn, ""};
 }
 
 Status CacheSession::flush_stats(const Counters& extra) {

@@ -105,6 +105,7 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   recipe.add("kind", "compile");
   recipe.add_hash("tool", *identity);
   recipe.add("tool-name", compiler.substr(compiler.find_last_of('/') + 1));
+  recipe.add("tool-version", compiler_version(compiler, *identity, context.cache_dir));
   for (size_t i = 1; i < inv.argv.size(); ++i) recipe.add("arg", paths.normalize(inv.argv[i]));
   recipe.add("cwd", paths.normalize(cwd));
   for (const std::string& name : compiler_environment_variables()) {
@@ -112,11 +113,10 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   }
   recipe.add_hash("input:" + paths.normalize(inv.source), hash_bytes(*source));
   if (!inv.explicit_color) recipe.add("stderr-is-tty", context.stderr_is_tty ? "yes" : "no");
+  Step& step = out->step;
   // Debug info embeds the working directory: without a prefix map the
   // object is only right for this exact path.
-  if (inv.debug_info && !inv.has_prefix_map) recipe.add("absolute-cwd", cwd);
-
-  Step& step = out->step;
+  if (inv.debug_info && !inv.has_prefix_map) step.pinned_cwd = cwd;
   step.scan_for_macros = true;
   step.outputs.push_back({"object", inv.object, false});
   if (inv.depfile_mode != DepfileMode::kNone) {

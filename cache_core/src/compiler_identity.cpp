@@ -117,4 +117,14 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
   return dirs;
 }
 
+std::string compiler_version(const std::string& binary, const Hash128& identity, const std::string& cache_dir) {
+  std::string memo_path = cache_dir + "/compilers/version-" + identity.hex();
+  if (auto memo = read_file(memo_path)) return *memo;
+  auto result = run_process({binary, "--version"});
+  if (!result || result->exit_status != 0) return "";
+  std::string line = result->stdout_text.substr(0, result->stdout_text.find('\n'));
+  write_file_atomic(memo_path, line);
+  return line;
+}
+
 }  // namespace edgecache

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "edgecache/build_tree.h"
 #include "edgecache/file_io.h"
 #include "edgecache/hit_verification.h"
 #include "edgecache/path_normalizer.h"
@@ -95,6 +96,17 @@ std::string find_project_file(const std::string& cwd) {
   }
 }
 
+// Zero configuration for CMake builds: the build tree the working dir lies
+// in gives the default base dirs (its source dir, then the build dir itself,
+// always both and in this order, so every checkout numbers its placeholders
+// alike). Any file, variable or flag that sets base_dir wins, "" included.
+void add_build_tree_defaults(const ConfigInputs& in, std::map<std::string, SettingValue>* values) {
+  auto tree = find_build_tree(absolute_path(in.cwd, "/"));
+  if (!tree) return;
+  std::string dirs = tree->source_dir.empty() ? tree->build_dir : tree->source_dir + ":" + tree->build_dir;
+  (*values)["base_dir"] = {dirs, "default from " + tree->cache_file};
+}
+
 Layer env_layer(const ConfigInputs& in) {
   Layer layer;
   for (const SettingSpec& spec : setting_specs()) {
@@ -163,6 +175,7 @@ ConfigInputs process_config_inputs() {
 Config Config::load(const ConfigInputs& inputs) {
   Config config;
   for (auto& [key, value] : default_layer(inputs)) config.values_[key] = {value, "default"};
+  add_build_tree_defaults(inputs, &config.values_);
   std::string user_file = home_relative(inputs, "XDG_CONFIG_HOME", ".config") + "/edgecache/config.json";
   config.project_file_ = find_project_file(inputs.cwd);
   std::vector<std::pair<std::string, Layer>> layers;

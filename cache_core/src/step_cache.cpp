@@ -20,7 +20,15 @@ namespace {
 // an output embeds a base dir (__FILE__ in an assert, an rpath, debug info),
 // so it is only right for a checkout at the same place. Its fingerprint is
 // the raw base dir list.
+// Its stamp holds an example of what was found (a human hint, not matched).
 constexpr const char* kAbsolutePathsDep = "@absolute-paths";
+// Pseudo-dependency for Step::pinned_cwd: its fingerprint is the working dir.
+constexpr const char* kAbsoluteCwdDep = "@absolute-cwd";
+
+bool is_path_byte(char c) {
+  return c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // Why a compile that read `content` must not be stored ("" when it may).
 const char* unstorable_content(const std::string& content) {
@@ -40,6 +48,18 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 }  // namespace
+
+const char* miss_cause_name(MissCause cause) {
+  switch (cause) {
+    case MissCause::kNotInCache: return "not-in-cache";
+    case MissCause::kInputsChanged: return "inputs-changed";
+    case MissCause::kEmbeddedPath: return "embedded-path";
+    case MissCause::kEntryGone: return "entry-gone";
+    case MissCause::kCorrupt: return "corrupt";
+    case MissCause::kRestoreFailed: return "restore-failed";
+  }
+  return "not-in-cache";
+}
 
 int64_t now_ns() {
   timespec ts{};
@@ -89,8 +109,9 @@ std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* sour
   return fetch_object<Entry>(key, decode_entry, source, detail);
 }
 
-bool StepCache::dependency_unchanged(const Dependency& dep, const std::string& raw_base_dirs) {
+bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs) {
   if (dep.path == kAbsolutePathsDep) return dep.fingerprint == raw_base_dirs;
+  if (dep.path == kAbsoluteCwdDep) return dep.fingerprint == step.pinned_cwd;
   std::string path = paths_.restore(dep.path);
   // Most recorded dependencies are shadowing candidates that must still be
   // absent; a directory listing read once answers for all names in it.
@@ -109,18 +130,63 @@ bool StepCache::dependency_unchanged(const Dependency& dep, const std::string& r
   return hasher_.fingerprint(path) == dep.fingerprint;
 }
 
-std::optional<CacheKey> StepCache::match_manifest(const Step& step, std::string* detail) {
-  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, nullptr, detail);
-  if (!manifest) return std::nullopt;
+const Dependency* StepCache::first_changed(const Step& step, const ManifestCandidate& candidate,
+                                           const std::string& raw_base_dirs) {
+  for (const Dependency& dep : candidate.deps) {
+    if (!dependency_unchanged(step, dep, raw_base_dirs)) return &dep;
+  }
+  return nullptr;
+}
+
+std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
+  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, nullptr, &outcome->miss_detail);
+  if (!manifest) {
+    if (outcome->miss_detail.rfind("corrupt", 0) == 0) outcome->cause = MissCause::kCorrupt;
+    return std::nullopt;
+  }
   std::string raw_base_dirs = joined(paths_.base_dirs());
   for (const ManifestCandidate& candidate : manifest->candidates) {
-    bool matches = std::all_of(candidate.deps.begin(), candidate.deps.end(), [&](const Dependency& dep) {
-      return dependency_unchanged(dep, raw_base_dirs);
-    });
-    if (matches) return CacheKey{ObjectKind::kResult, candidate.result};
+    if (!first_changed(step, candidate, raw_base_dirs)) return CacheKey{ObjectKind::kResult, candidate.result};
   }
-  *detail = "no candidate matched (" + std::to_string(manifest->candidates.size()) + " candidates)";
+  outcome->miss_detail = describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
   return std::nullopt;
+}
+
+// The sentence for a manifest none of whose candidates matches: a candidate
+// that fails only on a checkout's absolute path says so (that is what a
+// teammate at another path meets); else the newest candidate's first change.
+std::string StepCache::describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
+                                         const std::string& raw_base_dirs, MissCause* cause) {
+  std::string here;
+  for (const std::string& dir : paths_.base_dirs()) here += (here.empty() ? "" : " and ") + dir;
+  for (const ManifestCandidate& candidate : candidates) {
+    const Dependency* pinned = nullptr;
+    bool only_pinned = true;
+    for (const Dependency& dep : candidate.deps) {
+      if (dependency_unchanged(step, dep, raw_base_dirs)) continue;
+      bool pseudo = dep.path == kAbsolutePathsDep || dep.path == kAbsoluteCwdDep;
+      if (!pseudo) only_pinned = false;
+      if (pseudo && !pinned) pinned = &dep;
+    }
+    if (!pinned || !only_pinned) continue;
+    *cause = MissCause::kEmbeddedPath;
+    bool cwd = pinned->path == kAbsoluteCwdDep;
+    std::string theirs = cwd ? pinned->fingerprint + ", the working dir in its debug info"
+                             : (pinned->stamp.empty() ? pinned->fingerprint : pinned->stamp) + " in __FILE__ or debug info";
+    return "the cached result embeds another checkout's path (" + theirs + "); this checkout is " +
+           (cwd || here.empty() ? step.pinned_cwd : here) +
+           " (objects built without -ffile-prefix-map serve only their own path)";
+  }
+  *cause = MissCause::kInputsChanged;
+  std::string count = std::to_string(candidates.size()) + " stored run" + (candidates.size() == 1 ? "" : "s");
+  const Dependency* dep = candidates.empty() ? nullptr : first_changed(step, candidates.front(), raw_base_dirs);
+  if (!dep) return "no stored run matches the discovered inputs (" + count + ")";
+  std::string path = paths_.restore(dep->path);
+  if (dep->fingerprint == kAbsentFingerprint)
+    return "changed header: " + path + " now exists and would be found before a header the stored runs used (" +
+           count + ", none matches)";
+  return "changed header or discovered input: " + path + " differs from the newest stored run (" + count +
+         ", none matches)";
 }
 
 // Two-level when the step discovers inputs, or when base dirs are in use:
@@ -136,12 +202,22 @@ LookupOutcome StepCache::lookup(const Step& step) {
   if (!is_two_level(step)) {
     result_key = input_key(step);
   } else {
-    result_key = match_manifest(step, &outcome.miss_detail);
+    result_key = match_manifest(step, &outcome);
   }
   if (!result_key) return outcome;
   auto entry = fetch_entry(*result_key, &outcome.source, &outcome.miss_detail);
-  if (!entry) return outcome;
-  if (!restore(step, *entry, &outcome.miss_detail)) return outcome;
+  if (!entry) {
+    if (outcome.miss_detail.rfind("corrupt", 0) == 0) outcome.cause = MissCause::kCorrupt;
+    else if (is_two_level(step)) {
+      outcome.cause = MissCause::kEntryGone;
+      outcome.miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
+    }
+    return outcome;
+  }
+  if (!restore(step, *entry, &outcome.miss_detail)) {
+    outcome.cause = MissCause::kRestoreFailed;
+    return outcome;
+  }
   outcome.result = LookupResult::kHit;
   outcome.result_key = *result_key;
   outcome.entry = std::move(*entry);
@@ -245,13 +321,18 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   return deps;
 }
 
-bool StepCache::embeds_base_dir(const Entry& entry) const {
+std::string StepCache::embedded_base_dir(const Entry& entry) const {
+  std::string example;  // the longest path found: a file names the checkout better than a dir
   for (const EntryFile& file : entry.files) {
     for (const std::string& dir : paths_.base_dirs()) {
-      if (file.content.find(dir) != std::string::npos) return true;
+      size_t at = file.content.find(dir);
+      if (at == std::string::npos) continue;
+      size_t end = at + dir.size();
+      while (end < file.content.size() && end - at < 200 && is_path_byte(file.content[end])) ++end;
+      if (end - at > example.size()) example = file.content.substr(at, end - at);
     }
   }
-  return false;
+  return example;
 }
 
 void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
@@ -304,7 +385,9 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     deps = std::move(*discovered);
   }
   deps.insert(deps.end(), std::make_move_iterator(observed.begin()), std::make_move_iterator(observed.end()));
-  if (embeds_base_dir(entry)) deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), ""});
+  if (std::string example = embedded_base_dir(entry); !example.empty())
+    deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), example});
+  if (!step.pinned_cwd.empty()) deps.push_back({kAbsoluteCwdDep, step.pinned_cwd, ""});
   Hasher hasher;
   hasher.update_field(input_key(step).digest.hex());
   for (const Dependency& dep : deps) {

@@ -32,6 +32,7 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
     warm             # rm -rf build: every edge restored, no tool runs, outputs = plain ninja's
     changes          # header touch/edit: the same edges as plain ninja, only including compiles run
     second_checkout  # another absolute path with EDGECACHE_BASEDIR: all hits, same outputs
+    zero_config      # a second build dir with no configuration: all hits, same outputs
     faults           # failing edges never stored (with and without -k); corrupt entries run
     options          # --skip-cache, --no-remote, a dead remote, exclude_rules
     remote           # a teammate through nginx: all edges from the remote

@@ -2,5 +2,5 @@
 # report_html renders the page in a real headless Chromium (installed through
 # apt-get when missing).
 if(TARGET edgecache AND TARGET edgecache-ninja)
-  edgecache_script_tests(report report NAMES html bad_input explain_edges)
+  edgecache_script_tests(report report NAMES html bad_input explain_edges miss_reasons)
 endif()

@@ -68,6 +68,20 @@ TEST(Config, MalformedJsonFileIsIgnoredWithAnError) {
   EXPECT_NE(config.errors()[0].find("not a JSON object"), std::string::npos);
 }
 
+TEST(Config, BaseDirDefaultsToTheBuildTreeAroundTheWorkingDir) {
+  testing::TempDir dir;
+  dir.write("b1/CMakeCache.txt", "# comment\nCMAKE_HOME_DIRECTORY:INTERNAL=" + dir.file("src") + "\n");
+  std::filesystem::create_directories(dir.file("b1/CMakeFiles/x.dir"));
+  Config config = Config::load(inputs_with(dir, {}, dir.file("b1/CMakeFiles/x.dir")));
+  EXPECT_EQ(config.setting("base_dir").value, dir.file("src") + ":" + dir.file("b1"));
+  EXPECT_EQ(config.setting("base_dir").origin, "default from " + dir.file("b1/CMakeCache.txt"));
+  // Any explicit value wins, an empty one (base dirs off) included.
+  Config off = Config::load(inputs_with(dir, {{"EDGECACHE_BASEDIR", ""}}, dir.file("b1")));
+  EXPECT_TRUE(off.base_dirs().empty());
+  // Outside a build tree there is no default.
+  EXPECT_EQ(Config::load(inputs_with(dir, {})).setting("base_dir").value, "");
+}
+
 TEST(Config, ParsesSizesAndBooleans) {
   EXPECT_EQ(parse_size("500M"), 500ull << 20);
   EXPECT_EQ(parse_size("2GiB"), 2ull << 30);

@@ -10,6 +10,7 @@
 #include "edgecache/config.h"
 #include "edgecache/file_hasher.h"
 #include "edgecache/local_store.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/remote_health.h"
 #include "edgecache/remote_spec.h"
@@ -37,6 +38,8 @@ class CacheSession {
   const Config& config() const { return config_; }
   bool has_remote() const { return remote_ != nullptr; }
   std::string remote_description() const;
+  // The remote as this session has used it so far, for miss explanations.
+  RemoteUse remote_use() const;
 
   // Problems met while setting up (bad remote URL, ...): the face prints them.
   const std::vector<std::string>& setup_warnings() const { return setup_warnings_; }
@@ -63,6 +66,7 @@ class CacheSession {
   std::unique_ptr<StepCache> step_cache_;
   std::vector<std::string> setup_warnings_;
   bool remote_switched_off_here_ = false;
+  std::string remote_off_reason_;  // why a configured remote was not opened
 };
 
 }  // namespace edgecache

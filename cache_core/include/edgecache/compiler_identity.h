@@ -34,4 +34,10 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
                                                       const std::vector<std::string>& flags,
                                                       const std::string& cache_dir);
 
+// The first line of `binary --version` ("gcc (Debian 12.2.0-14) 12.2.0"),
+// memoized per identity like the include dirs; "" when it prints nothing.
+// Part of the key only so that `edgecache explain` can name the versions
+// when the compiler changed (the identity already decides hits).
+std::string compiler_version(const std::string& binary, const Hash128& identity, const std::string& cache_dir);
+
 }  // namespace edgecache

@@ -49,16 +49,38 @@ struct Step {
   // listed is handed to store() and becomes the manifest candidate's
   // dependencies, as a depfile's headers do. Makes the lookup two-level.
   bool observed = false;
+  // Set to the working dir when the outputs embed it in a way no scan can
+  // be trusted to see (debug info without a prefix map, possibly compressed):
+  // a result then serves only this exact dir. It is a pseudo-dependency of
+  // the manifest candidate, not part of the input key, so another build dir
+  // finds the manifest and its lookup can say why it missed.
+  std::string pinned_cwd;
 };
 
 enum class LookupResult { kHit, kMiss };
+
+// Why a lookup missed, as far as the lookup itself can tell.
+enum class MissCause {
+  kNotInCache,      // no manifest (or single-level entry) under the input key
+  kInputsChanged,   // a manifest, but a discovered dependency differs from every candidate
+  kEmbeddedPath,    // a candidate matches except that its result embeds another checkout's path
+  kEntryGone,       // a candidate matched, its result entry is not in the cache
+  kCorrupt,         // an object was corrupt or badly signed (discarded)
+  kRestoreFailed,   // the entry lacks an output, or writing one failed
+};
+// Stable short name, for the stats (miss.<name>).
+const char* miss_cause_name(MissCause cause);
 
 struct LookupOutcome {
   LookupResult result = LookupResult::kMiss;
   HitSource source = HitSource::kLocal;
   Entry entry;              // on a hit: stdout, stderr, duration to replay
   CacheKey result_key;      // on a hit
-  std::string miss_detail;  // on a miss: "no manifest", "no candidate matched", ...
+  MissCause cause = MissCause::kNotInCache;  // on a miss
+  // On a miss: what the lookup saw, in words (for every cause but
+  // kNotInCache a full sentence; the faces complete kNotInCache from the
+  // step's history, see miss_explanation.h).
+  std::string miss_detail;
 };
 
 enum class StoreResultKind { kStored, kSkipped };
@@ -87,7 +109,12 @@ class StepCache {
                      uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed = {});
 
  private:
-  std::optional<CacheKey> match_manifest(const Step& step, std::string* detail);
+  std::optional<CacheKey> match_manifest(const Step& step, LookupOutcome* outcome);
+  // The first dependency of `candidate` that differs now; nullptr when all match.
+  const Dependency* first_changed(const Step& step, const ManifestCandidate& candidate,
+                                  const std::string& raw_base_dirs);
+  std::string describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
+                                const std::string& raw_base_dirs, MissCause* cause);
   bool restore(const Step& step, const Entry& entry, std::string* detail);
   template <typename T>
   std::optional<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
@@ -97,9 +124,10 @@ class StepCache {
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
   Result<std::vector<std::string>> dependency_paths(const Step& step);
-  bool dependency_unchanged(const Dependency& dep, const std::string& raw_base_dirs);
+  bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
   void count_rejection(const std::string& error);
-  bool embeds_base_dir(const Entry& entry) const;
+  // An example of a base dir path found in the entry's bytes ("" when none).
+  std::string embedded_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);
 
   TieredStore& store_;

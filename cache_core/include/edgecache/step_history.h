@@ -1,20 +1,25 @@
 #pragma once
-// What each output's step looked like in recent runs, so `edgecache explain`
-// can compare this run's key with the closest earlier one.
+// What each step looked like in recent runs, so `edgecache explain`, the run
+// record and the report can compare a miss with the closest earlier run.
 //
-// Format (version 1): <cache dir>/history/<first 2 hex>/<XXH3 of the
-// normalized output path>.json, a JSON object
-//   {"output": "<normalized path>", "runs": [{"input": "<m-/r- key>",
-//    "result": "<r- key>", "outcome": "hit|stored", "time_ms": N}, ...]}
+// A step is identified across build dirs and checkouts by step_identity() of
+// its first output (its path relative to the CMake build tree it lies in;
+// build_tree.h): the same object in /w/b1 and /w/b2 shares one history.
+//
+// Format (version 2): <cache dir>/history/<first 2 hex>/<XXH3 of the
+// identity>.json, a JSON object
+//   {"identity": "<step identity>", "runs": [{"input": "<m-/r- key>",
+//    "result": "<r- key>", "outcome": "local-hit|remote-hit|stored",
+//    "time_ms": N, "build_dir": "<abs>", "source_dir": "<abs>",
+//    "base_dirs": "<a:b, the placeholders' dirs in order>",
+//    "why": "<why the lookup missed, in words; \"\" for a hit>"}, ...]}
 // newest first, at most 8 runs; replaced atomically, last writer wins.
+// (Version 1 was keyed by the normalized absolute output path and had no
+// build_dir, source_dir, base_dirs or why; readers treat those as "".)
 
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include "edgecache/local_store.h"
-#include "edgecache/path_normalizer.h"
-#include "edgecache/result.h"
 
 namespace edgecache {
 
@@ -23,26 +28,22 @@ struct StepRun {
   std::string result_key;  // CacheKey::to_string() of the result
   std::string outcome;     // "local-hit", "remote-hit", "stored"
   int64_t time_ms = 0;     // wall clock when recorded
+  std::string build_dir;   // the build tree of the output ("" outside one)
+  std::string source_dir;  // that tree's source dir ("" when unknown)
+  std::string base_dirs;   // ':'-separated, in config order: what its @BASE<n>@ stand for
+  std::string why;         // for a miss, why it missed (miss_explanation.h)
 };
 
 class StepHistory {
  public:
   explicit StepHistory(std::string cache_dir);
   // Best effort: a failure to record never affects a build.
-  void record(const std::string& normalized_output, const StepRun& run) const;
-  std::vector<StepRun> runs(const std::string& normalized_output) const;
+  void record(const std::string& identity, const StepRun& run) const;
+  std::vector<StepRun> runs(const std::string& identity) const;
 
  private:
-  std::string file_for(const std::string& normalized_output) const;
+  std::string file_for(const std::string& identity) const;
   std::string dir_;
 };
-
-// Lines that say why the newest run of `output` (a path as the user gave it)
-// had the key it had, against the closest earlier run with another key:
-// changed arguments, input files, environment, tool, or discovered headers.
-// An error when the cache knows nothing of the output.
-Result<std::vector<std::string>> explain_output(const std::string& output, LocalStore& local,
-                                                const StepHistory& history,
-                                                const PathNormalizer& paths);
 
 }  // namespace edgecache

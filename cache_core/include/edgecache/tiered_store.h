@@ -47,6 +47,9 @@ class TieredStore {
   // Failures of the local cache or the remote, for the face to report once.
   const std::vector<std::string>& warnings() const { return warnings_; }
   bool has_remote() const { return remote_ != nullptr; }
+  // True once this process stopped using the remote (the shared health
+  // state said skip it, or a request failed).
+  bool remote_skipped() const { return remote_off_; }
 
  private:
   bool remote_usable();
