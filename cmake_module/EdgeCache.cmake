@@ -357,6 +357,10 @@ function(_edgecache_switch_on)
   _edgecache_write_project_file("${dirs}" remote)
   if(EDGECACHE_RELOCATABLE)
     _edgecache_add_prefix_maps("${dirs}")
+  else()
+    message(STATUS "EdgeCache: EDGECACHE_RELOCATABLE is OFF: objects built with -g (Debug, "
+                   "RelWithDebInfo) embed this checkout's path, and their cache entries serve "
+                   "only builds at this same path; turn it ON to share them across checkouts")
   endif()
 
   if(mode STREQUAL "ninja")

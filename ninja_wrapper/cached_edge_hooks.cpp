@@ -39,8 +39,10 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       observer_(build_dir + "/" + kTraceDirPath),
       build_dir_(std::move(build_dir)),
       record_(now_ns()),
+      tree_place_(run_place_of(build_dir_ + "/.")),
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
+  for (const std::string& dir : config.base_dirs()) tree_place_.base_dirs += (tree_place_.base_dirs.empty() ? "" : ":") + dir;
   for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
 }
 
@@ -248,8 +250,14 @@ void CachedEdgeHooks::CheckVerifiedHit(const PendingRun& run, const CommandRunne
 }
 
 RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
-  RunPlace place = run_place_of(absolute_path(record.output, build_dir_));
-  for (const std::string& dir : session_.config().base_dirs()) place.base_dirs += (place.base_dirs.empty() ? "" : ":") + dir;
+  const std::string output = absolute_path(record.output, build_dir_);
+  // Outputs inside the build tree (nearly all): no need to search and read
+  // CMakeCache.txt again for each edge.
+  const std::string& tree = tree_place_.build_dir;
+  RunPlace place = !tree.empty() && output.compare(0, tree.size() + 1, tree + "/") == 0
+                       ? RunPlace{"build:" + output.substr(tree.size() + 1), tree, tree_place_.source_dir, ""}
+                       : run_place_of(output);
+  place.base_dirs = tree_place_.base_dirs;
   return place;
 }
 

@@ -18,6 +18,7 @@
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
 #include "edgecache/hit_verification.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/stats.h"
 #include "remote_prefetch.h"
 #include "run_record.h"
@@ -94,6 +95,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   StepObserver observer_;
   std::string build_dir_;
   RunRecord record_;
+  /// The build tree of build_dir_ and the base dirs in config order, for PlaceOf.
+  RunPlace tree_place_;
   /// Per edge of the loaded manifest: how many inputs it declares.
   std::map<const Edge*, size_t> declared_inputs_;
   std::map<const Edge*, PendingRun> pending_;

@@ -8,8 +8,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${EDGECACHE_BUILD_DIR:-$repo/build}
 project=${EDGECACHE_DEMO_PROJECT:-$repo/examples/hello}
 
-echo "== Building edgecache (installs missing Debian packages first)"
-EDGECACHE_BUILD_DIR=$build bash "$repo/scripts/build.sh"
+echo "== Building edgecache and edgecache-ninja (installs missing Debian packages first)"
+EDGECACHE_BUILD_DIR=$build EDGECACHE_BUILD_TARGETS="edgecache edgecache-ninja" bash "$repo/scripts/build.sh"
 launcher="$build/launcher/edgecache"
 wrapper="$build/ninja_wrapper/edgecache-ninja"
 
@@ -31,7 +31,7 @@ else
 fi
 
 export XDG_CONFIG_HOME="$work/config"
-unset EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG || true
+unset EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG EDGECACHE_BASEDIR || true
 
 # build_as WHO MODE: a fresh checkout, its own empty local cache, the shared
 # remote; MODE is "launcher" (compiles cached) or "ninja" (every edge cached).
@@ -39,7 +39,9 @@ build_as() {
   local who=$1 mode=$2
   local checkout="$work/$who-$mode/checkout"
   mkdir -p "$checkout" && cp -r "$project"/. "$checkout"/
-  export EDGECACHE_DIR="$work/$who-$mode/local-cache" EDGECACHE_BASEDIR="$checkout" EDGECACHE_REMOTE="$remote"
+  # No base dir set: both programs take the build tree's source and build
+  # dirs (from CMakeCache.txt), so the other checkout path shares entries.
+  export EDGECACHE_DIR="$work/$who-$mode/local-cache" EDGECACHE_REMOTE="$remote"
   local args=(-G Ninja -DCMAKE_BUILD_TYPE=Release)
   if [ "$mode" = launcher ]; then
     args+=(-DCMAKE_C_COMPILER_LAUNCHER="$launcher" -DCMAKE_CXX_COMPILER_LAUNCHER="$launcher")

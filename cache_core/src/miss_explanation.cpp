@@ -96,7 +96,7 @@ std::vector<std::string> describe_dependency_changes(const ManifestCandidate& be
   std::vector<std::string> lines;
   for (const Dependency& dep : after.deps) {
     auto it = old_deps.find(dep.path);
-    if (!dep.path.empty() && dep.path[0] == '@') {  // a pseudo-dependency: the paths a result embeds
+    if (dep.path.rfind("@absolute-", 0) == 0) {  // a pseudo-dependency: the paths a result embeds
       if (it != old_deps.end() && it->second != dep.fingerprint)
         lines.push_back("the result embeds its checkout's path (" + it->second + " -> " + dep.fingerprint + ")");
       if (it != old_deps.end()) old_deps.erase(it);
