@@ -349,15 +349,21 @@ endfunction()
 function(_edgecache_switch_on)
   _edgecache_validate_settings()
   _edgecache_effective_mode(mode)
-  if(mode STREQUAL "off")
-    message(STATUS "EdgeCache: off (EDGECACHE_MODE=${EDGECACHE_MODE}): plain build")
-    return()
-  endif()
   _edgecache_base_dirs(dirs)
-  _edgecache_write_project_file("${dirs}" remote)
+  # The prefix maps do not depend on the mode: switching the cache off (or
+  # a machine without the programs) builds the same objects, so a plain
+  # build with the same settings is the reference a cached one must equal,
+  # and turning the cache on or off rebuilds nothing.
   if(EDGECACHE_RELOCATABLE)
     _edgecache_add_prefix_maps("${dirs}")
-  else()
+  endif()
+  if(mode STREQUAL "off")
+    message(STATUS "EdgeCache: off (EDGECACHE_MODE=${EDGECACHE_MODE}): plain build; "
+                   "relocatable ${EDGECACHE_RELOCATABLE}")
+    return()
+  endif()
+  _edgecache_write_project_file("${dirs}" remote)
+  if(NOT EDGECACHE_RELOCATABLE)
     message(STATUS "EdgeCache: EDGECACHE_RELOCATABLE is OFF: objects built with -g (Debug, "
                    "RelWithDebInfo) embed this checkout's path, and their cache entries serve "
                    "only builds at this same path; turn it ON to share them across checkouts")

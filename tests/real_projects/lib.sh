@@ -25,12 +25,16 @@ sources() {
 checkout() { rm -rf "$1" && mkdir -p "$(dirname "$1")" && cp -a "$PRISTINE" "$1"; }
 
 # configure CHECKOUT MODE [cmake args...]: MODE plain, or launcher / ninja
-# through the CMake module with no edit to the project (route 1).
+# through the CMake module with no edit to the project (route 1). Plain is
+# the module with the cache off: the same compile flags (the module's
+# relocatable prefix maps, on by default), no launcher, plain ninja.
 configure() {
   local dir=$1 mode=$2; shift 2
-  local args=("${CMAKE_ARGS[@]}")
-  if [ "$mode" != plain ]; then
-    args+=("-DCMAKE_PROJECT_TOP_LEVEL_INCLUDES=$MODULE" "-DEDGECACHE_MODE=$mode"
+  local args=("${CMAKE_ARGS[@]}" "-DCMAKE_PROJECT_TOP_LEVEL_INCLUDES=$MODULE")
+  if [ "$mode" = plain ]; then
+    args+=("-DEDGECACHE_MODE=off")
+  else
+    args+=("-DEDGECACHE_MODE=$mode"
       "-DEDGECACHE_PROGRAM=$PREFIX/bin/edgecache" "-DEDGECACHE_NINJA_PROGRAM=$PREFIX/bin/edgecache-ninja")
   fi
   cmake -S "$dir" -B "$dir/build" -G Ninja "${args[@]}" "$@" >"$dir.configure.log" 2>&1 ||
