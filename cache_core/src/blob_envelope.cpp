@@ -14,11 +14,17 @@ constexpr size_t kHeaderSize = 32;
 constexpr size_t kSignatureSize = 32;
 constexpr uint8_t kSignedFlag = 1;
 
+// The signature of `blob` stored under `object_key` (see the format above).
 // Without libcrypto there is no signature: "" never matches a stored one,
 // so every signed object is rejected (a miss), and objects written then
 // carry none and are rejected by every reader with the key.
-std::string signature(const std::string& key, std::string_view data) {
-  auto mac = hmac_sha256(key, data);
+std::string signature(const std::string& secret, const CacheKey& object_key, std::string_view blob) {
+  std::string data = "edgecache-signed-object";
+  data += '\0';
+  data += object_key.to_string();
+  data += '\0';
+  data.append(blob);
+  auto mac = hmac_sha256(secret, data);
   return mac ? std::move(*mac) : std::string();
 }
 
@@ -51,8 +57,9 @@ std::string seal(ObjectKind kind, std::string_view payload, int compression_leve
   return std::move(out);
 }
 
-Result<std::string> open(ObjectKind kind, std::string_view blob, uint64_t max_payload_size,
+Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
                          const std::string& signing_key) {
+  ObjectKind kind = key.kind;
   if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
     return Error{"not an edgecache object (bad magic)"};
   }
@@ -75,7 +82,8 @@ Result<std::string> open(ObjectKind kind, std::string_view blob, uint64_t max_pa
   if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error{"object signature truncated"};
   std::string_view signed_part = blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
   if (!signing_key.empty() &&
-      (!is_signed || !same_bytes(signature(signing_key, signed_part), blob.substr(signed_part.size())))) {
+      (!is_signed ||
+       !same_bytes(signature(signing_key, key, signed_part), blob.substr(signed_part.size())))) {
     return Error{std::string(kSignatureError)};
   }
   std::string_view frame = signed_part.substr(kHeaderSize);
@@ -90,22 +98,23 @@ Result<std::string> open(ObjectKind kind, std::string_view blob, uint64_t max_pa
 
 }  // namespace
 
-std::string BlobCodec::seal(ObjectKind kind, std::string_view payload) const {
-  if (signing_key.empty()) return edgecache::seal(kind, payload, compression_level, 0);
-  std::string blob = edgecache::seal(kind, payload, compression_level, kSignedFlag);
-  return blob + signature(signing_key, blob);
+std::string BlobCodec::seal(const CacheKey& key, std::string_view payload) const {
+  if (signing_key.empty()) return edgecache::seal(key.kind, payload, compression_level, 0);
+  std::string blob = edgecache::seal(key.kind, payload, compression_level, kSignedFlag);
+  return blob + signature(signing_key, key, blob);
 }
 
-Result<std::string> BlobCodec::open(ObjectKind kind, std::string_view blob) const {
-  return edgecache::open(kind, blob, max_payload_size, signing_key);
+Result<std::string> BlobCodec::open(const CacheKey& key, std::string_view blob) const {
+  return edgecache::open(key, blob, max_payload_size, signing_key);
 }
 
+// Unsigned: the key only matters to a signature, so any key of the kind does.
 std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level) {
-  return BlobCodec{compression_level, "", kDefaultMaxPayloadSize}.seal(kind, payload);
+  return BlobCodec{compression_level, "", kDefaultMaxPayloadSize}.seal(CacheKey{kind, {}}, payload);
 }
 
 Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t max_payload_size) {
-  return BlobCodec{1, "", max_payload_size}.open(kind, blob);
+  return BlobCodec{1, "", max_payload_size}.open(CacheKey{kind, {}}, blob);
 }
 
 }  // namespace edgecache

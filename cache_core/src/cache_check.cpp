@@ -13,7 +13,7 @@ CheckReport check_local_store(LocalStore& store, const BlobCodec& codec, bool re
     ++report.objects;
     auto blob = read_file(path);
     if (!blob) return;  // evicted meanwhile
-    auto payload = codec.open(key.kind, *blob);
+    auto payload = codec.open(key, *blob);
     Status decoded = ok_status();
     if (!payload) {
       decoded = Error{payload.error()};

@@ -92,7 +92,7 @@ std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode
     *detail = std::string("no ") + what;
     return std::nullopt;
   }
-  auto payload = codec_.open(key.kind, fetched->blob);
+  auto payload = codec_.open(key, fetched->blob);
   auto object = payload ? decode(*payload) : Result<T>(Error{payload.error()});
   if (!object) {
     *detail = std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error();
@@ -339,14 +339,14 @@ void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
   CacheKey key = input_key(step);
   Manifest manifest;
   if (auto fetched = store_.get(key)) {
-    auto payload = codec_.open(ObjectKind::kManifest, fetched->blob);
+    auto payload = codec_.open(key, fetched->blob);
     if (payload) {
       if (auto decoded = decode_manifest(*payload)) manifest = std::move(*decoded);
     }
   }
   manifest.recipe = step.recipe;
   manifest.add_candidate(std::move(candidate));
-  store_.put(key, codec_.seal(ObjectKind::kManifest, encode_manifest(manifest)));
+  store_.put(key, codec_.seal(key, encode_manifest(manifest)));
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
@@ -367,10 +367,9 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     entry.files.push_back(
         {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
   }
-  std::string blob = codec_.seal(ObjectKind::kResult, encode_entry(entry));
   if (!is_two_level(step)) {
     outcome.result_key = input_key(step);
-    store_.put(outcome.result_key, blob);
+    store_.put(outcome.result_key, codec_.seal(outcome.result_key, encode_entry(entry)));
     outcome.kind = StoreResultKind::kStored;
     return outcome;
   }
@@ -396,7 +395,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
   }
   outcome.result_key = CacheKey{ObjectKind::kResult, hasher.digest()};
   // The result goes first: a manifest must never name a result not yet there.
-  store_.put(outcome.result_key, blob);
+  store_.put(outcome.result_key, codec_.seal(outcome.result_key, encode_entry(entry)));
   update_manifest(step, ManifestCandidate{std::move(deps), outcome.result_key.digest});
   outcome.kind = StoreResultKind::kStored;
   return outcome;

@@ -5,7 +5,7 @@ edgecache_script_tests(launcher launcher NAMES
 # connect, doctor, explain against a real nginx.
 edgecache_script_tests(setup commands NAMES commands)
 # A poisoned shared cache and signed entries; secrets in output.
-edgecache_script_tests(security security NAMES signed_entries)
+edgecache_script_tests(security security NAMES signed_entries signed_key_binding)
 # Crash, concurrency and disk-full stress (issue: hardening).
 edgecache_script_tests(stress stress NAMES kill_loop concurrent_trim disk_full)
 # Everything the compiler reads (issue 11): pch files, the whole include

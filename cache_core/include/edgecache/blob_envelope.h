@@ -11,7 +11,12 @@
 //   8      8     payload size after decompression
 //   16     16    XXH3-128 of the decompressed payload (high 64 bits, then low)
 //   32     ...   payload, one zstd frame
-//   end-32 32    signed objects only: HMAC-SHA256 (shared key) of all bytes before it
+//   end-32 32    signed objects only: HMAC-SHA256 (shared key) of
+//                "edgecache-signed-object\0" + the object's key ("r-<32 hex>")
+//                + "\0" + all bytes before the signature
+// The key is inside the signature, so a validly signed object copied to
+// another key's place (anyone who can PUT to the remote can do that) fails
+// the check there as surely as a forged one.
 // A reader rejects any mismatch (magic, kind, version, sizes, checksum) as a
 // miss, and checks the declared size against its limit before allocating.
 // A reader with a signing key also rejects unsigned and badly signed objects,
@@ -35,8 +40,9 @@ struct BlobCodec {
   std::string signing_key;  // empty: write unsigned, accept unsigned
   uint64_t max_payload_size = kDefaultMaxPayloadSize;
 
-  std::string seal(ObjectKind kind, std::string_view payload) const;
-  Result<std::string> open(ObjectKind kind, std::string_view blob) const;
+  // `key` is where the object is stored: signatures bind to it.
+  std::string seal(const CacheKey& key, std::string_view payload) const;
+  Result<std::string> open(const CacheKey& key, std::string_view blob) const;
 };
 
 inline constexpr std::string_view kSignatureError = "object signature missing or invalid";
