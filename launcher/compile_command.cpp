@@ -106,11 +106,13 @@ struct RealRun {
   uint64_t duration_ms = 0;
 };
 
-std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared) {
+// `start_ns`: step_start_ns() before the source was first read.
+std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared, int64_t start_ns) {
   std::vector<std::string> argv = inv.argv;
   if (!prepared.our_depfile.empty()) argv.insert(argv.end(), {"-MD", "-MF", prepared.our_depfile});
   RealRun run;
-  run.start_ns = now_ns();
+  run.start_ns = start_ns;
+  wait_past_start_granule(start_ns);
   auto started = std::chrono::steady_clock::now();
   auto result = run_process(argv);
   if (!result) {
@@ -126,10 +128,10 @@ std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep
 }
 
 int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
-             const LookupOutcome& lookup) {
+             const LookupOutcome& lookup, int64_t start_ns) {
   std::string why = why_missed(session, prepared, lookup);
   const Config& config = session.config();
-  std::optional<RealRun> run = run_real(inv, prepared);
+  std::optional<RealRun> run = run_real(inv, prepared, start_ns);
   if (!run) return 127;
   if (run->result.exit_status != 0) {
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
@@ -157,7 +159,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
 int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
                const LookupOutcome& hit) {
   const Config& config = session.config();
-  std::optional<RealRun> run = run_real(inv, prepared);
+  std::optional<RealRun> run = run_real(inv, prepared, step_start_ns());
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   if (!run) return 127;
   const VerifyOutcome checked =
@@ -207,6 +209,9 @@ int run_compile_command(const std::vector<std::string>& argv) {
   for (const std::string& warning : session.setup_warnings()) {
     print_warning_once(config.cache_dir(), "setup", warning);
   }
+  // Before the source is first read: a change from here on means the key
+  // may not describe what the compiler read, so the result is not stored.
+  const int64_t start_ns = step_start_ns();
   CompileStep prepared;
   CompileContext context{*compiler, config.cache_dir(), current_directory(), isatty(STDERR_FILENO) != 0,
                          &session.hasher()};
@@ -224,7 +229,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
       return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);
   }
-  return run_miss(session, inv, prepared, outcome);
+  return run_miss(session, inv, prepared, outcome, start_ns);
 }
 
 }  // namespace edgecache

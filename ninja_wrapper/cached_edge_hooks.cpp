@@ -86,6 +86,9 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
   record.start_ms = record_.OffsetMs(now_ns());
+  // Before any input is hashed: an input changed from here on may differ
+  // from what the key says, so the result is not stored (StepCache::store).
+  const int64_t inputs_read_ns = step_start_ns();
   const EdgeFacts facts = DescribeEdge(*edge, DeclaredInputs(edge));
   EdgeStep keyed = steps_.Build(facts);
   if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {
@@ -108,12 +111,12 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     record.outcome = EdgeOutcome::kRan;
     record.detail = WhyMissed(*edge, *keyed.step, found, record);
     Count(std::string("miss.") + miss_cause_name(found.cause));
-    // Taken last: the runner starts the command as soon as we return.
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
     run.step = std::move(keyed.step);
-    run.start_ns = now_ns();
-    record.start_ms = record_.OffsetMs(run.start_ns);
+    run.start_ns = inputs_read_ns;
+    wait_past_start_granule(inputs_read_ns);  // the runner starts the command as soon as we return
+    record.start_ms = record_.OffsetMs(now_ns());
     run.record = record_.Add(std::move(record));
     pending_[edge] = std::move(run);
     return std::nullopt;

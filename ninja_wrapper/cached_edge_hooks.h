@@ -48,8 +48,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   struct PendingRun {
     /// Unset when the edge is not cacheable.
     std::optional<Step> step;
-    /// CLOCK_REALTIME just before the command started: inputs changed after
-    /// it make the run unsafe to store.
+    /// step_start_ns() before the edge's inputs were hashed: inputs changed
+    /// after it make the run unsafe to store.
     int64_t start_ns = 0;
     /// Its entry in record_.
     size_t record = 0;

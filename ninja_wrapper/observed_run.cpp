@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "edgecache/step_cache.h"
+
 namespace edgecache::ninja {
 namespace {
 
@@ -31,7 +33,9 @@ std::string UndeclaredWrite(const ObservedAccesses& accesses, const ObservedStep
 bool ChangedSince(const struct stat& st, int64_t start_ns) {
   const int64_t mtime = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   const int64_t ctime = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
-  return mtime >= start_ns || ctime >= start_ns;
+  // `start_ns` is step_start_ns() before the inputs were hashed, and the
+  // command began after that clock tick (wait_past_start_granule).
+  return edgecache::written_during_run(std::max(mtime, ctime), start_ns);
 }
 
 /// Fingerprints one path of the read set into `verdict`; false when the

@@ -75,7 +75,8 @@ struct ObservationVerdict {
   std::vector<Dependency> deps;
 };
 
-/// Judges `accesses` of a run that started at `start_ns` (CLOCK_REALTIME):
+/// Judges `accesses` of a run whose inputs were first read at `start_ns`
+/// (step_start_ns(); the command began after that clock tick):
 /// every file written must be owned or gone again (a temporary), and every
 /// path read, probed or listed is fingerprinted: content hash, directory
 /// listing, "directory", or "absent". A read input changed since the start

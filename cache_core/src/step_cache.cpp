@@ -67,6 +67,53 @@ int64_t now_ns() {
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
+int64_t step_start_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+namespace {
+
+constexpr int64_t kCoarsestGranule = 2'000'000'000;  // FAT's two seconds
+
+bool whole_seconds(int64_t timestamp_ns) { return timestamp_ns % 1'000'000'000 == 0; }
+
+int64_t coarse_tick_ns() {
+  static const int64_t tick = [] {
+    timespec res{};
+    clock_getres(CLOCK_REALTIME_COARSE, &res);
+    return int64_t{res.tv_sec} * 1000000000 + res.tv_nsec;
+  }();
+  return tick;
+}
+
+// True when a timestamp at or after `start_ns` falls in the clock granule of
+// the start itself, so the write may as well have come just before it.
+bool in_start_granule(int64_t timestamp_ns, int64_t start_ns) {
+  if (whole_seconds(timestamp_ns)) return timestamp_ns < start_ns - start_ns % kCoarsestGranule + kCoarsestGranule;
+  return timestamp_ns < start_ns + coarse_tick_ns();
+}
+
+}  // namespace
+
+bool modified_since(int64_t timestamp_ns, int64_t start_ns) {
+  if (whole_seconds(timestamp_ns)) return timestamp_ns >= start_ns - start_ns % kCoarsestGranule;
+  return timestamp_ns >= start_ns;
+}
+
+bool written_during_run(int64_t timestamp_ns, int64_t start_ns) {
+  return modified_since(timestamp_ns, start_ns) &&
+         (whole_seconds(timestamp_ns) || !in_start_granule(timestamp_ns, start_ns));
+}
+
+void wait_past_start_granule(int64_t start_ns) {
+  for (int64_t now = step_start_ns(); now < start_ns + coarse_tick_ns(); now = step_start_ns()) {
+    timespec pause{0, static_cast<long>(start_ns + coarse_tick_ns() - now)};
+    nanosleep(&pause, nullptr);
+  }
+}
+
 StepCache::StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
                      BlobCodec codec)
     : store_(store), paths_(paths), hasher_(hasher), codec_(std::move(codec)) {}
@@ -300,7 +347,7 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
     // even between our read and now, shows in ctime/mtime.
     auto stamp = stat_file(path);
     if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
-    if (stamp->mtime_ns >= start_ns || stamp->ctime_ns >= start_ns) {
+    if (written_during_run(std::max(stamp->mtime_ns, stamp->ctime_ns), start_ns)) {
       *skip_reason = "input-changed-during-run";
       return deps;
     }
@@ -319,6 +366,29 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   }
   if (step.scan_for_macros) listings.finish(&deps, hasher_, paths_);
   return deps;
+}
+
+// The files hashed into the input key ("input:<path>" fields: a compile's
+// source, an edge's declared inputs) were read before the run: one changed
+// since then may have been compiled with other content than the key says.
+bool StepCache::keyed_inputs_changed(const Step& step, int64_t start_ns) const {
+  constexpr std::string_view kInputPrefix = "input:";
+  for (const RecipeField& field : step.recipe.fields()) {
+    if (field.name.compare(0, kInputPrefix.size(), kInputPrefix) != 0) continue;
+    std::string path = paths_.restore(field.name.substr(kInputPrefix.size()));
+    auto stamp = stat_file(path);
+    if (!stamp) return true;
+    int64_t newest = std::max(stamp->mtime_ns, stamp->ctime_ns);
+    if (!modified_since(newest, start_ns)) continue;
+    // Written in the clock granule of the start (an input an earlier step
+    // of the same build wrote a moment ago), so before the command began
+    // (wait_past_start_granule), but maybe after it was hashed: unchanged
+    // when its content is still what the key says.
+    if (written_during_run(newest, start_ns)) return true;
+    auto content = read_file(path);
+    if (!content || hash_bytes(*content).hex() != field.value) return true;
+  }
+  return false;
 }
 
 std::string StepCache::embedded_base_dir(const Entry& entry) const {
@@ -366,6 +436,10 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     uint32_t mode = ::stat(output.path.c_str(), &st) == 0 ? st.st_mode & 0777 : 0644;
     entry.files.push_back(
         {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
+  }
+  if (keyed_inputs_changed(step, start_ns)) {
+    outcome.reason = "input-changed-during-run";
+    return outcome;
   }
   if (!is_two_level(step)) {
     outcome.result_key = input_key(step);

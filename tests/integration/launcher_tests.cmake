@@ -1,7 +1,7 @@
 # The launcher's integration tests: bash scripts that build real projects
 # with real cmake, ninja, gcc and clang, each in its own scratch dir.
 edgecache_script_tests(launcher launcher NAMES
-  warm_rebuild changes second_checkout faults correctness parallel zero_config)
+  warm_rebuild changes second_checkout faults correctness parallel zero_config input_changed)
 # connect, doctor, explain against a real nginx.
 edgecache_script_tests(setup commands NAMES commands)
 # A poisoned shared cache and signed entries; secrets in output.

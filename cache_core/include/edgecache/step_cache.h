@@ -101,10 +101,14 @@ class StepCache {
   // newest `max_results` results, restoring nothing: a head start for a
   // later lookup(). True when any object came from the remote.
   bool prefetch(const Step& step, size_t max_results = 4);
-  // Reads the outputs from disk after a successful run that started at
-  // `start_ns` (CLOCK_REALTIME) and stores them. `observed`: the read set of
-  // an observed step (normalized paths, fingerprints taken after the run),
-  // recorded in its manifest candidate next to the depfile's dependencies.
+  // Reads the outputs from disk after a successful run and stores them.
+  // `start_ns` is step_start_ns() taken before the step's inputs were first
+  // read (before its key was computed): an input (keyed or discovered) whose
+  // mtime or ctime is not older than that may have changed while it was
+  // hashed or while the command ran, so nothing is stored. `observed`: the
+  // read set of an observed step (normalized paths, fingerprints taken after
+  // the run), recorded in its manifest candidate next to the depfile's
+  // dependencies.
   StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
                      uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed = {});
 
@@ -124,6 +128,7 @@ class StepCache {
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
   Result<std::vector<std::string>> dependency_paths(const Step& step);
+  bool keyed_inputs_changed(const Step& step, int64_t start_ns) const;
   bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
   void count_rejection(const std::string& error);
   // An example of a base dir path found in the entry's bytes ("" when none).
@@ -137,5 +142,23 @@ class StepCache {
 };
 
 int64_t now_ns();
+// The start of a step for store()'s change check, from the kernel's coarse
+// clock: the one file timestamps are taken from (CLOCK_REALTIME can be up to
+// a tick ahead of it, so a file written just after a fine-grained start could
+// carry an older timestamp).
+int64_t step_start_ns();
+// True when a file timestamp may be from `start_ns` or later. Filesystems
+// that keep whole seconds (ext4 with 128-byte inodes, many NFS servers) or
+// two (FAT) round timestamps down, so a timestamp without a sub-second part
+// is compared with the start rounded down to an even second.
+bool modified_since(int64_t timestamp_ns, int64_t start_ns);
+// A timestamp is ambiguous within the coarse clock tick of the start (the
+// write may have come just before it). A miss waits for the next tick
+// before its command begins, so such a write came before the command read
+// the file; only later timestamps (and, on filesystems keeping whole
+// seconds, any from the start's two-second granule) count as written while
+// the command ran.
+bool written_during_run(int64_t timestamp_ns, int64_t start_ns);
+void wait_past_start_granule(int64_t start_ns);
 
 }  // namespace edgecache
