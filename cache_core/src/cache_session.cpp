@@ -34,7 +34,9 @@ RemoteGate CacheSession::remote_gate() {
   if (health_) {
     gate.allowed = [this] { return !health_->should_skip(); };
     gate.on_failure = [this](const StoreReply& reply) {
-      if (health_->record_failure(reply.message)) remote_switched_off_here_ = true;
+      if (health_->record_failure(reply.message, reply.status == StoreStatus::kTimeout)) {
+        remote_switched_off_here_ = true;
+      }
     };
     gate.on_success = [this] { health_->record_success(); };
   } else if (sharded_) {

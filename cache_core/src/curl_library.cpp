@@ -25,7 +25,14 @@ CurlLibrary load() {
             resolve(handle, "curl_easy_getinfo", &lib.easy_getinfo, &lib.error) &&
             resolve(handle, "curl_easy_strerror", &lib.easy_strerror, &lib.error) &&
             resolve(handle, "curl_slist_append", &lib.slist_append, &lib.error) &&
-            resolve(handle, "curl_slist_free_all", &lib.slist_free_all, &lib.error);
+            resolve(handle, "curl_slist_free_all", &lib.slist_free_all, &lib.error) &&
+            resolve(handle, "curl_multi_init", &lib.multi_init, &lib.error) &&
+            resolve(handle, "curl_multi_cleanup", &lib.multi_cleanup, &lib.error) &&
+            resolve(handle, "curl_multi_add_handle", &lib.multi_add_handle, &lib.error) &&
+            resolve(handle, "curl_multi_remove_handle", &lib.multi_remove_handle, &lib.error) &&
+            resolve(handle, "curl_multi_perform", &lib.multi_perform, &lib.error) &&
+            resolve(handle, "curl_multi_poll", &lib.multi_poll, &lib.error) &&
+            resolve(handle, "curl_multi_info_read", &lib.multi_info_read, &lib.error);
   if (!ok) return lib;
   lib.global_init(CURL_GLOBAL_DEFAULT);
   lib.loaded = true;

@@ -27,6 +27,13 @@ struct CurlLibrary {
   const char* (*easy_strerror)(CURLcode) = nullptr;
   curl_slist* (*slist_append)(curl_slist*, const char*) = nullptr;
   void (*slist_free_all)(curl_slist*) = nullptr;
+  CURLM* (*multi_init)() = nullptr;
+  CURLMcode (*multi_cleanup)(CURLM*) = nullptr;
+  CURLMcode (*multi_add_handle)(CURLM*, CURL*) = nullptr;
+  CURLMcode (*multi_remove_handle)(CURLM*, CURL*) = nullptr;
+  CURLMcode (*multi_perform)(CURLM*, int*) = nullptr;
+  CURLMcode (*multi_poll)(CURLM*, curl_waitfd*, unsigned int, int, int*) = nullptr;
+  CURLMsg* (*multi_info_read)(CURLM*, int*) = nullptr;
 };
 
 // Loads libcurl and runs curl_global_init once per process; thread-safe.

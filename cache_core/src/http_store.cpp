@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include "curl_library.h"
+#include "curl_transfer.h"
 #include "hmac.h"
 
 #include <algorithm>
@@ -10,18 +11,26 @@
 
 namespace edgecache {
 
-// One easy handle. Between calls it keeps its connection cache, so the next
-// request to the same host reuses the open connection.
+// One easy handle and the multi handle that drives its transfers
+// (curl_transfer.h). Between calls the multi handle keeps the connection
+// cache, so the next request to the same host reuses the open connection.
 class CurlEasy {
  public:
-  CurlEasy() : handle_(curl_library().loaded ? curl_library().easy_init() : nullptr) {}
+  CurlEasy()
+      : handle_(curl_library().loaded ? curl_library().easy_init() : nullptr),
+        multi_(curl_library().loaded ? curl_library().multi_init() : nullptr) {}
   CURL* get() const { return handle_.get(); }
+  CURLM* multi() const { return multi_.get(); }
 
  private:
   struct Deleter {
     void operator()(CURL* handle) const { curl_library().easy_cleanup(handle); }
   };
-  std::unique_ptr<CURL, Deleter> handle_;
+  struct MultiDeleter {
+    void operator()(CURLM* multi) const { curl_library().multi_cleanup(multi); }
+  };
+  std::unique_ptr<CURL, Deleter> handle_;      // declared first: destroyed after the multi
+  std::unique_ptr<CURLM, MultiDeleter> multi_;
 };
 
 namespace {
@@ -309,7 +318,10 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   set_connection_options(curl, spec_);
   set_signing_options(curl, signing_, &sigv4);
   set_method_options(curl, request);
-  CURLcode code = curl_library().easy_perform(curl);
+  // Lookups give up early on a silent server; uploads may take `timeout`.
+  const bool lookup = request.method == Method::kGet || request.method == Method::kHead;
+  TransferOutcome transfer = perform_transfer(handle->multi(), curl, lookup ? spec_.first_byte_timeout_ms : 0);
+  CURLcode code = transfer.code;
   long status = 0;
   curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   release_handle(std::move(handle));  // resets the options, which point into this frame
@@ -317,6 +329,11 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   if (request.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
     return reply(StoreStatus::kError, what + ": body larger than the limit of " +
                                           std::to_string(request.max_body) + " bytes");
+  }
+  if (transfer.first_byte_timed_out) {
+    return scrubbed(reply(StoreStatus::kTimeout, what + ": no response [first-byte-timeout=" +
+                                                     std::to_string(spec_.first_byte_timeout_ms) + "ms]"),
+                    spec_, signing_);
   }
   if (code != CURLE_OK) return scrubbed(map_curl_error(code, detail, spec_, what), spec_, signing_);
   if (request.download != nullptr && status != 200) {

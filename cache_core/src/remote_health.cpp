@@ -16,6 +16,7 @@ constexpr size_t kMaxStoredMessage = 500;  // keeps the file small whatever the 
 
 struct HealthState {
   int64_t failures = 0;           // failures since first_failure_ms
+  int64_t timeouts = 0;           // how many of them were timeouts
   int64_t first_failure_ms = 0;   // start of the current counting window
   int64_t disabled_until_ms = 0;  // remote is skipped before this time
   std::string last_error;         // the latest failure, redacted by the caller
@@ -38,6 +39,7 @@ HealthState load(const std::string& path) {
   if (!json.is_object() || integer_field(json, "version") != kStateVersion) return {};
   HealthState state;
   state.failures = integer_field(json, "failures");
+  state.timeouts = integer_field(json, "timeouts");
   state.first_failure_ms = integer_field(json, "first_failure_ms");
   state.disabled_until_ms = integer_field(json, "disabled_until_ms");
   auto error = json.find("last_error");
@@ -49,6 +51,7 @@ HealthState load(const std::string& path) {
 void save(const std::string& path, const HealthState& state) {
   nlohmann::json json = {{"version", kStateVersion},
                          {"failures", state.failures},
+                         {"timeouts", state.timeouts},
                          {"first_failure_ms", state.first_failure_ms},
                          {"disabled_until_ms", state.disabled_until_ms},
                          {"last_error", state.last_error}};
@@ -75,21 +78,24 @@ bool RemoteHealth::should_skip() const {
   return to_ms(now_()) < load(state_file_).disabled_until_ms;
 }
 
-bool RemoteHealth::record_failure(const std::string& message) {
+bool RemoteHealth::record_failure(const std::string& message, bool timeout) {
   FileLock lock = lock_state(state_file_);
   HealthState state = load(state_file_);
   int64_t now = to_ms(now_());
   if (now < state.disabled_until_ms) return false;  // already off: someone else warned
   if (state.failures == 0 || now - state.first_failure_ms > policy_.window.count()) {
     state.failures = 0;
+    state.timeouts = 0;
     state.first_failure_ms = now;
   }
   state.failures += 1;
+  if (timeout) state.timeouts += 1;
   state.last_error = message.substr(0, kMaxStoredMessage);
-  bool switched_off = state.failures >= policy_.max_failures;
+  bool switched_off = state.failures >= policy_.max_failures || state.timeouts >= policy_.max_timeouts;
   if (switched_off) {
     state.disabled_until_ms = now + policy_.disabled_for.count();
     state.failures = 0;  // after the pause the remote gets a fresh count
+    state.timeouts = 0;
   }
   save(state_file_, state);
   return switched_off;
@@ -102,6 +108,7 @@ void RemoteHealth::record_success() {
   HealthState state = load(state_file_);
   if (state.failures == 0) return;
   state.failures = 0;
+  state.timeouts = 0;
   state.first_failure_ms = 0;
   save(state_file_, state);
 }

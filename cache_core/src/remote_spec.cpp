@@ -372,6 +372,7 @@ std::optional<std::string> parse_attribute(std::string_view attribute, RemoteSpe
   if (name == "insecure-skip-tls-verify") return parse_flag(name, value, &spec->insecure);
   if (name == "connect-timeout") return parse_timeout(name, value, &spec->connect_timeout_ms);
   if (name == "timeout") return parse_timeout(name, value, &spec->operation_timeout_ms);
+  if (name == "first-byte-timeout") return parse_timeout(name, value, &spec->first_byte_timeout_ms);
   if (name == "header") return parse_header(value, spec);
   if (name == "ca-file") {
     if (value.value_or("").empty()) return "attribute 'ca-file' needs a path";

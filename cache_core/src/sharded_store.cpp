@@ -62,7 +62,7 @@ ShardedStore::Shard* ShardedStore::usable_shard(const CacheKey& key) {
 StoreReply ShardedStore::note(Shard& shard, StoreReply reply) {
   if (reply.failed()) {
     shard.off = true;
-    if (shard.server.health && shard.server.health->record_failure(reply.message)) {
+    if (shard.server.health && shard.server.health->record_failure(reply.message, reply.status == StoreStatus::kTimeout)) {
       switched_off_here_ = true;
     }
     reply.message += " (only this server is switched off; the other " +

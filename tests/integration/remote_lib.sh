@@ -88,19 +88,21 @@ EOF
 # data_snapshot DIR: path and checksum of every file below DIR.
 data_snapshot() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 -r md5sum); }
 
-# build_against_failing_remote REMOTE: builds a fresh checkout with -j1
-# against a remote that fails every request, and checks what the user gets:
-# the build succeeds with the objects of a plain build; three compiles try the
-# remote (RemoteHealth's threshold), then the shared state switches it off,
-# the last two compiles skip it, and one warning says so. Sets CHECKOUT.
+# build_against_failing_remote REMOTE [TRIES]: builds a fresh checkout with
+# -j1 against a remote that fails every request, and checks what the user
+# gets: the build succeeds with the objects of a plain build; TRIES compiles
+# (default 3, RemoteHealth's threshold for errors; 1 for timeouts) try the
+# remote, then the shared state switches it off, the other compiles skip it,
+# and one warning says so. Sets CHECKOUT.
 build_against_failing_remote() {
+  local tries=${2:-3}
   CHECKOUT="$SCRATCH/checkout"
   copy_example "$CHECKOUT"
   plain_build "$CHECKOUT" "$CHECKOUT/build-plain"
   launcher_build "$CHECKOUT" "$SCRATCH/cache" "$1" 1
   same_objects "$CHECKOUT/build-plain" "$CHECKOUT/build"
   expect_eq "$(stat_value miss)" 5 "misses against a failing remote"
-  expect_eq "$(stat_value remote.error)" 3 "remote errors before the switch-off"
+  expect_eq "$(stat_value remote.error)" "$tries" "remote errors before the switch-off"
   remote_switched_off "$EDGECACHE_DIR" || fail "the health state does not say the remote is off"
   expect_eq "$(remote_warnings "$CHECKOUT.log")" 1 "remote warnings in the build output"
   if grep "edgecache: warning" "$CHECKOUT.log" | grep -v "remote cache off" >/dev/null; then

@@ -44,6 +44,13 @@ TEST_F(RemoteHealthTest, ThreeFailuresWithinAMinuteSwitchTheRemoteOff) {
   EXPECT_FALSE(remote.record_failure("timeout 4")) << "only one call switches it off";
 }
 
+TEST_F(RemoteHealthTest, OneTimeoutSwitchesTheRemoteOffAtOnce) {
+  RemoteHealth remote = health();
+  EXPECT_FALSE(remote.record_failure("HTTP 500"));
+  EXPECT_TRUE(remote.record_failure("GET ...: no response", /*timeout=*/true));
+  EXPECT_TRUE(health().should_skip()) << "every process skips a silent server after one wait";
+}
+
 TEST_F(RemoteHealthTest, FailuresSpreadBeyondTheWindowDoNotSwitchOff) {
   RemoteHealth remote = health();
   EXPECT_FALSE(remote.record_failure("a"));

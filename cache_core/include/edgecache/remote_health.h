@@ -3,12 +3,13 @@
 //
 // The launcher runs one process per compile, so a remote that times out would
 // cost every compile its timeout. After `max_failures` failures within
-// `window`, the remote is switched off for `disabled_for`; every process sees
-// that in a small state file in the local cache directory.
+// `window`, or after a single timeout (a silent server costs every process
+// that tries it a wait), the remote is switched off for `disabled_for`;
+// every process sees that in a small state file in the local cache directory.
 //
 // State file (JSON, version 1), replaced atomically, read-modify-write under
 // flock() on "<state file>.lock":
-//   {"version":1, "failures":2, "first_failure_ms":..., "disabled_until_ms":...,
+//   {"version":1, "failures":2, "timeouts":0, "first_failure_ms":..., "disabled_until_ms":...,
 //    "last_error":"GET http://host/...: Timeout was reached"}
 // Times are milliseconds since the Unix epoch (wall clock: shared by processes).
 // A missing or unreadable file means healthy; it never makes a caller fail.
@@ -21,6 +22,7 @@ namespace edgecache {
 
 struct RemoteHealthPolicy {
   int max_failures = 3;                            // failures that switch the remote off...
+  int max_timeouts = 1;                            // ...or timeouts among them...
   std::chrono::milliseconds window{60'000};        // ...when they all fall within this span
   std::chrono::milliseconds disabled_for{60'000};  // how long it then stays off
 };
@@ -40,7 +42,8 @@ class RemoteHealth {
   // Counts one failure. Returns true only for the one call, across all
   // processes, that switched the remote off: that caller prints the warning.
   // `message` is kept in the state file: it must already be redacted.
-  bool record_failure(const std::string& message);
+  // `timeout`: the remote did not answer in time (StoreStatus::kTimeout).
+  bool record_failure(const std::string& message, bool timeout = false);
 
   // Forgets earlier failures, so sporadic errors never add up to a switch-off.
   void record_success();

@@ -40,6 +40,11 @@ struct RemoteSpec {
   bool read_only = false;             // attribute `read-only`
   long connect_timeout_ms = 1000;     // attribute `connect-timeout=<ms>`
   long operation_timeout_ms = 10000;  // attribute `timeout=<ms>`, whole request
+  // attribute `first-byte-timeout=<ms>`: a lookup (GET, HEAD) whose request
+  // went out and got no response byte this long is a timeout, so a server
+  // that accepts and never answers costs a compile half a second, not the
+  // whole-request timeout (uploads keep `timeout`)
+  long first_byte_timeout_ms = 500;
   std::vector<RemoteHeader> headers;  // attribute `header=Name=Value`, repeatable
   std::string ca_file;                // attribute `ca-file=<path>`; empty: system CAs
   bool insecure = false;              // attribute `insecure-skip-tls-verify`
