@@ -289,7 +289,8 @@ std::optional<std::string> parse_layout(std::optional<std::string_view> value, R
 
 // The attributes each scheme understands beyond read-only and the timeouts.
 bool attribute_applies(RemoteScheme scheme, std::string_view name) {
-  if (name == "read-only" || name == "connect-timeout" || name == "timeout") return true;
+  if (name == "read-only" || name == "connect-timeout" || name == "timeout" ||
+      name == "first-byte-timeout") return true;
   bool tls = name == "ca-file" || name == "insecure-skip-tls-verify";
   switch (scheme) {
     case RemoteScheme::kHttp:
