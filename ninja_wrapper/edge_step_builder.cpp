@@ -12,6 +12,7 @@
 #include "edgecache/compile_step.h"
 #include "edgecache/compiler_identity.h"
 #include "edgecache/compiler_invocation.h"
+#include "edgecache/step_outputs.h"
 #include "ninja/graph.h"
 
 namespace edgecache::ninja {
@@ -315,6 +316,7 @@ EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs) {
   const size_t non_order_only = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
   for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i) facts.inputs.push_back(edge.inputs_[i]->path());
   for (const Node* output : edge.outputs_) facts.outputs.push_back(output->path());
+  facts.restat = edge.GetBindingBool("restat");
   return facts;
 }
 
@@ -342,6 +344,11 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(const EdgeFacts& edge, Step*
     KeyCommand(command, scan, step);
   }
   std::set<std::string> keyed = AddOutputs(edge, step);
+  // A compiler writes through a symlink; other steps (ln -s, CMake's
+  // cmake_symlink_library) make their own.
+  step->symlink_outputs = scan.compiles.empty();
+  step->keep_unchanged_outputs = edge.restat;
+  if (auto hazard = check_output_paths(step)) return Uncacheable{kOutputNotAFile, *hazard};
   if (auto why = AddInputs(edge, step, &keyed)) return why;
   for (const auto& [written, path] : scan.path_words) {
     if (!keyed.insert(path).second) continue;

@@ -44,6 +44,9 @@ struct EdgeFacts {
   std::vector<std::string> inputs;
   /// Every output, explicit and implicit.
   std::vector<std::string> outputs;
+  /// The rule's `restat`: a hit leaves outputs that already hold the
+  /// cached bytes untouched, so Ninja prunes as after a real run.
+  bool restat = false;
 };
 
 /// The facts of `edge`. `declared_inputs` is how many of its leading

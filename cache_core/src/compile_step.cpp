@@ -8,6 +8,7 @@
 #include "edgecache/compile_inputs.h"
 #include "edgecache/compiler_identity.h"
 #include "edgecache/file_io.h"
+#include "edgecache/step_outputs.h"
 
 namespace edgecache {
 namespace {
@@ -127,6 +128,9 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
     out->our_depfile = temporary_depfile_name(inv.object, "deps");
     step.discovered_deps_file = out->our_depfile;
   }
+  // -o /dev/null (CMake's and autoconf's probes), a FIFO, a symlink the
+  // compiler writes through: run the real compiler, never restore over it.
+  if (check_output_paths(&step)) return kOutputNotAFile;
   std::vector<std::string> builtin_dirs =
       compiler_system_include_dirs(compiler, *identity, language, system_dir_flags(inv), context.cache_dir);
   step.include_search = include_search_of(inv, context, builtin_dirs);

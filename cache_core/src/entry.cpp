@@ -8,6 +8,11 @@ namespace {
 // No step writes more files than this; a larger count is a corrupt entry.
 constexpr uint32_t kMaxFiles = 4096;
 
+// The file type bits of the encoded mode, as in st_mode.
+constexpr uint32_t kTypeMask = 0170000;
+constexpr uint32_t kTypeRegular = 0100000;
+constexpr uint32_t kTypeSymlink = 0120000;
+
 }  // namespace
 
 const EntryFile* Entry::find(std::string_view role) const {
@@ -22,7 +27,8 @@ std::string encode_entry(const Entry& entry) {
   writer.u32(static_cast<uint32_t>(entry.files.size()));
   for (const EntryFile& file : entry.files) {
     writer.bytes(file.role);
-    writer.u32(file.mode);
+    uint32_t type = file.kind == EntryFileKind::kSymlink ? kTypeSymlink : kTypeRegular;
+    writer.u32(type | (file.mode & 07777));
     writer.bytes(file.content);
   }
   writer.bytes(entry.stdout_text);
@@ -42,7 +48,10 @@ Result<Entry> decode_entry(std::string_view payload) {
     auto mode = reader.u32();
     auto content = reader.bytes();
     if (!role || !mode || !content) return Error{"entry: truncated file record"};
-    entry.files.push_back({std::string(*role), *mode & 07777, std::string(*content)});
+    uint32_t type = *mode & kTypeMask;
+    if (type != kTypeRegular && type != kTypeSymlink) return Error{"entry: unknown file type"};
+    entry.files.push_back({std::string(*role), *mode & 07777, std::string(*content),
+                           type == kTypeSymlink ? EntryFileKind::kSymlink : EntryFileKind::kRegular});
   }
   auto out = reader.bytes();
   auto err = reader.bytes();

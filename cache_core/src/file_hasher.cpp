@@ -10,9 +10,9 @@
 
 namespace edgecache {
 
-std::optional<FileStamp> stat_file(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+namespace {
+
+FileStamp stamp_of(const struct stat& st) {
   FileStamp stamp;
   stamp.device = st.st_dev;
   stamp.inode = st.st_ino;
@@ -21,6 +21,20 @@ std::optional<FileStamp> stat_file(const std::string& path) {
   stamp.ctime_ns = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
   stamp.is_directory = S_ISDIR(st.st_mode);
   return stamp;
+}
+
+}  // namespace
+
+std::optional<FileStamp> stat_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return stamp_of(st);
+}
+
+std::optional<FileStamp> lstat_file(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return std::nullopt;
+  return stamp_of(st);
 }
 
 std::string stamp_text(const FileStamp& stamp) {

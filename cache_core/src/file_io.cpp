@@ -38,6 +38,21 @@ Status write_all(int fd, std::string_view content, const std::string& path) {
   return ok_status();
 }
 
+// Runs `create` (which makes something beside `path`); when that fails
+// because a parent directory is missing, makes the parents and runs it once
+// more. False when it still fails, with errno from the last attempt.
+template <typename Create>
+bool create_with_parents(const std::string& path, Create create) {
+  if (create()) return true;
+  if (errno != ENOENT) return false;
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos || !make_directories(path.substr(0, slash))) {
+    errno = ENOENT;
+    return false;
+  }
+  return create();
+}
+
 }  // namespace
 
 Result<std::string> read_file(const std::string& path) {
@@ -92,18 +107,29 @@ Status make_directories(const std::string& path) {
   return ok_status();
 }
 
+PathKind path_kind(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return PathKind::kAbsent;
+  if (S_ISREG(st.st_mode)) return PathKind::kRegular;
+  return S_ISLNK(st.st_mode) ? PathKind::kSymlink : PathKind::kOther;
+}
+
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode) {
-  std::string temp = temp_name_for(path);
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == ENOENT) {
-    auto slash = path.find_last_of('/');
-    if (slash != std::string::npos) {
-      Status made = make_directories(path.substr(0, slash));
-      if (!made) return made;
-    }
-    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Checked before and not locked against a change after: the cache only
+  // replaces its own outputs, and a device never turns up at such a path
+  // between two system calls unless someone puts it there on purpose.
+  PathKind existing = path_kind(path);
+  if (existing != PathKind::kAbsent && existing != PathKind::kRegular) {
+    return Error{"not a regular file, left alone: " + path};
   }
-  if (fd < 0) return Error{errno_text("cannot create", temp)};
+  std::string temp = temp_name_for(path);
+  int fd = -1;
+  if (!create_with_parents(path, [&] {
+        fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        return fd >= 0;
+      })) {
+    return Error{errno_text("cannot create", temp)};
+  }
   Status written = write_all(fd, content, temp);
   if (written && ::fchmod(fd, mode) != 0) written = Error{errno_text("cannot chmod", temp)};
   if (::close(fd) != 0 && written) written = Error{errno_text("cannot close", temp)};
@@ -112,6 +138,34 @@ Status write_file_atomic(const std::string& path, std::string_view content, unsi
   }
   if (!written) ::unlink(temp.c_str());
   return written;
+}
+
+Result<std::string> read_symlink(const std::string& path) {
+  std::string target(256, '\0');
+  for (;;) {
+    ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+    if (n < 0) return Error{errno_text("cannot read symlink", path)};
+    if (static_cast<size_t>(n) < target.size()) {
+      target.resize(static_cast<size_t>(n));
+      return target;
+    }
+    target.resize(target.size() * 2);
+  }
+}
+
+Status write_symlink_atomic(const std::string& path, const std::string& target) {
+  PathKind existing = path_kind(path);
+  if (existing == PathKind::kOther) return Error{"not a regular file or symlink, left alone: " + path};
+  std::string temp = temp_name_for(path);
+  if (!create_with_parents(path, [&] { return ::symlink(target.c_str(), temp.c_str()) == 0; })) {
+    return Error{errno_text("cannot create symlink", temp)};
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    Error error{errno_text("cannot rename into place", path)};
+    ::unlink(temp.c_str());
+    return error;
+  }
+  return ok_status();
 }
 
 bool is_temporary_file_name(std::string_view file_name) {

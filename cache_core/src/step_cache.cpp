@@ -1,6 +1,5 @@
 #include "edgecache/step_cache.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +11,7 @@
 #include "edgecache/depfile.h"
 #include "edgecache/file_io.h"
 #include "edgecache/process.h"
+#include "edgecache/step_outputs.h"
 
 namespace edgecache {
 namespace {
@@ -300,8 +300,9 @@ bool StepCache::restore(const Step& step, const Entry& entry, std::string* detai
   }
   for (const StepOutput& output : step.outputs) {
     const EntryFile* file = entry.find(output.role);
-    std::string content = output.holds_paths ? paths_.restore(file->content) : file->content;
-    Status written = write_file_atomic(output.path, content, file->mode & 0777);
+    bool names_paths = output.holds_paths || file->kind == EntryFileKind::kSymlink;
+    std::string content = names_paths ? paths_.restore(file->content) : file->content;
+    Status written = restore_output(step, output, *file, content);
     if (!written) {
       *detail = "cannot restore " + output.path + ": " + written.error();
       return false;
@@ -427,15 +428,10 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
   entry.stderr_text = paths_.normalize(stderr_text);
   entry.duration_ms = duration_ms;
   for (const StepOutput& output : step.outputs) {
-    auto content = read_file(output.path);
-    if (!content) {
-      outcome.reason = "output-missing";
-      return outcome;
-    }
-    struct stat st {};
-    uint32_t mode = ::stat(output.path.c_str(), &st) == 0 ? st.st_mode & 0777 : 0644;
-    entry.files.push_back(
-        {output.role, mode, output.holds_paths ? paths_.normalize(*content) : std::move(*content)});
+    auto file = capture_output(step, output, &outcome.reason);
+    if (!file) return outcome;
+    if (output.holds_paths || file->kind == EntryFileKind::kSymlink) file->content = paths_.normalize(file->content);
+    entry.files.push_back(std::move(*file));
   }
   if (keyed_inputs_changed(step, start_ns)) {
     outcome.reason = "input-changed-during-run";

@@ -71,6 +71,27 @@ TEST(Entry, WrongKindOrVersionIsRejected) {
   EXPECT_FALSE(open_blob(ObjectKind::kManifest, "not an edgecache object at all, no"));
 }
 
+TEST(Entry, SymlinksKeepTheirKindAndTarget) {
+  Entry entry;
+  entry.files.push_back({"output:0", 0755, "ELF", EntryFileKind::kRegular});
+  entry.files.push_back({"output:1", 0777, "libfoo.so.1.2", EntryFileKind::kSymlink});
+  auto decoded = decode_entry(encode_entry(entry));
+  ASSERT_TRUE(decoded) << decoded.error();
+  EXPECT_EQ(decoded->find("output:0")->kind, EntryFileKind::kRegular);
+  EXPECT_EQ(decoded->find("output:0")->mode, 0755u);
+  EXPECT_EQ(decoded->find("output:1")->kind, EntryFileKind::kSymlink);
+  EXPECT_EQ(decoded->find("output:1")->content, "libfoo.so.1.2");
+}
+
+TEST(Entry, AFileOfUnknownTypeIsCorrupt) {
+  std::string payload = encode_entry(sample_entry());
+  // The first file's mode follows u32 count, u64 role length, the role.
+  size_t mode_at = 4 + 8 + std::string("object").size();
+  uint32_t char_device = 0020644;
+  payload.replace(mode_at, 4, reinterpret_cast<const char*>(&char_device), 4);
+  EXPECT_FALSE(decode_entry(payload));
+}
+
 TEST(Entry, HugeFileCountIsRejected) {
   std::string payload(4, '\xff');
   EXPECT_FALSE(decode_entry(payload));

@@ -120,7 +120,7 @@ TEST(RemoteSpec, ObjectPathsFollowTheLayout) {
   EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, key),
             "v" + std::to_string(kFormatVersion) + "/r/" + hex.substr(0, 2) + "/r-" + hex);
   CacheKey manifest = testing::test_key("object", ObjectKind::kManifest);
-  EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, manifest).substr(0, 5), "v1/m/");
+  EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, manifest).substr(0, 5), "v" + std::to_string(kFormatVersion) + "/m/");
 }
 
 TEST(RemoteSpec, ParsesRedisUrls) {

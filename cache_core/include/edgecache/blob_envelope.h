@@ -1,7 +1,9 @@
 #pragma once
 // The versioned, checksummed, compressed envelope around every stored object.
 //
-// On-disk and on-wire format, version 1 (all integers little-endian):
+// On-disk and on-wire format (this layout since version 1; byte 5 holds
+// kFormatVersion, which cache_key.h defines and entry.h explains), all
+// integers little-endian:
 //   offset size  field
 //   0      4     magic "ECB1"
 //   4      1     object kind: 'm' manifest, 'r' result

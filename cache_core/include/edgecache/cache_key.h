@@ -26,6 +26,7 @@ struct CacheKey {
 
 // Bumped whenever the meaning of a key or the bytes of an entry change, so an
 // older or newer client never reads an object it does not understand.
-inline constexpr int kFormatVersion = 1;
+// 2: entries record each file's type, so symlinks come back as symlinks.
+inline constexpr int kFormatVersion = 2;
 
 }  // namespace edgecache

@@ -1,10 +1,16 @@
 #pragma once
 // A result entry: everything a step produced, so a hit can replay it.
 //
-// Payload format (inside the blob envelope, kind 'r'), little-endian:
+// Payload format (inside the blob envelope, kind 'r'; format version 2),
+// little-endian:
 //   u32 file count, then per file: bytes role, u32 mode, bytes content
 //   bytes stdout, bytes stderr, u32 exit status (as int32), u64 duration in ms
-// where "bytes" is a u64 length followed by that many bytes.
+// where "bytes" is a u64 length followed by that many bytes. The mode is
+// st_mode-like: the file type (S_IFREG 0100000 or S_IFLNK 0120000) or'ed with
+// the permission bits; for a symlink the content is the link's target text.
+// Version 1 had permission bits only (no symlinks): its entries are never
+// read by version 2 (the envelope's version differs), so a symlink is never
+// restored as a regular file holding its target's name.
 
 #include <cstdint>
 #include <string>
@@ -15,10 +21,13 @@
 
 namespace edgecache {
 
+enum class EntryFileKind { kRegular, kSymlink };
+
 struct EntryFile {
   std::string role;     // what the file is for the step: "object", "depfile", "output:2", ...
   uint32_t mode = 0644; // permission bits to restore (an executable link output keeps +x)
-  std::string content;  // the bytes; depfiles hold base-dir placeholders, not absolute paths
+  std::string content;  // the bytes (a symlink: its target); depfiles hold base-dir placeholders
+  EntryFileKind kind = EntryFileKind::kRegular;
 };
 
 struct Entry {

@@ -26,6 +26,8 @@ struct FileStamp {
 };
 
 std::optional<FileStamp> stat_file(const std::string& path);
+// The same for the path itself: a symlink's own stamp, not its target's.
+std::optional<FileStamp> lstat_file(const std::string& path);
 // "<device>-<inode>-<size>-<mtime ns>-<ctime ns>": what manifests record.
 std::string stamp_text(const FileStamp& stamp);
 

@@ -12,11 +12,25 @@ Result<std::string> read_file(const std::string& path);
 // Everything in an open file from offset 0, whatever the fd's position.
 std::string read_fd_from_start(int fd);
 
+// What is at a path itself (lstat: a symlink is not followed).
+enum class PathKind { kAbsent, kRegular, kSymlink, kOther /* device, FIFO, socket, directory */ };
+PathKind path_kind(const std::string& path);
+
 // Writes to a unique temporary file beside `path`, then renames it over
 // `path`: a concurrent reader sees the old file, the new file or none, never
 // a partial one. Creates missing parent directories. `mode` is applied to
-// the new file before the rename.
+// the new file before the rename. Refuses (an error, nothing written) when
+// `path` is anything but a regular file or absent: a rename over /dev/null,
+// a FIFO or a symlink would destroy what is not ours.
 Status write_file_atomic(const std::string& path, std::string_view content, unsigned mode = 0644);
+
+// The target text of a symlink (readlink), unresolved.
+Result<std::string> read_symlink(const std::string& path);
+
+// Makes `path` a symlink to `target`, atomically as write_file_atomic() does
+// (a temporary link renamed into place): replaces a regular file or a
+// symlink (never the symlink's target); refuses anything else.
+Status write_symlink_atomic(const std::string& path, const std::string& target);
 
 // mkdir -p; ok when the directory exists afterwards.
 Status make_directories(const std::string& path);

@@ -85,7 +85,7 @@ std::string redact_url_credentials(std::string_view text);
 std::string_view layout_name(RemoteLayout layout);
 
 // The object's path relative to the remote's base, without a leading '/':
-// "ac/<hex64>" (bazel) or "v1/r/ab/r-ab..." (plain: two-level folders keep
+// "ac/<hex64>" (bazel) or "v2/r/ab/r-ab..." (plain: two-level folders keep
 // directories small and suit nginx's create_full_put_path).
 std::string remote_object_path(RemoteLayout layout, const CacheKey& key);
 

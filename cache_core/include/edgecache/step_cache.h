@@ -55,6 +55,20 @@ struct Step {
   // the manifest candidate, not part of the input key, so another build dir
   // finds the manifest and its lookup can say why it missed.
   std::string pinned_cwd;
+  // A symlink at an output path is the step's own making (ln -s, CMake's
+  // cmake_symlink_library): stored and restored as a symlink. When false
+  // (a compiler writes through a symlink named by -o) such a step is not
+  // cached at all.
+  bool symlink_outputs = false;
+  // Ninja's restat: on a hit, an output that already holds the cached bytes
+  // is left alone, mtime and all, so Ninja prunes what depends on it exactly
+  // as after a real run that did not touch it. Otherwise such an output is
+  // only touched, as a real run would rewrite it (else Ninja, finding it
+  // older than its inputs, would run the step again on every build).
+  bool keep_unchanged_outputs = false;
+  // Filled by check_output_paths(): each symlink output's own stamp before
+  // the run; a symlink the run left as it was was written through, not made.
+  std::vector<std::pair<std::string, FileStamp>> symlinks_before_run;
 };
 
 enum class LookupResult { kHit, kMiss };
