@@ -49,6 +49,7 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
 void CachedEdgeHooks::OnManifestLoaded(State& state) {
   // A new manifest means new Edge objects; the old pointers may be reused.
   declared_inputs_.clear();
+  dyndep_inputs_.Reset(&state);
   for (const Edge* edge : state.edges_)
     declared_inputs_[edge] = edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
 }
@@ -57,7 +58,7 @@ void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
   // Only a remote is slow enough to be worth the threads.
   if (!session_.has_remote() || prefetch_ != nullptr) return;
   std::vector<EdgeFacts> edges;
-  for (const Edge* edge : PrefetchableEdges(targets)) edges.push_back(DescribeEdge(*edge, DeclaredInputs(edge)));
+  for (const Edge* edge : PrefetchableEdges(targets)) edges.push_back(Describe(edge));
   if (!edges.empty()) prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
 }
 
@@ -65,6 +66,14 @@ size_t CachedEdgeHooks::DeclaredInputs(const Edge* edge) const {
   auto found = declared_inputs_.find(edge);
   if (found != declared_inputs_.end()) return found->second;
   return edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
+}
+
+EdgeFacts CachedEdgeHooks::Describe(const Edge* edge) {
+  EdgeFacts facts = DescribeEdge(*edge, DeclaredInputs(edge));
+  DyndepInputsOf dyndep = dyndep_inputs_.Of(*edge);
+  facts.dyndep_inputs = std::move(dyndep.inputs);
+  facts.dyndep_error = std::move(dyndep.error);
+  return facts;
 }
 
 std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
@@ -89,7 +98,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   // Before any input is hashed: an input changed from here on may differ
   // from what the key says, so the result is not stored (StepCache::store).
   const int64_t inputs_read_ns = step_start_ns();
-  const EdgeFacts facts = DescribeEdge(*edge, DeclaredInputs(edge));
+  const EdgeFacts facts = Describe(edge);
   EdgeStep keyed = steps_.Build(facts);
   if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {
     // Sound by default: a step whose read set we cannot observe is not cached.
@@ -216,6 +225,10 @@ bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Depend
   }
   *deps = std::move(verdict.deps);
   return true;
+}
+
+void CachedEdgeHooks::OnOutputsWritten(Edge* edge) {
+  for (const Node* output : edge->outputs_) session_.hasher().forget(absolute_path(output->path(), build_dir_));
 }
 
 void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "edge_cache_hooks.h"
+#include "dyndep_inputs.h"
 #include "edge_step_builder.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
@@ -36,6 +37,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
   /// The edge's command, under the tracer when its miss is observed.
   std::string CommandFor(Edge* edge) override;
+  void OnOutputsWritten(Edge* edge) override;
   std::optional<CacheCounts> Counts() const override { return counts_; }
   void OnManifestLoaded(State& state) override;
   /// With a remote: starts the RemotePrefetch of the planned edges.
@@ -82,6 +84,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// Prepares the observation of `step`'s run (trace file, owned paths).
   void Observe(const Step& step, const EdgeFacts& facts, PendingRun* run);
   size_t DeclaredInputs(const Edge* edge) const;
+  /// DescribeEdge() with the inputs from the edge's dyndep file.
+  EdgeFacts Describe(const Edge* edge);
   void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
   /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
   void Warn(const std::string& kind, const std::string& text);
@@ -99,6 +103,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   RunPlace tree_place_;
   /// Per edge of the loaded manifest: how many inputs it declares.
   std::map<const Edge*, size_t> declared_inputs_;
+  DyndepInputs dyndep_inputs_;
   std::map<const Edge*, PendingRun> pending_;
   CacheCounts counts_;
   /// Counters this run adds to the stats on Finish (besides the stores').

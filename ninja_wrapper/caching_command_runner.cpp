@@ -42,6 +42,7 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
     return true;
   }
   if (!inner_->WaitForCommand(result)) return false;
+  if (hooks_ != nullptr) hooks_->OnOutputsWritten(result->edge);
   auto started = offered_started_.find(result->edge);
   if (started != offered_started_.end()) {
     const std::chrono::duration<double> duration = Clock::now() - started->second;

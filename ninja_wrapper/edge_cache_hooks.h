@@ -81,6 +81,11 @@ class EdgeCacheHooks {
   /// command, or the same command under observation (step_observer.h).
   virtual std::string CommandFor(Edge* edge);
 
+  /// Called after every command that really ran, offered or not (console
+  /// pool, generator), whatever its exit status: its outputs changed on
+  /// disk, so what the cache memoized about them is stale.
+  virtual void OnOutputsWritten(Edge* /*edge*/) {}
+
   /// Counts for the summary line, or nullopt when these hooks do not cache
   /// (then no summary is printed).
   virtual std::optional<CacheCounts> Counts() const = 0;

@@ -422,6 +422,13 @@ std::optional<Uncacheable> EdgeStepBuilder::AddInputs(const EdgeFacts& edge, Ste
     step->recipe.add_hash("input:" + paths_.normalize(path), *hash);
     keyed->insert(absolute_path(path, context_.cwd));
   }
+  if (!edge.dyndep_error.empty()) return Uncacheable{"dyndep-unreadable", edge.dyndep_error};
+  for (const std::string& path : edge.dyndep_inputs) {
+    auto hash = hasher_.hash_file(path);
+    if (!hash) return Uncacheable{"input-not-a-file", path + " (from the dyndep file) is not a readable file"};
+    step->recipe.add_hash("dyndep-input:" + paths_.normalize(path), *hash);
+    keyed->insert(absolute_path(path, context_.cwd));
+  }
   return std::nullopt;
 }
 

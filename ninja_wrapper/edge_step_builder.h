@@ -42,6 +42,11 @@ struct EdgeFacts {
   /// The explicit and implicit inputs the manifest declares (not order-only,
   /// not the headers Ninja adds from its deps log), as in build.ninja.
   std::vector<std::string> inputs;
+  /// The implicit inputs its dyndep file adds (Fortran .mod files): keyed
+  /// by content like declared inputs (see DyndepInputs).
+  std::vector<std::string> dyndep_inputs;
+  /// Set when the edge has a dyndep file that cannot be read now: not cached.
+  std::string dyndep_error;
   /// Every output, explicit and implicit.
   std::vector<std::string> outputs;
   /// The rule's `restat`: a hit leaves outputs that already hold the

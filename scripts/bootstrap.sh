@@ -8,7 +8,7 @@ packages=(
   g++ clang clang-tidy libclang-rt-14-dev cmake ninja-build pkg-config
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
-  nginx-light python3 redis-server
+  nginx-light python3 redis-server gfortran
   ccache dpkg-dev curl chromium gdb
   re2c libgmock-dev libbenchmark-dev  # the real-projects stage (tests/real_projects)
 )

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace edgecache {
@@ -141,8 +142,29 @@ std::string FileHasher::listing_fingerprint(const std::string& dir) {
 }
 
 void FileHasher::forget(const std::string& path) {
-  std::string parent = path.substr(0, path.find_last_of('/'));
-  for (const std::string& dir : {path, parent}) listings_.erase(dir);
+  // The smallest stamp: every memoized hash of `path` sorts at or after it.
+  FileStamp lowest{0, 0, 0, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min(), false};
+  for (auto it = memo_.lower_bound({path, lowest}); it != memo_.end() && it->first.first == path;) {
+    it = memo_.erase(it);
+  }
+  // `path` may be a directory the step made: its listing and those below.
+  std::string below = path + "/";
+  for (auto it = listings_.lower_bound(path); it != listings_.end() &&
+                                            (it->first == path || it->first.compare(0, below.size(), below) == 0);) {
+    it = listings_.erase(it);
+  }
+  std::string child = path;
+  for (auto slash = child.find_last_of('/'); slash != std::string::npos && slash > 0;
+       slash = child.find_last_of('/')) {
+    std::string dir = child.substr(0, slash);
+    auto found = listings_.find(dir);
+    if (found != listings_.end()) {
+      // Already naming the child: this listing and all above are unchanged.
+      if (found->second && found->second->count(child.substr(slash + 1))) return;
+      listings_.erase(found);
+    }
+    child = std::move(dir);
+  }
 }
 
 std::string FileHasher::fingerprint(const std::string& path) {

@@ -298,11 +298,13 @@ bool StepCache::restore(const Step& step, const Entry& entry, std::string* detai
       return false;
     }
   }
+  std::string cwd = current_directory();
   for (const StepOutput& output : step.outputs) {
     const EntryFile* file = entry.find(output.role);
     bool names_paths = output.holds_paths || file->kind == EntryFileKind::kSymlink;
     std::string content = names_paths ? paths_.restore(file->content) : file->content;
     Status written = restore_output(step, output, *file, content);
+    hasher_.forget(absolute_path(output.path, cwd));
     if (!written) {
       *detail = "cannot restore " + output.path + ": " + written.error();
       return false;

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/remote_lib.sh"
 start_nginx
 REMOTE="$NGINX_URL/cache"
-STORE="$NGINX_DATA/cache/v1"
+STORE="$NGINX_DATA/cache/v2"  # v<format version>
 
 # The objects do not embed the checkout path, so one plain build is the
 # reference for every checkout.

@@ -9,7 +9,7 @@ note "checkout A writes into the shared directory"
 launcher_build "$A" "$SCRATCH/cache-a" "$REMOTE"
 expect_eq "$(stat_in "$SCRATCH/cache-a" miss)" 5 "checkout A misses"
 [ "$(stat_in "$SCRATCH/cache-a" remote.bytes.written)" -gt 0 ] || fail "checkout A wrote nothing"
-expect_eq "$(find "$SCRATCH/shared/v1" -type f | wc -l)" 10 "objects in the shared directory"
+expect_eq "$(find "$SCRATCH/shared/v2" -type f | wc -l)" 10 "objects in the shared directory"
 
 note "checkout B with an empty local cache: all remote hits"
 launcher_build "$B" "$SCRATCH/cache-b" "$REMOTE"

@@ -64,8 +64,12 @@ class FileHasher {
   // is there, "unreadable" otherwise. Made from the memoized listing.
   std::string listing_fingerprint(const std::string& dir);
 
-  // Drops what is memoized about `path` and its directory: a step of the
-  // same build wrote there, so earlier answers may be stale.
+  // A step of this build wrote `path` (absolute): drops the memoized hash
+  // of it and every memoized directory listing the write may have changed
+  // (its parent's, and each ancestor's that did not name the next component
+  // yet), so a lookup after sees it, e.g. a header generated mid-build in an
+  // earlier -I directory. The one entry point for everything this hasher
+  // memoizes; callers: StepCache::restore and the build's finished commands.
   void forget(const std::string& path);
 
  private:
