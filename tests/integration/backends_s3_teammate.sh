@@ -15,7 +15,7 @@ grep "path style" "$SCRATCH/connect.log" >/dev/null || fail "connect does not sa
 
 note "teammate case"
 teammate_case "$REMOTE"
-[ -n "$(find "$SCRATCH/s3/data/team-cache" -path '*ci/linux/v1/r/*' -type f | head -n 1)" ] ||
+[ -n "$(find "$SCRATCH/s3/data/team-cache" -path '*ci/linux/v2/r/*' -type f | head -n 1)" ] ||
   fail "no object under the prefix in the bucket"
 
 note "credentials from a profile in ~/.aws/credentials"
