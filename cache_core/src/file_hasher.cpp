@@ -160,7 +160,7 @@ void FileHasher::forget(const std::string& path) {
     auto found = listings_.find(dir);
     if (found != listings_.end()) {
       // Already naming the child: this listing and all above are unchanged.
-      if (found->second && found->second->count(child.substr(slash + 1))) return;
+      if (found->second.names && found->second.names->count(child.substr(slash + 1))) return;
       listings_.erase(found);
     }
     child = std::move(dir);
