@@ -119,8 +119,20 @@ bool is_ignored_listing_name(std::string_view name) {
   if (name == "." || name == "..") return true;
   // Ninja's and our own state beside build.ninja, written during a build.
   if (name.substr(0, 7) == ".ninja_" || name == ".edgecache") return true;
-  // A temporary of an atomic write ("x.o.tmp.<n>") is judged by its target.
+  // A temporary of an atomic write ("x.o.tmp.<n>") is judged by its target,
+  // and so is clang's ("x-<8 hex digits>.o.tmp", renamed when the compile
+  // ends): a parallel compile's temporary must not change another's key.
   if (auto temp = name.find(".tmp."); temp != std::string_view::npos) name = name.substr(0, temp);
+  std::string target;
+  if (name.size() > 4 && name.substr(name.size() - 4) == ".tmp") {
+    std::string_view stem = name.substr(0, name.size() - 4);
+    auto dot = stem.rfind('.');
+    if (dot != std::string_view::npos && dot >= 9 && stem[dot - 9] == '-' &&
+        stem.substr(dot - 8, 8).find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+      target = std::string(stem.substr(0, dot - 9)) + std::string(stem.substr(dot));
+      name = target;
+    }
+  }
   for (std::string_view suffix : {".o", ".obj", ".d", ".gcno", ".gcda", ".dwo", ".a", ".so", ".lib", ".dll", ".exe", ".pdb"}) {
     if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return true;
   }

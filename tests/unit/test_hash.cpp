@@ -87,3 +87,13 @@ TEST(FileHasher, MayExistAnswersFromListingsAndRemembersAbsentDirectories) {
   dir.write("missing/x.h", "x");
   EXPECT_TRUE(edgecache::FileHasher().may_exist(dir.file("missing/x.h")));
 }
+
+// A parallel compile's temporary (clang writes "x-<8 hex>.o.tmp" and renames it)
+// must not change the listing another compile's key holds; a real header
+// name that merely looks alike must.
+TEST(FileHasher, ListingsIgnoreTemporariesOfBuildProductsOnly) {
+  EXPECT_TRUE(edgecache::is_ignored_listing_name("main-8868b766.o.tmp"));
+  EXPECT_TRUE(edgecache::is_ignored_listing_name("main.o.tmp.1234"));
+  EXPECT_FALSE(edgecache::is_ignored_listing_name("config-8868b766.h.tmp"));
+  EXPECT_FALSE(edgecache::is_ignored_listing_name("main-8868B766.o.tmp"));
+}
