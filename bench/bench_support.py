@@ -1,6 +1,8 @@
 """Process helpers, the nginx remote and the delay proxy, shared by the
 benchmark's modules (run_bench.py is the entry point)."""
 
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
@@ -45,6 +47,65 @@ def timed(cmd, env=None, cwd=None):
                 rss = int(line.rsplit(":", 1)[1])
     os.unlink(rss_file)
     return seconds, rss, proc.stdout
+
+
+class HeavyLock:
+    """The machine's heavy lock (`--lock FILE`), taken around each timed build
+    so that no other session builds while one is timed, and released in
+    between so that they can. Equivalent to `flock -o FILE`: an exclusive
+    flock(2) on a close-on-exec descriptor, so the build's children (ccache's
+    storage helper, servers) never inherit it. Only the time after the lock is
+    held is ever measured; each wait is recorded.
+
+    `hold_s` (--lock-hold): keep the lock across builds until it has been held
+    that long, then release it after the next build (fewer waits when many
+    sessions queue for it; the untimed copies and configures between the
+    builds then run under it too). 0 releases it after every build. Without a
+    path it does nothing."""
+
+    def __init__(self, path, hold_s=0):
+        self.path = path
+        self.hold_s = hold_s
+        self.fd = None
+        self.depth = 0
+        self.acquired = 0.0
+        self.waits = []  # seconds waited per acquisition
+        self.held_s = 0.0
+
+    @contextlib.contextmanager
+    def held(self, what=""):
+        if not self.path:
+            yield 0.0
+            return
+        wait = 0.0
+        if self.fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            start = time.perf_counter()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log(f"waiting for {self.path} ({what})")
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self.acquired = time.perf_counter()
+            wait = self.acquired - start
+            self.waits.append(round(wait, 1))
+            if wait >= 1:
+                log(f"waited {wait:.0f} s for {self.path}")
+            self.fd = fd
+        self.depth += 1
+        try:
+            yield wait
+        finally:
+            self.depth -= 1
+            if self.depth == 0 and time.perf_counter() - self.acquired >= self.hold_s:
+                self.release()
+
+    def release(self):
+        if self.fd is not None and self.depth == 0:
+            self.held_s += time.perf_counter() - self.acquired
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
 
 
 def rmtree(path):

@@ -107,19 +107,23 @@ def targets(summary, rat, micro, delays):
     return t
 
 
-def fmt_cell(s):
+def fmt_cell(s, single_mark=""):
     if not s:
         return "-"
     if s["n"] > 1:
         return f"{s['median_s']:.2f} ({s['min_s']:.2f}-{s['max_s']:.2f})"
-    return f"{s['median_s']:.2f}"
+    return f"{s['median_s']:.2f}{single_mark}"
 
 
 def table(summary, rat, tools, delays):
     scenarios = [s for s in scenario_names(delays) if any(s in summary.get(t, {}) for t in tools)]
-    lines = ["Build time, seconds: median (min-max)"]
+    # With repetitions, a figure from a single run (the cold builds of
+    # --cold-reps 1) is marked: it is no median.
+    repeated = any(x["n"] > 1 for scen in summary.values() for x in scen.values())
+    mark = " (1 run)" if repeated else ""
+    lines = ["Build time, seconds: median (min-max)" + ("; (1 run): a single run, no median" if repeated else "")]
     lines += markdown(["scenario"] + tools,
-                      [[scenario_title(s)] + [fmt_cell(summary.get(t, {}).get(s)) for t in tools]
+                      [[scenario_title(s)] + [fmt_cell(summary.get(t, {}).get(s), mark) for t in tools]
                        for s in scenarios])
     rows = []
     for scen in scenarios:
@@ -152,16 +156,27 @@ def markdown(head, rows):
     return [fmt(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"] + [fmt(r) for r in rows]
 
 
-def print_report(result, args):
+def print_report(result):
+    """The tables of a result (also of a partial one: --report FILE)."""
     meta = result["meta"]
+    tools, delays = meta["tools"], meta["delays_ms"]
     print()
-    print(f"edgecache bench: {meta['project']}, {args.reps} reps, -j{args.jobs}, delays {args.delays} ms; "
-          f"load {meta['load_start']} -> {meta['load_end']}")
+    if result.get("partial"):
+        print(f"PARTIAL: the run stopped early; builds finished up to {meta.get('saved')}")
+    print(f"edgecache bench: {meta['project']}, {meta['reps']} reps (cold builds in the first "
+          f"{meta.get('cold_reps', meta['reps'])}), -j{meta['jobs']}, delays {delays} ms; "
+          f"edgecache {meta['versions'].get('edgecache_commit')}; {meta.get('nproc')} cores "
+          f"({meta.get('cpu_model')}); load {meta['load_start']} -> {meta.get('load_end', meta.get('load_now'))}"
+          + (f", before timed builds {meta['load_before_builds']}" if meta.get("load_before_builds") else ""))
+    print(f"command: {meta.get('command')}")
+    if meta.get("lock_waits_s"):
+        print(f"heavy lock {meta['lock']}: {meta['lock_waits_s']}")
     if "summary" in result:
-        print(table(result["summary"], result["ratios"], args.tools, args.delays))
+        print(table(result["summary"], result["ratios"], tools, delays))
         print()
         print("Targets")
-        for t in result["targets"]:
+        for t in result.get("targets") or targets(result["summary"], result["ratios"], result.get("microbench"),
+                                                   delays):
             met = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
             print(f"  {t['target']:50s} {t['value']} (limit {t['limit']:.3g}): {met}")
     if result.get("microbench"):

@@ -24,10 +24,11 @@ import platform
 import re
 import shutil
 import signal
+import statistics
 import sys
 import time
 
-from bench_support import HERE, REPO, DelayProxy, Nginx, log, loadavg, rmtree, run, timed
+from bench_support import HERE, REPO, DelayProxy, HeavyLock, Nginx, log, loadavg, rmtree, run, timed
 from microbench import microbench
 from projects import DEFAULT_SOURCE_CACHE, PROJECTS
 import report
@@ -52,6 +53,9 @@ class Bench:
         self.project = PROJECTS[args.project](args, self.work)
         self.new_paths = itertools.count(1)
         self.runs = []
+        self.lock = HeavyLock(args.lock, args.lock_hold)
+        self.partial = None  # called with the runs so far after each build
+        self.filled = set()  # tools whose checkout ckA-<tool> and caches hold a finished cold build
 
     def launcher(self, tool):
         return {"ccache": self.ccache, "ccache-latest": self.ccache_latest, "edgecache": self.edgecache}.get(tool)
@@ -135,6 +139,8 @@ class Bench:
                  "max_rss_kb": rss, "counts": counts, "load": loadavg()}
         entry.update(extra)
         self.runs.append(entry)
+        if self.partial is not None:
+            self.partial(self.runs)
         hit = ""
         if counts:
             hit = f" hits {counts.get('local', 0)}L+{counts.get('remote', 0)}R miss {counts.get('miss', 0)}"
@@ -145,43 +151,62 @@ class Bench:
         if fresh_cache:
             rmtree(cache)
         build = self.configure(tool, ck, env) if reconfigure else os.path.join(ck, "build")
-        self.zero_stats(tool, env)
-        if fresh_cache:
-            self.stop_helpers(tool, env)
-        try:
-            seconds, rss, output = timed(self.build_cmd(tool, build), env=env)
-        except RuntimeError as e:
-            # A crashing tool is a result too: record it, skip its later scenarios.
-            self.runs.append({"rep": rep, "tool": tool, "scenario": scenario, "error": str(e)[-2000:]})
-            log(f"rep {rep} {tool} {scenario} FAILED: {str(e).splitlines()[0]}")
-            raise ToolFailed() from e
-        self.record(rep, tool, scenario, seconds, rss, self.read_stats(tool, env, output), **extra)
+        # The heavy lock (--lock) is held from here to the end of the build: only
+        # the build is timed, never the wait for the lock.
+        with self.lock.held(f"{tool} {scenario}") as wait:
+            self.zero_stats(tool, env)
+            if fresh_cache:
+                self.stop_helpers(tool, env)
+            load_before = loadavg()
+            try:
+                seconds, rss, output = timed(self.build_cmd(tool, build), env=env)
+            except RuntimeError as e:
+                # A crashing tool is a result too: record it, skip its later scenarios.
+                self.runs.append({"rep": rep, "tool": tool, "scenario": scenario, "error": str(e)[-2000:]})
+                log(f"rep {rep} {tool} {scenario} FAILED: {str(e).splitlines()[0]}")
+                raise ToolFailed() from e
+            counts = self.read_stats(tool, env, output)
+        self.record(rep, tool, scenario, seconds, rss, counts, load_before=load_before,
+                    lock_wait_s=round(wait, 1), **extra)
         return build
 
     def floor(self, rep, build):
         """What no cache can beat: copy the finished outputs, then a no-op build."""
         dest = os.path.join(self.work, "floor-copy")
         rmtree(dest)
-        start = time.perf_counter()
-        run(["cp", "-a", build, dest])
-        copy_s = time.perf_counter() - start
-        noop_s, rss, out = timed([self.ninja, "-C", dest, f"-j{self.args.jobs}"] + self.project.targets)
+        with self.lock.held("floor") as wait:
+            load_before = loadavg()
+            start = time.perf_counter()
+            run(["cp", "-a", build, dest])
+            copy_s = time.perf_counter() - start
+            noop_s, rss, out = timed([self.ninja, "-C", dest, f"-j{self.args.jobs}"] + self.project.targets)
         if "no work to do" not in out:
             log("warning: the copied build dir was not a no-op for ninja")
         rmtree(dest)
         self.record(rep, "none", "floor", copy_s + noop_s, rss, copy_s=round(copy_s, 3),
-                    noop_s=round(noop_s, 3))
+                    noop_s=round(noop_s, 3), load_before=load_before, lock_wait_s=round(wait, 1))
 
     # ---- one repetition
 
     def repetition(self, rep, nginx):
+        """The first --cold-reps repetitions start each tool from a fresh
+        checkout ckA-<tool>, an empty local cache and an empty remote (the cold
+        build fills both); later ones reuse them, warm, for the hit scenarios."""
+        cold = rep <= self.args.cold_reps
         for tool in self.args.tools:
-            ck = self.project.checkout(os.path.join(self.work, "ckA"))
+            ck = os.path.join(self.work, f"ckA-{tool}")
+            if cold:
+                self.filled.discard(tool)
+                self.project.checkout(ck)
+            elif tool not in self.filled:
+                log(f"rep {rep} {tool}: skipped (no finished cold build to start from)")
+                continue
             try:
-                self.tool_repetition(rep, tool, nginx, ck)
+                self.tool_repetition(rep, tool, nginx, ck, cold)
             except ToolFailed:
-                pass
-            rmtree(ck)
+                self.filled.discard(tool)
+            if tool not in self.filled or rep == self.args.reps or rep + 1 <= self.args.cold_reps:
+                rmtree(ck)
 
     def teammate(self, rep, tool, scenario, url, **extra):
         """A teammate: a checkout at a path no build used, an empty local cache."""
@@ -194,12 +219,14 @@ class Bench:
             rmtree(ck)
             rmtree(cache)
 
-    def tool_repetition(self, rep, tool, nginx, ck):
+    def tool_repetition(self, rep, tool, nginx, ck, cold):
         prefix = tool.replace("-", "_")
         url = f"http://127.0.0.1:{nginx.port}/{prefix}" if tool != "none" else None
-        nginx.clear(prefix)
-        build = self.build(rep, tool, "cold", ck, url, fresh_cache=True)
-        self.build(rep, tool, "noop", ck, url, fresh_cache=False, reconfigure=False)
+        if cold:
+            nginx.clear(prefix)
+            self.build(rep, tool, "cold", ck, url, fresh_cache=True)
+            self.filled.add(tool)
+        build = self.build(rep, tool, "noop", ck, url, fresh_cache=False, reconfigure=False)
         if tool == "none":
             self.floor(rep, build)
             return
@@ -258,12 +285,13 @@ def scale_run(bench, sizes):
         info = run([sys.executable, os.path.join(HERE, "generate_project.py"), ck, "--tiny", str(edges)]).stdout
         env, cache = bench.tool_env("edgecache-ninja", ck, None)
         rmtree(cache)
-        build = bench.configure("edgecache-ninja", ck, env)
-        cold_s, cold_rss, out = timed(bench.build_cmd("edgecache-ninja", build), env=env)
-        noop_s, noop_rss, _ = timed(bench.build_cmd("edgecache-ninja", build), env=env)
-        ninja_noop_s, _, _ = timed([bench.ninja, "-C", build])
-        build = bench.configure("edgecache-ninja", ck, env)
-        warm_s, warm_rss, out = timed(bench.build_cmd("edgecache-ninja", build), env=env)
+        with bench.lock.held(f"scale {edges}"):
+            build = bench.configure("edgecache-ninja", ck, env)
+            cold_s, cold_rss, out = timed(bench.build_cmd("edgecache-ninja", build), env=env)
+            noop_s, noop_rss, _ = timed(bench.build_cmd("edgecache-ninja", build), env=env)
+            ninja_noop_s, _, _ = timed([bench.ninja, "-C", build])
+            build = bench.configure("edgecache-ninja", ck, env)
+            warm_s, warm_rss, out = timed(bench.build_cmd("edgecache-ninja", build), env=env)
         counts = summary_counts(out)
         n = (counts or {}).get("edges") or int(dict(kv.split("=") for kv in info.split())["edges"])
         entry = {"edges": n, "cold_s": round(cold_s, 2), "warm_s": round(warm_s, 2),
@@ -284,19 +312,29 @@ def versions(bench):
             return run(cmd, check=False).stdout.splitlines()[0]
         except Exception:
             return None
-    try:
-        commit = run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.strip()
-    except Exception:
-        commit = None
     source = None
     cache_file = os.path.join(bench.args.edgecache_build, "CMakeCache.txt")
     if os.path.exists(cache_file):
         with open(cache_file) as f:
             source = next((l.split("=", 1)[1].strip() for l in f if l.startswith("CMAKE_HOME_DIRECTORY")), None)
+    # The commit of the tree the binaries were built from (the build dir's
+    # source), with "-dirty" when tracked files differ from it.
+    commit = None
+    for tree in ([source] if source else []) + [REPO]:
+        try:
+            commit = run(["git", "-C", tree, "rev-parse", "--short", "HEAD"]).stdout.strip()
+            if run(["git", "-C", tree, "status", "--porcelain", "--untracked-files=no"]).stdout.strip():
+                commit += "-dirty"
+            break
+        except Exception:
+            continue
     if source and os.path.exists(os.path.join(source, "COMMIT")):  # a `git archive` snapshot
         with open(os.path.join(source, "COMMIT")) as f:
             commit = f.read().strip()
-    return {"edgecache_commit": commit, "edgecache_source": source, "ccache": first_line([bench.ccache, "--version"]),
+    built = None
+    if os.path.exists(bench.edgecache_ninja):
+        built = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(os.path.getmtime(bench.edgecache_ninja)))
+    return {"edgecache_commit": commit, "edgecache_source": source, "edgecache_ninja_built": built, "ccache": first_line([bench.ccache, "--version"]),
             "ninja": first_line([bench.ninja, "--version"]), "gcc": first_line(["g++", "--version"]),
             "cmake": first_line(["cmake", "--version"]),
             "ccache-latest": first_line([bench.ccache_latest, "--version"]) if bench.ccache_latest else None,
@@ -314,6 +352,14 @@ def parse_args(argv):
     ap.add_argument("--modules", type=int, help="generated project: static libraries (default tus/50)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reps", type=int, default=3, help="repetitions (default 3)")
+    ap.add_argument("--cold-reps", type=int, help="how many of the repetitions start with a cold build (the "
+                    "first ones; later ones reuse the warm checkout, local cache and remote for the hit "
+                    "scenarios; default: all)")
+    ap.add_argument("--lock", help="an flock(1) lock file taken around each timed build (as `flock -o`), "
+                    "e.g. /tmp/edgecache-heavy.lock on a shared machine; the wait is never timed (default: none)")
+    ap.add_argument("--lock-hold", type=float, default=0, metavar="SECONDS",
+                    help="with --lock: keep the lock across builds until held this long, then release it "
+                    "after the next build (fewer waits on a contended machine; default 0: after every build)")
     ap.add_argument("--jobs", type=int, default=2, help="-j of every build (default 2)")
     ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS))
     ap.add_argument("--ccache-latest", default=CCACHE_LATEST,
@@ -334,6 +380,7 @@ def parse_args(argv):
     ap.add_argument("--scale", default="", help="comma-separated edge counts for the scale run")
     ap.add_argument("--scale-only", action="store_true", help="with --scale: skip the main runs")
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
+    ap.add_argument("--report", metavar="JSON", help="only print the tables of a result file (also a partial one)")
     args = ap.parse_args(argv)
     args.tools = [t for t in args.tools.split(",") if t]
     args.targets = [t for t in args.targets.split(",") if t]
@@ -350,11 +397,31 @@ def parse_args(argv):
             f"(build it with ../shared/peers/build-ccache.sh, or pass --ccache-latest)")
         args.tools.remove("ccache-latest")
     args.scale = [int(x) for x in args.scale.split(",") if x]
+    args.cold_reps = args.reps if args.cold_reps is None else args.cold_reps
+    if not 1 <= args.cold_reps <= args.reps:
+        ap.error("--cold-reps must be between 1 and --reps")
     return args
+
+
+def machine():
+    """What the figures depend on: cores, CPU model, memory."""
+    info = {"cpus": os.cpu_count(), "nproc": len(os.sched_getaffinity(0)), "machine": platform.platform()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu_model"] = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), None)
+        with open("/proc/meminfo") as f:
+            info["mem_total_kb"] = int(next(l.split()[1] for l in f if l.startswith("MemTotal")))
+    except (OSError, StopIteration, ValueError):
+        pass
+    return info
 
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.report:
+        with open(args.report) as f:
+            report.print_report(json.load(f))
+        return 0
     # SIGTERM unwinds like Ctrl-C, so nginx and the proxy are stopped on the way out.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Bench(args)
@@ -368,10 +435,25 @@ def main(argv=None):
     log(f"project: {bench.project.description()}, targets {args.targets or 'all'}")
     result = {"meta": {"started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "project": bench.project.description(),
                        "targets": args.targets, "tus": args.tus, "modules": args.modules, "reps": args.reps,
-                       "jobs": args.jobs, "delays_ms": args.delays, "tools": args.tools,
-                       "cpus": os.cpu_count(), "machine": platform.platform(), "load_start": loadavg(),
-                       "versions": versions(bench)}}
+                       "cold_reps": args.cold_reps, "jobs": args.jobs, "delays_ms": args.delays,
+                       "tools": args.tools, "lock": args.lock, "lock_hold_s": args.lock_hold if args.lock else None,
+                       "command": " ".join(["python3", "bench/run_bench.py"] + (sys.argv[1:] if argv is None else argv)),
+                       **machine(), "load_start": loadavg(), "versions": versions(bench)}}
     log(f"load average at start: {loadavg()}")
+
+    def save(runs, partial=True):
+        """The JSON so far after each build: a run stopped early (a deadline,
+        SIGTERM) still leaves every build it finished, with medians."""
+        out = dict(result, partial=partial, runs=runs)
+        if runs:
+            out["summary"] = report.summarize(runs)
+            out["ratios"] = report.ratios(out["summary"])
+        out["meta"] = dict(result["meta"], load_now=loadavg(), saved=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+        with open(args.out + ".tmp", "w") as f:
+            json.dump(out, f, indent=1)
+        os.replace(args.out + ".tmp", args.out)
+    bench.partial = save
     try:
         if not (args.microbench_only or (args.scale and args.scale_only)):
             bench.main_runs()
@@ -385,17 +467,28 @@ def main(argv=None):
         if args.scale:
             result["scale"] = scale_run(bench, args.scale)
     finally:
+        bench.lock.depth = 0
+        bench.lock.release()
         for tool in ("ccache-latest",):
             if tool in args.tools:
                 bench.stop_helpers(tool, bench.base_env())
     if "summary" in result:
         result["targets"] = report.targets(result["summary"], result["ratios"], micro, args.delays)
     result["meta"]["load_end"] = loadavg()
+    builds = [r for r in bench.runs if "load_before" in r]
+    if builds:  # the 1-minute load average just before each timed build, lock held
+        loads = [r["load_before"][0] for r in builds]
+        result["meta"]["load_before_builds"] = {"min": min(loads), "median": statistics.median(loads),
+                                                "max": max(loads)}
+    if args.lock:
+        result["meta"]["lock_waits_s"] = {"n": len(bench.lock.waits), "total": round(sum(bench.lock.waits), 1),
+                                          "max": max(bench.lock.waits, default=0),
+                                          "held_total": round(bench.lock.held_s, 1)}
     result["meta"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
-    report.print_report(result, args)
+    report.print_report(result)
     log(f"wrote {args.out}")
     return 0
 
