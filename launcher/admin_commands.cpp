@@ -12,6 +12,7 @@
 #include "edgecache/local_store.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
+#include "edgecache/uncached_reason.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
 #include "run_report.h"
@@ -91,10 +92,13 @@ int print_stats(bool json) {
   std::printf("Time saved            %.1f s\n", static_cast<double>(c[counter::kTimeSavedMs]) / 1000.0);
   std::printf("Failed compiles       %lld\n", static_cast<long long>(c[counter::kFailedCommand]));
   for (auto& [name, value] : c) {
-    if (name.rfind(counter::kUncacheablePrefix, 0) == 0 || name.rfind("not-stored.", 0) == 0 ||
-        name.rfind("miss.", 0) == 0) {
-      std::printf("  %-28s %lld\n", name.c_str(), static_cast<long long>(value));
-    }
+    const bool uncached = name.rfind(counter::kUncacheablePrefix, 0) == 0;
+    const bool not_stored = name.rfind("not-stored.", 0) == 0;
+    if (!uncached && !not_stored && name.rfind("miss.", 0) != 0) continue;
+    std::printf("  %-28s %lld", name.c_str(), static_cast<long long>(value));
+    // The reason in words, as the run record and explain say it.
+    if (uncached || not_stored) std::printf("  (%s)", uncached_phrase(name.substr(name.find('.') + 1)).c_str());
+    std::printf("\n");
   }
   std::printf("Corrupt entries       %lld\n", static_cast<long long>(c[counter::kCorruptEntry]));
   std::printf("Bad signatures        %lld\n", static_cast<long long>(c[counter::kBadSignature]));

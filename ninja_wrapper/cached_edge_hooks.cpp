@@ -9,6 +9,7 @@
 #include "edgecache/path_normalizer.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
+#include "edgecache/uncached_reason.h"
 #include "ninja/graph.h"
 #include "ninja/state.h"
 
@@ -84,9 +85,8 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     // The cache must never break the build: the edge runs uncached.
     Warn("internal", std::string("cache lookup failed: ") + error.what());
     EdgeRecord record = NewRecord(*edge);
-    record.outcome = EdgeOutcome::kUncached;
-    record.detail = "internal error";
     record.start_ms = record_.OffsetMs(now_ns());
+    SetUncached(&record, "internal", error.what());
     pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -105,9 +105,8 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     keyed = EdgeStep{std::nullopt, "not-observable", observer_.unavailable()};
   }
   if (!keyed.step) {
-    Count(counter::kUncacheablePrefix + keyed.uncacheable_reason);
-    record.outcome = EdgeOutcome::kUncached;
-    record.detail = keyed.uncacheable_reason + (keyed.detail.empty() ? "" : ": " + keyed.detail);
+    SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
+    RecordHistory(record, "", "uncached");
     pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -142,6 +141,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
 
 void CachedEdgeHooks::Observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
   run->trace_file = observer_.NewTraceFile();
+  run->owned.cwd = build_dir_;
   for (const StepOutput& output : step.outputs) run->owned.owned.insert(absolute_path(output.path, build_dir_));
   if (!facts.rspfile.empty()) run->owned.owned.insert(absolute_path(facts.rspfile, build_dir_));
 }
@@ -167,7 +167,7 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   const uint64_t saved_ms = verifying ? 0 : found.entry.duration_ms;
   record.saved_ms = saved_ms;
   if (verifying) record.verify = "pending";
-  RecordHistory(record, found.result_key, remote ? "remote-hit" : "local-hit");
+  RecordHistory(record, found.result_key.to_string(), remote ? "remote-hit" : "local-hit");
   record_.Add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
@@ -211,16 +211,13 @@ bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Depend
   EdgeRecord& record = record_.at(run.record);
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
-    Count(counter::kUncacheablePrefix + verdict.uncacheable_reason);
-    record.outcome = EdgeOutcome::kUncached;
-    record.detail = verdict.uncacheable_reason + ": " + verdict.detail;
+    SetUncached(&record, verdict.uncacheable_reason, verdict.detail);
+    RecordHistory(record, record.input_key, "uncached");
     return false;
   }
   if (!verdict.not_stored_reason.empty()) {
     Count(counter::kMiss);
-    Count("not-stored." + verdict.not_stored_reason);
-    record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + verdict.not_stored_reason +
-                     " (" + verdict.detail + ")";
+    SetNotStored(&record, verdict.not_stored_reason, verdict.detail);
     return false;
   }
   *deps = std::move(verdict.deps);
@@ -237,12 +234,9 @@ void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& 
   StoreOutcome stored =
       session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns, std::move(observed));
   Count(counter::kMiss);
-  if (stored.kind == StoreResultKind::kStored) RecordHistory(record_.at(run.record), stored.result_key, "stored");
-  if (stored.kind == StoreResultKind::kSkipped) {
-    Count("not-stored." + stored.reason);
-    EdgeRecord& record = record_.at(run.record);
-    record.detail += (record.detail.empty() ? "" : "; ") + std::string("not stored: ") + stored.reason;
-  }
+  if (stored.kind == StoreResultKind::kStored)
+    RecordHistory(record_.at(run.record), stored.result_key.to_string(), "stored");
+  if (stored.kind == StoreResultKind::kSkipped) SetNotStored(&record_.at(run.record), stored.reason, "");
   ReportStoreWarnings();
 }
 
@@ -277,15 +271,29 @@ RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
   return place;
 }
 
-void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome) {
+void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const std::string& result, const std::string& outcome) {
   // Keyed like the launcher's history (the output's step identity), so
   // `edgecache explain <output>` finds edges and compiles alike. The why of
-  // a stored run is its miss sentence (a hit has none).
+  // a stored run is its miss sentence, of an uncached one why it was not
+  // cached (a hit has none).
   const RunPlace place = PlaceOf(record);
-  const bool hit = outcome != "stored";
+  const bool hit = outcome == "local-hit" || outcome == "remote-hit";
   StepHistory(session_.config().cache_dir())
-      .record(place.identity, {record.input_key, result.to_string(), outcome, now_ns() / 1000000, place.build_dir,
+      .record(place.identity, {record.input_key, result, outcome, now_ns() / 1000000, place.build_dir,
                                place.source_dir, place.base_dirs, hit ? "" : record.detail});
+}
+
+void CachedEdgeHooks::SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+  Count(counter::kUncacheablePrefix + reason);
+  record->outcome = EdgeOutcome::kUncached;
+  record->reason = reason;
+  record->detail = uncached_sentence(reason, detail);
+}
+
+void CachedEdgeHooks::SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+  Count("not-stored." + reason);
+  record->reason = "not-stored." + reason;
+  record->detail += (record->detail.empty() ? "" : "; ") + not_stored_sentence(reason, detail);
 }
 
 std::string CachedEdgeHooks::WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found,

@@ -69,7 +69,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
                                     std::chrono::steady_clock::time_point started, bool verifying);
   /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
-  void RecordHistory(const EdgeRecord& record, const CacheKey& result, const std::string& outcome);
+  void RecordHistory(const EdgeRecord& record, const std::string& result, const std::string& outcome);
+  /// The edge runs without the cache: counted, and said in words.
+  void SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
+  /// The edge ran, but its result is not stored.
+  void SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail);
   /// The build tree and base dirs of `record`'s output.
   RunPlace PlaceOf(const EdgeRecord& record) const;
   /// The miss sentence for the run record and the history (miss_explanation.h),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 #include "edgecache/step_cache.h"
 
@@ -17,17 +18,49 @@ bool IsAncestorOfAny(const std::string& dir, const std::set<std::string>& paths)
   return next != paths.end() && next->compare(0, prefix.size(), prefix) == 0;
 }
 
-/// The written path the step leaves behind without declaring it, if any.
-std::string UndeclaredWrite(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
+/// The written paths the step leaves behind without declaring them.
+std::vector<std::string> UndeclaredWrites(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
+  std::vector<std::string> undeclared;
   for (const std::string& path : accesses.written) {
     if (paths.owned.count(path) || paths.ignored.count(path)) continue;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;  // a temporary, gone again
     // A directory made to hold a declared output: Ninja makes it too.
     if (S_ISDIR(st.st_mode) && IsAncestorOfAny(path, paths.owned)) continue;
-    return path;
+    undeclared.push_back(path);
   }
-  return "";
+  return undeclared;
+}
+
+/// `path` relative to `dir` when below it, for messages.
+std::string Shown(const std::string& path, const std::string& dir) {
+  if (dir.empty() || path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/')
+    return path;
+  return path.substr(dir.size() + 1);
+}
+
+/// "a, b, c (and 4 more)": the first few of `paths`, as the user sees them.
+std::string FirstPaths(const std::vector<std::string>& paths, const std::string& dir) {
+  constexpr size_t kShown = 3;
+  std::string text;
+  for (size_t i = 0; i < paths.size() && i < kShown; ++i) text += (i ? ", " : "") + Shown(paths[i], dir);
+  if (paths.size() > kShown) text += " (and " + std::to_string(paths.size() - kShown) + " more)";
+  return text;
+}
+
+/// The reason code of a '!' message, and its detail (the program's path).
+std::pair<std::string, std::string> UntraceableReason(const std::string& message) {
+  static const std::pair<const char*, const char*> kKinds[] = {
+      {"untraceable static binary ", "untraceable-static-binary"},
+      {"untraceable setuid program ", "untraceable-setuid-program"},
+      {"untraceable 32-bit program ", "untraceable-32-bit-program"},
+      {"untraceable program for another machine ", "untraceable-foreign-program"},
+  };
+  for (const auto& [prefix, code] : kKinds) {
+    const std::string_view start(prefix);
+    if (message.compare(0, start.size(), start) == 0) return {code, message.substr(start.size())};
+  }
+  return {"untraceable-program", message};
 }
 
 bool ChangedSince(const struct stat& st, int64_t start_ns) {
@@ -106,14 +139,14 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
                                      int64_t start_ns, FileHasher& hasher, const PathNormalizer& normalizer) {
   ObservationVerdict verdict;
   if (!accesses.untraceable.empty()) {
-    verdict.detail = accesses.untraceable.front();
-    const bool static_binary = verdict.detail.rfind("untraceable static binary", 0) == 0;
-    verdict.uncacheable_reason = static_binary ? "untraceable-static-binary" : "untraceable-program";
+    auto [reason, detail] = UntraceableReason(accesses.untraceable.front());
+    verdict.uncacheable_reason = std::move(reason);
+    verdict.detail = std::move(detail);
     return verdict;
   }
-  if (std::string path = UndeclaredWrite(accesses, paths); !path.empty()) {
+  if (std::vector<std::string> undeclared = UndeclaredWrites(accesses, paths); !undeclared.empty()) {
     verdict.uncacheable_reason = "writes-undeclared-files";
-    verdict.detail = path;
+    verdict.detail = FirstPaths(undeclared, paths.cwd);
     return verdict;
   }
   std::set<std::string> read_set = accesses.reads;
@@ -127,6 +160,7 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
     }
     if (!AddReadDependency(path, accesses.listed.count(path) > 0, start_ns, hasher, normalizer, &verdict)) {
       verdict.deps.clear();
+      verdict.detail = Shown(verdict.detail, paths.cwd);
       return verdict;
     }
   }

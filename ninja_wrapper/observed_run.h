@@ -60,13 +60,19 @@ struct ObservedStepPaths {
   std::set<std::string> owned;
   /// Our own files: the tracer library and the trace file.
   std::set<std::string> ignored;
+  /// The step's working directory: messages name paths relative to it.
+  std::string cwd;
 };
 
 /// The verdict on one observed run.
 struct ObservationVerdict {
   /// Set when the step must not be cached: "untraceable-static-binary",
-  /// "untraceable-program", "writes-undeclared-files", "reads-special-file",
-  /// "unreadable-input"; `detail` names the path or the program.
+  /// "untraceable-setuid-program", "untraceable-32-bit-program",
+  /// "untraceable-foreign-program", "untraceable-program" (fexecve, ...),
+  /// "writes-undeclared-files", "reads-special-file", "unreadable-input";
+  /// `detail` names the program, the path, or the first few undeclared
+  /// files ("gen.inc, gen.txt (and 3 more)", relative to the cwd);
+  /// uncached_reason.h says them in words.
   std::string uncacheable_reason;
   /// Set when this run must not be stored ("input-changed-during-run").
   std::string not_stored_reason;

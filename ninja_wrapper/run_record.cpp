@@ -100,12 +100,13 @@ Result<EdgeRecord> ReadEdge(const Json& item, size_t index) {
     if (Status read = ReadNumber(item, name, where, target); !read) return Error{read.error()};
   }
   // Optional: records written before the timeline have no start times,
-  // those written before --verify no "verify".
+  // those written before --verify no "verify", older ones no "reason".
   if (item.contains("start_ms")) {
     if (Status read = ReadNumber(item, "start_ms", where, &edge.start_ms); !read) return Error{read.error()};
   }
-  if (item.contains("verify")) {
-    if (Status read = ReadString(item, "verify", where, &edge.verify); !read) return Error{read.error()};
+  for (auto [name, target] : {std::pair{"verify", &edge.verify}, {"reason", &edge.reason}}) {
+    if (!item.contains(name)) continue;
+    if (Status read = ReadString(item, name, where, target); !read) return Error{read.error()};
   }
   return edge;
 }
@@ -168,6 +169,7 @@ std::string RunRecord::ToJson(int64_t end_ns) const {
                      {"input_key", edge.input_key},
                      {"result", OutcomeName(edge.outcome)},
                      {"success", edge.success},
+                     {"reason", edge.reason},
                      {"detail", edge.detail},
                      {"start_ms", edge.start_ms},
                      {"duration_ms", edge.duration_ms},

@@ -10,8 +10,14 @@
 //                  "input_key": "m-<hex>" / "r-<hex>" ("" when uncached),
 //                  "result": "local-hit" | "remote-hit" | "ran" | "uncached",
 //                  "success": false when the command failed,
-//                  "detail": uncacheable reason, miss detail or why a run
-//                            was not stored,
+//                  "reason": why it was not cached or not stored, as a
+//                            code: "writes-undeclared-files" (the stats
+//                            counter uncacheable.<reason>), or
+//                            "not-stored.<code>"; "" otherwise,
+//                  "detail": in words (uncached_reason.h): why it was not
+//                            cached ("not cached: writes undeclared files:
+//                            gen.inc ..."), why it missed, why a run was
+//                            not stored,
 //                  "start_ms": when the command (or the lookup of a hit or
 //                              an uncached edge) started, in ms after "start",
 //                  "duration_ms": the run, or the restore of a hit,
@@ -20,8 +26,8 @@
 //                            "same", "mismatch" (then "detail" says what
 //                            differed) or "pending" (it never finished);
 //                            "" otherwise } ] }
-// "start_ms", "verify" and the two verify totals came later within version
-// 1: readers treat them as optional.
+// "start_ms", "verify", "reason" and the two verify totals came later within
+// version 1: readers treat them as optional.
 #pragma once
 
 #include <cstdint>
@@ -49,7 +55,10 @@ struct EdgeRecord {
   EdgeOutcome outcome = EdgeOutcome::kRan;
   /// False when the command failed (never stored).
   bool success = true;
-  /// The uncacheable reason, the miss detail, or why a run was not stored.
+  /// Why it was not cached ("writes-undeclared-files") or not stored
+  /// ("not-stored.input-changed-during-run"), as a code; "" otherwise.
+  std::string reason;
+  /// In words: why it was not cached, why it missed, why it was not stored.
   std::string detail;
   /// Milliseconds from the run's start to the command's start (or the
   /// lookup's, for a hit or an uncached edge): places it on a timeline.

@@ -213,8 +213,18 @@ std::string first_build_sentence(const RemoteUse& remote) {
 }
 
 std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& input_key, const RunPlace& place,
-                                  const std::vector<StepRun>& history, const RemoteUse& remote, LocalStore& local) {
+                                  const std::vector<StepRun>& all_runs, const RemoteUse& remote, LocalStore& local) {
+  // Runs that were not cached stored nothing to compare with; the newest
+  // one with this key says why nothing is in the cache.
+  std::vector<StepRun> history;
+  const StepRun* uncached = nullptr;
+  for (const StepRun& run : all_runs) {
+    if (run.outcome != "uncached") history.push_back(run);
+    else if (uncached == nullptr && run.input_key == input_key && !input_key.empty()) uncached = &run;
+  }
   auto same = std::find_if(history.begin(), history.end(), [&](const StepRun& r) { return r.input_key == input_key; });
+  if (same == history.end() && uncached != nullptr)
+    return "the earlier run with this key was not cached (" + uncached->why + ")";
   if (same != history.end()) {
     return "an earlier run stored this step (" + utc_time(same->time_ms) +
            "), but its entry is no longer in the local cache: evicted or cleaned" + evicted_suffix(remote);
@@ -271,12 +281,19 @@ Result<std::vector<std::string>> explain_output(const std::string& output, Local
   place.build_dir = latest.build_dir;
   place.source_dir = latest.source_dir;
   place.base_dirs = latest.base_dirs;
+  if (latest.outcome == "uncached") {
+    // It ran without the cache: why is all there is to say.
+    return std::vector<std::string>{"last run: uncached, it ran without the cache" +
+                                        (latest.build_dir.empty() ? "" : ", in " + latest.build_dir),
+                                    "why: " + latest.why};
+  }
   std::vector<std::string> lines{"last run: " + latest.outcome + ", input key " + latest.input_key + ", result " +
                                  latest.result_key + (latest.build_dir.empty() ? "" : ", in " + latest.build_dir)};
   if (!latest.why.empty()) lines.push_back("why it missed: " + latest.why);
   auto now_manifest = load_manifest(local, latest.input_key);
   std::vector<const StepRun*> others;
   for (size_t i = 1; i < runs.size(); ++i) {
+    if (runs[i].outcome == "uncached") continue;  // nothing stored to compare with
     if (runs[i].input_key != latest.input_key || runs[i].result_key != latest.result_key) others.push_back(&runs[i]);
   }
   if (others.empty()) {

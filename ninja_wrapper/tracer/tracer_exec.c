@@ -47,8 +47,12 @@ void tracer_resolve_exec(void) {
 }
 
 static void untraceable(const char* why, const char* path) {
-  char message[PATH_MAX + 64];
-  snprintf(message, sizeof message, "%s %s", why, path);
+  /* The program's absolute path, as the run record names it. */
+  char cwd[PATH_MAX] = "";
+  if (path[0] != '/' && syscall(SYS_getcwd, cwd, sizeof cwd) <= 0) cwd[0] = '\0';
+  while (path[0] == '.' && path[1] == '/') path += 2;
+  char message[PATH_MAX + 64]; /* truncated, never dropped: tracer_log takes up to 2 * PATH_MAX */
+  snprintf(message, sizeof message, "%s %s%s%s", why, cwd, cwd[0] ? "/" : "", path);
   tracer_record('!', message);
 }
 
@@ -71,8 +75,13 @@ static int check_script(const char* path, const char* head, long length, int dep
 }
 
 static int check_elf(const char* path, int fd, const Elf64_Ehdr* header) {
+  /* The messages' first words are what observed_run.cpp classifies. */
+  if (header->e_ident[EI_CLASS] == ELFCLASS32) {
+    untraceable("untraceable 32-bit program", path);
+    return 1;
+  }
   if (header->e_ident[EI_CLASS] != ELFCLASS64 || header->e_machine != kOurMachine) {
-    untraceable("untraceable binary of another ELF class or machine:", path);
+    untraceable("untraceable program for another machine", path);
     return 1;
   }
   for (int i = 0; i < header->e_phnum; ++i) {

@@ -37,6 +37,6 @@ configure_hello "$wrapped" "$WRAPPER"
 build_log "$wrapped" "$WORK/exclude.log"
 expect_summary "$WORK/exclude.log" "edgecache: 6/8 edges from cache (6 local, 0 remote), 2 ran"
 grep '^ar ' "$TOOL_LOG" >/dev/null || fail "the excluded archive rule did not run"
-[ "$(record_value "$wrapped" "sorted(e['output'] for e in d['edges'] if e['result']=='uncached' and e['detail'].startswith('excluded-rule'))")" = "['generated/version.h', 'libgreet.a']" ] ||
+[ "$(record_value "$wrapped" "sorted(e['output'] for e in d['edges'] if e['result']=='uncached' and e['reason']=='excluded-rule' and e['detail'].startswith('not cached: its rule is excluded'))")" = "['generated/version.h', 'libgreet.a']" ] ||
   fail "record does not show the two excluded edges"
 echo "PASS"

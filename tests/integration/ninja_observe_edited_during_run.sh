@@ -17,7 +17,8 @@ echo second >"$P/in.txt"
 wait "$build" || { cat "$WORK/last.log" >&2; fail "the build failed"; }
 if [ "$(cat "$P/out.txt")" = second ]; then
   # The edit came while the step ran (the usual case): never stored.
-  expect_result "$P" out.txt "input-changed-during-run"
+  expect_result "$P" out.txt "not-stored.input-changed-during-run"
+  expect_result "$P" out.txt "not stored: an input changed while the step ran: in.txt"
 fi
 
 echo first >"$P/in.txt"

@@ -29,7 +29,6 @@ rule link
 build main.o: cc main.c
 build app: link main.o
 NINJA
-run_app() { "$P/app" && echo 0 || echo $?; }
 
 wbuild "$P"
 [ "$(run_app)" = 11 ] || fail "first build: app returns $(run_app)"

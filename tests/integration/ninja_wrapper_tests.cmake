@@ -56,10 +56,12 @@ if(TARGET edgecache-ninja AND TARGET edgecache-tracer)
     shared_tool         # a generator linked to a rebuilt project library reruns
     prefixes            # `env gcc`, `CPATH=dir gcc`
     link_search         # -L dir -lfoo with a changed libfoo.a; a linker script
+    toolchain           # gcc -B dir: the toolchain's own ld and start file
     directory           # tar cf out.tar data/: the listing and the files
     edited_during_run   # an input edited while the step runs is not stored
     side_outputs        # undeclared gen.inc; a static binary: not cached
     clang_tidy          # CXX_CLANG_TIDY: .clang-tidy's WarningsAsErrors fails the build
     external_project    # ExternalProject's undeclared build tree: a clean warm build works
+    uncached_words      # why a step ran uncached, in words: record, report, explain, stats
   )
 endif()

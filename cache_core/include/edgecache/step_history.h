@@ -9,10 +9,11 @@
 // Format (version 2): <cache dir>/history/<first 2 hex>/<XXH3 of the
 // identity>.json, a JSON object
 //   {"identity": "<step identity>", "runs": [{"input": "<m-/r- key>",
-//    "result": "<r- key>", "outcome": "local-hit|remote-hit|stored",
+//    "result": "<r- key>", "outcome": "local-hit|remote-hit|stored|uncached",
 //    "time_ms": N, "build_dir": "<abs>", "source_dir": "<abs>",
 //    "base_dirs": "<a:b, the placeholders' dirs in order>",
-//    "why": "<why the lookup missed, in words; \"\" for a hit>"}, ...]}
+//    "why": "<why the lookup missed, or (uncached) why the step ran
+//    without the cache, in words; \"\" for a hit>"}, ...]}
 // newest first, at most 8 runs; replaced atomically, last writer wins.
 // (Version 1 was keyed by the normalized absolute output path and had no
 // build_dir, source_dir, base_dirs or why; readers treat those as "".)
@@ -26,7 +27,7 @@ namespace edgecache {
 struct StepRun {
   std::string input_key;   // CacheKey::to_string() of the input key
   std::string result_key;  // CacheKey::to_string() of the result
-  std::string outcome;     // "local-hit", "remote-hit", "stored"
+  std::string outcome;     // "local-hit", "remote-hit", "stored", "uncached" (ran, nothing stored; keys may be "")
   int64_t time_ms = 0;     // wall clock when recorded
   std::string build_dir;   // the build tree of the output ("" outside one)
   std::string source_dir;  // that tree's source dir ("" when unknown)
