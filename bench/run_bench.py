@@ -17,6 +17,7 @@ cache. Results: a table on the terminal and JSON in bench/results/latest.json
 """
 
 import argparse
+import glob
 import itertools
 import json
 import os
@@ -34,6 +35,10 @@ from projects import DEFAULT_SOURCE_CACHE, PROJECTS
 import report
 
 TOOLS = ["none", "ccache", "ccache-latest", "edgecache", "edgecache-ninja"]
+# Not in the default run: the launcher without its connection helper
+# (remote_helper=off), to measure what the helper saves.
+EXTRA_TOOLS = ["edgecache-direct"]
+LAUNCHER_TOOLS = ("edgecache", "edgecache-direct")
 CCACHE_LATEST = "/opt/ccache-latest/bin/ccache"
 
 
@@ -58,7 +63,8 @@ class Bench:
         self.filled = set()  # tools whose checkout ckA-<tool> and caches hold a finished cold build
 
     def launcher(self, tool):
-        return {"ccache": self.ccache, "ccache-latest": self.ccache_latest, "edgecache": self.edgecache}.get(tool)
+        return {"ccache": self.ccache, "ccache-latest": self.ccache_latest, "edgecache": self.edgecache,
+                "edgecache-direct": self.edgecache}.get(tool)
 
     # ---- environment per tool and checkout
 
@@ -82,8 +88,12 @@ class Bench:
                 # ccache-latest finds its HTTP storage helper in <prefix>/libexec and
                 # keeps connections open in it across compiles.
                 env["CCACHE_REMOTE_STORAGE"] = remote_url
-        elif tool in ("edgecache", "edgecache-ninja"):
+        elif tool in LAUNCHER_TOOLS + ("edgecache-ninja",):
             env.update({"EDGECACHE_DIR": cache, "EDGECACHE_BASEDIR": ck, "EDGECACHE_MAX_SIZE": "20G"})
+            # The launcher's connection helper: its socket in the bench's own dir.
+            env["XDG_RUNTIME_DIR"] = self.helper_run_dir()
+            if tool == "edgecache-direct":
+                env["EDGECACHE_REMOTE_HELPER"] = "off"
             if remote_url:
                 env["EDGECACHE_REMOTE"] = remote_url
             else:
@@ -108,7 +118,7 @@ class Bench:
     def zero_stats(self, tool, env):
         if tool in ("ccache", "ccache-latest"):
             run([self.launcher(tool), "--zero-stats"], env=env)
-        elif tool == "edgecache":
+        elif tool in LAUNCHER_TOOLS:
             run([self.edgecache, "stats", "--zero"], env=env)
 
     def stop_helpers(self, tool, env):
@@ -116,6 +126,16 @@ class Bench:
         timed build starts as a fresh machine's would, and nothing is left."""
         if tool == "ccache-latest":
             run([self.ccache_latest, "--stop-storage-helpers"], env=env, check=False)
+        if tool == "edgecache":
+            # edgecache-remote-helper exits within 0.2 s of its socket's removal.
+            for sock in glob.glob(os.path.join(self.helper_run_dir(), "edgecache", "*.sock")):
+                os.unlink(sock)
+            time.sleep(0.3)
+
+    def helper_run_dir(self):
+        path = os.path.join(self.work, "run")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        return path
 
     def read_stats(self, tool, env, output):
         """Hits and misses of the build that just ran, from the tool itself."""
@@ -125,7 +145,7 @@ class Bench:
             remote = s.get("remote_storage_hit", 0)
             hits = s.get("direct_cache_hit", 0) + s.get("preprocessed_cache_hit", 0)
             return {"local": hits - remote, "remote": remote, "miss": s.get("cache_miss", 0)}
-        if tool == "edgecache":
+        if tool in LAUNCHER_TOOLS:
             stats = json.loads(run([self.edgecache, "stats", "--json"], env=env).stdout)
             return edgecache_counts(stats)
         if tool == "edgecache-ninja":
@@ -361,7 +381,7 @@ def parse_args(argv):
                     help="with --lock: keep the lock across builds until held this long, then release it "
                     "after the next build (fewer waits on a contended machine; default 0: after every build)")
     ap.add_argument("--jobs", type=int, default=2, help="-j of every build (default 2)")
-    ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS))
+    ap.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS + EXTRA_TOOLS))
     ap.add_argument("--ccache-latest", default=CCACHE_LATEST,
                     help="the newest ccache, with its storage helper in <prefix>/libexec "
                          "(../shared/peers/build-ccache.sh builds it; default %(default)s)")
@@ -387,7 +407,7 @@ def parse_args(argv):
     args.delays = [float(d) for d in args.delays.split(",") if d]
     if args.delay_ms is not None:
         args.delays = [args.delay_ms] if args.delay_ms > 0 else []
-    bad = [t for t in args.tools if t not in TOOLS]
+    bad = [t for t in args.tools if t not in TOOLS + EXTRA_TOOLS]
     if bad:
         ap.error(f"unknown tools: {bad}")
     if "none" not in args.tools:

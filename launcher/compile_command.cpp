@@ -31,6 +31,16 @@ void write_all(int fd, const std::string& text) {
   }
 }
 
+// The directory of this executable, where edgecache-remote-helper is
+// installed beside it; "" when unknown (then no helper is used).
+std::string own_directory() {
+  char path[4096];
+  ssize_t length = ::readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (length <= 0) return "";
+  std::string self(path, static_cast<size_t>(length));
+  return self.substr(0, self.find_last_of('/'));
+}
+
 // Replaces this process with the compiler: the cheapest way to run a call the
 // cache does not handle, with the compiler's own exit status and signals.
 int exec_compiler(const std::vector<std::string>& argv) {
@@ -87,6 +97,9 @@ int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& co
 
 void report_store_warnings(CacheSession& session) {
   const Config& config = session.config();
+  if (std::string problem = session.remote_helper_problem(); !problem.empty()) {
+    print_warning_once(config.cache_dir(), "remote-helper", problem);
+  }
   if (session.remote_switched_off_here() && !session.store().warnings().empty()) {
     print_warning(session.store().warnings().back() + "; remote cache off for a minute");
   }
@@ -205,7 +218,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
     log_decision(config.log_file(), "uncacheable " + inv.uncacheable_reason);
     return exec_compiler(resolved);
   }
-  CacheSession session(config);
+  CacheSession session(config, SessionOptions{false, own_directory()});
   for (const std::string& warning : session.setup_warnings()) {
     print_warning_once(config.cache_dir(), "setup", warning);
   }

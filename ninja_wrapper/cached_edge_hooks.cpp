@@ -34,7 +34,7 @@ EdgeRecord NewRecord(const Edge& edge) {
 }  // namespace
 
 CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir)
-    : session_(config, SessionOptions{options.no_remote}),
+    : session_(config, SessionOptions{options.no_remote, ""}),
       step_context_(StepContext(config, build_dir)),
       steps_(step_context_, session_.paths(), session_.hasher()),
       observer_(build_dir + "/" + kTraceDirPath),

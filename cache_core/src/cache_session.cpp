@@ -14,7 +14,7 @@ std::string health_file(const Config& config, const RemoteSpec& spec) {
 }  // namespace
 
 CacheSession::CacheSession(const Config& config, SessionOptions options)
-    : config_(config), paths_(config.base_dirs()) {
+    : config_(config), options_(options), paths_(config.base_dirs()) {
   local_ = std::make_unique<LocalStore>(config.cache_dir(), config.max_size());
   if (!config.remote().empty()) {
     if (options.no_remote) remote_off_reason_ = "--no-remote";
@@ -57,7 +57,7 @@ void CacheSession::open_remote() {
   }
   for (RemoteSpec& spec : *specs) spec.bearer_token = config_.remote_token();
   if (specs->size() > 1) return open_servers(std::move(*specs));
-  remote_ = make_remote_store(specs->front());
+  remote_ = make_single_remote(split_remote_list(config_.remote()).front(), specs->front());
   health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()));
 }
 
@@ -71,6 +71,29 @@ void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
   sharded_ = sharded.get();
   remote_ = std::move(sharded);
 }
+
+// An http(s) remote goes through the remote helper unless remote_helper=off
+// or the face keeps its own connections (empty helper_dir).
+std::unique_ptr<Store> CacheSession::make_single_remote(std::string_view entry, const RemoteSpec& spec) {
+  const std::string mode = config_.remote_helper();
+  bool http = spec.scheme == RemoteScheme::kHttp || spec.scheme == RemoteScheme::kHttps;
+  if (!http || mode == "off" || options_.helper_dir.empty()) return make_remote_store(spec);
+  const bool automatic = mode == "auto";
+  std::string program = automatic ? options_.helper_dir + "/edgecache-remote-helper" : mode;
+  HelperLaunch launch = helper_launch_for(entry, spec.bearer_token, program, config_.remote_helper_idle_timeout());
+  launch.warn_if_missing = !automatic;
+  auto socket = helper_socket_path(launch);
+  if (!socket) {
+    setup_warnings_.push_back("remote helper not used: " + socket.error());
+    return make_remote_store(spec);
+  }
+  launch.socket_path = *socket;
+  auto store = std::make_unique<HelperStore>(spec, std::move(launch), [spec] { return make_remote_store(spec); });
+  helper_ = store.get();
+  return store;
+}
+
+std::string CacheSession::remote_helper_problem() const { return helper_ ? helper_->problem() : ""; }
 
 std::string CacheSession::remote_description() const {
   return remote_ ? remote_->description() : "";

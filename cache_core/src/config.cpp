@@ -28,6 +28,8 @@ Layer default_layer(const ConfigInputs& in) {
           {"remote", ""},
           {"remote_token", ""},
           {"no_remote", "false"},
+          {"remote_helper", "auto"},
+          {"remote_helper_idle_timeout", "600"},
           {"disable", "false"},
           {"log", ""},
           {"compression_level", "1"},
@@ -132,6 +134,12 @@ bool is_valid(const std::string& key, const std::string& value) {
   if (key == "max_size") return parse_size(value).has_value();
   if (key == "no_remote" || key == "disable") return parse_bool(value).has_value();
   if (key == "verify") return parse_verify_mode(value).has_value();
+  if (key == "remote_helper") return value == "auto" || value == "off" || value.starts_with("/");
+  if (key == "remote_helper_idle_timeout") {
+    char* end = nullptr;
+    long seconds = std::strtol(value.c_str(), &end, 10);
+    return !value.empty() && *end == '\0' && seconds >= 0;
+  }
   if (key == "compression_level") {
     char* end = nullptr;
     long level = std::strtol(value.c_str(), &end, 10);
@@ -150,6 +158,9 @@ const std::vector<SettingSpec>& setting_specs() {
       {"remote", "EDGECACHE_REMOTE", "remote cache URL with |attributes (http://, https://, file://, redis://, s3://); several separated by spaces"},
       {"remote_token", "EDGECACHE_REMOTE_TOKEN", "bearer token for the remote", true},
       {"no_remote", "EDGECACHE_NO_REMOTE", "true: use the local cache only"},
+      {"remote_helper", "EDGECACHE_REMOTE_HELPER",
+       "launcher's way to an http(s) remote: auto (edgecache-remote-helper beside edgecache, which keeps connections open), off (direct), or the absolute path of a helper (a ccache storage helper works)"},
+      {"remote_helper_idle_timeout", "EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT", "seconds the remote helper stays up without clients (0: until stopped)"},
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
@@ -210,6 +221,10 @@ std::vector<std::string> Config::base_dirs() const { return split(setting("base_
 std::string Config::remote() const { return setting("remote").value; }
 std::string Config::remote_token() const { return setting("remote_token").value; }
 bool Config::no_remote() const { return parse_bool(setting("no_remote").value).value_or(false); }
+std::string Config::remote_helper() const { return setting("remote_helper").value; }
+long Config::remote_helper_idle_timeout() const {
+  return std::strtol(setting("remote_helper_idle_timeout").value.c_str(), nullptr, 10);
+}
 bool Config::disabled() const { return parse_bool(setting("disable").value).value_or(false); }
 std::string Config::log_file() const { return setting("log").value; }
 int Config::compression_level() const { return std::atoi(setting("compression_level").value.c_str()); }

@@ -10,6 +10,11 @@ SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/edgecache-test.XXXXXX")
 export EDGECACHE_DIR="$SCRATCH/cache"
 export XDG_CONFIG_HOME="$SCRATCH/config"   # no user config leaks in
 unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG || true
+unset EDGECACHE_REMOTE_HELPER EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT || true
+# The remote helper's socket lives here: a helper started by a test exits
+# when the cleanup removes its socket.
+export XDG_RUNTIME_DIR="$SCRATCH/run"
+mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 cleanup() { rm -rf "$SCRATCH"; }
 trap cleanup EXIT
 

@@ -3,4 +3,4 @@
 # (tests/fixtures/nginx_fixture.sh), a silent TCP server (slow_server.py) or a
 # file:// directory, each in its own scratch dir.
 edgecache_script_tests(remote remote NAMES
-  teammate bazel_layout read_only token refused http500 silent silent_cost corrupt no_remote file)
+  teammate bazel_layout read_only token refused http500 silent silent_cost corrupt no_remote file helper)

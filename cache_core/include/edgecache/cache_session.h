@@ -9,6 +9,7 @@
 
 #include "edgecache/config.h"
 #include "edgecache/file_hasher.h"
+#include "edgecache/helper_store.h"
 #include "edgecache/local_store.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/path_normalizer.h"
@@ -23,6 +24,10 @@ namespace edgecache {
 
 struct SessionOptions {
   bool no_remote = false;  // the face's --no-remote, on top of the config's no_remote
+  // Where remote_helper=auto finds edgecache-remote-helper (the launcher's own
+  // dir). Empty: no helper at all (edgecache-ninja is one long-lived process
+  // that keeps its own connections).
+  std::string helper_dir;
 };
 
 class CacheSession {
@@ -46,6 +51,9 @@ class CacheSession {
   // True when this process was the one that switched the remote off: the
   // face prints the warning then, and only then.
   bool remote_switched_off_here() const { return remote_switched_off_here_; }
+  // Why the remote helper was bypassed in this process ("" when it was not, or
+  // for no reason worth a warning): the face prints it once.
+  std::string remote_helper_problem() const;
 
   // Adds this session's counters (plus `extra`) to the cache's stats files.
   Status flush_stats(const Counters& extra = {});
@@ -53,15 +61,18 @@ class CacheSession {
  private:
   void open_remote();
   void open_servers(std::vector<RemoteSpec> specs);
+  std::unique_ptr<Store> make_single_remote(std::string_view entry, const RemoteSpec& spec);
   RemoteGate remote_gate();
 
   Config config_;
+  SessionOptions options_;
   PathNormalizer paths_;
   FileHasher hasher_;
   std::unique_ptr<LocalStore> local_;
   std::unique_ptr<Store> remote_;
   std::unique_ptr<RemoteHealth> health_;  // one server: its health; several: null
   ShardedStore* sharded_ = nullptr;       // several servers: remote_, each with its health
+  HelperStore* helper_ = nullptr;         // one http(s) server through the helper: remote_
   std::unique_ptr<TieredStore> tiered_;
   std::unique_ptr<StepCache> step_cache_;
   std::vector<std::string> setup_warnings_;

@@ -56,6 +56,8 @@ class Config {
   std::string remote() const;
   std::string remote_token() const;
   bool no_remote() const;
+  std::string remote_helper() const;        // "auto", "off" or a helper's absolute path
+  long remote_helper_idle_timeout() const;  // seconds; 0: the helper never exits for idleness
   bool disabled() const;
   std::string log_file() const;
   int compression_level() const;

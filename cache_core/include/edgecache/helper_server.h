@@ -1,0 +1,66 @@
+#pragma once
+// The serving half of the remote helper (helper_protocol.h): listens on a Unix
+// socket and answers every connected launcher from one Store, whose open
+// connections all of them share. edgecache-remote-helper is a thin main()
+// around it.
+//
+// What must stay true:
+//  - a socket file left by a crashed helper is replaced; a live helper's is
+//    never taken over (run() fails instead);
+//  - the helper exits after `idle_timeout` with no client connected and no
+//    request, and at once when its socket file is removed or replaced, so it
+//    never outlives its use;
+//  - a client that dies mid-request costs its own thread only.
+
+#include <atomic>
+#include <chrono>
+#include <string>
+
+#include "edgecache/result.h"
+#include "edgecache/store.h"
+#include "edgecache/unix_socket.h"
+
+namespace edgecache {
+
+struct HelperServerOptions {
+  std::string socket_path;                 // where clients connect
+  std::chrono::milliseconds idle_timeout;  // 0: never exit for idleness
+  std::string identity;                    // answer to `info`, e.g. "edgecache-remote-helper 0.9"
+};
+
+// Why run() returned.
+enum class HelperExit { kIdle, kStopRequested, kSocketGone };
+
+class HelperServer {
+ public:
+  // `store` must be safe to call from several threads at once (HttpStore is).
+  HelperServer(Store& store, HelperServerOptions options);
+  // Stops serving and waits for the client threads (about kAcceptPollMs when
+  // idle; a request in flight first finishes).
+  ~HelperServer();
+  HelperServer(const HelperServer&) = delete;
+  HelperServer& operator=(const HelperServer&) = delete;
+
+  // Binds the socket and serves until one of HelperExit happens; an error
+  // when the socket cannot be bound (or a live helper already owns it).
+  // Client threads may still be finishing: the caller exits the process at
+  // once (the protocol's stop does not wait) or destroys the server.
+  Result<HelperExit> run();
+  // Makes run() return kStopRequested soon, as the protocol's stop request does.
+  void stop() { stop_ = true; }
+
+ private:
+  void serve_client(UnixSocket client);
+  bool answer(UnixSocket& client, uint8_t request);
+  bool socket_still_ours() const;
+  void touch();
+
+  Store& store_;
+  HelperServerOptions options_;
+  unsigned long socket_inode_ = 0;            // of the file we bound, to notice replacement
+  std::atomic<int> clients_{0};               // connections being served
+  std::atomic<int64_t> last_activity_ms_{0};  // steady clock, of the last request or close
+  std::atomic<bool> stop_{false};             // a client asked the helper to stop
+};
+
+}  // namespace edgecache

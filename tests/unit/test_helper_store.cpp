@@ -1,0 +1,273 @@
+// The remote helper's wire format, server and client against in-memory
+// stores: hits through the helper, the fallback to the direct store when the
+// helper is missing or dies, stale sockets, idle exit.
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "edgecache/helper_protocol.h"
+#include "edgecache/helper_server.h"
+#include "edgecache/helper_store.h"
+#include "remote_test_support.h"
+
+namespace edgecache {
+namespace {
+
+using testing::TempDir;
+using testing::test_key;
+
+// A thread-safe store in memory that counts its calls.
+class MemoryStore : public Store {
+ public:
+  std::string description() const override { return "memory"; }
+  StoreReply get(const CacheKey& key, std::string* blob) override {
+    std::lock_guard lock(mutex_);
+    ++calls;
+    auto it = objects_.find(key.to_string());
+    if (it == objects_.end()) return {StoreStatus::kNotFound, ""};
+    *blob = it->second;
+    return {StoreStatus::kOk, ""};
+  }
+  StoreReply put(const CacheKey& key, std::string_view blob) override {
+    std::lock_guard lock(mutex_);
+    ++calls;
+    objects_[key.to_string()] = std::string(blob);
+    return {StoreStatus::kOk, ""};
+  }
+  StoreReply exists(const CacheKey& key) override {
+    std::string ignored;
+    return get(key, &ignored);
+  }
+  StoreReply remove(const CacheKey& key) override {
+    std::lock_guard lock(mutex_);
+    ++calls;
+    return {objects_.erase(key.to_string()) ? StoreStatus::kOk : StoreStatus::kNotFound, ""};
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::string> objects_;
+};
+
+// A HelperServer over `store` on its own thread.
+class RunningServer {
+ public:
+  RunningServer(Store& store, const std::string& socket, long idle_ms = 0)
+      : server_(store, {socket, std::chrono::milliseconds(idle_ms), "test helper"}),
+        thread_([this] { exit_ = server_.run(); }) {
+    int error = 0;
+    for (int i = 0; i < 2000 && !UnixSocket::connect(socket, &error).valid(); ++i) ::usleep(1000);
+  }
+  ~RunningServer() {
+    server_.stop();
+    join();
+  }
+  Result<HelperExit> join() {
+    if (thread_.joinable()) thread_.join();
+    return exit_;
+  }
+
+ private:
+  HelperServer server_;
+  Result<HelperExit> exit_ = Error{"not run"};
+  std::thread thread_;
+};
+
+RemoteSpec test_spec() {
+  RemoteSpec spec;
+  spec.url = "http://127.0.0.1:1/cache";
+  spec.connect_timeout_ms = 500;
+  spec.first_byte_timeout_ms = 500;
+  return spec;
+}
+
+HelperLaunch launch_at(const std::string& socket, const std::string& program = "/nonexistent/helper") {
+  HelperLaunch launch;
+  launch.program = program;
+  launch.socket_path = socket;
+  return launch;
+}
+
+HelperStore::DirectFactory direct_to(MemoryStore* direct) {
+  return [direct]() -> std::unique_ptr<Store> {
+    // A view of the test's store: the HelperStore owns what it gets.
+    struct View : Store {
+      explicit View(Store* s) : s(s) {}
+      std::string description() const override { return s->description(); }
+      StoreReply get(const CacheKey& k, std::string* b) override { return s->get(k, b); }
+      StoreReply put(const CacheKey& k, std::string_view b) override { return s->put(k, b); }
+      StoreReply exists(const CacheKey& k) override { return s->exists(k); }
+      StoreReply remove(const CacheKey& k) override { return s->remove(k); }
+      Store* s;
+    };
+    return std::make_unique<View>(direct);
+  };
+}
+
+TEST(HelperProtocol, KeyBytesRoundTripForBothKinds) {
+  for (ObjectKind kind : {ObjectKind::kManifest, ObjectKind::kResult}) {
+    CacheKey key = test_key("k", kind);
+    std::string bytes = helper_wire::key_bytes(key);
+    EXPECT_EQ(bytes.size(), 32u);
+    auto back = helper_wire::key_from_bytes(bytes);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(*back, key);
+  }
+  EXPECT_FALSE(helper_wire::key_from_bytes(std::string(32, 'x')).has_value());
+  EXPECT_FALSE(helper_wire::key_from_bytes("short").has_value());
+}
+
+TEST(HelperStore, ServesHitsMissesAndPutsThroughTheHelper) {
+  TempDir dir;
+  MemoryStore remote, direct;
+  RunningServer server(remote, dir / "h.sock");
+  HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+  std::string blob;
+  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_TRUE(store.put(test_key("a"), std::string(300000, 'z')).ok());
+  EXPECT_TRUE(store.get(test_key("a"), &blob).ok());
+  EXPECT_EQ(blob, std::string(300000, 'z'));
+  EXPECT_TRUE(store.exists(test_key("a")).ok());
+  EXPECT_EQ(store.exists(test_key("a", ObjectKind::kManifest)).status, StoreStatus::kNotFound);
+  EXPECT_TRUE(store.remove(test_key("a")).ok());
+  EXPECT_TRUE(store.used_helper());
+  EXPECT_EQ(direct.calls, 0);
+  EXPECT_EQ(store.problem(), "");
+}
+
+TEST(HelperStore, GoesDirectWithOneProblemWhenTheHelperCannotStart) {
+  TempDir dir;
+  MemoryStore direct;
+  HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+  std::string blob;
+  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_TRUE(store.put(test_key("a"), "x").ok());
+  EXPECT_EQ(direct.calls, 2);
+  EXPECT_NE(store.problem().find("not found"), std::string::npos);
+  EXPECT_FALSE(store.used_helper());
+}
+
+TEST(HelperStore, GoesDirectSilentlyWhenAnOptionalHelperIsMissing) {
+  TempDir dir;
+  MemoryStore direct;
+  HelperLaunch launch = launch_at(dir / "h.sock");
+  launch.warn_if_missing = false;
+  HelperStore store(test_spec(), launch, direct_to(&direct));
+  std::string blob;
+  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_EQ(store.problem(), "");
+  EXPECT_EQ(direct.calls, 1);
+}
+
+TEST(HelperStore, AHelperThatDiesMidSessionSendsTheNextCallDirect) {
+  TempDir dir;
+  MemoryStore remote, direct;
+  HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+  std::string blob;
+  {
+    RunningServer server(remote, dir / "h.sock");
+    EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+    // A second client asks the helper to stop, as `kill` would end it.
+    int error = 0;
+    UnixSocket raw = UnixSocket::connect(dir / "h.sock", &error);
+    ASSERT_TRUE(raw.valid());
+    EXPECT_EQ(raw.write_all(std::string(1, '\x03'), deadline_in(1000)), IoStatus::kOk);
+    auto exit = server.join();
+    ASSERT_TRUE(exit.ok());
+    EXPECT_EQ(*exit, HelperExit::kStopRequested);
+  }
+  EXPECT_TRUE(store.put(test_key("b"), "x").ok());
+  EXPECT_EQ(direct.calls, 1);
+  EXPECT_EQ(store.problem(), "");  // a dead helper is replaced, not worth a warning
+}
+
+TEST(HelperServer, ReplacesAStaleSocketFile) {
+  TempDir dir;
+  std::string path = dir / "h.sock";
+  {
+    auto old = UnixSocket::listen(path);  // bound, then closed: a crashed helper's leftover
+    ASSERT_TRUE(old.ok());
+  }
+  MemoryStore remote, direct;
+  RunningServer server(remote, path);
+  HelperStore store(test_spec(), launch_at(path), direct_to(&direct));
+  EXPECT_TRUE(store.put(test_key("a"), "x").ok());
+  EXPECT_EQ(remote.calls, 1);
+  EXPECT_EQ(direct.calls, 0);
+}
+
+TEST(HelperServer, RefusesASocketALiveHelperOwns) {
+  TempDir dir;
+  MemoryStore remote;
+  RunningServer first(remote, dir / "h.sock");
+  HelperServer second(remote, {dir / "h.sock", std::chrono::milliseconds(0), "second"});
+  auto result = second.run();
+  EXPECT_FALSE(result.ok());
+}
+
+TEST(HelperServer, ExitsWhenIdleAndRemovesItsSocket) {
+  TempDir dir;
+  MemoryStore remote;
+  RunningServer server(remote, dir / "h.sock", 300);
+  auto exit = server.join();
+  ASSERT_TRUE(exit.ok());
+  EXPECT_EQ(*exit, HelperExit::kIdle);
+  EXPECT_NE(::access((dir / "h.sock").c_str(), F_OK), 0);
+}
+
+TEST(HelperServer, ExitsWhenItsSocketFileIsRemoved) {
+  TempDir dir;
+  MemoryStore remote;
+  RunningServer server(remote, dir / "h.sock");
+  ::unlink((dir / "h.sock").c_str());
+  auto exit = server.join();
+  ASSERT_TRUE(exit.ok());
+  EXPECT_EQ(*exit, HelperExit::kSocketGone);
+}
+
+TEST(HelperStore, ManyClientsAtOnceShareOneHelper) {
+  TempDir dir;
+  MemoryStore remote, direct;
+  RunningServer server(remote, dir / "h.sock");
+  std::vector<std::thread> clients;
+  std::atomic<int> hits{0};
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+      std::string key = "k" + std::to_string(i), blob;
+      if (store.put(test_key(key), key).ok() && store.get(test_key(key), &blob).ok() && blob == key) ++hits;
+    });
+  }
+  for (auto& client : clients) client.join();
+  EXPECT_EQ(hits, 8);
+  EXPECT_EQ(direct.calls, 0);
+}
+
+TEST(HelperSocketPath, IsPrivateAndDependsOnTheRemote) {
+  HelperLaunch a = helper_launch_for("http://h/c|layout=bazel", "tok", "/bin/helper", 600);
+  HelperLaunch b = helper_launch_for("http://h/c", "", "/bin/helper", 600);
+  ASSERT_EQ(a.attributes.size(), 2u);
+  EXPECT_EQ(a.attributes[0], (std::pair<std::string, std::string>{"layout", "bazel"}));
+  EXPECT_EQ(a.attributes[1].first, "bearer-token");
+  auto path_a = helper_socket_path(a);
+  auto path_b = helper_socket_path(b);
+  ASSERT_TRUE(path_a.ok());
+  ASSERT_TRUE(path_b.ok());
+  EXPECT_NE(*path_a, *path_b);
+  struct stat st {};
+  std::string socket_dir = path_a->substr(0, path_a->find_last_of('/'));
+  ASSERT_EQ(::stat(socket_dir.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 077, 0u);
+}
+
+}  // namespace
+}  // namespace edgecache
