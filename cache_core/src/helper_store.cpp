@@ -81,7 +81,10 @@ std::vector<int> inherited_fds() {
 std::vector<std::string> helper_environment(const HelperLaunch& launch) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (std::strncmp(*entry, "CRSH_", 5) != 0) env.emplace_back(*entry);
+    // Not a step's tracer (edgecache-ninja's observed runs): the helper outlives the step.
+    std::string_view name(*entry);
+    if (name.starts_with("CRSH_") || name.starts_with("LD_PRELOAD=") || name.starts_with("EDGECACHE_TRACE")) continue;
+    env.emplace_back(*entry);
   }
   env.push_back("CRSH_IPC_ENDPOINT=" + launch.socket_path);
   env.push_back("CRSH_URL=" + launch.url);
