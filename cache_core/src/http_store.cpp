@@ -55,9 +55,6 @@ const char* method_name(Method method) {
   return "?";
 }
 
-// Process-wide libcurl setup (curl_library() loads it and runs
-// curl_global_init once). It is never undone: exit frees it anyway.
-void init_curl_once() { (void)curl_library(); }
 
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_library().slist_free_all(list); }
@@ -259,7 +256,10 @@ StoreReply scrubbed(StoreReply result, const RemoteSpec& spec, const AwsSigning&
 
 HttpStore::HttpStore(RemoteSpec spec, size_t max_body_bytes, AwsSigning signing)
     : spec_(std::move(spec)), signing_(std::move(signing)), max_body_bytes_(max_body_bytes) {
-  init_curl_once();
+  // libcurl is loaded by the first request (CurlEasy calls curl_library(),
+  // which loads it and runs curl_global_init once, thread-safely), not here:
+  // a launcher whose compile hits locally never pays for it, and the remote
+  // helper listens on its socket before loading it.
 }
 
 HttpStore::~HttpStore() = default;
