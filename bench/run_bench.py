@@ -103,9 +103,17 @@ class Bench:
     def configure(self, tool, ck, env):
         build = os.path.join(ck, "build")
         rmtree(build)
-        cmd = ["cmake", "-S", ck, "-B", build, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={self.ninja}"]
+        make_program = self.edgecache_ninja if tool == "edgecache-ninja" else self.ninja
+        cmd = ["cmake", "-S", ck, "-B", build, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={make_program}"]
         cmd += self.project.configure_flags()
-        if self.launcher(tool):
+        if tool in ("edgecache", "edgecache-ninja"):
+            # The product's documented route: EdgeCache.cmake included by CMake
+            # itself (relocatable objects: -ffile-prefix-map, so a teammate's
+            # checkout path is in no object), launcher or ninja mode.
+            cmd += [f"-DCMAKE_PROJECT_TOP_LEVEL_INCLUDES={os.path.join(REPO, 'cmake_module', 'EdgeCache.cmake')}",
+                    f"-DEDGECACHE_PROGRAM={self.edgecache}", f"-DEDGECACHE_NINJA_PROGRAM={self.edgecache_ninja}",
+                    f"-DEDGECACHE_MODE={'ninja' if tool == 'edgecache-ninja' else 'launcher'}"]
+        elif self.launcher(tool):
             cmd += [f"-DCMAKE_CXX_COMPILER_LAUNCHER={self.launcher(tool)}",
                     f"-DCMAKE_C_COMPILER_LAUNCHER={self.launcher(tool)}"]
         run(cmd, env=env)
