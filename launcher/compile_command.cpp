@@ -115,17 +115,17 @@ void report_store_warnings(CacheSession& session) {
 // none (so the headers are known), its output passed through to ours.
 struct RealRun {
   ProcessResult result;
-  int64_t start_ns = 0;
+  StepStart start;
   uint64_t duration_ms = 0;
 };
 
-// `start_ns`: step_start_ns() before the source was first read.
-std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared, int64_t start_ns) {
+// `start`: step_start() before the source was first read.
+std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared, const StepStart& start) {
   std::vector<std::string> argv = inv.argv;
   if (!prepared.our_depfile.empty()) argv.insert(argv.end(), {"-MD", "-MF", prepared.our_depfile});
   RealRun run;
-  run.start_ns = start_ns;
-  wait_past_start_granule(start_ns);
+  run.start = start;
+  wait_past_start_granule(start);
   auto started = std::chrono::steady_clock::now();
   auto result = run_process(argv);
   if (!result) {
@@ -141,10 +141,10 @@ std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep
 }
 
 int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
-             const LookupOutcome& lookup, int64_t start_ns) {
+             const LookupOutcome& lookup, const StepStart& start) {
   std::string why = why_missed(session, prepared, lookup);
   const Config& config = session.config();
-  std::optional<RealRun> run = run_real(inv, prepared, start_ns);
+  std::optional<RealRun> run = run_real(inv, prepared, start);
   if (!run) return 127;
   if (run->result.exit_status != 0) {
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
@@ -153,7 +153,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
     return run->result.exit_status;
   }
   StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
-                                              run->duration_ms, run->start_ns);
+                                              run->duration_ms, run->start);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored", why);
   Counters counters{{counter::kMiss, 1}, {std::string("miss.") + miss_cause_name(lookup.cause), 1}};
@@ -172,7 +172,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
 int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
                const LookupOutcome& hit) {
   const Config& config = session.config();
-  std::optional<RealRun> run = run_real(inv, prepared, step_start_ns());
+  std::optional<RealRun> run = run_real(inv, prepared, step_start());
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   if (!run) return 127;
   const VerifyOutcome checked =
@@ -224,7 +224,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
   }
   // Before the source is first read: a change from here on means the key
   // may not describe what the compiler read, so the result is not stored.
-  const int64_t start_ns = step_start_ns();
+  const StepStart start = step_start();
   CompileStep prepared;
   CompileContext context{*compiler, config.cache_dir(), current_directory(), isatty(STDERR_FILENO) != 0,
                          &session.hasher()};
@@ -242,7 +242,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
       return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);
   }
-  return run_miss(session, inv, prepared, outcome, start_ns);
+  return run_miss(session, inv, prepared, outcome, start);
 }
 
 }  // namespace edgecache

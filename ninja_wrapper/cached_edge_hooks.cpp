@@ -87,7 +87,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     EdgeRecord record = NewRecord(*edge);
     record.start_ms = record_.OffsetMs(now_ns());
     SetUncached(&record, "internal", error.what());
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
+    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
 }
@@ -97,7 +97,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   record.start_ms = record_.OffsetMs(now_ns());
   // Before any input is hashed: an input changed from here on may differ
   // from what the key says, so the result is not stored (StepCache::store).
-  const int64_t inputs_read_ns = step_start_ns();
+  const StepStart inputs_read = step_start();
   const EdgeFacts facts = Describe(edge);
   EdgeStep keyed = steps_.Build(facts);
   if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {
@@ -107,7 +107,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   if (!keyed.step) {
     SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
     RecordHistory(record, "", "uncached");
-    pending_[edge] = PendingRun{std::nullopt, 0, record_.Add(std::move(record)), std::nullopt, "", {}};
+    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.Add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
   StepCache& cache = session_.steps();
@@ -122,8 +122,8 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
     run.step = std::move(keyed.step);
-    run.start_ns = inputs_read_ns;
-    wait_past_start_granule(inputs_read_ns);  // the runner starts the command as soon as we return
+    run.start = inputs_read;
+    wait_past_start_granule(inputs_read);  // the runner starts the command as soon as we return
     record.start_ms = record_.OffsetMs(now_ns());
     run.record = record_.Add(std::move(record));
     pending_[edge] = std::move(run);
@@ -134,7 +134,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   // runner starts it as for a miss, and OnCommandFinished compares.
   RestoreHit(std::move(record), found, started, true);
   const size_t index = record_.edges().size() - 1;
-  pending_[edge] = PendingRun{std::move(keyed.step), now_ns(), index, found.entry, "", {}};
+  pending_[edge] = PendingRun{std::move(keyed.step), step_start(), index, found.entry, "", {}};
   ++counts_.verified;
   return std::nullopt;
 }
@@ -207,7 +207,7 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
 
 bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Dependency>* deps) {
   ObservationVerdict verdict =
-      observer_.Judge(run.trace_file, run.owned, run.start_ns, session_.hasher(), session_.paths());
+      observer_.Judge(run.trace_file, run.owned, run.start, session_.hasher(), session_.paths());
   EdgeRecord& record = record_.at(run.record);
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
@@ -232,7 +232,7 @@ void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& 
   std::vector<Dependency> observed;
   if (!run.trace_file.empty() && !JudgeObservedRun(run, &observed)) return;
   StoreOutcome stored =
-      session_.steps().store(*run.step, result.output, "", duration_ms, run.start_ns, std::move(observed));
+      session_.steps().store(*run.step, result.output, "", duration_ms, run.start, std::move(observed));
   Count(counter::kMiss);
   if (stored.kind == StoreResultKind::kStored)
     RecordHistory(record_.at(run.record), stored.result_key.to_string(), "stored");

@@ -50,9 +50,9 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   struct PendingRun {
     /// Unset when the edge is not cacheable.
     std::optional<Step> step;
-    /// step_start_ns() before the edge's inputs were hashed: inputs changed
+    /// step_start() before the edge's inputs were hashed: inputs changed
     /// after it make the run unsafe to store.
-    int64_t start_ns = 0;
+    StepStart start;
     /// Its entry in record_.
     size_t record = 0;
     /// --verify: the hit whose outputs the real run is compared with.

@@ -63,17 +63,17 @@ std::pair<std::string, std::string> UntraceableReason(const std::string& message
   return {"untraceable-program", message};
 }
 
-bool ChangedSince(const struct stat& st, int64_t start_ns) {
+bool ChangedSince(const struct stat& st, const StepStart& start) {
   const int64_t mtime = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   const int64_t ctime = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
-  // `start_ns` is step_start_ns() before the inputs were hashed, and the
-  // command began after that clock tick (wait_past_start_granule).
-  return edgecache::written_during_run(std::max(mtime, ctime), start_ns);
+  // `start` is step_start() before the inputs were hashed, and the command
+  // began after its granule (wait_past_start_granule).
+  return edgecache::written_during_run(std::max(mtime, ctime), start);
 }
 
 /// Fingerprints one path of the read set into `verdict`; false when the
 /// verdict is final (not cacheable, or not storable).
-bool AddReadDependency(const std::string& path, bool listed, int64_t start_ns, FileHasher& hasher,
+bool AddReadDependency(const std::string& path, bool listed, const StepStart& start, FileHasher& hasher,
                        const PathNormalizer& normalizer, ObservationVerdict* verdict) {
   const std::string name = normalizer.normalize(path);
   struct stat st {};
@@ -93,7 +93,7 @@ bool AddReadDependency(const std::string& path, bool listed, int64_t start_ns, F
   }
   // Created, edited or listed-and-changed while the step ran: what the step
   // saw is not what we would record.
-  if (ChangedSince(st, start_ns)) {
+  if (ChangedSince(st, start)) {
     verdict->not_stored_reason = "input-changed-during-run";
     verdict->detail = path;
     return false;
@@ -136,7 +136,7 @@ Result<ObservedAccesses> parse_trace(const std::string& text) {
 }
 
 ObservationVerdict judge_observation(const ObservedAccesses& accesses, const ObservedStepPaths& paths,
-                                     int64_t start_ns, FileHasher& hasher, const PathNormalizer& normalizer) {
+                                     const StepStart& start, FileHasher& hasher, const PathNormalizer& normalizer) {
   ObservationVerdict verdict;
   if (!accesses.untraceable.empty()) {
     auto [reason, detail] = UntraceableReason(accesses.untraceable.front());
@@ -158,7 +158,7 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
         paths.ignored.count(path)) {
       continue;
     }
-    if (!AddReadDependency(path, accesses.listed.count(path) > 0, start_ns, hasher, normalizer, &verdict)) {
+    if (!AddReadDependency(path, accesses.listed.count(path) > 0, start, hasher, normalizer, &verdict)) {
       verdict.deps.clear();
       verdict.detail = Shown(verdict.detail, paths.cwd);
       return verdict;

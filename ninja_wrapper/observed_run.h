@@ -32,6 +32,7 @@
 #include "edgecache/manifest.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/result.h"
+#include "edgecache/step_cache.h"
 
 namespace edgecache::ninja {
 
@@ -81,13 +82,13 @@ struct ObservationVerdict {
   std::vector<Dependency> deps;
 };
 
-/// Judges `accesses` of a run whose inputs were first read at `start_ns`
-/// (step_start_ns(); the command began after that clock tick):
+/// Judges `accesses` of a run whose inputs were first read at `start`
+/// (step_start(); the command began after its granule, wait_past_start_granule):
 /// every file written must be owned or gone again (a temporary), and every
 /// path read, probed or listed is fingerprinted: content hash, directory
 /// listing, "directory", or "absent". A read input changed since the start
 /// makes the run unsafe to store.
 ObservationVerdict judge_observation(const ObservedAccesses& accesses, const ObservedStepPaths& paths,
-                                     int64_t start_ns, FileHasher& hasher, const PathNormalizer& normalizer);
+                                     const StepStart& start, FileHasher& hasher, const PathNormalizer& normalizer);
 
 }  // namespace edgecache::ninja

@@ -65,7 +65,7 @@ std::string StepObserver::WrapCommand(const std::string& command, const std::str
          ShellQuoted(trace_file) + " && : >\"$EDGECACHE_TRACE_FILE\" && exec /bin/sh -c " + ShellQuoted(command);
 }
 
-ObservationVerdict StepObserver::Judge(const std::string& trace_file, ObservedStepPaths paths, int64_t start_ns,
+ObservationVerdict StepObserver::Judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
                                        FileHasher& hasher, const PathNormalizer& normalizer) const {
   ObservationVerdict verdict;
   auto text = read_file(trace_file);
@@ -78,7 +78,7 @@ ObservationVerdict StepObserver::Judge(const std::string& trace_file, ObservedSt
   }
   paths.ignored.insert(tracer_);
   paths.ignored.insert(trace_file);
-  return judge_observation(*accesses, paths, start_ns, hasher, normalizer);
+  return judge_observation(*accesses, paths, start, hasher, normalizer);
 }
 
 void StepObserver::Discard(const std::string& trace_file) {

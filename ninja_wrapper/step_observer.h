@@ -33,8 +33,8 @@ class StepObserver {
   std::string WrapCommand(const std::string& command, const std::string& trace_file) const;
 
   /// Reads and removes `trace_file`, and judges the run that started at
-  /// `start_ns`. The tracer and the trace file are never inputs.
-  ObservationVerdict Judge(const std::string& trace_file, ObservedStepPaths paths, int64_t start_ns,
+  /// `start`. The tracer and the trace file are never inputs.
+  ObservationVerdict Judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
                            FileHasher& hasher, const PathNormalizer& normalizer) const;
 
   /// Removes a trace that will not be judged (a failed command).

@@ -61,17 +61,17 @@ const char* miss_cause_name(MissCause cause) {
   return "not-in-cache";
 }
 
-int64_t now_ns() {
+namespace {
+
+int64_t clock_ns(clockid_t clock) {
   timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
+  clock_gettime(clock, &ts);
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
-int64_t step_start_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
-  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
-}
+}  // namespace
+
+int64_t now_ns() { return clock_ns(CLOCK_REALTIME); }
 
 namespace {
 
@@ -88,28 +88,46 @@ int64_t coarse_tick_ns() {
   return tick;
 }
 
-// True when a timestamp at or after `start_ns` falls in the clock granule of
-// the start itself, so the write may as well have come just before it.
-bool in_start_granule(int64_t timestamp_ns, int64_t start_ns) {
-  if (whole_seconds(timestamp_ns)) return timestamp_ns < start_ns - start_ns % kCoarsestGranule + kCoarsestGranule;
-  return timestamp_ns < start_ns + coarse_tick_ns();
+// Timestamps before this may come from writes before the command began:
+// past the start's coarse tick, and past every timestamp a write before the
+// start can carry (the fine clock then, which a late tick leaves ahead of
+// the coarse clock by more than one tick).
+int64_t granule_end(const StepStart& start) {
+  return std::max(start.coarse_ns + coarse_tick_ns(), start.fine_ns + 1);
+}
+
+// True when a timestamp at or after the start falls in its granule, so the
+// write may as well have come just before it.
+bool in_start_granule(int64_t timestamp_ns, const StepStart& start) {
+  if (whole_seconds(timestamp_ns))
+    return timestamp_ns < start.coarse_ns - start.coarse_ns % kCoarsestGranule + kCoarsestGranule;
+  return timestamp_ns < granule_end(start);
 }
 
 }  // namespace
 
-bool modified_since(int64_t timestamp_ns, int64_t start_ns) {
-  if (whole_seconds(timestamp_ns)) return timestamp_ns >= start_ns - start_ns % kCoarsestGranule;
-  return timestamp_ns >= start_ns;
+StepStart step_start() {
+  StepStart start;
+  start.coarse_ns = clock_ns(CLOCK_REALTIME_COARSE);
+  start.fine_ns = clock_ns(CLOCK_REALTIME);
+  return start;
 }
 
-bool written_during_run(int64_t timestamp_ns, int64_t start_ns) {
-  return modified_since(timestamp_ns, start_ns) &&
-         (whole_seconds(timestamp_ns) || !in_start_granule(timestamp_ns, start_ns));
+bool modified_since(int64_t timestamp_ns, const StepStart& start) {
+  const int64_t from = start.coarse_ns;
+  if (whole_seconds(timestamp_ns)) return timestamp_ns >= from - from % kCoarsestGranule;
+  return timestamp_ns >= from;
 }
 
-void wait_past_start_granule(int64_t start_ns) {
-  for (int64_t now = step_start_ns(); now < start_ns + coarse_tick_ns(); now = step_start_ns()) {
-    timespec pause{0, static_cast<long>(start_ns + coarse_tick_ns() - now)};
+bool written_during_run(int64_t timestamp_ns, const StepStart& start) {
+  return modified_since(timestamp_ns, start) &&
+         (whole_seconds(timestamp_ns) || !in_start_granule(timestamp_ns, start));
+}
+
+void wait_past_start_granule(const StepStart& start) {
+  const int64_t end = granule_end(start);
+  for (int64_t now = clock_ns(CLOCK_REALTIME_COARSE); now < end; now = clock_ns(CLOCK_REALTIME_COARSE)) {
+    timespec pause{0, static_cast<long>(std::min<int64_t>(end - now, 999'999'999))};
     nanosleep(&pause, nullptr);
   }
 }
@@ -336,7 +354,7 @@ Result<std::vector<std::string>> StepCache::dependency_paths(const Step& step) {
 }
 
 Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& step,
-                                                                   int64_t start_ns,
+                                                                   const StepStart& start,
                                                                    std::string* skip_reason) {
   auto dependency_list = dependency_paths(step);
   if (!dependency_list) return Error{dependency_list.error()};
@@ -350,7 +368,7 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
     // even between our read and now, shows in ctime/mtime.
     auto stamp = stat_file(path);
     if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
-    if (written_during_run(std::max(stamp->mtime_ns, stamp->ctime_ns), start_ns)) {
+    if (written_during_run(std::max(stamp->mtime_ns, stamp->ctime_ns), start)) {
       *skip_reason = "input-changed-during-run";
       return deps;
     }
@@ -374,7 +392,7 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
 // The files hashed into the input key ("input:<path>" fields: a compile's
 // source, an edge's declared inputs) were read before the run: one changed
 // since then may have been compiled with other content than the key says.
-bool StepCache::keyed_inputs_changed(const Step& step, int64_t start_ns) const {
+bool StepCache::keyed_inputs_changed(const Step& step, const StepStart& start) const {
   constexpr std::string_view kInputPrefix = "input:";
   for (const RecipeField& field : step.recipe.fields()) {
     if (field.name.compare(0, kInputPrefix.size(), kInputPrefix) != 0) continue;
@@ -382,12 +400,12 @@ bool StepCache::keyed_inputs_changed(const Step& step, int64_t start_ns) const {
     auto stamp = stat_file(path);
     if (!stamp) return true;
     int64_t newest = std::max(stamp->mtime_ns, stamp->ctime_ns);
-    if (!modified_since(newest, start_ns)) continue;
+    if (!modified_since(newest, start)) continue;
     // Written in the clock granule of the start (an input an earlier step
     // of the same build wrote a moment ago), so before the command began
     // (wait_past_start_granule), but maybe after it was hashed: unchanged
     // when its content is still what the key says.
-    if (written_during_run(newest, start_ns)) return true;
+    if (written_during_run(newest, start)) return true;
     auto content = read_file(path);
     if (!content || hash_bytes(*content).hex() != field.value) return true;
   }
@@ -423,7 +441,7 @@ void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
-                              uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed) {
+                              uint64_t duration_ms, const StepStart& start, std::vector<Dependency> observed) {
   StoreOutcome outcome;
   Entry entry;
   entry.stdout_text = paths_.normalize(stdout_text);
@@ -435,7 +453,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     if (output.holds_paths || file->kind == EntryFileKind::kSymlink) file->content = paths_.normalize(file->content);
     entry.files.push_back(std::move(*file));
   }
-  if (keyed_inputs_changed(step, start_ns)) {
+  if (keyed_inputs_changed(step, start)) {
     outcome.reason = "input-changed-during-run";
     return outcome;
   }
@@ -447,7 +465,7 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
   }
   std::vector<Dependency> deps;
   if (!step.discovered_deps_file.empty()) {
-    auto discovered = discovered_dependencies(step, start_ns, &outcome.reason);
+    auto discovered = discovered_dependencies(step, start, &outcome.reason);
     if (!discovered) {
       outcome.reason = "bad-depfile";
       return outcome;

@@ -30,7 +30,7 @@ class ObservedRunTest : public ::testing::Test {
   }
   ObservationVerdict Judge(const ObservedAccesses& accesses, ObservedStepPaths paths) {
     paths.cwd = dir_;
-    return judge_observation(accesses, paths, 0, hasher_, normalizer_);
+    return judge_observation(accesses, paths, StepStart{}, hasher_, normalizer_);
   }
 
   std::string dir_;

@@ -104,6 +104,21 @@ struct StoreOutcome {
   CacheKey result_key;
 };
 
+// When a step began, as file timestamps see it, for store()'s change check.
+// A timestamp comes from the kernel's coarse clock, or (multigrain
+// timestamps, Linux 6.13+: a file whose times were read since its last
+// change) from the fine clock, which runs ahead of the coarse one by up to a
+// tick, and by more when the tick comes late on a loaded machine (measured
+// here: 5.7 ms with a 4 ms tick). So one reading cannot bound both sides.
+struct StepStart {
+  // CLOCK_REALTIME_COARSE: a file written after the start carries a
+  // timestamp at or after it (CLOCK_REALTIME could be ahead of that).
+  int64_t coarse_ns = 0;
+  // CLOCK_REALTIME, read just after: a file written before the start
+  // carries a timestamp at or before it, even a fine-grained one.
+  int64_t fine_ns = 0;
+};
+
 class StepCache {
  public:
   StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
@@ -116,15 +131,15 @@ class StepCache {
   // later lookup(). True when any object came from the remote.
   bool prefetch(const Step& step, size_t max_results = 4);
   // Reads the outputs from disk after a successful run and stores them.
-  // `start_ns` is step_start_ns() taken before the step's inputs were first
-  // read (before its key was computed): an input (keyed or discovered) whose
+  // `start` is step_start() taken before the step's inputs were first read
+  // (before its key was computed): an input (keyed or discovered) whose
   // mtime or ctime is not older than that may have changed while it was
   // hashed or while the command ran, so nothing is stored. `observed`: the
   // read set of an observed step (normalized paths, fingerprints taken after
   // the run), recorded in its manifest candidate next to the depfile's
   // dependencies.
   StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
-                     uint64_t duration_ms, int64_t start_ns, std::vector<Dependency> observed = {});
+                     uint64_t duration_ms, const StepStart& start, std::vector<Dependency> observed = {});
 
  private:
   std::optional<CacheKey> match_manifest(const Step& step, LookupOutcome* outcome);
@@ -138,11 +153,11 @@ class StepCache {
   std::optional<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
                                 HitSource* source, std::string* detail);
   std::optional<Entry> fetch_entry(const CacheKey& key, HitSource* source, std::string* detail);
-  Result<std::vector<Dependency>> discovered_dependencies(const Step& step, int64_t start_ns,
+  Result<std::vector<Dependency>> discovered_dependencies(const Step& step, const StepStart& start,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
   Result<std::vector<std::string>> dependency_paths(const Step& step);
-  bool keyed_inputs_changed(const Step& step, int64_t start_ns) const;
+  bool keyed_inputs_changed(const Step& step, const StepStart& start) const;
   bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
   void count_rejection(const std::string& error);
   // An example of a base dir path found in the entry's bytes ("" when none).
@@ -156,23 +171,21 @@ class StepCache {
 };
 
 int64_t now_ns();
-// The start of a step for store()'s change check, from the kernel's coarse
-// clock: the one file timestamps are taken from (CLOCK_REALTIME can be up to
-// a tick ahead of it, so a file written just after a fine-grained start could
-// carry an older timestamp).
-int64_t step_start_ns();
-// True when a file timestamp may be from `start_ns` or later. Filesystems
+StepStart step_start();
+// True when a file timestamp may be from the start or later. Filesystems
 // that keep whole seconds (ext4 with 128-byte inodes, many NFS servers) or
 // two (FAT) round timestamps down, so a timestamp without a sub-second part
 // is compared with the start rounded down to an even second.
-bool modified_since(int64_t timestamp_ns, int64_t start_ns);
-// A timestamp is ambiguous within the coarse clock tick of the start (the
-// write may have come just before it). A miss waits for the next tick
-// before its command begins, so such a write came before the command read
-// the file; only later timestamps (and, on filesystems keeping whole
-// seconds, any from the start's two-second granule) count as written while
-// the command ran.
-bool written_during_run(int64_t timestamp_ns, int64_t start_ns);
-void wait_past_start_granule(int64_t start_ns);
+bool modified_since(int64_t timestamp_ns, const StepStart& start);
+// A timestamp is ambiguous up to the start's granule end: the coarse clock
+// tick of the start, and at least the fine clock at the start (a file
+// written just before the step, a tool linked by the step before, may carry
+// any timestamp up to that). A miss waits for the coarse clock to pass the
+// granule end before its command begins (wait_past_start_granule), so such
+// a write came before the command read the file; only later timestamps
+// (and, on filesystems keeping whole seconds, any from the start's
+// two-second granule) count as written while the command ran.
+bool written_during_run(int64_t timestamp_ns, const StepStart& start);
+void wait_past_start_granule(const StepStart& start);
 
 }  // namespace edgecache
