@@ -396,12 +396,15 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyCompile(const std::vector<std::st
 std::set<std::string> EdgeStepBuilder::AddOutputs(const EdgeFacts& edge, Step* step) const {
   std::set<std::string> owned;
   for (const StepOutput& output : step->outputs) owned.insert(absolute_path(output.path, context_.cwd));
+  // A compile's own outputs whose names change nothing it writes: the same
+  // compile into another object (one source in two targets) shares the entry.
+  const std::set<std::string> unkeyed = step->output_paths_keyed ? std::set<std::string>{} : owned;
   for (size_t i = 0; i < edge.outputs.size(); ++i) {
     const std::string& path = edge.outputs[i];
     // CMake names some outputs twice, relative and absolute.
     if (owned.insert(absolute_path(path, context_.cwd)).second)
       step->outputs.push_back({"output:" + std::to_string(i), path, false});
-    step->recipe.add("output", paths_.normalize(path));
+    if (!unkeyed.count(absolute_path(path, context_.cwd))) step->recipe.add("output", paths_.normalize(path));
   }
   const std::string& depfile = edge.depfile;
   if (!depfile.empty() && step->discovered_deps_file.empty()) {

@@ -107,7 +107,7 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   recipe.add_hash("tool", *identity);
   recipe.add("tool-name", compiler.substr(compiler.find_last_of('/') + 1));
   recipe.add("tool-version", compiler_version(compiler, *identity, context.cache_dir));
-  for (size_t i = 1; i < inv.argv.size(); ++i) recipe.add("arg", paths.normalize(inv.argv[i]));
+  for (const std::string& arg : keyed_arguments(inv)) recipe.add("arg", paths.normalize(arg));
   recipe.add("cwd", paths.normalize(cwd));
   for (const std::string& name : compiler_environment_variables()) {
     if (const char* value = std::getenv(name.c_str())) recipe.add("env:" + name, paths.normalize(value));
@@ -119,11 +119,15 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   // object is only right for this exact path.
   if (inv.debug_info && !inv.has_prefix_map) step.pinned_cwd = cwd;
   step.scan_for_macros = true;
+  step.output_paths_keyed = inv.output_names_keyed;
   step.outputs.push_back({"object", inv.object, false});
   if (inv.depfile_mode != DepfileMode::kNone) {
     step.outputs.push_back({"depfile", inv.depfile, true});
+    if (!inv.output_names_keyed) step.depfile_target = inv.depfile_target;
     step.discovered_deps_file = inv.depfile;
     if (inv.depfile_mode == DepfileMode::kMMD) add_full_deps_command(inv, &step);
+  } else if (inv.records_command_line) {
+    return "records-command-line";  // our -MD -MF <temp> would be written into the object
   } else if (language != "assembler") {  // plain assembler reads only the source (checked above)
     out->our_depfile = temporary_depfile_name(inv.object, "deps");
     step.discovered_deps_file = out->our_depfile;

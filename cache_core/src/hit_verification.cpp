@@ -7,6 +7,7 @@
 
 #include "edgecache/depfile.h"
 #include "edgecache/file_io.h"
+#include "edgecache/step_outputs.h"
 
 namespace edgecache {
 namespace {
@@ -88,7 +89,7 @@ VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_ex
     const EntryFile* file = entry.find(output.role);
     if (file == nullptr) continue;
     const bool link = file->kind == EntryFileKind::kSymlink;
-    const std::string cached = output.holds_paths || link ? paths.restore(file->content) : file->content;
+    const std::string cached = content_to_restore(step, output, *file, paths);
     // A symlink is compared by its target text, as it was stored.
     auto real = link ? read_symlink(output.path) : read_file(output.path);
     if (real && (*real == cached || (output.holds_paths && same_depfile(cached, *real)))) continue;

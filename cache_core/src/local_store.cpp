@@ -115,6 +115,15 @@ StoreReply LocalStore::put(const CacheKey& key, std::string_view blob) {
   return {StoreStatus::kOk, ""};
 }
 
+// One lock per shard, not per object: no lock files to evict, and writers of
+// two manifests of one shard at the same moment are rare and brief.
+std::unique_ptr<FileLock> LocalStore::lock_for_update(const CacheKey& key) {
+  std::string dir = shard_dir(shard_of(key));
+  if (!make_directories(dir)) return nullptr;
+  auto lock = std::make_unique<FileLock>(dir + "/update.lock");
+  return lock->locked() ? std::move(lock) : nullptr;
+}
+
 StoreReply LocalStore::exists(const CacheKey& key) {
   struct stat st {};
   if (::stat(object_path(key).c_str(), &st) == 0) return {StoreStatus::kOk, ""};

@@ -47,6 +47,12 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
+bool names_an_output(const Step& step, const std::string& text) {
+  return std::any_of(step.outputs.begin(), step.outputs.end(), [&](const StepOutput& output) {
+    return !output.path.empty() && text.find(output.path) != std::string::npos;
+  });
+}
+
 }  // namespace
 
 const char* miss_cause_name(MissCause cause) {
@@ -204,7 +210,8 @@ const Dependency* StepCache::first_changed(const Step& step, const ManifestCandi
 }
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
-  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, nullptr, &outcome->miss_detail);
+  HitSource source = HitSource::kLocal;
+  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source, &outcome->miss_detail);
   if (!manifest) {
     if (outcome->miss_detail.rfind("corrupt", 0) == 0) outcome->cause = MissCause::kCorrupt;
     return std::nullopt;
@@ -213,7 +220,27 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcom
   for (const ManifestCandidate& candidate : manifest->candidates) {
     if (!first_changed(step, candidate, raw_base_dirs)) return CacheKey{ObjectKind::kResult, candidate.result};
   }
+  if (source == HitSource::kLocal) {
+    if (auto found = match_remote_manifest(step, raw_base_dirs)) return found;
+  }
   outcome->miss_detail = describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
+  return std::nullopt;
+}
+
+// The local manifest has no match: the remote's may have candidates this
+// cache never saw (stored by another machine, or by a writer whose local
+// cache is another). A match there is merged into the local manifest.
+std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step, const std::string& raw_base_dirs) {
+  CacheKey key = input_key(step);
+  std::optional<std::string> blob = store_.get_remote(key);
+  if (!blob) return std::nullopt;
+  Manifest remote = open_manifest(key, &*blob);
+  for (const ManifestCandidate& candidate : remote.candidates) {
+    if (first_changed(step, candidate, raw_base_dirs)) continue;
+    std::vector<ManifestCandidate> learnt{candidate};
+    store_.update_local(key, manifest_update(key, remote.recipe, learnt));
+    return CacheKey{ObjectKind::kResult, candidate.result};
+  }
   return std::nullopt;
 }
 
@@ -319,9 +346,7 @@ bool StepCache::restore(const Step& step, const Entry& entry, std::string* detai
   std::string cwd = current_directory();
   for (const StepOutput& output : step.outputs) {
     const EntryFile* file = entry.find(output.role);
-    bool names_paths = output.holds_paths || file->kind == EntryFileKind::kSymlink;
-    std::string content = names_paths ? paths_.restore(file->content) : file->content;
-    Status written = restore_output(step, output, *file, content);
+    Status written = restore_output(step, output, *file, content_to_restore(step, output, *file, paths_));
     hasher_.forget(absolute_path(output.path, cwd));
     if (!written) {
       *detail = "cannot restore " + output.path + ": " + written.error();
@@ -426,18 +451,41 @@ std::string StepCache::embedded_base_dir(const Entry& entry) const {
   return example;
 }
 
+// The manifest at `key` in `blob`, or an empty one when it is unreadable.
+Manifest StepCache::open_manifest(const CacheKey& key, const std::string* blob) const {
+  if (!blob) return {};
+  auto payload = codec_.open(key, *blob);
+  if (!payload) return {};
+  auto decoded = decode_manifest(*payload);
+  return decoded ? std::move(*decoded) : Manifest{};
+}
+
+// Merges `candidates` into the manifest at `key` (newest last in the list):
+// concurrent writers each add theirs, none is lost (TieredStore::update).
+ObjectUpdate StepCache::manifest_update(const CacheKey& key, const KeyRecipe& recipe,
+                                        const std::vector<ManifestCandidate>& candidates) const {
+  ObjectUpdate update;
+  update.merge = [this, key, &recipe, &candidates](const std::string* current) {
+    Manifest manifest = open_manifest(key, current);
+    manifest.recipe = recipe;
+    for (const ManifestCandidate& candidate : candidates) manifest.add_candidate(candidate);
+    return codec_.seal(key, encode_manifest(manifest));
+  };
+  update.holds_addition = [this, key, &candidates](const std::string& blob) {
+    Manifest manifest = open_manifest(key, &blob);
+    return std::all_of(candidates.begin(), candidates.end(), [&](const ManifestCandidate& wanted) {
+      return std::any_of(manifest.candidates.begin(), manifest.candidates.end(), [&](const ManifestCandidate& c) {
+        return c.result == wanted.result && c.deps == wanted.deps;
+      });
+    });
+  };
+  return update;
+}
+
 void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
   CacheKey key = input_key(step);
-  Manifest manifest;
-  if (auto fetched = store_.get(key)) {
-    auto payload = codec_.open(key, fetched->blob);
-    if (payload) {
-      if (auto decoded = decode_manifest(*payload)) manifest = std::move(*decoded);
-    }
-  }
-  manifest.recipe = step.recipe;
-  manifest.add_candidate(std::move(candidate));
-  store_.put(key, codec_.seal(key, encode_manifest(manifest)));
+  std::vector<ManifestCandidate> added{std::move(candidate)};
+  store_.update(key, manifest_update(key, step.recipe, added));
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
@@ -450,8 +498,16 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
   for (const StepOutput& output : step.outputs) {
     auto file = capture_output(step, output, &outcome.reason);
     if (!file) return outcome;
-    if (output.holds_paths || file->kind == EntryFileKind::kSymlink) file->content = paths_.normalize(file->content);
+    auto content = content_to_store(step, output, *file, paths_, &outcome.reason);
+    if (!content) return outcome;
+    file->content = std::move(*content);
     entry.files.push_back(std::move(*file));
+  }
+  // An output's name in the compiler's messages: they would be replayed
+  // unchanged for another name.
+  if (!step.output_paths_keyed && names_an_output(step, stdout_text + stderr_text)) {
+    outcome.reason = "output-name-in-messages";
+    return outcome;
   }
   if (keyed_inputs_changed(step, start)) {
     outcome.reason = "input-changed-during-run";

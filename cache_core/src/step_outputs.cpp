@@ -46,7 +46,43 @@ Status settle_unchanged_file(const Step& step, const std::string& path, const st
   return ok_status();
 }
 
+// Stands for the depfile's target (Step::depfile_target) in an entry.
+constexpr std::string_view kDepfileTargetPlaceholder = "@output-name@";
+
+bool names_paths(const StepOutput& output, const EntryFile& file) {
+  return output.holds_paths || file.kind == EntryFileKind::kSymlink;
+}
+
+// The depfile target to swap for the placeholder in this output ("" if none).
+const std::string& target_of(const Step& step, const StepOutput& output) {
+  static const std::string none;
+  return output.role == "depfile" ? step.depfile_target : none;
+}
+
 }  // namespace
+
+std::optional<std::string> content_to_store(const Step& step, const StepOutput& output, const EntryFile& file,
+                                            const PathNormalizer& paths, std::string* skip_reason) {
+  if (!names_paths(output, file)) return file.content;
+  const std::string& target = target_of(step, output);
+  if (target.empty()) return paths.normalize(file.content);
+  if (file.content.compare(0, target.size(), target) != 0 || file.content.size() == target.size() ||
+      file.content[target.size()] != ':') {
+    *skip_reason = "depfile-target-unexpected";
+    return std::nullopt;
+  }
+  return std::string(kDepfileTargetPlaceholder) + paths.normalize(file.content.substr(target.size()));
+}
+
+std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFile& file,
+                               const PathNormalizer& paths) {
+  if (!names_paths(output, file)) return file.content;
+  std::string content = paths.restore(file.content);
+  const std::string& target = target_of(step, output);
+  if (!target.empty() && content.compare(0, kDepfileTargetPlaceholder.size(), kDepfileTargetPlaceholder) == 0)
+    content.replace(0, kDepfileTargetPlaceholder.size(), target);
+  return content;
+}
 
 std::optional<std::string> check_output_paths(Step* step) {
   step->symlinks_before_run.clear();

@@ -1,5 +1,14 @@
 #include "edgecache/tiered_store.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <random>
+#include <thread>
+
+#include "edgecache/file_lock.h"
+
 namespace edgecache {
 
 TieredStore::TieredStore(Store* local, Store* remote, RemoteGate gate)
@@ -67,6 +76,85 @@ void TieredStore::put(const CacheKey& key, std::string_view blob) {
   if (!reply.ok()) return;  // kUnavailable: that server is switched off
   gate_.on_success();
   counters_[counter::kRemoteBytesWritten] += static_cast<int64_t>(blob.size());
+}
+
+// Called with the local update lock held (or none to be had).
+void TieredStore::merge_local(const CacheKey& key, const ObjectUpdate& update) {
+  std::string current;
+  StoreReply read = local_->get(key, &current);
+  if (read.ok() && update.holds_addition(current)) return;
+  std::string merged = update.merge(read.ok() ? &current : nullptr);
+  StoreReply reply = local_->put(key, merged);
+  if (reply.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
+  else warnings_.push_back("local cache write failed: " + reply.message);
+}
+
+void TieredStore::update_local(const CacheKey& key, const ObjectUpdate& update) {
+  if (!local_) return;
+  std::unique_ptr<FileLock> lock = local_->lock_for_update(key);
+  merge_local(key, update);
+}
+
+void TieredStore::update(const CacheKey& key, const ObjectUpdate& update) {
+  std::unique_ptr<FileLock> lock = local_ ? local_->lock_for_update(key) : nullptr;
+  if (local_) merge_local(key, update);
+  update_remote(key, update);
+}
+
+namespace {
+
+// Longer than another writer's read, merge and put take, unless it is
+// descheduled in between: a random 50 to 100 ms.
+void pause_before_confirming() {
+  static std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50 + jitter() % 51));
+}
+
+}  // namespace
+
+// Read, merge, put, read back: a server offers no lock. Two writers that both
+// read the old object each put their own merge and the later put wins; the
+// loser sees its addition missing when it reads back, and merges again. A
+// put is trusted only when a second read-back, after a pause, still holds
+// it: a writer that read before our put may land its stale merge just after
+// our first read-back.
+void TieredStore::update_remote(const CacheKey& key, const ObjectUpdate& update) {
+  constexpr int kMaxPuts = 6;
+  int puts = 0;
+  bool seen_once = false;
+  while (remote_usable() && !remote_->read_only()) {
+    std::string current;
+    StoreReply read = remote_->get(key, &current);
+    if (read.failed()) return note_remote_failure(read, "read");
+    if (!read.ok() && read.status != StoreStatus::kNotFound) return;  // that server is switched off
+    if (read.ok() && update.holds_addition(current)) {
+      if (puts == 0 || seen_once) return;
+      seen_once = true;
+      pause_before_confirming();
+      continue;
+    }
+    seen_once = false;
+    if (puts++ == kMaxPuts) return;
+    std::string merged = update.merge(read.ok() ? &current : nullptr);
+    StoreReply reply = remote_->put(key, merged);
+    if (reply.failed()) return note_remote_failure(reply, "write");
+    if (!reply.ok()) return;
+    gate_.on_success();
+    counters_[counter::kRemoteBytesWritten] += static_cast<int64_t>(merged.size());
+  }
+}
+
+std::optional<std::string> TieredStore::get_remote(const CacheKey& key) {
+  if (!remote_usable()) return std::nullopt;
+  std::string blob;
+  StoreReply reply = remote_->get(key, &blob);
+  if (reply.failed()) {
+    note_remote_failure(reply, "read");
+    return std::nullopt;
+  }
+  if (!reply.ok()) return std::nullopt;
+  counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
+  return blob;
 }
 
 void TieredStore::discard_local(const CacheKey& key) {

@@ -50,10 +50,15 @@ constexpr std::array kReasons = {
     ReasonWords{"preprocess-only", "preprocessing only", ": ", ""},
     ReasonWords{"time-macros", "uses __DATE__ or __TIME__", ": ", ""},
     ReasonWords{"dependency-env", "DEPENDENCIES_OUTPUT or SUNPRO_DEPENDENCIES is set", ": ", ""},
+    ReasonWords{"records-command-line", "records its command line in the object and has no depfile", ": ",
+                " (add -MD: the -MD -MF edgecache would add would be recorded too)"},
     // Why a run was not stored.
     ReasonWords{"input-changed-during-run", "an input changed while the step ran", ": ", ""},
     ReasonWords{"bad-depfile", "its depfile cannot be read", ": ", ""},
     ReasonWords{"unusual-include-name", "it includes a header by an unusual name", ": ", ""},
+    ReasonWords{"depfile-target-unexpected", "its depfile does not start with the object's name", ": ", ""},
+    ReasonWords{"output-name-in-messages", "its messages name an output, so they are not the same for another name",
+                ": ", ""},
 };
 
 const ReasonWords* find_reason(std::string_view code) {

@@ -11,3 +11,6 @@ edgecache_script_tests(stress stress NAMES kill_loop concurrent_trim disk_full)
 # Everything the compiler reads (issue 11): pch files, the whole include
 # search, files named by flags or pulled in by .incbin, -MMD's system headers.
 edgecache_script_tests(launcher launcher NAMES pch include_search hidden_inputs)
+# Hits that were missing (issue 11): the same compile at another object name,
+# identical compiles at once into one cache (local and remote).
+edgecache_script_tests(launcher launcher NAMES object_name concurrent_variants)

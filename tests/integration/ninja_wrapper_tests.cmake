@@ -37,6 +37,7 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
     options          # --skip-cache, --no-remote, a dead remote, exclude_rules
     remote           # a teammate through nginx: all edges from the remote
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
+    object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
   )
   foreach(_name IN LISTS _ninja_cache_tests)
     add_test(NAME ninja_cache_${_name}

@@ -77,6 +77,31 @@ TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {
   EXPECT_EQ(derived.depfile_mode, DepfileMode::kMMD);
 }
 
+TEST(CompilerInvocation, OutputNamesLeaveTheKeyUnlessTheyChangeTheOutput) {
+  auto cmake = classify({"c++", "-O2", "-MD", "-MT", "d/x.o", "-MF", "d/x.o.d", "-o", "d/x.o", "-c", "x.cpp"});
+  auto other = classify({"c++", "-O2", "-MD", "-MT", "e/y.o", "-MF", "e/y.o.d", "-o", "e/y.o", "-c", "x.cpp"});
+  EXPECT_FALSE(cmake.output_names_keyed);
+  EXPECT_EQ(cmake.depfile_target, "d/x.o");
+  EXPECT_EQ(keyed_arguments(cmake), keyed_arguments(other));
+  auto attached = classify({"gcc", "-MD", "-oa b.o", "-c", "x.c"});
+  EXPECT_EQ(attached.depfile_target, "a\\ b.o");
+  EXPECT_EQ(keyed_arguments(attached), keyed_arguments(classify({"gcc", "-MD", "-oc.o", "-c", "x.c"})));
+  auto quoted = classify({"gcc", "-MD", "-MQ", "$.o", "-o", "$.o", "-c", "x.c"});
+  EXPECT_EQ(quoted.depfile_target, "$$.o");
+  // A user's -MT naming something else is what the depfile says: keyed.
+  auto fixed = classify({"gcc", "-MD", "-MT", "all", "-o", "a.o", "-c", "x.c"});
+  EXPECT_EQ(fixed.depfile_target, "");
+  EXPECT_NE(keyed_arguments(fixed), keyed_arguments(classify({"gcc", "-MD", "-MT", "any", "-o", "a.o", "-c", "x.c"})));
+  EXPECT_EQ(keyed_arguments(fixed), keyed_arguments(classify({"gcc", "-MD", "-MT", "all", "-o", "b.o", "-c", "x.c"})));
+  for (const char* flag : {"-grecord-command-line", "-frecord-gcc-switches", "-Wa,-adhln", "-fprofile-use=p.profdata",
+                           "-fauto-profile=p.afdo", "-fembed-bitcode"}) {
+    auto sensitive = classify({"clang", flag, "-c", "x.c", "-o", "a.o"});
+    EXPECT_TRUE(sensitive.output_names_keyed) << flag;
+    EXPECT_NE(keyed_arguments(sensitive), keyed_arguments(classify({"clang", flag, "-c", "x.c", "-o", "b.o"}))) << flag;
+  }
+  EXPECT_EQ(classify({"gcc", "-aux-info", "p.txt", "-c", "x.c"}).uncacheable_reason, "extra-output");
+}
+
 TEST(CompilerInvocation, UncacheableCallsNameTheirReason) {
   EXPECT_EQ(classify({"gcc", "a.c", "-o", "a"}).uncacheable_reason, "link");
   EXPECT_EQ(classify({"gcc", "-E", "a.c"}).uncacheable_reason, "preprocess-only");

@@ -4,6 +4,7 @@
 // Layout (format version 1):
 //   <dir>/<d0>/<d1d2>/<m|r>-<32 hex>   objects, <d0..d2> the digest's first hex digits
 //   <dir>/<d0>/size                     "<bytes> <files>" of the shard, under <dir>/<d0>/lock
+//   <dir>/<d0>/update.lock              held while a manifest of the shard is read, merged, written
 //   <dir>/stats/                        counters (stats.h)
 // Each of the 16 shards keeps its own size, so a put never scans the whole
 // cache: when a shard passes 1/16 of the limit, only that shard is scanned
@@ -33,6 +34,7 @@ class LocalStore : public Store {
   StoreReply put(const CacheKey& key, std::string_view blob) override;
   StoreReply exists(const CacheKey& key) override;
   StoreReply remove(const CacheKey& key) override;
+  std::unique_ptr<FileLock> lock_for_update(const CacheKey& key) override;
 
   const std::string& dir() const { return dir_; }
   std::string object_path(const CacheKey& key) const;

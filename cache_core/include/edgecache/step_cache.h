@@ -28,6 +28,16 @@ struct StepOutput {
 struct Step {
   KeyRecipe recipe;                  // the input key: tool, command, declared inputs, env
   std::vector<StepOutput> outputs;   // everything restored on a hit
+  // False for a compile whose output names change nothing it writes: the
+  // outputs' paths are not in the key (edgecache-ninja keys an edge's other
+  // outputs' paths as usual).
+  bool output_paths_keyed = true;
+  // A compile's depfile (the output of role "depfile") whose rule names the
+  // object: the target text as the compiler writes it here. Stored as a
+  // placeholder and restored as this step's, so a compile writing another
+  // object name shares the entry. A run whose depfile does not start with
+  // it is not stored.
+  std::string depfile_target;
   // A depfile the run writes, listing the inputs it discovered; when set, the
   // lookup is two-level (manifest, then result). May also be an output.
   std::string discovered_deps_file;
@@ -163,6 +173,10 @@ class StepCache {
   // An example of a base dir path found in the entry's bytes ("" when none).
   std::string embedded_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);
+  std::optional<CacheKey> match_remote_manifest(const Step& step, const std::string& raw_base_dirs);
+  Manifest open_manifest(const CacheKey& key, const std::string* blob) const;
+  ObjectUpdate manifest_update(const CacheKey& key, const KeyRecipe& recipe,
+                               const std::vector<ManifestCandidate>& candidates) const;
 
   TieredStore& store_;
   const PathNormalizer& paths_;

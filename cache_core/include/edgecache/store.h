@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "edgecache/cache_key.h"
+#include "edgecache/file_lock.h"
 
 namespace edgecache {
 
@@ -41,6 +42,10 @@ class Store {
   virtual StoreReply put(const CacheKey& key, std::string_view blob) = 0;
   virtual StoreReply exists(const CacheKey& key) = 0;
   virtual StoreReply remove(const CacheKey& key) = 0;
+  // Serializes read-modify-write of `key` between processes until the
+  // returned lock is destroyed; nullptr when the backend has no such lock
+  // (a remote server: see TieredStore::update).
+  virtual std::unique_ptr<FileLock> lock_for_update(const CacheKey& /*key*/) { return nullptr; }
 };
 
 }  // namespace edgecache

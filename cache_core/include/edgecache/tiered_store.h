@@ -20,6 +20,14 @@ struct FetchedObject {
   HitSource source = HitSource::kLocal;
 };
 
+// An addition to an object that concurrent writers add to (a manifest).
+struct ObjectUpdate {
+  // The blob to write, given the current one (nullptr when there is none).
+  std::function<std::string(const std::string* current)> merge;
+  // True when `blob` already holds the addition.
+  std::function<bool(const std::string& blob)> holds_addition;
+};
+
 // How the tiered store asks whether the remote may be used now, and reports
 // its failures (the launcher backs these with a state file shared between
 // processes, so a dead server costs a few timeouts, not one per compile).
@@ -40,6 +48,19 @@ class TieredStore {
 
   std::optional<FetchedObject> get(const CacheKey& key);
   void put(const CacheKey& key, std::string_view blob);
+  // Adds to the object at `key` without losing what concurrent writers add.
+  // Local: read, merge and write under the store's update lock. Remote
+  // (still under the local lock, so writers sharing a local cache take
+  // turns): the remote's own copy is read and merged, put, and read back
+  // twice, 50-100 ms apart; when another machine's put replaced ours, merged
+  // and put again (up to six puts). Readers see a whole object (puts are
+  // atomic), old or new.
+  void update(const CacheKey& key, const ObjectUpdate& update);
+  // The remote's copy only (no local fill): a second opinion when the local
+  // copy of a manifest has no match. nullopt without a usable remote.
+  std::optional<std::string> get_remote(const CacheKey& key);
+  // Merges into the local copy only (a manifest learnt from the remote).
+  void update_local(const CacheKey& key, const ObjectUpdate& update);
   // Drops a corrupt object from the local cache so it is not read again.
   void discard_local(const CacheKey& key);
 
@@ -53,6 +74,8 @@ class TieredStore {
 
  private:
   bool remote_usable();
+  void merge_local(const CacheKey& key, const ObjectUpdate& update);
+  void update_remote(const CacheKey& key, const ObjectUpdate& update);
   void note_remote_failure(const StoreReply& reply, const char* what);
 
   Store* local_;
