@@ -58,12 +58,15 @@ bool create_with_parents(const std::string& path, Create create) {
 Result<std::string> read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{errno_text("cannot open", path)};
-  std::string content;
+  // Read in place (cache entries are hundreds of KB): sized by fstat, grown
+  // when the file turns out longer, cut to what was read.
   struct stat st {};
-  if (fstat(fd, &st) == 0 && st.st_size > 0) content.reserve(static_cast<size_t>(st.st_size));
-  char buffer[65536];
+  size_t capacity = fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
+  std::string content(capacity, '\0');
+  size_t got = 0;
   for (;;) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (got == content.size()) content.resize(content.size() * 2);
+    ssize_t n = ::read(fd, content.data() + got, content.size() - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       Error error{errno_text("cannot read", path)};
@@ -71,9 +74,10 @@ Result<std::string> read_file(const std::string& path) {
       return error;
     }
     if (n == 0) break;
-    content.append(buffer, static_cast<size_t>(n));
+    got += static_cast<size_t>(n);
   }
   ::close(fd);
+  content.resize(got);
   return content;
 }
 

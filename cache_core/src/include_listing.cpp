@@ -131,7 +131,8 @@ void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, 
     }
   }
   for (const std::string& dir : dirs_) {
-    deps->push_back({paths.normalize(dir), hasher.listing_fingerprint(dir), ""});
+    std::string fingerprint = hasher.listing_fingerprint(dir);
+    deps->push_back({paths.normalize(dir), std::move(fingerprint), hasher.listing_stamp(dir)});
   }
 }
 

@@ -192,6 +192,12 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
     return stamp && stamp->is_directory;
   }
   if (std::string_view(dep.fingerprint).substr(0, kListingPrefix.size()) == kListingPrefix) {
+    // The stamp the dir had when its names were read (if trustworthy then):
+    // the same stamp now means the same names, without reading them.
+    if (!dep.stamp.empty()) {
+      auto stamp = stat_file(path);
+      if (stamp && stamp->is_directory && stamp_text(*stamp) == dep.stamp) return true;
+    }
     return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
   if (!dep.stamp.empty()) {

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <thread>
 
 #include "edgecache/file_hasher.h"
 #include "edgecache/hash.h"
@@ -96,4 +102,42 @@ TEST(FileHasher, ListingsIgnoreTemporariesOfBuildProductsOnly) {
   EXPECT_TRUE(edgecache::is_ignored_listing_name("main.o.tmp.1234"));
   EXPECT_FALSE(edgecache::is_ignored_listing_name("config-8868b766.h.tmp"));
   EXPECT_FALSE(edgecache::is_ignored_listing_name("main-8868B766.o.tmp"));
+}
+
+// A listing's stamp lets a later lookup skip reading the dir: it must be
+// taken before the names are read, change with any entry added, and be left
+// out when the dir's last change could share a timestamp with a later one.
+TEST(FileHasher, ListingStampIsRecordedOnlyForDirsSettledBeforeTheRead) {
+  edgecache::testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the coarsest timestamp granule
+  const std::string inc = dir.file("inc");
+  std::string stamp = edgecache::FileHasher().listing_stamp(inc);
+  ASSERT_FALSE(stamp.empty());
+  EXPECT_EQ(stamp, edgecache::stamp_text(*edgecache::stat_file(inc)));
+  dir.write("inc/b.h", "b");  // a new header: the dir's stamp is no longer the recorded one
+  EXPECT_NE(stamp, edgecache::stamp_text(*edgecache::stat_file(inc)));
+  // Changed "in the future" (a clock step, another machine's timestamp): no stamp, the names are read each time.
+  timespec later[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 3600, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, inc.c_str(), later, 0), 0);
+  EXPECT_EQ(edgecache::FileHasher().listing_stamp(inc), "");
+  EXPECT_EQ(edgecache::FileHasher().listing_stamp(dir.file("missing")), "");
+}
+
+// A filesystem may keep timestamps coarser than the clock ticks (100 ns on
+// NTFS and SMB, 10 ms on exFAT, whole seconds on ext4 with small inodes):
+// a timestamp truncated to such a granule looks older than the clock read
+// before the stamp, yet an entry added a moment later, in the same granule,
+// gets the very same timestamp and leaves the stamp as it was. So a dir
+// changed within the coarsest granule (two seconds) before its names are
+// read records no stamp: its names are read again on every lookup.
+TEST(FileHasher, NoListingStampForADirChangedWithinTheCoarsestTimestampGranule) {
+  edgecache::testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the clock tick of the write, not its granule
+  EXPECT_EQ(edgecache::FileHasher().listing_stamp(dir.file("inc")), "");
+  // The fingerprint is still made (and still compared on every lookup).
+  EXPECT_NE(edgecache::FileHasher().listing_fingerprint(dir.file("inc")), "absent");
 }

@@ -4,11 +4,12 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "edgecache/hash.h"
 
@@ -64,6 +65,16 @@ class FileHasher {
   // is there, "unreadable" otherwise. Made from the memoized listing.
   std::string listing_fingerprint(const std::string& dir);
 
+  // stamp_text() of `dir` taken just before its memoized listing was read,
+  // or "" when a later change could leave the stamp as it was: the dir was
+  // changed less than two seconds before (a filesystem may truncate
+  // timestamps to as much; a change in the same granule keeps the same
+  // one), or "in the future" (a clock step, a file server's clock). A manifest
+  // records it beside the listing's fingerprint; an equal stamp on a later
+  // lookup means the names are unchanged (every create, remove or rename of
+  // an entry sets the dir's mtime and ctime), so the dir is not read again.
+  std::string listing_stamp(const std::string& dir);
+
   // A step of this build wrote `path` (absolute): drops the memoized hash
   // of it and every memoized directory listing the write may have changed
   // (its parent's, and each ancestor's that did not name the next component
@@ -74,12 +85,14 @@ class FileHasher {
 
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);
-  // Entry names of a directory; nullopt when it does not exist or is unreadable.
-  const std::optional<std::set<std::string>>& listing(const std::string& dir);
   struct DirListing {
-    std::optional<std::set<std::string>> names;  // nullopt: absent or unreadable
+    // Sorted entry names; nullopt: absent or unreadable.
+    std::optional<std::vector<std::string>> names;
     bool absent = false;  // known absent from an ancestor's listing (no opendir tried)
+    std::string stamp;    // listing_stamp(): "" when not trustworthy
   };
+  // The memoized listing of a directory, read on first use.
+  const DirListing& listing(const std::string& dir);
   // Forgetting a directory (erasing its entry) forgets its absence too.
   std::map<std::string, DirListing> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
