@@ -100,7 +100,7 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
   return hasher.digest();
 }
 
-const FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
+FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
   auto it = listings_.find(dir);
   if (it != listings_.end()) return it->second;
   DirListing listing;
@@ -143,7 +143,7 @@ bool FileHasher::may_exist(const std::string& path) {
     // and is remembered as absent, so each further name in it costs one
     // lookup here instead of a walk up its ancestors.
     if (parent != "/" && !may_exist(parent)) {
-      listings_.emplace(parent, DirListing{std::nullopt, true, ""});
+      listings_.emplace(parent, DirListing{std::nullopt, true, "", ""});
       return false;
     }
     listing(parent);
@@ -183,18 +183,18 @@ bool is_ignored_listing_name(std::string_view name) {
   return false;
 }
 
-// Not memoized itself: it is made from the memoized listing, so whatever
-// forget() drops from the listings can never leave a stale fingerprint
-// behind (hashing a few hundred names costs about a microsecond).
 std::string FileHasher::listing_fingerprint(const std::string& dir) {
   if (!may_exist(dir)) return kAbsentFingerprint;
-  const auto& names = listing(dir).names;
-  if (!names) return stat_file(dir) ? "unreadable" : kAbsentFingerprint;
-  Hasher hasher;
-  for (const std::string& name : *names) {
-    if (!is_ignored_listing_name(name)) hasher.update_field(name);
+  DirListing& memo = listing(dir);
+  if (!memo.names) return stat_file(dir) ? "unreadable" : kAbsentFingerprint;
+  if (memo.fingerprint.empty()) {
+    Hasher hasher;
+    for (const std::string& name : *memo.names) {
+      if (!is_ignored_listing_name(name)) hasher.update_field(name);
+    }
+    memo.fingerprint = std::string(kListingPrefix) + hasher.digest().hex();
   }
-  return std::string(kListingPrefix) + hasher.digest().hex();
+  return memo.fingerprint;
 }
 
 void FileHasher::forget(const std::string& path) {

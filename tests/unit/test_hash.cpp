@@ -141,3 +141,18 @@ TEST(FileHasher, NoListingStampForADirChangedWithinTheCoarsestTimestampGranule) 
   // The fingerprint is still made (and still compared on every lookup).
   EXPECT_NE(edgecache::FileHasher().listing_fingerprint(dir.file("inc")), "absent");
 }
+
+// The fingerprint is kept with the listing it was made from (edgecache-ninja
+// asks for it on every compile edge); a write by a step of the build drops both.
+TEST(FileHasher, ListingFingerprintIsMemoizedUntilAStepWritesInTheDir) {
+  edgecache::testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  edgecache::FileHasher hasher;
+  const std::string before = hasher.listing_fingerprint(dir.file("inc"));
+  dir.write("inc/b.h", "b");
+  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), before);
+  hasher.forget(dir.file("inc/b.h"));
+  EXPECT_NE(hasher.listing_fingerprint(dir.file("inc")), before);
+  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), edgecache::FileHasher().listing_fingerprint(dir.file("inc")));
+}

@@ -62,7 +62,8 @@ class FileHasher {
 
   // "listing:<hash of the sorted names>" of a directory (names that
   // is_ignored_listing_name() accepts are left out), "absent" when nothing
-  // is there, "unreadable" otherwise. Made from the memoized listing.
+  // is there, "unreadable" otherwise. Made once from the memoized listing
+  // (edgecache-ninja asks for the same dirs on every compile edge).
   std::string listing_fingerprint(const std::string& dir);
 
   // stamp_text() of `dir` taken just before its memoized listing was read,
@@ -90,9 +91,12 @@ class FileHasher {
     std::optional<std::vector<std::string>> names;
     bool absent = false;  // known absent from an ancestor's listing (no opendir tried)
     std::string stamp;    // listing_stamp(): "" when not trustworthy
+    // listing_fingerprint() of `names`, "" until first asked. Kept in the
+    // listing itself, so forget() drops it with the names it was made from.
+    std::string fingerprint;
   };
   // The memoized listing of a directory, read on first use.
-  const DirListing& listing(const std::string& dir);
+  DirListing& listing(const std::string& dir);
   // Forgetting a directory (erasing its entry) forgets its absence too.
   std::map<std::string, DirListing> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
