@@ -58,9 +58,31 @@ void CachedEdgeHooks::OnManifestLoaded(State& state) {
 void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
   // Only a remote is slow enough to be worth the threads.
   if (!session_.has_remote() || prefetch_ != nullptr) return;
-  std::vector<EdgeFacts> edges;
-  for (const Edge* edge : PrefetchableEdges(targets)) edges.push_back(Describe(edge));
+  PrefetchPlan plan = PlanPrefetch(targets);
+  std::vector<PrefetchEdge> edges(plan.edges.size());
+  for (size_t i = 0; i < plan.edges.size(); ++i) {
+    plan_index_[plan.edges[i]] = i;
+    if (plan.cacheable[i]) edges[i].facts = Describe(plan.edges[i]);
+    edges[i].producers = std::move(plan.producers[i]);
+    edges[i].cacheable = plan.cacheable[i];
+  }
   if (!edges.empty()) prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
+}
+
+size_t CachedEdgeHooks::PlanIndex(const Edge* edge) const {
+  auto found = plan_index_.find(edge);
+  return found == plan_index_.end() ? SIZE_MAX : found->second;
+}
+
+void CachedEdgeHooks::NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record) {
+  std::optional<CacheKey> predicted = prefetch_ != nullptr ? prefetch_->FoundResult(PlanIndex(edge)) : std::nullopt;
+  if (!predicted || (found.result == LookupResult::kHit && found.result_key == *predicted)) return;
+  // The prefetch keyed this edge from the digests upstream entries promised;
+  // the files on disk say otherwise (a verified or failed upstream hit ran
+  // for real and wrote other bytes). The lookup above used the files.
+  Count("prefetch.mispredicted");
+  record->detail += std::string(record->detail.empty() ? "" : "; ") +
+                    "an input differs from the prefetch's prediction (looked up with the files on disk)";
 }
 
 size_t CachedEdgeHooks::DeclaredInputs(const Edge* edge) const {
@@ -80,7 +102,9 @@ EdgeFacts CachedEdgeHooks::Describe(const Edge* edge) {
 std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
   ++counts_.lookups;
   try {
-    return Lookup(edge, NewRecord(*edge));
+    std::optional<HitInfo> hit = Lookup(edge, NewRecord(*edge));
+    if (hit && prefetch_ != nullptr) prefetch_->OutputsOnDisk(PlanIndex(edge), true);
+    return hit;
   } catch (const std::exception& error) {
     // The cache must never break the build: the edge runs uncached.
     Warn("internal", std::string("cache lookup failed: ") + error.what());
@@ -112,12 +136,14 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   }
   StepCache& cache = session_.steps();
   record.input_key = cache.input_key(*keyed.step).to_string();
+  if (prefetch_ != nullptr) prefetch_->Settle(PlanIndex(edge));
   LookupOutcome found = cache.lookup(*keyed.step);
   ReportStoreWarnings();
   if (found.result == LookupResult::kMiss) {
     if (found.miss_detail.rfind("corrupt", 0) == 0) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
     record.outcome = EdgeOutcome::kRan;
     record.detail = WhyMissed(*edge, *keyed.step, found, record);
+    NoteMisprediction(edge, found, &record);
     Count(std::string("miss.") + miss_cause_name(found.cause));
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
@@ -129,6 +155,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     pending_[edge] = std::move(run);
     return std::nullopt;
   }
+  NoteMisprediction(edge, found, &record);
   if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) return RestoreHit(std::move(record), found, started, false);
   // The restored outputs stay until the real command overwrites them; the
   // runner starts it as for a miss, and OnCommandFinished compares.
@@ -159,7 +186,7 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   const bool prefetched = found.source == edgecache::HitSource::kLocal && prefetch_ != nullptr &&
                           prefetch_->FetchedFromRemote(record.input_key);
   const bool remote = found.source == edgecache::HitSource::kRemote || prefetched;
-  if (prefetched) record.detail = "prefetched from the remote";
+  if (prefetched) record.detail = "prefetched from the remote" + (record.detail.empty() ? "" : "; " + record.detail);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
   record.duration_ms = Milliseconds(took.count());
@@ -179,6 +206,7 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
 }
 
 void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
+  if (prefetch_ != nullptr) prefetch_->OutputsOnDisk(PlanIndex(edge), result.success());
   auto found = pending_.find(edge);
   if (found == pending_.end()) return;
   const PendingRun run = std::move(found->second);

@@ -88,6 +88,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// Prepares the observation of `step`'s run (trace file, owned paths).
   void Observe(const Step& step, const EdgeFacts& facts, PendingRun* run);
   size_t DeclaredInputs(const Edge* edge) const;
+  /// The edge's index in the prefetch plan; SIZE_MAX when not planned.
+  size_t PlanIndex(const Edge* edge) const;
+  /// After a lookup that did not give the result the prefetch found with
+  /// predicted inputs: counts and records the misprediction.
+  void NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
   /// DescribeEdge() with the inputs from the edge's dyndep file.
   EdgeFacts Describe(const Edge* edge);
   void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
@@ -115,6 +120,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::set<std::string> warned_;
   /// Running while the build runs, when a remote is configured.
   std::unique_ptr<RemotePrefetch> prefetch_;
+  /// Per edge of the prefetch plan: its index there.
+  std::map<const Edge*, size_t> plan_index_;
   /// Which hits also run their command (--verify / the "verify" setting).
   VerifyMode verify_;
   std::vector<std::string> verify_ignore_;

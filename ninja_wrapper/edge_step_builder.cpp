@@ -418,8 +418,9 @@ std::set<std::string> EdgeStepBuilder::AddOutputs(const EdgeFacts& edge, Step* s
 std::optional<Uncacheable> EdgeStepBuilder::AddInputs(const EdgeFacts& edge, Step* step,
                                                       std::set<std::string>* keyed) {
   for (const std::string& path : edge.inputs) {
-    auto stamp = stat_file(path);
-    auto hash = stamp && !stamp->is_directory ? hasher_.hash_file(path) : std::nullopt;
+    // (hash_file answers nullopt for a directory; ahead of the build, a
+    // prediction for a file a planned step writes: predicted_files.h.)
+    auto hash = hasher_.hash_file(path);
     // A phony alias or a missing file: nothing to key by content.
     if (!hash) return Uncacheable{"input-not-a-file", path + " is not a readable file"};
     step->recipe.add_hash("input:" + paths_.normalize(path), *hash);

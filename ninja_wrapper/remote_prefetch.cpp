@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include "caching_command_runner.h"  // IsNeverCached
@@ -13,61 +14,196 @@
 namespace edgecache::ninja {
 namespace {
 
-/// Results fetched per manifest: the newest candidates are the likely ones.
+/// Results fetched per manifest when no candidate matches the prediction:
+/// the newest candidates are the likely ones.
 constexpr size_t kCandidatesPerManifest = 4;
 
-bool InputsReady(const Edge& edge) {
-  const size_t inputs = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
-  for (size_t i = 0; i < inputs; ++i) {
-    const Node* input = edge.inputs_[i];
-    const Edge* producer = input->in_edge();
-    if (!input->exists() || (producer != nullptr && !producer->outputs_ready())) return false;
+/// How long the main thread waits for a worker's lookup of one edge before
+/// it looks the edge up itself (a remote that stalls is switched off long
+/// before: first-byte timeout).
+constexpr std::chrono::seconds kMaxSettleWait{20};
+
+struct PlanWalk {
+  PrefetchPlan plan;
+  /// Per edge walked (phony and clean ones too): the planned edges a reader
+  /// of its outputs waits for.
+  std::map<const Edge*, std::vector<size_t>> presents;
+};
+
+const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk);
+
+std::vector<size_t> ProducersOfInputs(Edge* edge, PlanWalk* walk) {
+  std::set<size_t> producers;
+  for (Node* input : edge->inputs_) {
+    if (Edge* maker = input->in_edge()) {
+      const std::vector<size_t>& made = Walk(maker, walk);
+      producers.insert(made.begin(), made.end());
+    }
   }
-  return true;
+  return {producers.begin(), producers.end()};
 }
 
-void CollectPlanned(Node* node, std::set<const Edge*>* seen, std::vector<Edge*>* out) {
-  Edge* edge = node->in_edge();
-  if (edge == nullptr || !seen->insert(edge).second) return;
-  for (Node* input : edge->inputs_) CollectPlanned(input, seen, out);
+/// Post-order: an edge's index is after every producer's.
+const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk) {
+  if (auto found = walk->presents.find(edge); found != walk->presents.end()) return found->second;
+  walk->presents[edge] = {};  // a cycle (Ninja rejects them) ends here
+  std::vector<size_t> producers = ProducersOfInputs(edge, walk);
   const bool planned = std::any_of(edge->outputs_.begin(), edge->outputs_.end(),
                                    [](const Node* output) { return output->dirty(); });
-  if (planned && !IsNeverCached(*edge) && InputsReady(*edge)) out->push_back(edge);
+  std::vector<size_t> presents;
+  if (edge->is_phony()) {
+    presents = std::move(producers);
+  } else if (planned) {
+    presents = {walk->plan.edges.size()};
+    walk->plan.edges.push_back(edge);
+    walk->plan.producers.push_back(std::move(producers));
+    walk->plan.cacheable.push_back(!IsNeverCached(*edge));
+  }
+  // A clean edge's inputs are clean too: its outputs are on disk.
+  return walk->presents[edge] = std::move(presents);
 }
 
-/// Fetches the objects of one edge into the local store; true when any of
-/// them came from the remote.
-bool FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
-               std::string* input_key) {
+/// Keys one edge (inputs written by planned edges answer from their
+/// predictions), finds its result and fetches it into the local store, and
+/// predicts its outputs. The result key when found; `remote`: an object
+/// came from the remote.
+std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
+                                  PredictedFiles& predictions, std::string* input_key, bool* remote) {
   EdgeStep keyed = builder.Build(facts);
-  if (!keyed.step) return false;
-  *input_key = session.steps().input_key(*keyed.step).to_string();
-  return session.steps().prefetch(*keyed.step, kCandidatesPerManifest);
+  if (!keyed.step) return std::nullopt;
+  StepCache& steps = session.steps();
+  *input_key = steps.input_key(*keyed.step).to_string();
+  LookupOutcome found = steps.find(*keyed.step);
+  if (found.result != LookupResult::kHit) {
+    // No candidate matches what is known now: the newest may still serve
+    // the main thread's lookup (the manifest is local by now).
+    if (found.cause == MissCause::kInputsChanged || found.cause == MissCause::kEmbeddedPath)
+      *remote = steps.prefetch(*keyed.step, kCandidatesPerManifest) || *remote;
+    return std::nullopt;
+  }
+  *remote = found.source == edgecache::HitSource::kRemote;
+  const PathNormalizer& paths = session.paths();
+  for (const StepOutput& output : keyed.step->outputs) {
+    const EntryFile* file = found.entry.find(output.role);
+    // A symlink is restored as a link: what reading it gives is not known.
+    if (file == nullptr || file->kind != EntryFileKind::kRegular) continue;
+    predictions.predict(output.path, hash_bytes(output.holds_paths ? paths.restore(file->content) : file->content));
+  }
+  return found.result_key;
 }
 
 }  // namespace
 
-std::vector<Edge*> PrefetchableEdges(const std::vector<Node*>& targets) {
-  std::set<const Edge*> seen;
-  std::vector<Edge*> edges;
-  for (Node* target : targets) CollectPlanned(target, &seen, &edges);
-  return edges;
+PrefetchPlan PlanPrefetch(const std::vector<Node*>& targets) {
+  PlanWalk walk;
+  for (Node* target : targets) {
+    if (Edge* edge = target->in_edge()) Walk(edge, &walk);
+  }
+  return std::move(walk.plan);
 }
 
-RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, std::vector<EdgeFacts> edges,
+RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, std::vector<PrefetchEdge> edges,
                                int threads)
-    : config_(config), context_(std::move(context)), edges_(std::move(edges)) {
+    : config_(config),
+      context_(std::move(context)),
+      edges_(std::move(edges)),
+      dependents_(edges_.size()),
+      predictions_(context_.cwd),
+      states_(edges_.size(), State::kWaiting),
+      unresolved_(edges_.size(), 0) {
+  for (size_t i = 0; i < edges_.size(); ++i) {
+    for (size_t producer : edges_[i].producers) dependents_[producer].push_back(i);
+    unresolved_[i] = edges_[i].producers.size();
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      if (!edges_[i].cacheable) ResolveLocked(i, false);
+      else if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
+        states_[i] = State::kQueued;
+        queue_.push_back(i);
+      }
+    }
+  }
   const size_t count = std::min(edges_.size(), static_cast<size_t>(std::max(threads, 0)));
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the workers
+  alive_ = count;
   for (size_t i = 0; i < count; ++i) workers_.emplace_back([this] { Work(); });
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 RemotePrefetch::~RemotePrefetch() {
-  stop_ = true;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
   for (std::thread& worker : workers_) worker.join();
+}
+
+bool RemotePrefetch::Resolved(State state) const {
+  return state == State::kPredicted || state == State::kOnDisk || state == State::kFailed;
+}
+
+void RemotePrefetch::ResolveLocked(size_t index, bool ok) {
+  // Iterative: failing an edge fails everything downstream of it.
+  std::vector<std::pair<size_t, bool>> work{{index, ok}};
+  while (!work.empty()) {
+    auto [edge, good] = work.back();
+    work.pop_back();
+    if (Resolved(states_[edge])) continue;
+    if (states_[edge] == State::kQueued) std::erase(queue_, edge);
+    states_[edge] = !good ? State::kFailed : states_[edge] == State::kWorking ? State::kPredicted : State::kOnDisk;
+    for (size_t dependent : dependents_[edge]) {
+      if (!good) {
+        // Its key needs bytes nobody can predict: the main thread keys it
+        // once they are on disk (a worker holding it finishes on its own).
+        if (states_[dependent] == State::kWaiting || states_[dependent] == State::kQueued)
+          work.push_back({dependent, false});
+        continue;
+      }
+      if (--unresolved_[dependent] == 0 && states_[dependent] == State::kWaiting) {
+        states_[dependent] = State::kQueued;
+        queue_.push_back(dependent);
+      }
+    }
+  }
+  changed_.notify_all();
+}
+
+void RemotePrefetch::Settle(size_t index) {
+  if (index >= edges_.size()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (states_[index] == State::kQueued) {
+    // Next for the workers: the main thread needs it now.
+    std::erase(queue_, index);
+    queue_.push_front(index);
+    changed_.notify_all();
+  }
+  changed_.wait_for(lock, kMaxSettleWait, [&] {
+    return stop_ || alive_ == 0 || (states_[index] != State::kQueued && states_[index] != State::kWorking);
+  });
+  if (states_[index] == State::kQueued) std::erase(queue_, index);
+  if (!Resolved(states_[index]) && states_[index] != State::kWorking) states_[index] = State::kMainThread;
+}
+
+void RemotePrefetch::OutputsOnDisk(size_t index, bool ok) {
+  if (index >= edges_.size()) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // A worker still holding it (the main thread did not wait: the edge was
+  // not cacheable there) resolves it itself.
+  if (states_[index] == State::kWorking || Resolved(states_[index])) return;
+  states_[index] = State::kMainThread;
+  ResolveLocked(index, ok);
+}
+
+std::optional<CacheKey> RemotePrefetch::FoundResult(size_t index) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto found = found_.find(index);
+  if (found == found_.end()) return std::nullopt;
+  return found->second;
 }
 
 bool RemotePrefetch::FetchedFromRemote(const std::string& input_key) const {
@@ -85,21 +221,39 @@ void RemotePrefetch::Work() {
   // TryRestore, which reports problems on the main thread.
   try {
     CacheSession session(config_);
+    session.hasher().set_predictions(&predictions_);
     EdgeStepBuilder builder(context_, session.paths(), session.hasher());
-    for (size_t i = next_++; i < edges_.size() && !stop_; i = next_++) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (stop_) break;
+      const size_t index = queue_.front();
+      queue_.pop_front();
+      states_[index] = State::kWorking;
+      lock.unlock();
       std::string input_key;
-      if (FetchEdge(session, builder, edges_[i], &input_key)) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        from_remote_.insert(input_key);
+      bool remote = false;
+      std::optional<CacheKey> found;
+      try {
+        found = FetchEdge(session, builder, edges_[index].facts, predictions_, &input_key, &remote);
+      } catch (const std::exception&) {
       }
+      lock.lock();
+      if (remote) from_remote_.insert(input_key);
+      if (found) found_[index] = *found;
+      if (states_[index] == State::kWorking) ResolveLocked(index, found.has_value());
     }
+    lock.unlock();
     if (session.remote_switched_off_here() && !session.store().warnings().empty()) {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<std::mutex> guard(mutex_);
       remote_warning_ = session.store().warnings().back();
     }
     session.flush_stats();
   } catch (const std::exception&) {
   }
+  std::lock_guard<std::mutex> lock(mutex_);
+  --alive_;
+  changed_.notify_all();
 }
 
 }  // namespace edgecache::ninja

@@ -64,6 +64,7 @@ std::string stamp_text(const FileStamp& stamp) {
 }
 
 std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
+  if (auto digest = predicted(path)) return digest;
   auto stamp = stat_file(path);
   if (!stamp || stamp->is_directory) return std::nullopt;
   auto key = std::make_pair(path, *stamp);
@@ -133,6 +134,7 @@ std::string FileHasher::listing_stamp(const std::string& dir) {
 }
 
 bool FileHasher::may_exist(const std::string& path) {
+  if (predicted(path)) return true;
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return true;
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
@@ -225,6 +227,7 @@ void FileHasher::forget(const std::string& path) {
 }
 
 std::string FileHasher::fingerprint(const std::string& path) {
+  if (auto digest = predicted(path)) return digest->hex();
   auto stamp = stat_file(path);
   if (!stamp) return kAbsentFingerprint;
   if (stamp->is_directory) {

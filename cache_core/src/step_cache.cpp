@@ -200,6 +200,9 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
     }
     return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
+  // A lookup ahead of the build: a file a planned step will write is judged
+  // by its prediction, not by what an older build left there.
+  if (auto predicted = hasher_.predicted(path)) return predicted->hex() == dep.fingerprint;
   if (!dep.stamp.empty()) {
     auto stamp = stat_file(path);
     if (stamp && stamp_text(*stamp) == dep.stamp) return true;  // unchanged since hashed here
@@ -295,6 +298,18 @@ bool StepCache::is_two_level(const Step& step) const {
 }
 
 LookupOutcome StepCache::lookup(const Step& step) {
+  LookupOutcome outcome = find(step);
+  if (outcome.result != LookupResult::kHit) return outcome;
+  if (!restore(step, outcome.entry, &outcome.miss_detail)) {
+    LookupOutcome failed;
+    failed.cause = MissCause::kRestoreFailed;
+    failed.miss_detail = std::move(outcome.miss_detail);
+    return failed;
+  }
+  return outcome;
+}
+
+LookupOutcome StepCache::find(const Step& step) {
   LookupOutcome outcome;
   std::optional<CacheKey> result_key;
   if (!is_two_level(step)) {
@@ -310,10 +325,6 @@ LookupOutcome StepCache::lookup(const Step& step) {
       outcome.cause = MissCause::kEntryGone;
       outcome.miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
     }
-    return outcome;
-  }
-  if (!restore(step, *entry, &outcome.miss_detail)) {
-    outcome.cause = MissCause::kRestoreFailed;
     return outcome;
   }
   outcome.result = LookupResult::kHit;

@@ -71,3 +71,31 @@ same_hello_outputs() {
 
 # cached_objects: the result entries in the local cache.
 cached_objects() { find "$EDGECACHE_DIR" -name 'r-*' -type f | wc -l; }
+
+# start_remote: nginx (tests/fixtures/nginx_fixture.sh) in $NGINX_DIR,
+# stopped on exit; EDGECACHE_REMOTE points at it.
+NGINX_FIXTURE=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../fixtures/nginx_fixture.sh")
+NGINX_DIR=$WORK/nginx
+start_remote() {
+  mkdir -p "$NGINX_DIR"
+  trap 'bash "$NGINX_FIXTURE" stop "$NGINX_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+  bash "$NGINX_FIXTURE" start "$NGINX_DIR"
+  export EDGECACHE_REMOTE="http://127.0.0.1:$(cat "$NGINX_DIR/port")/cache"
+}
+
+# teammate_checkouts: copies of $SRC at $A (alice) and at $B, another path (bob).
+A=$WORK/alice
+B=$WORK/far/away/bob
+teammate_checkouts() {
+  mkdir -p "$A" "$B"
+  cp -r "$SRC" "$A/src"
+  cp -r "$SRC" "$B/src"
+}
+
+# as_teammate <checkout>: builds from <checkout>/src with it as base dir and
+# its own local cache; configures <checkout>/build.
+as_teammate() {
+  SRC=$1/src
+  export EDGECACHE_BASEDIR=$1 EDGECACHE_DIR=$1.cache
+  configure_hello "$1/build" "$WRAPPER"
+}

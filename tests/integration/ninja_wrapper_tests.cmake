@@ -35,7 +35,9 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
     zero_config      # a second build dir with no configuration: all hits, same outputs
     faults           # failing edges never stored (with and without -k); corrupt entries run
     options          # --skip-cache, --no-remote, a dead remote, exclude_rules
-    remote           # a teammate through nginx: all edges from the remote
+    remote           # a teammate through nginx: all edges from the remote, all looked up ahead
+    mispredicted     # a verified generator writes other bytes than predicted: its dependents miss, never a wrong hit
+    remote_dies      # the remote stops mid-build: the build succeeds, what it could not fetch runs
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
   )

@@ -156,3 +156,28 @@ TEST(FileHasher, ListingFingerprintIsMemoizedUntilAStepWritesInTheDir) {
   EXPECT_NE(hasher.listing_fingerprint(dir.file("inc")), before);
   EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), edgecache::FileHasher().listing_fingerprint(dir.file("inc")));
 }
+
+// Lookups ahead of the build key a step from the digests its inputs are
+// predicted to have; only a hasher given the predictions answers from them,
+// and for a predicted path the prediction beats what an older build left.
+TEST(FileHasher, AnswersFromPredictionsOnlyWhenGivenThem) {
+  edgecache::testing::TempDir dir;
+  dir.write("old.o", "stale bytes");
+  edgecache::PredictedFiles predictions(dir.file(""));
+  predictions.predict("new.o", hash_bytes("future bytes"));
+  predictions.predict(dir.file("old.o"), hash_bytes("fresh bytes"));
+
+  edgecache::FileHasher disk;
+  EXPECT_FALSE(disk.hash_file(dir.file("new.o")));
+  EXPECT_FALSE(disk.may_exist(dir.file("new.o")));
+  EXPECT_EQ(disk.hash_file(dir.file("old.o")), hash_bytes("stale bytes"));
+  EXPECT_FALSE(disk.predicted(dir.file("new.o")));
+
+  edgecache::FileHasher ahead;
+  ahead.set_predictions(&predictions);
+  EXPECT_EQ(ahead.hash_file(dir.file("new.o")), hash_bytes("future bytes"));
+  EXPECT_EQ(ahead.fingerprint(dir.file("sub/../new.o")), hash_bytes("future bytes").hex());
+  EXPECT_TRUE(ahead.may_exist(dir.file("new.o")));
+  EXPECT_EQ(ahead.hash_file(dir.file("old.o")), hash_bytes("fresh bytes"));
+  EXPECT_EQ(ahead.fingerprint(dir.file("unpredicted.o")), edgecache::kAbsentFingerprint);
+}

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "edgecache/hash.h"
+#include "edgecache/predicted_files.h"
 
 namespace edgecache {
 
@@ -84,6 +85,16 @@ class FileHasher {
   // memoizes; callers: StepCache::restore and the build's finished commands.
   void forget(const std::string& path);
 
+  // Lookups ahead of the build only (predicted_files.h): a path with a
+  // prediction answers hash_file, fingerprint and may_exist with it, whatever
+  // is on disk now (a planned step will overwrite it). Never set on a hasher
+  // whose answers decide a hit. nullptr (the default): the disk only.
+  void set_predictions(const PredictedFiles* predictions) { predictions_ = predictions; }
+  // The prediction for `path`, when predictions are set and one is made.
+  std::optional<Hash128> predicted(const std::string& path) const {
+    return predictions_ ? predictions_->find(path) : std::nullopt;
+  }
+
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);
   struct DirListing {
@@ -100,6 +111,7 @@ class FileHasher {
   // Forgetting a directory (erasing its entry) forgets its absence too.
   std::map<std::string, DirListing> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
+  const PredictedFiles* predictions_ = nullptr;
 };
 
 }  // namespace edgecache

@@ -135,7 +135,12 @@ class StepCache {
             BlobCodec codec = {});
 
   CacheKey input_key(const Step& step) const;
+  // Finds the step's result and restores its outputs.
   LookupOutcome lookup(const Step& step);
+  // lookup() without the restore: the result whose candidate matches (the
+  // entry fetched into the local store), writing no output. For lookups
+  // ahead of the build, whose FileHasher may answer from predictions.
+  LookupOutcome find(const Step& step);
   // Fills the local store from the remote with the step's manifest and its
   // newest `max_results` results, restoring nothing: a head start for a
   // later lookup(). True when any object came from the remote.
