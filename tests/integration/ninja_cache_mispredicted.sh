@@ -39,8 +39,8 @@ output_matches "hello [^)]*-$nonce_b\)" "$B/build/hello" || { "$B/build/hello" >
 # main.cpp's compile and the link ran: looked up with the real version.h
 # and the real main.cpp.o, not with the predicted ones.
 edge() { record_value "$B/build" "[e for e in d['edges'] if e['output'].endswith('$1')][0]['$2']"; }
-[ "$(edge main.cpp.o outcome)" = ran ] || fail "main.cpp.o: $(edge main.cpp.o outcome), expected ran"
-[ "$(edge hello outcome)" = ran ] || fail "hello: $(edge hello outcome), expected ran"
+[ "$(edge main.cpp.o result)" = ran ] || fail "main.cpp.o: $(edge main.cpp.o result), expected ran"
+[ "$(edge hello result)" = ran ] || fail "hello: $(edge hello result), expected ran"
 for out in main.cpp.o hello; do
   case "$(edge "$out" detail)" in
     *"differs from the prefetch's prediction"*) ;;
@@ -48,5 +48,5 @@ for out in main.cpp.o hello; do
   esac
 done
 # The library's objects and archive were predicted right: hits.
-[ "$(edge libgreet.a outcome)" = remote-hit ] || fail "libgreet.a: $(edge libgreet.a outcome)"
+[ "$(edge libgreet.a result)" = remote-hit ] || fail "libgreet.a: $(edge libgreet.a result)"
 echo "PASS"

@@ -24,7 +24,10 @@ expect_summary "$WORK/b.log" "edgecache: 8/8 edges from cache (0 local, 8 remote
 # from the digests their inputs' entries promise, before those are written
 # (the main thread waits for a worker's lookup rather than repeat it).
 prefetched=$(record_value "$B/build" "sum(1 for e in d['edges'] if e['detail'] == 'prefetched from the remote')")
-[ "$prefetched" = 8 ] || fail "$prefetched edges prefetched, expected all 8"
+[ "$prefetched" = 8 ] || {
+  record_value "$B/build" "'\\n'.join(e['output'] + ': ' + e['result'] + ', ' + e['detail'] for e in d['edges'])" >&2
+  fail "$prefetched edges prefetched, expected all 8"
+}
 same_hello_outputs "$A/build" "$B/build"
 
 # The remote hits filled bob's local cache.

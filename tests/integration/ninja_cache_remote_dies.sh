@@ -36,7 +36,7 @@ build_log "$B/build" "$WORK/b.log"
   fail "nginx still runs: the console step did not stop it"
 [ "$("$B/build/hello")" = "$("$A/build/hello")" ] || fail "bob's hello prints other text than alice's"
 edge() { record_value "$B/build" "[e for e in d['edges'] if e['output'].endswith('$1')][0]['$2']"; }
-[ "$(edge main.cpp.o outcome)" = ran ] || fail "main.cpp.o: $(edge main.cpp.o outcome), expected ran"
-[ "$(edge hello outcome)" = ran ] || fail "hello: $(edge hello outcome), expected ran"
+[ "$(edge main.cpp.o result)" = ran ] || fail "main.cpp.o: $(edge main.cpp.o result), expected ran"
+[ "$(edge hello result)" = ran ] || fail "hello: $(edge hello result), expected ran"
 grep -q '^edgecache: warning: .*remote' "$WORK/b.log" || { cat "$WORK/b.log" >&2; fail "no warning about the remote"; }
 echo "PASS"
