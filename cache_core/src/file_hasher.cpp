@@ -95,6 +95,9 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
   std::vector<std::string> names;
   while (dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
   ::closedir(dir);
+  for (const std::string& name : predicted_names(path)) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
   std::sort(names.begin(), names.end());
   Hasher hasher;
   for (const std::string& name : names) hasher.update_field(name);
@@ -134,7 +137,7 @@ std::string FileHasher::listing_stamp(const std::string& dir) {
 }
 
 bool FileHasher::may_exist(const std::string& path) {
-  if (predicted(path)) return true;
+  if (predictions_ && (predictions_->find(path) || !predictions_->names_in(path).empty())) return true;
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return true;
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
@@ -188,6 +191,17 @@ bool is_ignored_listing_name(std::string_view name) {
 std::string FileHasher::listing_fingerprint(const std::string& dir) {
   if (!may_exist(dir)) return kAbsentFingerprint;
   DirListing& memo = listing(dir);
+  std::set<std::string> predicted = predicted_names(dir);
+  if (!predicted.empty()) {
+    // Ahead of the build: the names on disk and the predicted ones, made
+    // each time (predictions are added while the listing stays memoized).
+    if (memo.names) predicted.insert(memo.names->begin(), memo.names->end());
+    Hasher hasher;
+    for (const std::string& name : predicted) {
+      if (!is_ignored_listing_name(name)) hasher.update_field(name);
+    }
+    return std::string(kListingPrefix) + hasher.digest().hex();
+  }
   if (!memo.names) return stat_file(dir) ? "unreadable" : kAbsentFingerprint;
   if (memo.fingerprint.empty()) {
     Hasher hasher;

@@ -18,4 +18,17 @@ std::optional<Hash128> PredictedFiles::find(const std::string& path) const {
   return found->second;
 }
 
+std::set<std::string> PredictedFiles::names_in(const std::string& dir) const {
+  std::string prefix = absolute_path(dir, cwd_);
+  if (prefix != "/") prefix += "/";
+  std::set<std::string> names;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto it = digests_.lower_bound(prefix); it != digests_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+       ++it) {
+    std::string_view rest = std::string_view(it->first).substr(prefix.size());
+    names.emplace(rest.substr(0, rest.find('/')));
+  }
+  return names;
+}
+
 }  // namespace edgecache

@@ -180,4 +180,12 @@ TEST(FileHasher, AnswersFromPredictionsOnlyWhenGivenThem) {
   EXPECT_TRUE(ahead.may_exist(dir.file("new.o")));
   EXPECT_EQ(ahead.hash_file(dir.file("old.o")), hash_bytes("fresh bytes"));
   EXPECT_EQ(ahead.fingerprint(dir.file("unpredicted.o")), edgecache::kAbsentFingerprint);
+
+  // A generated header's include dir, not made yet: listed as it will be.
+  predictions.predict("gen/version.h", hash_bytes("#define V 1"));
+  EXPECT_TRUE(ahead.may_exist(dir.file("gen")));
+  EXPECT_EQ(disk.listing_fingerprint(dir.file("gen")), edgecache::kAbsentFingerprint);
+  std::filesystem::create_directories(dir.file("gen"));
+  dir.write("gen/version.h", "#define V 1");
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("gen")), edgecache::FileHasher().listing_fingerprint(dir.file("gen")));
 }

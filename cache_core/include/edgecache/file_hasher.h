@@ -94,6 +94,10 @@ class FileHasher {
   std::optional<Hash128> predicted(const std::string& path) const {
     return predictions_ ? predictions_->find(path) : std::nullopt;
   }
+  // Names of predicted files in `dir`, which listings made here include.
+  std::set<std::string> predicted_names(const std::string& dir) const {
+    return predictions_ ? predictions_->names_in(dir) : std::set<std::string>{};
+  }
 
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);

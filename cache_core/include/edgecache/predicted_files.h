@@ -15,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "edgecache/hash.h"
@@ -30,6 +31,9 @@ class PredictedFiles {
   void predict(const std::string& path, Hash128 digest);
   // The predicted digest of `path` (relative or absolute), if any.
   std::optional<Hash128> find(const std::string& path) const;
+  // Names of the predicted files (or directories holding some) directly in
+  // `dir`: a listing made ahead of the build shows them, as it will then.
+  std::set<std::string> names_in(const std::string& dir) const;
 
  private:
   const std::string cwd_;
