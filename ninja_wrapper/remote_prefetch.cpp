@@ -9,6 +9,7 @@
 
 #include "caching_command_runner.h"  // IsNeverCached
 #include "edgecache/cache_session.h"
+#include "edgecache/path_normalizer.h"
 #include "ninja/graph.h"
 
 namespace edgecache::ninja {
@@ -68,7 +69,17 @@ const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk) {
 /// predicts its outputs. The result key when found; `remote`: an object
 /// came from the remote.
 std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
-                                  PredictedFiles& predictions, std::string* input_key, bool* remote) {
+                                  const std::string& build_dir, PredictedFiles& predictions, std::string* input_key,
+                                  bool* remote) {
+  // Ninja makes the directories of an edge's outputs before it runs the
+  // edge: a step that saw its output dir (a generator's mkdir or stat) is
+  // keyed as it will be then, not as the build dir is now.
+  std::set<std::string> output_dirs;
+  for (const std::string& output : facts.outputs) {
+    const std::string path = absolute_path(output, build_dir);
+    output_dirs.insert(path.substr(0, std::max<size_t>(path.find_last_of('/'), 1)));
+  }
+  session.hasher().set_expected_directories(std::move(output_dirs));
   EdgeStep keyed = builder.Build(facts);
   if (!keyed.step) return std::nullopt;
   StepCache& steps = session.steps();
@@ -235,7 +246,7 @@ void RemotePrefetch::Work() {
       bool remote = false;
       std::optional<CacheKey> found;
       try {
-        found = FetchEdge(session, builder, edges_[index].facts, predictions_, &input_key, &remote);
+        found = FetchEdge(session, builder, edges_[index].facts, context_.cwd, predictions_, &input_key, &remote);
       } catch (const std::exception&) {
       }
       lock.lock();

@@ -89,12 +89,33 @@ std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
   return digest;
 }
 
+std::set<std::string> FileHasher::predicted_names(const std::string& dir) const {
+  if (!predictions_) return {};
+  std::set<std::string> names = predictions_->names_in(dir);
+  const std::string prefix = dir == "/" ? dir : dir + "/";
+  for (auto it = expected_dirs_.upper_bound(prefix);
+       it != expected_dirs_.end() && it->compare(0, prefix.size(), prefix) == 0; ++it) {
+    std::string_view rest = std::string_view(*it).substr(prefix.size());
+    names.emplace(rest.substr(0, rest.find('/')));
+  }
+  return names;
+}
+
+bool FileHasher::predicted_directory(const std::string& path) const {
+  if (!predictions_) return false;
+  return expected_dirs_.count(path) != 0 || !predicted_names(path).empty();
+}
+
 std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path) {
-  DIR* dir = ::opendir(path.c_str());
-  if (!dir) return std::nullopt;
   std::vector<std::string> names;
-  while (dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
-  ::closedir(dir);
+  if (DIR* dir = ::opendir(path.c_str())) {
+    while (dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
+    ::closedir(dir);
+  } else if (predicted_directory(path)) {
+    names = {".", ".."};  // made by Ninja before the step runs: empty but for predictions
+  } else {
+    return std::nullopt;
+  }
   for (const std::string& name : predicted_names(path)) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
@@ -137,7 +158,7 @@ std::string FileHasher::listing_stamp(const std::string& dir) {
 }
 
 bool FileHasher::may_exist(const std::string& path) {
-  if (predictions_ && (predictions_->find(path) || !predictions_->names_in(path).empty())) return true;
+  if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return true;
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
@@ -192,9 +213,10 @@ std::string FileHasher::listing_fingerprint(const std::string& dir) {
   if (!may_exist(dir)) return kAbsentFingerprint;
   DirListing& memo = listing(dir);
   std::set<std::string> predicted = predicted_names(dir);
-  if (!predicted.empty()) {
-    // Ahead of the build: the names on disk and the predicted ones, made
-    // each time (predictions are added while the listing stays memoized).
+  if (!predicted.empty() || predicted_directory(dir)) {
+    // Ahead of the build: the names on disk and the predicted ones (a dir
+    // Ninja makes for the step: empty but for them), made each time
+    // (predictions are added while the listing stays memoized).
     if (memo.names) predicted.insert(memo.names->begin(), memo.names->end());
     Hasher hasher;
     for (const std::string& name : predicted) {
@@ -243,8 +265,8 @@ void FileHasher::forget(const std::string& path) {
 std::string FileHasher::fingerprint(const std::string& path) {
   if (auto digest = predicted(path)) return digest->hex();
   auto stamp = stat_file(path);
-  if (!stamp) return kAbsentFingerprint;
-  if (stamp->is_directory) {
+  if (!stamp && !predicted_directory(path)) return kAbsentFingerprint;
+  if (!stamp || stamp->is_directory) {
     auto names = hash_directory_names(path);
     return names ? "dir:" + names->hex() : "unreadable";
   }

@@ -189,12 +189,14 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
   if (dep.fingerprint == kAbsentFingerprint) return !hasher_.may_exist(path);
   if (dep.fingerprint == kDirectoryFingerprint) {
     auto stamp = stat_file(path);
-    return stamp && stamp->is_directory;
+    // Ahead of the build: a directory Ninja makes before the step runs.
+    return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
   if (std::string_view(dep.fingerprint).substr(0, kListingPrefix.size()) == kListingPrefix) {
     // The stamp the dir had when its names were read (if trustworthy then):
     // the same stamp now means the same names, without reading them.
-    if (!dep.stamp.empty()) {
+    // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
+    if (!dep.stamp.empty() && !hasher_.predicted_directory(path)) {
       auto stamp = stat_file(path);
       if (stamp && stamp->is_directory && stamp_text(*stamp) == dep.stamp) return true;
     }

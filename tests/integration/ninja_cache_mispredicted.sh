@@ -44,7 +44,10 @@ edge() { record_value "$B/build" "[e for e in d['edges'] if e['output'].endswith
 for out in main.cpp.o hello; do
   case "$(edge "$out" detail)" in
     *"differs from the prefetch's prediction"*) ;;
-    *) fail "$out: misprediction not recorded: $(edge "$out" detail)" ;;
+    *)
+      record_value "$B/build" "'\\n'.join(e['output'] + ': ' + e['result'] + ', ' + e['detail'] for e in d['edges'])" >&2
+      fail "$out: misprediction not recorded: $(edge "$out" detail)"
+      ;;
   esac
 done
 # The library's objects and archive were predicted right: hits.

@@ -189,3 +189,41 @@ TEST(FileHasher, AnswersFromPredictionsOnlyWhenGivenThem) {
   dir.write("gen/version.h", "#define V 1");
   EXPECT_EQ(ahead.listing_fingerprint(dir.file("gen")), edgecache::FileHasher().listing_fingerprint(dir.file("gen")));
 }
+
+TEST(FileHasher, AheadOfTheBuildAStepsOutputDirectoriesExist) {
+  // Ninja makes "out/sub" before the step writing out/sub/v.h runs: keyed
+  // ahead of the build, the step sees it as it will then (empty), and its
+  // parent lists it; a hasher without predictions only sees the disk.
+  edgecache::testing::TempDir dir;
+  edgecache::testing::TempDir made;
+  std::filesystem::create_directories(made.file("out/sub"));
+  edgecache::FileHasher real;
+  const std::string empty_dir = real.fingerprint(made.file("out/sub"));
+  const std::string empty_listing = real.listing_fingerprint(made.file("out/sub"));
+  const std::string out_listing = real.listing_fingerprint(made.file("out"));
+  ASSERT_EQ(empty_dir.rfind("dir:", 0), 0u);
+
+  edgecache::PredictedFiles predictions(dir.file(""));
+  edgecache::FileHasher disk;
+  disk.set_expected_directories({dir.file("out/sub")});  // ignored: no predictions
+  EXPECT_EQ(disk.fingerprint(dir.file("out/sub")), edgecache::kAbsentFingerprint);
+  EXPECT_EQ(disk.listing_fingerprint(dir.file("out/sub")), edgecache::kAbsentFingerprint);
+  EXPECT_FALSE(disk.may_exist(dir.file("out/sub")));
+  EXPECT_FALSE(disk.predicted_directory(dir.file("out/sub")));
+
+  edgecache::FileHasher ahead;
+  ahead.set_predictions(&predictions);
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), edgecache::kAbsentFingerprint);
+  ahead.set_expected_directories({dir.file("out/sub")});
+  EXPECT_TRUE(ahead.predicted_directory(dir.file("out/sub")));
+  EXPECT_TRUE(ahead.predicted_directory(dir.file("out")));
+  EXPECT_TRUE(ahead.may_exist(dir.file("out/sub")));
+  EXPECT_FALSE(ahead.may_exist(dir.file("out/sub/v.h")));
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), empty_dir);
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("out/sub")), empty_listing);
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("out")), out_listing);
+  // The next step's directories replace them.
+  ahead.set_expected_directories({});
+  EXPECT_FALSE(ahead.predicted_directory(dir.file("out/sub")));
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), edgecache::kAbsentFingerprint);
+}

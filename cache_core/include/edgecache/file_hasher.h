@@ -94,10 +94,17 @@ class FileHasher {
   std::optional<Hash128> predicted(const std::string& path) const {
     return predictions_ ? predictions_->find(path) : std::nullopt;
   }
-  // Names of predicted files in `dir`, which listings made here include.
-  std::set<std::string> predicted_names(const std::string& dir) const {
-    return predictions_ ? predictions_->names_in(dir) : std::set<std::string>{};
-  }
+  // Names of predicted files in `dir` (and of the expected directories
+  // below), which listings made here include.
+  std::set<std::string> predicted_names(const std::string& dir) const;
+  // Lookups ahead of the build only: the directories Ninja makes before the
+  // step being keyed runs (its outputs' parents, absolute), whether or not
+  // they exist now. Replaced for each step; ignored without predictions.
+  void set_expected_directories(std::set<std::string> dirs) { expected_dirs_ = std::move(dirs); }
+  // With predictions: `path` will be a directory when the step runs (an
+  // expected one or an ancestor of one, or one holding predicted files),
+  // so stat, listing and "dir:" fingerprints answer as for one that exists.
+  bool predicted_directory(const std::string& path) const;
 
  private:
   std::optional<Hash128> hash_directory_names(const std::string& path);
@@ -116,6 +123,7 @@ class FileHasher {
   std::map<std::string, DirListing> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
   const PredictedFiles* predictions_ = nullptr;
+  std::set<std::string> expected_dirs_;
 };
 
 }  // namespace edgecache
