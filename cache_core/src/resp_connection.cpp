@@ -10,6 +10,8 @@
 #include <cstring>
 #include <optional>
 
+#include "edgecache/unix_socket.h"
+
 namespace edgecache {
 namespace {
 
@@ -32,11 +34,6 @@ std::optional<long long> to_integer(std::string_view text) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc{} || end != text.data() + text.size()) return std::nullopt;
   return value;
-}
-
-int remaining_ms(std::chrono::steady_clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  return left.count() < 0 ? 0 : static_cast<int>(left.count());
 }
 
 }  // namespace
@@ -62,15 +59,6 @@ RespReply RespConnection::fail(Type type, const std::string& what) {
   return make(type, what);
 }
 
-bool RespConnection::wait_for(short events, Deadline deadline) {
-  for (;;) {
-    pollfd poller{fd_, events, 0};
-    int ready = ::poll(&poller, 1, remaining_ms(deadline));
-    if (ready > 0) return true;
-    if (ready == 0 || errno != EINTR) return false;
-  }
-}
-
 RespReply RespConnection::connect() {
   if (fd_ >= 0) return make(Type::kStatus, "OK");
   addrinfo hints{};
@@ -89,7 +77,7 @@ RespReply RespConnection::connect() {
     int result = ::connect(fd_, at->ai_addr, at->ai_addrlen);
     int error = result == 0 ? 0 : errno;
     if (error == EINPROGRESS) {
-      if (!wait_for(POLLOUT, deadline)) {
+      if (wait_until_ready(fd_, POLLOUT, deadline) != IoStatus::kOk) {
         error = ETIMEDOUT;
       } else {
         socklen_t size = sizeof error;
@@ -109,20 +97,14 @@ RespReply RespConnection::connect() {
 }
 
 RespReply RespConnection::send_all(std::string_view bytes, Deadline deadline) {
-  while (!bytes.empty()) {
-    ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      bytes.remove_prefix(static_cast<size_t>(sent));
-      continue;
-    }
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (!wait_for(POLLOUT, deadline)) return fail(Type::kTimeout, "send timed out");
-      continue;
-    }
-    return fail(Type::kIoError, std::string("send: ") + std::strerror(errno));
+  switch (edgecache::send_all(fd_, bytes, deadline)) {
+    case IoStatus::kOk:
+      return make(Type::kStatus, "OK");
+    case IoStatus::kTimeout:
+      return fail(Type::kTimeout, "send timed out");
+    default:
+      return fail(Type::kIoError, std::string("send: ") + std::strerror(errno));
   }
-  return make(Type::kStatus, "OK");
 }
 
 RespReply RespConnection::fill(Deadline deadline) {
@@ -138,7 +120,7 @@ RespReply RespConnection::fill(Deadline deadline) {
     if (errno != EAGAIN && errno != EWOULDBLOCK) {
       return fail(Type::kIoError, std::string("recv: ") + std::strerror(errno));
     }
-    if (!wait_for(POLLIN, deadline)) {
+    if (wait_until_ready(fd_, POLLIN, deadline) != IoStatus::kOk) {
       return fail(Type::kTimeout, "no reply within " + std::to_string(timeout_ms_) + " ms [timeout]");
     }
   }

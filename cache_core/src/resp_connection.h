@@ -58,7 +58,6 @@ class RespConnection {
   using Deadline = std::chrono::steady_clock::time_point;
   void close();
   RespReply fail(RespReply::Type type, const std::string& what);
-  bool wait_for(short events, Deadline deadline);
   RespReply send_all(std::string_view bytes, Deadline deadline);
   RespReply fill(Deadline deadline);  // reads more bytes into buffer_
   RespReply read_line(Deadline deadline, std::string* line);

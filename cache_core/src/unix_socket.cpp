@@ -31,23 +31,38 @@ int poll_timeout(Deadline deadline) {
   return left.count() > 1'000'000 ? 1'000'000 : static_cast<int>(left.count()) + 1;
 }
 
-// Waits until `fd` is ready for `events`; false on timeout or error.
-IoStatus wait_for(int fd, short events, Deadline deadline) {
-  for (;;) {
-    int timeout = poll_timeout(deadline);
-    pollfd entry{fd, events, 0};
-    int ready = ::poll(&entry, 1, timeout);
-    if (ready > 0) return IoStatus::kOk;  // readiness, hang-up or error: the next call says which
-    if (ready == 0) return IoStatus::kTimeout;
-    if (errno != EINTR) return IoStatus::kError;
-  }
-}
-
 }  // namespace
 
 Deadline deadline_in(long ms) {
   if (ms < 0) return Deadline::max();
   return std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+}
+
+IoStatus wait_until_ready(int fd, short events, Deadline deadline) {
+  for (;;) {
+    pollfd entry{fd, events, 0};
+    int ready = ::poll(&entry, 1, poll_timeout(deadline));
+    if (ready > 0) return IoStatus::kOk;
+    if (ready == 0) return IoStatus::kTimeout;
+    if (errno != EINTR) return IoStatus::kError;
+  }
+}
+
+IoStatus send_all(int fd, std::string_view bytes, Deadline deadline) {
+  while (!bytes.empty()) {
+    ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent > 0) {
+      bytes.remove_prefix(static_cast<size_t>(sent));
+      continue;
+    }
+    if (sent < 0 && errno == EINTR) continue;
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (IoStatus waited = wait_until_ready(fd, POLLOUT, deadline); waited != IoStatus::kOk) return waited;
+      continue;
+    }
+    return sent < 0 && (errno == EPIPE || errno == ECONNRESET) ? IoStatus::kClosed : IoStatus::kError;
+  }
+  return IoStatus::kOk;
 }
 
 UnixSocket::~UnixSocket() {
@@ -105,22 +120,7 @@ UnixSocket UnixSocket::accept() const {
   return UnixSocket(client);
 }
 
-IoStatus UnixSocket::write_all(std::string_view bytes, Deadline deadline) {
-  while (!bytes.empty()) {
-    ssize_t sent = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-    if (sent > 0) {
-      bytes.remove_prefix(static_cast<size_t>(sent));
-      continue;
-    }
-    if (sent < 0 && errno == EINTR) continue;
-    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (IoStatus waited = wait_for(fd_, POLLOUT, deadline); waited != IoStatus::kOk) return waited;
-      continue;
-    }
-    return sent < 0 && (errno == EPIPE || errno == ECONNRESET) ? IoStatus::kClosed : IoStatus::kError;
-  }
-  return IoStatus::kOk;
-}
+IoStatus UnixSocket::write_all(std::string_view bytes, Deadline deadline) { return send_all(fd_, bytes, deadline); }
 
 IoStatus UnixSocket::read_exact(size_t count, std::string* out, Deadline deadline) {
   size_t start = out->size();
@@ -138,7 +138,7 @@ IoStatus UnixSocket::read_exact(size_t count, std::string* out, Deadline deadlin
     }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) {
-      if (IoStatus waited = wait_for(fd_, POLLIN, deadline); waited != IoStatus::kOk) {
+      if (IoStatus waited = wait_until_ready(fd_, POLLIN, deadline); waited != IoStatus::kOk) {
         out->resize(start + done);
         return waited;
       }

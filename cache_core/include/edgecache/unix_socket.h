@@ -26,6 +26,14 @@ enum class IoStatus {
   kError,    // any other failure of the socket
 };
 
+// Deadline-bound I/O on any non-blocking stream socket (Unix or TCP: the
+// remote helper's socket and the Redis connection share it).
+// Waits until `fd` is ready for `events` (POLLIN, POLLOUT); kOk also on
+// hang-up or error, which the next read or write reports.
+IoStatus wait_until_ready(int fd, short events, Deadline deadline);
+// Sends every byte; on kClosed/kError errno tells why.
+IoStatus send_all(int fd, std::string_view bytes, Deadline deadline);
+
 class UnixSocket {
  public:
   UnixSocket() = default;
