@@ -17,13 +17,7 @@ run_stage() {  # NAME BUILD_DIR [cmake args...]
   local name=$1 build=$2; shift 2
   echo "== test stage: $name ($build)"
   EDGECACHE_BUILD_DIR=$build bash "$repo/scripts/build.sh" "$@"
-  # A test that fails is run up to twice more. Stopgap, not a fix: a few
-  # hit-counting tests (report_miss_reasons, launcher_correctness,
-  # ninja_observe_shared_tool) sometimes miss once under load since keys cover
-  # directory listings and inputs changed during a step; the extra misses are
-  # safe (never a wrong hit) and are tracked as an open issue. Every failed
-  # attempt still prints its output.
-  if ! (cd "$build" && ctest -j 2 --output-on-failure --timeout 900 --repeat until-pass:3); then failed+=("$name"); fi
+  if ! (cd "$build" && ctest -j 2 --output-on-failure --timeout 900); then failed+=("$name"); fi
 }
 
 for stage in $stages; do
