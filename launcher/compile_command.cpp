@@ -144,6 +144,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
              const LookupOutcome& lookup, const StepStart& start) {
   std::string why = why_missed(session, prepared, lookup);
   const Config& config = session.config();
+  session.steps().read_listings_before_run(prepared.step);
   std::optional<RealRun> run = run_real(inv, prepared, start);
   if (!run) return 127;
   if (run->result.exit_status != 0) {

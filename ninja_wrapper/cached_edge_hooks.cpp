@@ -147,6 +147,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     Count(std::string("miss.") + miss_cause_name(found.cause));
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
+    cache.read_listings_before_run(*keyed.step);
     run.step = std::move(keyed.step);
     run.start = inputs_read;
     wait_past_start_granule(inputs_read);  // the runner starts the command as soon as we return

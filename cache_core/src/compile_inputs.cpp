@@ -61,7 +61,7 @@ void add_pch_candidates(const std::vector<std::string>& dirs, const std::string&
     std::string header = name.front() == '/' ? name : join_path(dir, name);
     for (const char* suffix : {".gch", ".pch"}) {
       std::string candidate = header + suffix;
-      if (!probe.seen.insert(candidate).second || !probe.hasher.may_exist(candidate)) continue;
+      if (!probe.seen.insert(candidate).second || !probe.hasher.exists(candidate)) continue;
       recipe->add("pch:" + probe.paths.normalize(candidate), pch_fingerprint(candidate, probe.cache_dir));
     }
     if (name.front() == '/') return;

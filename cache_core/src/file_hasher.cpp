@@ -157,6 +157,40 @@ std::string FileHasher::listing_stamp(const std::string& dir) {
   return listing(dir).stamp;
 }
 
+std::string FileHasher::absence_stamp(const std::string& path) {
+  // Up from `path` through the ancestors may_exist() found absent, to the
+  // nearest one it listed: that listing must lack the next name down.
+  std::string_view below = path;
+  for (int levels = 1;; ++levels) {
+    auto slash = below.find_last_of('/');
+    if (slash == std::string_view::npos || slash == 0) return "";
+    auto it = listings_.find(std::string(below.substr(0, slash)));
+    if (it == listings_.end()) return "";
+    if (it->second.absent) {
+      below = below.substr(0, slash);
+      continue;
+    }
+    if (!it->second.names || it->second.stamp.empty()) return "";
+    const auto& names = *it->second.names;
+    if (std::binary_search(names.begin(), names.end(), below.substr(slash + 1))) return "";
+    return std::to_string(levels) + ":" + it->second.stamp;
+  }
+}
+
+bool FileHasher::exists(const std::string& path) {
+  if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;  // as may_exist()
+  auto slash = path.find_last_of('/');
+  if (slash != std::string::npos && slash > 0) {
+    auto it = listings_.find(path.substr(0, slash));
+    if (it != listings_.end() && it->second.absent) return false;
+    if (it != listings_.end() && it->second.names) {
+      return std::binary_search(it->second.names->begin(), it->second.names->end(),
+                                std::string_view(path).substr(slash + 1));
+    }
+  }
+  return lstat_file(path).has_value();
+}
+
 bool FileHasher::may_exist(const std::string& path) {
   if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;
   auto slash = path.find_last_of('/');

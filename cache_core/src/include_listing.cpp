@@ -112,6 +112,10 @@ void IncludeListings::add_file(const std::string& path, std::string_view content
   files_.push_back(path);
 }
 
+void IncludeListings::read_ahead(FileHasher& hasher) const {
+  for (const std::string& dir : dirs_) hasher.listing_fingerprint(dir);
+}
+
 void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, const PathNormalizer& paths) {
   if (computed_) {
     // A computed name: any file read could have been asked for by its path
@@ -132,7 +136,8 @@ void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, 
   }
   for (const std::string& dir : dirs_) {
     std::string fingerprint = hasher.listing_fingerprint(dir);
-    deps->push_back({paths.normalize(dir), std::move(fingerprint), hasher.listing_stamp(dir)});
+    std::string stamp = fingerprint == kAbsentFingerprint ? hasher.absence_stamp(dir) : hasher.listing_stamp(dir);
+    deps->push_back({paths.normalize(dir), std::move(fingerprint), std::move(stamp)});
   }
 }
 

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <set>
 #include <ctime>
@@ -186,7 +187,26 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
   std::string path = paths_.restore(dep.path);
   // Most recorded dependencies are shadowing candidates that must still be
   // absent; a directory listing read once answers for all names in it.
-  if (dep.fingerprint == kAbsentFingerprint) return !hasher_.may_exist(path);
+  if (dep.fingerprint == kAbsentFingerprint) {
+    // "<n>:<stamp>": the ancestor n levels up, whose listing lacked the next
+    // name down, had that stamp (FileHasher::absence_stamp). The same stamp
+    // now means the same names, so the path is still absent, without a readdir.
+    // (Not ahead of the build for a path with a prediction: it is not on disk yet.)
+    auto colon = dep.stamp.find(':');
+    if (colon != std::string::npos && !hasher_.predicted(path) && !hasher_.predicted_directory(path)) {
+      int levels = 0;
+      auto [end, error] = std::from_chars(dep.stamp.data(), dep.stamp.data() + colon, levels);
+      bool valid = error == std::errc() && end == dep.stamp.data() + colon && levels > 0;
+      std::string_view ancestor = path;
+      for (int i = 0; valid && i < levels; ++i) {
+        auto slash = ancestor.find_last_of('/');
+        valid = slash != std::string_view::npos && slash > 0;
+        if (valid) ancestor = ancestor.substr(0, slash);
+      }
+      if (valid && dir_stamp_now(std::string(ancestor)) == std::string_view(dep.stamp).substr(colon + 1)) return true;
+    }
+    return !hasher_.may_exist(path);
+  }
   if (dep.fingerprint == kDirectoryFingerprint) {
     auto stamp = stat_file(path);
     // Ahead of the build: a directory Ninja makes before the step runs.
@@ -196,10 +216,7 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
     // The stamp the dir had when its names were read (if trustworthy then):
     // the same stamp now means the same names, without reading them.
     // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
-    if (!dep.stamp.empty() && !hasher_.predicted_directory(path)) {
-      auto stamp = stat_file(path);
-      if (stamp && stamp->is_directory && stamp_text(*stamp) == dep.stamp) return true;
-    }
+    if (!dep.stamp.empty() && !hasher_.predicted_directory(path) && dir_stamp_now(path) == dep.stamp) return true;
     return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
   // A lookup ahead of the build: a file a planned step will write is judged
@@ -212,6 +229,15 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
   return hasher_.fingerprint(path) == dep.fingerprint;
 }
 
+// Asked for each listed dir and again for the parent of each absent name in
+// it: one stat per dir per lookup (dir_stamps_ is emptied by every lookup).
+const std::string& StepCache::dir_stamp_now(const std::string& dir) {
+  auto found = dir_stamps_.find(dir);
+  if (found != dir_stamps_.end()) return found->second;
+  auto stamp = stat_file(dir);
+  return dir_stamps_.emplace(dir, stamp && stamp->is_directory ? stamp_text(*stamp) : "").first->second;
+}
+
 const Dependency* StepCache::first_changed(const Step& step, const ManifestCandidate& candidate,
                                            const std::string& raw_base_dirs) {
   for (const Dependency& dep : candidate.deps) {
@@ -221,6 +247,7 @@ const Dependency* StepCache::first_changed(const Step& step, const ManifestCandi
 }
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
+  dir_stamps_.clear();  // dirs may have changed since the last lookup
   HitSource source = HitSource::kLocal;
   auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source, &outcome->miss_detail);
   if (!manifest) {
@@ -431,6 +458,19 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   }
   if (step.scan_for_macros) listings.finish(&deps, hasher_, paths_);
   return deps;
+}
+
+void StepCache::read_listings_before_run(const Step& step) {
+  if (!step.scan_for_macros) return;
+  IncludeListings listings(step.include_search);
+  constexpr std::string_view kInputPrefix = "input:";
+  std::string cwd = current_directory();
+  for (const RecipeField& field : step.recipe.fields()) {
+    if (field.name.compare(0, kInputPrefix.size(), kInputPrefix) != 0) continue;
+    std::string path = absolute_path(paths_.restore(field.name.substr(kInputPrefix.size())), cwd);
+    if (auto content = read_file(path)) listings.add_file(path, *content);
+  }
+  listings.read_ahead(hasher_);
 }
 
 // The files hashed into the input key ("input:<path>" fields: a compile's

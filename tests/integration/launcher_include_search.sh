@@ -104,7 +104,41 @@ SRC
   expect_miss "first compile" $CC --sysroot="$PWD/root" -c main.c
   mkdir -p root/usr/local/include && echo '#define V 2' > root/usr/local/include/foo.h
   expect_miss "new header in the sysroot's /usr/local/include" $CC --sysroot="$PWD/root" -c main.c
+
+  # A dir left alone for longer than the coarsest timestamp granule (two
+  # seconds) records its stamp; an unchanged stamp stands for its names, so
+  # a lookup does not read it. Here src is no search dir, only the ancestor
+  # of src/sub/deep, which the quoted "sub/deep/x.h" visits before -Ib:
+  # src/sub/deep's absence is recorded with src's stamp (src/sub is absent
+  # too), and a new src/sub must change it.
+  note "$CC: a settled dir's stamp stands for its names (absent subdirectories)"
+  fresh "$CC-settled"
+  mkdir -p src b/sub/deep
+  printf '#include "sub/deep/x.h"\nint f(void) { return X; }\n' > src/main.c
+  echo '#define X 1' > b/sub/deep/x.h
+  sleep 2.2
+  expect_miss "first compile" $CC -Ib -c src/main.c
+  expect_hit "unchanged" $CC -Ib -c src/main.c
+  mkdir -p src/sub/deep && echo '#define X 2' > src/sub/deep/x.h
+  expect_miss "new subdirectories beside the source, where its settled dir had none" $CC -Ib -c src/main.c
 done
+
+# A header created in an earlier search dir while the compiler runs: the
+# object was built without it, so the stored listing must not have it (the
+# listings the source's lookups visit are read before the compile), and the
+# next compile, which would find it, must miss.
+note "gcc: a header appears in an earlier -I dir during the compile"
+fresh "gcc-during"
+mkdir -p wrap dir1 dir2
+# (only after a compile: the launcher's own questions to the compiler have no -c)
+printf '#!/bin/sh\n/usr/bin/gcc "$@"; s=$?\ncase " $* " in *" -c "*) [ -z "$CREATE" ] || echo "#define X 2" > "$CREATE";; esac\nexit $s\n' > wrap/gcc
+chmod +x wrap/gcc
+printf '#include "x.h"\nint f(void) { return X; }\n' > main.c
+echo '#define X 1' > dir2/x.h
+sleep 2.2  # settled dirs: their stamps are recorded too
+CREATE=$PWD/dir1/x.h PATH="$PWD/wrap:$PATH" "$E" gcc -Idir1 -Idir2 -c main.c -o got.o || fail "the launcher's compile failed"
+[ -f dir1/x.h ] || fail "the wrapper did not create dir1/x.h"
+PATH="$PWD/wrap:$PATH" expect_miss "dir1/x.h, created during the compile that stored" gcc -Idir1 -Idir2 -c main.c
 
 note "gcc: -I- (quote-only dirs before it, no includer dir after it)"
 fresh "gcc-iminus"

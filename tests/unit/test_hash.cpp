@@ -227,3 +227,23 @@ TEST(FileHasher, AheadOfTheBuildAStepsOutputDirectoriesExist) {
   EXPECT_FALSE(ahead.predicted_directory(dir.file("out/sub")));
   EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), edgecache::kAbsentFingerprint);
 }
+
+// pch probes ask for a few names in dirs nothing else reads: one lstat each
+// (a dangling symlink counts, as in a listing), or the listing when a lookup
+// already memoized it (then the answer agrees with may_exist()).
+TEST(FileHasher, ExistsAsksTheMemoizedListingOrLstat) {
+  edgecache::testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::filesystem::create_symlink("nowhere.h", dir.file("inc/dangling.h"));
+  edgecache::FileHasher hasher;
+  EXPECT_TRUE(hasher.exists(dir.file("inc/a.h")));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/dangling.h")));
+  EXPECT_FALSE(hasher.exists(dir.file("inc/b.h")));
+  EXPECT_FALSE(hasher.exists(dir.file("missing/a.h")));
+  hasher.listing_fingerprint(dir.file("inc"));  // memoized now
+  dir.write("inc/b.h", "b");
+  EXPECT_EQ(hasher.exists(dir.file("inc/b.h")), hasher.may_exist(dir.file("inc/b.h")));
+  hasher.forget(dir.file("inc/b.h"));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/b.h")));
+}

@@ -53,6 +53,11 @@ class FileHasher {
   // names cost a few readdir() calls, not a stat() each). True when it might.
   bool may_exist(const std::string& path);
 
+  // Whether `path` exists (a dangling symlink counts), from its parent's
+  // listing when that is memoized already, else from one lstat(): for a few
+  // names in dirs nothing else reads (pch probes), cheaper than listing them.
+  bool exists(const std::string& path);
+
   // Content hash of a regular file; nullopt if it cannot be read.
   std::optional<Hash128> hash_file(const std::string& path);
 
@@ -76,6 +81,15 @@ class FileHasher {
   // lookup means the names are unchanged (every create, remove or rename of
   // an entry sets the dir's mtime and ctime), so the dir is not read again.
   std::string listing_stamp(const std::string& dir);
+
+  // For a path may_exist() found absent: "<n>:<stamp>", where the nearest
+  // ancestor whose memoized listing lacks the next name down is n levels up
+  // and <stamp> is that listing's stamp (see listing_stamp()); "" when there
+  // is none, or when the absence was judged otherwise. A manifest records it
+  // with the "absent" dependency; the ancestor's equal stamp on a later
+  // lookup means its names are unchanged, so the path is still absent,
+  // without a readdir.
+  std::string absence_stamp(const std::string& path);
 
   // A step of this build wrote `path` (absolute): drops the memoized hash
   // of it and every memoized directory listing the write may have changed

@@ -48,6 +48,9 @@ class IncludeListings {
   explicit IncludeListings(const IncludeSearch& search);
   // One file the compile read (absolute path) and its content.
   void add_file(const std::string& path, std::string_view content);
+  // Reads (and memoizes in `hasher`) the listing of every directory
+  // collected so far, so finish() records them as they are now.
+  void read_ahead(FileHasher& hasher) const;
   // Appends one dependency per directory: its listing fingerprint now.
   void finish(std::vector<Dependency>* deps, FileHasher& hasher, const PathNormalizer& paths);
   // A spelling whose name the listing filter ignores (file_hasher.h): such

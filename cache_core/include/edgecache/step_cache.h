@@ -4,6 +4,7 @@
 // and store them after a successful real run.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,6 +142,13 @@ class StepCache {
   // entry fetched into the local store), writing no output. For lookups
   // ahead of the build, whose FileHasher may answer from predictions.
   LookupOutcome find(const Step& step);
+  // A miss, just before its command runs: reads the listings of the dirs its
+  // include lookups are known to visit (every search dir, and each subdir
+  // the #includes of its keyed inputs name), so store() records them as
+  // they were before the command: a header created in one of them while
+  // the compiler runs makes the next lookup miss, not hit on an object
+  // built without it. (The pch probes no longer read them ahead.)
+  void read_listings_before_run(const Step& step);
   // Fills the local store from the remote with the step's manifest and its
   // newest `max_results` results, restoring nothing: a head start for a
   // later lookup(). True when any object came from the remote.
@@ -174,6 +182,8 @@ class StepCache {
   Result<std::vector<std::string>> dependency_paths(const Step& step);
   bool keyed_inputs_changed(const Step& step, const StepStart& start) const;
   bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
+  // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
+  const std::string& dir_stamp_now(const std::string& dir);
   void count_rejection(const std::string& error);
   // An example of a base dir path found in the entry's bytes ("" when none).
   std::string embedded_base_dir(const Entry& entry) const;
@@ -187,6 +197,7 @@ class StepCache {
   const PathNormalizer& paths_;
   FileHasher& hasher_;
   BlobCodec codec_;
+  std::map<std::string, std::string> dir_stamps_;  // dir_stamp_now() of the current lookup
 };
 
 int64_t now_ns();
