@@ -21,7 +21,7 @@ std::optional<CacheKey> parse_key(const std::string& text) {
   return CacheKey{static_cast<ObjectKind>(text[0]), *digest};
 }
 
-std::optional<Manifest> load_manifest(LocalStore& local, const std::string& key_text) {
+std::optional<Manifest> load_manifest(Store& local, const std::string& key_text) {
   auto key = parse_key(key_text);
   std::string blob;
   if (!key || key->kind != ObjectKind::kManifest || !local.get(*key, &blob).ok()) return std::nullopt;
@@ -160,7 +160,7 @@ std::string path_sentence(const RunPlace& place, const StepRun& earlier, bool ot
 // tree replaced by this one, so only real changes are listed; a sentence
 // first when paths alone account for some of the difference.
 std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& recipe, const RunPlace& place,
-                                                            const StepRun& earlier, LocalStore& local) {
+                                                            const StepRun& earlier, Store& local) {
   auto old_manifest = load_manifest(local, earlier.input_key);
   if (!old_manifest) return std::nullopt;
   const KeyRecipe& before = old_manifest->recipe;
@@ -184,7 +184,7 @@ std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& rec
 // The earlier run whose recipe differs least from `recipe` (the newest of
 // equals), and what differs; nullopt when no earlier manifest is at hand.
 std::optional<std::pair<const StepRun*, std::vector<std::string>>> closest_run(
-    const KeyRecipe& recipe, const RunPlace& place, const std::vector<const StepRun*>& runs, LocalStore& local) {
+    const KeyRecipe& recipe, const RunPlace& place, const std::vector<const StepRun*>& runs, Store& local) {
   std::optional<std::pair<const StepRun*, std::vector<std::string>>> best;
   for (const StepRun* run : runs) {
     auto lines = describe_difference(recipe, place, *run, local);
@@ -213,7 +213,7 @@ std::string first_build_sentence(const RemoteUse& remote) {
 }
 
 std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& input_key, const RunPlace& place,
-                                  const std::vector<StepRun>& all_runs, const RemoteUse& remote, LocalStore& local) {
+                                  const std::vector<StepRun>& all_runs, const RemoteUse& remote, Store& local) {
   // Runs that were not cached stored nothing to compare with; the newest
   // one with this key says why nothing is in the cache.
   std::vector<StepRun> history;
@@ -264,7 +264,7 @@ RunPlace run_place_of(const std::string& absolute_output) {
 
 std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe, const std::string& input_key,
                          const RunPlace& place, const std::vector<StepRun>& history, const RemoteUse& remote,
-                         LocalStore& local) {
+                         Store& local) {
   switch (lookup.cause) {
     case MissCause::kNotInCache: return not_in_cache_sentence(recipe, input_key, place, history, remote, local);
     case MissCause::kEntryGone: return lookup.miss_detail + evicted_suffix(remote);
@@ -272,7 +272,7 @@ std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe, c
   }
 }
 
-Result<std::vector<std::string>> explain_output(const std::string& output, LocalStore& local,
+Result<std::vector<std::string>> explain_output(const std::string& output, Store& local,
                                                 const StepHistory& history) {
   RunPlace place = run_place_of(absolute_path(output, current_directory()));
   std::vector<StepRun> runs = history.runs(place.identity);

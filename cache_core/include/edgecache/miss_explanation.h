@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "edgecache/key_recipe.h"
-#include "edgecache/local_store.h"
+#include "edgecache/store.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/result.h"
 #include "edgecache/step_cache.h"
@@ -38,15 +38,16 @@ struct RunPlace {
 
 // The sentence for a miss of `recipe` (input key `input_key`) at `place`;
 // `history` holds the earlier runs of the step, newest first (this run not
-// yet recorded). Manifests of earlier runs are read from `local`.
+// yet recorded). Manifests of earlier runs are read from `local` (the local
+// cache: only what is at hand, never a remote round trip).
 std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe, const std::string& input_key,
                          const RunPlace& place, const std::vector<StepRun>& history, const RemoteUse& remote,
-                         LocalStore& local);
+                         Store& local);
 
 // `edgecache explain <output>`: the last run of the step that writes
 // `output`, why it missed, and what differs from the closest earlier run
 // with another key. An error when the cache knows nothing of the output.
-Result<std::vector<std::string>> explain_output(const std::string& output, LocalStore& local,
+Result<std::vector<std::string>> explain_output(const std::string& output, Store& local,
                                                 const StepHistory& history);
 
 // The places (build tree) of an absolute output path.

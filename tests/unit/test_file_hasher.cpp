@@ -1,0 +1,248 @@
+// FileHasher: content fingerprints of files, directories and listings,
+// memoized for the life of one hasher (one build) until forget() says a step
+// wrote the path.
+#include "edgecache/file_hasher.h"
+
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <thread>
+
+#include "test_support.h"
+
+namespace edgecache {
+namespace {
+
+using testing::TempDir;
+
+TEST(FileHasher, MayExistAnswersFromListingsAndRemembersAbsentDirectories) {
+  TempDir dir;
+  dir.write("a.h", "a");
+  std::filesystem::create_directories(dir.file("sub/deeper"));
+  dir.write("sub/deeper/b.h", "b");
+  FileHasher hasher;
+  EXPECT_TRUE(hasher.may_exist(dir.file("a.h")));
+  EXPECT_TRUE(hasher.may_exist(dir.file("sub/deeper/b.h")));
+  EXPECT_FALSE(hasher.may_exist(dir.file("c.h")));
+  for (int i = 0; i < 2; ++i) {  // the second round is answered from the remembered absence
+    EXPECT_FALSE(hasher.may_exist(dir.file("missing/x.h")));
+    EXPECT_FALSE(hasher.may_exist(dir.file("missing/deeper/y.h")));
+    EXPECT_FALSE(hasher.may_exist(dir.file("sub/missing/z.h")));
+    EXPECT_TRUE(hasher.may_exist(dir.file("sub/deeper/b.h")));
+  }
+  // Memoized for the life of one hasher; a new one sees the new file.
+  std::filesystem::create_directories(dir.file("missing"));
+  dir.write("missing/x.h", "x");
+  EXPECT_TRUE(FileHasher().may_exist(dir.file("missing/x.h")));
+}
+
+// A parallel compile's temporary (clang writes "x-<8 hex>.o.tmp" and renames it)
+// must not change the listing another compile's key holds; a real header
+// name that merely looks alike must.
+TEST(FileHasher, ListingsIgnoreTemporariesOfBuildProductsOnly) {
+  EXPECT_TRUE(is_ignored_listing_name("main-8868b766.o.tmp"));
+  EXPECT_TRUE(is_ignored_listing_name("main.o.tmp.1234"));
+  EXPECT_FALSE(is_ignored_listing_name("config-8868b766.h.tmp"));
+  EXPECT_FALSE(is_ignored_listing_name("main-8868B766.o.tmp"));
+}
+
+TEST(FileHasher, FingerprintsAFileByContentADirectoryByNamesAndNothingAsAbsent) {
+  TempDir dir;
+  FileHasher hasher;
+  std::string header = dir.write("a.h", "int a;");
+  EXPECT_EQ(hasher.fingerprint(header), hash_bytes("int a;").hex());
+  EXPECT_EQ(hasher.fingerprint(dir.file("none.h")), kAbsentFingerprint);
+  EXPECT_EQ(hasher.fingerprint(dir.path()).rfind("dir:", 0), 0u);
+  EXPECT_FALSE(hasher.hash_file(dir.file("none.h")));
+}
+
+TEST(FileHasher, ARewrittenFileIsHashedAgain) {
+  TempDir dir;
+  FileHasher hasher;
+  std::string header = dir.write("a.h", "int a;");
+  EXPECT_EQ(*hasher.hash_file(header), hash_bytes("int a;"));
+  dir.write("a.h", "int b;");  // a new inode and ctime: the memo's stamp no longer matches
+  EXPECT_EQ(*hasher.hash_file(header), hash_bytes("int b;"));
+}
+
+TEST(FileHasher, ListingsLeaveOutBuildProducts) {
+  TempDir dir;
+  dir.write("a.h", "");
+  std::string before = FileHasher().listing_fingerprint(dir.path());
+  EXPECT_EQ(before.rfind(std::string(kListingPrefix), 0), 0u);
+  dir.write("a.o", "");
+  dir.write("a.o.d", "");
+  EXPECT_EQ(FileHasher().listing_fingerprint(dir.path()), before);
+  dir.write("b.h", "");
+  EXPECT_NE(FileHasher().listing_fingerprint(dir.path()), before);
+  EXPECT_EQ(FileHasher().listing_fingerprint(dir.file("none")), kAbsentFingerprint);
+}
+
+// A header generated mid-build into a searched directory must be seen by
+// the lookups after it: the step that wrote it calls forget().
+TEST(FileHasher, ForgetMakesAWriteVisibleToTheSameHasher) {
+  TempDir dir;
+  FileHasher hasher;
+  std::string listing = hasher.listing_fingerprint(dir.path());
+  EXPECT_FALSE(hasher.may_exist(dir.file("gen/config.h")));
+  std::filesystem::create_directories(dir.file("gen"));
+  std::string generated = dir.write("gen/config.h", "#define X 1");
+  EXPECT_EQ(hasher.listing_fingerprint(dir.path()), listing);  // memoized: not seen yet
+  EXPECT_FALSE(hasher.may_exist(generated));
+  hasher.forget(generated);
+  EXPECT_TRUE(hasher.may_exist(generated));
+  EXPECT_NE(hasher.listing_fingerprint(dir.path()), listing);
+  EXPECT_EQ(hasher.fingerprint(generated), hash_bytes("#define X 1").hex());
+}
+
+// A listing's stamp lets a later lookup skip reading the dir: it must be
+// taken before the names are read, change with any entry added, and be left
+// out when the dir's last change could share a timestamp with a later one.
+TEST(FileHasher, ListingStampIsRecordedOnlyForDirsSettledBeforeTheRead) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the coarsest timestamp granule
+  const std::string inc = dir.file("inc");
+  std::string stamp = FileHasher().listing_stamp(inc);
+  ASSERT_FALSE(stamp.empty());
+  EXPECT_EQ(stamp, stamp_text(*stat_file(inc)));
+  dir.write("inc/b.h", "b");  // a new header: the dir's stamp is no longer the recorded one
+  EXPECT_NE(stamp, stamp_text(*stat_file(inc)));
+  // Changed "in the future" (a clock step, another machine's timestamp): no stamp, the names are read each time.
+  timespec later[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 3600, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, inc.c_str(), later, 0), 0);
+  EXPECT_EQ(FileHasher().listing_stamp(inc), "");
+  EXPECT_EQ(FileHasher().listing_stamp(dir.file("missing")), "");
+}
+
+// A filesystem may keep timestamps coarser than the clock ticks (100 ns on
+// NTFS and SMB, 10 ms on exFAT, whole seconds on ext4 with small inodes):
+// a timestamp truncated to such a granule looks older than the clock read
+// before the stamp, yet an entry added a moment later, in the same granule,
+// gets the very same timestamp and leaves the stamp as it was. So a dir
+// changed within the coarsest granule (two seconds) before its names are
+// read records no stamp: its names are read again on every lookup.
+TEST(FileHasher, NoListingStampForADirChangedWithinTheCoarsestTimestampGranule) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the clock tick of the write, not its granule
+  EXPECT_EQ(FileHasher().listing_stamp(dir.file("inc")), "");
+  // The fingerprint is still made (and still compared on every lookup).
+  EXPECT_NE(FileHasher().listing_fingerprint(dir.file("inc")), "absent");
+}
+
+// The fingerprint is kept with the listing it was made from (edgecache-ninja
+// asks for it on every compile edge); a write by a step of the build drops both.
+TEST(FileHasher, ListingFingerprintIsMemoizedUntilAStepWritesInTheDir) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  FileHasher hasher;
+  const std::string before = hasher.listing_fingerprint(dir.file("inc"));
+  dir.write("inc/b.h", "b");
+  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), before);
+  hasher.forget(dir.file("inc/b.h"));
+  EXPECT_NE(hasher.listing_fingerprint(dir.file("inc")), before);
+  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), FileHasher().listing_fingerprint(dir.file("inc")));
+}
+
+// Lookups ahead of the build key a step from the digests its inputs are
+// predicted to have; only a hasher given the predictions answers from them,
+// and for a predicted path the prediction beats what an older build left.
+TEST(FileHasher, AnswersFromPredictionsOnlyWhenGivenThem) {
+  TempDir dir;
+  dir.write("old.o", "stale bytes");
+  PredictedFiles predictions(dir.file(""));
+  predictions.predict("new.o", hash_bytes("future bytes"));
+  predictions.predict(dir.file("old.o"), hash_bytes("fresh bytes"));
+
+  FileHasher disk;
+  EXPECT_FALSE(disk.hash_file(dir.file("new.o")));
+  EXPECT_FALSE(disk.may_exist(dir.file("new.o")));
+  EXPECT_EQ(disk.hash_file(dir.file("old.o")), hash_bytes("stale bytes"));
+  EXPECT_FALSE(disk.predicted(dir.file("new.o")));
+
+  FileHasher ahead;
+  ahead.set_predictions(&predictions);
+  EXPECT_EQ(ahead.hash_file(dir.file("new.o")), hash_bytes("future bytes"));
+  EXPECT_EQ(ahead.fingerprint(dir.file("sub/../new.o")), hash_bytes("future bytes").hex());
+  EXPECT_TRUE(ahead.may_exist(dir.file("new.o")));
+  EXPECT_EQ(ahead.hash_file(dir.file("old.o")), hash_bytes("fresh bytes"));
+  EXPECT_EQ(ahead.fingerprint(dir.file("unpredicted.o")), kAbsentFingerprint);
+
+  // A generated header's include dir, not made yet: listed as it will be.
+  predictions.predict("gen/version.h", hash_bytes("#define V 1"));
+  EXPECT_TRUE(ahead.may_exist(dir.file("gen")));
+  EXPECT_EQ(disk.listing_fingerprint(dir.file("gen")), kAbsentFingerprint);
+  std::filesystem::create_directories(dir.file("gen"));
+  dir.write("gen/version.h", "#define V 1");
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("gen")), FileHasher().listing_fingerprint(dir.file("gen")));
+}
+
+TEST(FileHasher, AheadOfTheBuildAStepsOutputDirectoriesExist) {
+  // Ninja makes "out/sub" before the step writing out/sub/v.h runs: keyed
+  // ahead of the build, the step sees it as it will then (empty), and its
+  // parent lists it; a hasher without predictions only sees the disk.
+  TempDir dir;
+  TempDir made;
+  std::filesystem::create_directories(made.file("out/sub"));
+  FileHasher real;
+  const std::string empty_dir = real.fingerprint(made.file("out/sub"));
+  const std::string empty_listing = real.listing_fingerprint(made.file("out/sub"));
+  const std::string out_listing = real.listing_fingerprint(made.file("out"));
+  ASSERT_EQ(empty_dir.rfind("dir:", 0), 0u);
+
+  PredictedFiles predictions(dir.file(""));
+  FileHasher disk;
+  disk.set_expected_directories({dir.file("out/sub")});  // ignored: no predictions
+  EXPECT_EQ(disk.fingerprint(dir.file("out/sub")), kAbsentFingerprint);
+  EXPECT_EQ(disk.listing_fingerprint(dir.file("out/sub")), kAbsentFingerprint);
+  EXPECT_FALSE(disk.may_exist(dir.file("out/sub")));
+  EXPECT_FALSE(disk.predicted_directory(dir.file("out/sub")));
+
+  FileHasher ahead;
+  ahead.set_predictions(&predictions);
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), kAbsentFingerprint);
+  ahead.set_expected_directories({dir.file("out/sub")});
+  EXPECT_TRUE(ahead.predicted_directory(dir.file("out/sub")));
+  EXPECT_TRUE(ahead.predicted_directory(dir.file("out")));
+  EXPECT_TRUE(ahead.may_exist(dir.file("out/sub")));
+  EXPECT_FALSE(ahead.may_exist(dir.file("out/sub/v.h")));
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), empty_dir);
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("out/sub")), empty_listing);
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("out")), out_listing);
+  // The next step's directories replace them.
+  ahead.set_expected_directories({});
+  EXPECT_FALSE(ahead.predicted_directory(dir.file("out/sub")));
+  EXPECT_EQ(ahead.fingerprint(dir.file("out/sub")), kAbsentFingerprint);
+}
+
+// pch probes ask for a few names in dirs nothing else reads: one lstat each
+// (a dangling symlink counts, as in a listing), or the listing when a lookup
+// already memoized it (then the answer agrees with may_exist()).
+TEST(FileHasher, ExistsAsksTheMemoizedListingOrLstat) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::filesystem::create_symlink("nowhere.h", dir.file("inc/dangling.h"));
+  FileHasher hasher;
+  EXPECT_TRUE(hasher.exists(dir.file("inc/a.h")));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/dangling.h")));
+  EXPECT_FALSE(hasher.exists(dir.file("inc/b.h")));
+  EXPECT_FALSE(hasher.exists(dir.file("missing/a.h")));
+  hasher.listing_fingerprint(dir.file("inc"));  // memoized now
+  dir.write("inc/b.h", "b");
+  EXPECT_EQ(hasher.exists(dir.file("inc/b.h")), hasher.may_exist(dir.file("inc/b.h")));
+  hasher.forget(dir.file("inc/b.h"));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/b.h")));
+}
+
+}  // namespace
+}  // namespace edgecache

@@ -1,0 +1,204 @@
+// StepCache, the logic both programs share: a step stored after a real run
+// comes back on a lookup (outputs at this step's paths, stdout and stderr to
+// replay); anything the key does not cover makes a miss with a cause. The
+// store is in memory; the step's files are real files in a temp dir.
+#include "edgecache/step_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "edgecache/file_io.h"
+#include "memory_store.h"
+#include "test_support.h"
+
+namespace edgecache {
+namespace {
+
+using testing::MemoryStore;
+using testing::TempDir;
+
+// One cache as a face builds it (cache_session.h does this from the config):
+// a local store, no remote, the step cache over them.
+struct Cache {
+  explicit Cache(std::vector<std::string> base_dirs = {}) : paths(std::move(base_dirs)) {}
+  MemoryStore local;
+  TieredStore tiered{&local, nullptr};
+  PathNormalizer paths;
+  FileHasher hasher;
+  StepCache steps{tiered, paths, hasher};
+};
+
+// A step that writes `dir`/out.o from the command "cc -c a.c".
+Step compile_step(const TempDir& dir, const std::string& flag = "-O1") {
+  Step step;
+  step.recipe.add("tool", "cc");
+  step.recipe.add("arg", flag);
+  step.outputs = {{"object", dir.file("out.o"), false}};
+  return step;
+}
+
+// Runs `step` "for real" (writes its output) and stores it.
+StoreOutcome run_and_store(Cache& cache, const Step& step, const std::string& object) {
+  StepStart start = step_start();
+  EXPECT_TRUE(write_file_atomic(step.outputs[0].path, object));
+  return cache.steps.store(step, "stdout text", "warning: x", 42, start);
+}
+
+TEST(StepCache, AStoredStepIsRestoredAndItsOutputReplayed) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  EXPECT_EQ(cache.steps.lookup(step).result, LookupResult::kMiss);
+  StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
+  std::filesystem::remove(dir.file("out.o"));
+
+  LookupOutcome found = cache.steps.lookup(step);
+  ASSERT_EQ(found.result, LookupResult::kHit) << found.miss_detail;
+  EXPECT_EQ(found.source, HitSource::kLocal);
+  EXPECT_EQ(found.result_key, stored.result_key);
+  EXPECT_EQ(*read_file(dir.file("out.o")), "object bytes");
+  EXPECT_EQ(found.entry.stdout_text, "stdout text");
+  EXPECT_EQ(found.entry.stderr_text, "warning: x");
+  EXPECT_EQ(found.entry.duration_ms, 42u);
+}
+
+TEST(StepCache, AnyChangeInTheRecipeIsAMissNotInCache) {
+  TempDir dir;
+  Cache cache;
+  run_and_store(cache, compile_step(dir, "-O1"), "object bytes");
+  LookupOutcome found = cache.steps.lookup(compile_step(dir, "-O2"));
+  EXPECT_EQ(found.result, LookupResult::kMiss);
+  EXPECT_EQ(found.cause, MissCause::kNotInCache);
+  EXPECT_STREQ(miss_cause_name(found.cause), "not-in-cache");
+}
+
+TEST(StepCache, ACorruptEntryIsAMissThatIsCountedAndDropped) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  cache.local.objects[cache.steps.input_key(step).to_string()] = "not an envelope";
+  LookupOutcome found = cache.steps.lookup(step);
+  EXPECT_EQ(found.result, LookupResult::kMiss);
+  EXPECT_EQ(found.cause, MissCause::kCorrupt);
+  EXPECT_EQ(cache.tiered.counters()[counter::kCorruptEntry], 1);
+  EXPECT_TRUE(cache.local.objects.empty());  // never read again
+}
+
+TEST(StepCache, AnEntryWithoutAnOutputTheStepDeclaresIsNoHit) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  run_and_store(cache, step, "object bytes");
+  step.outputs.push_back({"depfile", dir.file("out.o.d"), true});
+  LookupOutcome found = cache.steps.lookup(step);
+  EXPECT_EQ(found.result, LookupResult::kMiss);
+  EXPECT_EQ(found.cause, MissCause::kRestoreFailed);
+  EXPECT_EQ(found.miss_detail, "entry lacks output depfile");
+}
+
+TEST(StepCache, AMissingOutputAfterTheRunIsNotStored) {
+  TempDir dir;
+  Cache cache;
+  StoreOutcome stored = cache.steps.store(compile_step(dir), "", "", 1, step_start());
+  EXPECT_EQ(stored.kind, StoreResultKind::kSkipped);
+  EXPECT_EQ(stored.reason, "output-missing");
+  EXPECT_TRUE(cache.local.objects.empty());
+}
+
+TEST(StepCache, AnInputEditedWhileTheStepRanIsNotStored) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  std::string source = dir.write("a.c", "int a;");
+  step.recipe.add_hash("input:" + source, hash_bytes("int a;"));
+  StepStart start = step_start();
+  wait_past_start_granule(start);  // as a miss does before running the command
+  dir.write("a.c", "int b;");      // the user saves the file mid-compile
+  ASSERT_TRUE(write_file_atomic(step.outputs[0].path, "object bytes"));
+  StoreOutcome stored = cache.steps.store(step, "", "", 1, start);
+  EXPECT_EQ(stored.kind, StoreResultKind::kSkipped);
+  EXPECT_EQ(stored.reason, "input-changed-during-run");
+}
+
+// A step with a depfile is looked up in two levels: the input key names a
+// manifest whose candidates list the discovered headers and their hashes.
+TEST(StepCache, AChangedDiscoveredHeaderIsAMissThatNamesIt) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  std::string header = dir.write("a.h", "#define A 1");
+  step.discovered_deps_file = dir.write("out.o.d", "out.o: " + header + "\n");
+  ASSERT_EQ(run_and_store(cache, step, "object bytes").kind, StoreResultKind::kStored);
+  EXPECT_EQ(cache.steps.input_key(step).kind, ObjectKind::kManifest);
+  EXPECT_EQ(cache.steps.lookup(step).result, LookupResult::kHit);
+
+  dir.write("a.h", "#define A 2");
+  Cache fresh;  // a later build: no memoized hashes
+  fresh.local.objects = cache.local.objects;
+  LookupOutcome found = fresh.steps.lookup(step);
+  EXPECT_EQ(found.result, LookupResult::kMiss);
+  EXPECT_EQ(found.cause, MissCause::kInputsChanged);
+  EXPECT_NE(found.miss_detail.find(header), std::string::npos) << found.miss_detail;
+}
+
+TEST(StepCache, AManifestWhoseResultIsGoneSaysSo) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  step.discovered_deps_file = dir.write("out.o.d", "out.o: " + dir.write("a.h", "") + "\n");
+  StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  cache.local.objects.erase(stored.result_key.to_string());  // evicted
+  LookupOutcome found = cache.steps.lookup(step);
+  EXPECT_EQ(found.cause, MissCause::kEntryGone);
+}
+
+// Base dirs make keys path-independent: a teammate's checkout at another
+// path hits what this one stored, and gets the outputs at its own paths.
+TEST(StepCache, ACheckoutAtAnotherPathHitsThroughBaseDirPlaceholders) {
+  TempDir mine, theirs;
+  Cache here({mine.path()}), there({theirs.path()});
+  for (const TempDir* dir : {&mine, &theirs}) dir->write("a.h", "#define A 1");
+  auto step_in = [](const TempDir& dir) {
+    Step step = compile_step(dir);
+    step.discovered_deps_file = dir.file("out.o.d");
+    step.outputs.push_back({"depfile", dir.file("out.o.d"), true});
+    return step;
+  };
+  Step step = step_in(mine);
+  mine.write("out.o.d", "out.o: " + mine.file("a.h") + "\n");
+  ASSERT_EQ(run_and_store(here, step, "object bytes").kind, StoreResultKind::kStored);
+
+  there.local.objects = here.local.objects;  // a shared remote, in effect
+  LookupOutcome found = there.steps.lookup(step_in(theirs));
+  ASSERT_EQ(found.result, LookupResult::kHit) << found.miss_detail;
+  EXPECT_EQ(*read_file(theirs.file("out.o")), "object bytes");
+  EXPECT_EQ(*read_file(theirs.file("out.o.d")), "out.o: " + theirs.file("a.h") + "\n");
+}
+
+TEST(StepCache, AResultEmbeddingTheCheckoutPathServesOnlyThatCheckout) {
+  TempDir mine, theirs;
+  Cache here({mine.path()}), there({theirs.path()});
+  Step step = compile_step(mine);
+  ASSERT_EQ(run_and_store(here, step, "debug info: " + mine.file("a.c")).kind, StoreResultKind::kStored);
+  there.local.objects = here.local.objects;
+  LookupOutcome found = there.steps.lookup(compile_step(theirs));
+  EXPECT_EQ(found.result, LookupResult::kMiss);
+  EXPECT_EQ(found.cause, MissCause::kEmbeddedPath);
+  EXPECT_EQ(here.steps.lookup(step).result, LookupResult::kHit);
+}
+
+TEST(StepCache, ModifiedSinceRoundsWholeSecondTimestampsDown) {
+  const int64_t second = 1'000'000'000;
+  const int64_t at = 101 * second + 500'000'000;  // 101.5 s
+  const StepStart start{at, at};
+  EXPECT_TRUE(modified_since(at, start));
+  EXPECT_FALSE(modified_since(at - 1, start));
+  // A filesystem keeping whole seconds (or FAT's two): 100 s may be 101.9 s.
+  EXPECT_TRUE(modified_since(100 * second, start));
+  EXPECT_FALSE(modified_since(99 * second, start));
+}
+
+}  // namespace
+}  // namespace edgecache
