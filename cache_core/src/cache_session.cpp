@@ -1,6 +1,6 @@
 #include "edgecache/cache_session.h"
 
-#include "edgecache/remote_probe.h"
+#include "edgecache/remote_store.h"
 
 namespace edgecache {
 namespace {

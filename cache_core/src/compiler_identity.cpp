@@ -10,37 +10,6 @@
 #include "edgecache/file_io.h"
 
 namespace edgecache {
-namespace {
-
-std::string real_path(const std::string& path) {
-  char buffer[PATH_MAX];
-  return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
-}
-
-bool is_executable_file(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
-}
-
-}  // namespace
-
-Result<std::string> find_program(const std::string& program, const std::string& path_env) {
-  if (program.find('/') != std::string::npos) {
-    if (is_executable_file(program)) return program;
-    return Error{"compiler not found: " + program};
-  }
-  std::string self = real_path("/proc/self/exe");
-  size_t start = 0;
-  while (start <= path_env.size()) {
-    size_t end = path_env.find(':', start);
-    if (end == std::string::npos) end = path_env.size();
-    std::string dir = end > start ? path_env.substr(start, end - start) : ".";
-    std::string candidate = dir + "/" + program;
-    if (is_executable_file(candidate) && real_path(candidate) != self) return candidate;
-    start = end + 1;
-  }
-  return Error{"compiler not found in PATH: " + program};
-}
 
 Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir) {
   std::string resolved = real_path(binary);

@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <random>
+#include <vector>
 
 namespace edgecache {
 namespace {
@@ -174,6 +176,41 @@ Status write_symlink_atomic(const std::string& path, const std::string& target) 
 
 bool is_temporary_file_name(std::string_view file_name) {
   return file_name.find(kTempMarker) != std::string_view::npos;
+}
+
+std::string absolute_path(std::string_view path, std::string_view cwd) {
+  std::string joined = !path.empty() && path[0] == '/' ? std::string(path)
+                                                       : std::string(cwd) + "/" + std::string(path);
+  std::vector<std::string_view> parts;
+  std::string_view rest = joined;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view part = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+      continue;
+    }
+    parts.push_back(part);
+  }
+  std::string result;
+  for (std::string_view part : parts) {
+    result += '/';
+    result += part;
+  }
+  return result.empty() ? "/" : result;
+}
+
+std::string current_directory() {
+  char buffer[PATH_MAX];
+  if (!getcwd(buffer, sizeof buffer)) return ".";
+  return buffer;
+}
+
+std::string real_path(const std::string& path) {
+  char buffer[PATH_MAX];
+  return ::realpath(path.c_str(), buffer) ? std::string(buffer) : path;
 }
 
 }  // namespace edgecache

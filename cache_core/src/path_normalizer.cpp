@@ -54,36 +54,6 @@ std::string replace_prefixes(std::string_view text, const std::vector<std::strin
 
 }  // namespace
 
-std::string absolute_path(std::string_view path, std::string_view cwd) {
-  std::string joined = !path.empty() && path[0] == '/' ? std::string(path)
-                                                       : std::string(cwd) + "/" + std::string(path);
-  std::vector<std::string_view> parts;
-  std::string_view rest = joined;
-  while (!rest.empty()) {
-    size_t slash = rest.find('/');
-    std::string_view part = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!parts.empty()) parts.pop_back();
-      continue;
-    }
-    parts.push_back(part);
-  }
-  std::string result;
-  for (std::string_view part : parts) {
-    result += '/';
-    result += part;
-  }
-  return result.empty() ? "/" : result;
-}
-
-std::string current_directory() {
-  char buffer[PATH_MAX];
-  if (!getcwd(buffer, sizeof buffer)) return ".";
-  return buffer;
-}
-
 PathNormalizer::PathNormalizer(std::vector<std::string> base_dirs) {
   // Placeholders are numbered in the user's order, so the same config names
   // the same placeholder in every checkout; matching tries longest first so a

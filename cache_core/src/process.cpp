@@ -4,6 +4,7 @@
 
 #include <spawn.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,11 @@ extern char** environ;
 
 namespace edgecache {
 namespace {
+
+bool is_executable_file(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(path.c_str(), X_OK) == 0;
+}
 
 // Memory-backed files rather than pipes: the child never blocks on a full
 // pipe while we wait, and no temporary file touches the disk.
@@ -58,6 +64,24 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv) {
   result.stdout_text = out.read_all();
   result.stderr_text = err.read_all();
   return result;
+}
+
+Result<std::string> find_program(const std::string& program, const std::string& path_env) {
+  if (program.find('/') != std::string::npos) {
+    if (is_executable_file(program)) return program;
+    return Error{"compiler not found: " + program};
+  }
+  std::string self = real_path("/proc/self/exe");
+  size_t start = 0;
+  while (start <= path_env.size()) {
+    size_t end = path_env.find(':', start);
+    if (end == std::string::npos) end = path_env.size();
+    std::string dir = end > start ? path_env.substr(start, end - start) : ".";
+    std::string candidate = dir + "/" + program;
+    if (is_executable_file(candidate) && real_path(candidate) != self) return candidate;
+    start = end + 1;
+  }
+  return Error{"compiler not found in PATH: " + program};
 }
 
 }  // namespace edgecache

@@ -4,11 +4,6 @@
 #include <initializer_list>
 #include <random>
 
-#include "edgecache/directory_store.h"
-#include "edgecache/http_store.h"
-#include "edgecache/redis_store.h"
-#include "edgecache/s3_store.h"
-
 namespace edgecache {
 namespace {
 
@@ -64,21 +59,6 @@ void fail(ProbeStep& step, const StoreReply& reply) {
 }
 
 }  // namespace
-
-std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec) {
-  switch (spec.scheme) {
-    case RemoteScheme::kFile:
-      return std::make_unique<DirectoryStore>(spec);
-    case RemoteScheme::kRedis:
-      return std::make_unique<RedisStore>(spec);
-    case RemoteScheme::kS3:
-      return std::make_unique<S3Store>(spec);
-    case RemoteScheme::kHttp:
-    case RemoteScheme::kHttps:
-      break;
-  }
-  return std::make_unique<HttpStore>(spec);
-}
 
 bool ProbeReport::ok() const {
   for (const ProbeStep& step : steps) {

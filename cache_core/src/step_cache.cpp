@@ -76,12 +76,6 @@ int64_t clock_ns(clockid_t clock) {
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
-}  // namespace
-
-int64_t now_ns() { return clock_ns(CLOCK_REALTIME); }
-
-namespace {
-
 constexpr int64_t kCoarsestGranule = 2'000'000'000;  // FAT's two seconds
 
 bool whole_seconds(int64_t timestamp_ns) { return timestamp_ns % 1'000'000'000 == 0; }

@@ -5,14 +5,10 @@
 #include <string>
 
 #include "edgecache/hash.h"
+#include "edgecache/process.h"
 #include "edgecache/result.h"
 
 namespace edgecache {
-
-// Finds `program` the way execvp would (a name with '/' is taken as is),
-// skipping any candidate that is the running executable itself, so a
-// symlink named "gcc" pointing at edgecache does not find itself.
-Result<std::string> find_program(const std::string& program, const std::string& path_env);
 
 // The content hash of `binary` (symlinks resolved). Memoized across
 // processes in <cache_dir>/compilers/, keyed by path and stat data, because

@@ -1,5 +1,6 @@
 #pragma once
-// Whole-file reads and atomic writes: the only way cache_core writes files.
+// Whole-file reads and atomic writes (the only way cache_core writes files),
+// and the lexical spelling of paths.
 
 #include <string>
 #include <string_view>
@@ -38,5 +39,12 @@ Status make_directories(const std::string& path);
 // True for the temporary files write_file_atomic() leaves behind when a
 // process is killed between write and rename; cleanup may delete old ones.
 bool is_temporary_file_name(std::string_view file_name);
+
+// Lexically cleaned absolute path: joins `path` to `cwd` when relative and
+// removes "." and ".." components and doubled slashes. No symlink resolution.
+std::string absolute_path(std::string_view path, std::string_view cwd);
+std::string current_directory();
+// The path with symlinks resolved (realpath); `path` itself when that fails.
+std::string real_path(const std::string& path);
 
 }  // namespace edgecache

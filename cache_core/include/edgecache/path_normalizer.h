@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "edgecache/file_io.h"
+
 namespace edgecache {
 
 class PathNormalizer {
@@ -33,10 +35,5 @@ class PathNormalizer {
   // placeholders_[i] stands for base_dirs_[i]; numbered in the configured order
   std::vector<std::string> placeholders_;
 };
-
-// Lexically cleaned absolute path: joins `path` to `cwd` when relative and
-// removes "." and ".." components and doubled slashes. No symlink resolution.
-std::string absolute_path(std::string_view path, std::string_view cwd);
-std::string current_directory();
 
 }  // namespace edgecache

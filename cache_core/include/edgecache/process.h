@@ -19,4 +19,9 @@ struct ProcessResult {
 // An error only when the command could not be started.
 Result<ProcessResult> run_process(const std::vector<std::string>& argv);
 
+// Finds `program` the way execvp would (a name with '/' is taken as is),
+// skipping any candidate that is the running executable itself, so a
+// symlink named "gcc" pointing at edgecache does not find itself.
+Result<std::string> find_program(const std::string& program, const std::string& path_env);
+
 }  // namespace edgecache

@@ -7,14 +7,11 @@
 #include <vector>
 
 #include "edgecache/remote_spec.h"
+#include "edgecache/remote_store.h"
 #include "edgecache/result.h"
 #include "edgecache/store.h"
 
 namespace edgecache {
-
-// The store for a parsed remote: HttpStore for http(s)://, DirectoryStore
-// for file://, RedisStore for redis://, S3Store for s3://.
-std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec);
 
 struct ProbeStep {
   std::string name;       // "read", "write probe object", "read it back", "delete it"

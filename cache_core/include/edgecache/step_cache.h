@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "edgecache/blob_envelope.h"
+#include "edgecache/clock.h"
 #include "edgecache/entry.h"
 #include "edgecache/file_hasher.h"
 #include "edgecache/include_listing.h"
@@ -200,7 +201,6 @@ class StepCache {
   std::map<std::string, std::string> dir_stamps_;  // dir_stamp_now() of the current lookup
 };
 
-int64_t now_ns();
 StepStart step_start();
 // True when a file timestamp may be from the start or later. Filesystems
 // that keep whole seconds (ext4 with 128-byte inodes, many NFS servers) or

@@ -1,0 +1,16 @@
+#pragma once
+// The one place that knows every remote backend: a parsed remote URL
+// (remote_spec.h) becomes the Store that speaks its protocol.
+
+#include <memory>
+
+#include "edgecache/remote_spec.h"
+#include "edgecache/store.h"
+
+namespace edgecache {
+
+// The store for a parsed remote: HttpStore for http(s)://, DirectoryStore
+// for file://, RedisStore for redis://, S3Store for s3://.
+std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec);
+
+}  // namespace edgecache
