@@ -53,7 +53,7 @@ int exec_compiler(const std::vector<std::string>& argv) {
 }
 
 void count(const Config& config, const std::string& name) {
-  StatsFile(config.cache_dir()).add({{name, 1}});
+  (void)StatsFile(config.cache_dir()).add({{name, 1}});  // stats are best effort: never fail a compile
 }
 
 std::string joined_base_dirs(const Config& config) {
@@ -88,8 +88,8 @@ int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& co
   write_all(STDOUT_FILENO, session.paths().restore(hit.entry.stdout_text));
   write_all(STDERR_FILENO, session.paths().restore(hit.entry.stderr_text));
   bool remote = hit.source == HitSource::kRemote;
-  session.flush_stats({{remote ? counter::kRemoteHit : counter::kLocalHit, 1},
-                       {counter::kTimeSavedMs, static_cast<int64_t>(hit.entry.duration_ms)}});
+  (void)session.flush_stats({{remote ? counter::kRemoteHit : counter::kLocalHit, 1},
+                             {counter::kTimeSavedMs, static_cast<int64_t>(hit.entry.duration_ms)}});
   log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") +
                                       hit.result_key.to_string());
   return hit.entry.exit_status;
@@ -149,7 +149,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   if (!run) return 127;
   if (run->result.exit_status != 0) {
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
-    session.flush_stats({{counter::kFailedCommand, 1}});
+    (void)session.flush_stats({{counter::kFailedCommand, 1}});
     log_decision(config.log_file(), "failed exit=" + std::to_string(run->result.exit_status));
     return run->result.exit_status;
   }
@@ -159,7 +159,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored", why);
   Counters counters{{counter::kMiss, 1}, {std::string("miss.") + miss_cause_name(lookup.cause), 1}};
   if (stored.kind == StoreResultKind::kSkipped) counters[std::string("not-stored.") + stored.reason] = 1;
-  session.flush_stats(counters);
+  (void)session.flush_stats(counters);
   log_decision(config.log_file(), "miss (" + why + ") " +
                                       (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
                                                                                : "not stored: " + stored.reason));
@@ -186,7 +186,7 @@ int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep
     print_warning("verify: " + prepared.step.outputs.front().path + " differs from the cache entry " +
                   hit.result_key.to_string() + ": " + checked.describe() + " (the real output is kept)");
   }
-  session.flush_stats(counters);
+  (void)session.flush_stats(counters);
   log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string() +
                                       (checked.mismatch() ? " verify mismatch: " + checked.describe() : " verified"));
   if (checked.mismatch() && config.verify().strict && run->result.exit_status == 0) return 1;

@@ -28,6 +28,10 @@ namespace {
 /// Whether the manifest-rebuild step changed build.ninja.
 enum class ManifestRebuild { kUnchanged, kRebuilt, kFailed };
 
+// Ninja's BuildLogUser has a non-virtual destructor (not ours to change);
+// BuildSession is final and never deleted through it.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnon-virtual-dtor"
 /// The loaded graph of one manifest generation and the logs that go with it.
 /// A fresh one is made after each generator run, as Ninja does, because
 /// nodes and edges of the old manifest must not leak into the new graph.
@@ -106,6 +110,7 @@ class BuildSession final : public BuildLogUser {
   BuildLog build_log_;
   DepsLog deps_log_;
 };
+#pragma GCC diagnostic pop
 
 bool BuildSession::OpenBuildLog(const std::string& path, bool dry_run) {
   std::string err;

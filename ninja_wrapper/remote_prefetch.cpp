@@ -259,7 +259,7 @@ void RemotePrefetch::Work() {
       std::lock_guard<std::mutex> guard(mutex_);
       remote_warning_ = session.store().warnings().back();
     }
-    session.flush_stats();
+    (void)session.flush_stats();  // best effort, as the build's own flush (cached_edge_hooks)
   } catch (const std::exception&) {
   }
   std::lock_guard<std::mutex> lock(mutex_);

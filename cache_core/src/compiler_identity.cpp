@@ -26,7 +26,7 @@ Result<Hash128> compiler_identity(const std::string& binary, const std::string& 
   FileHasher hasher;
   auto content = hasher.hash_file(resolved);
   if (!content) return Error{"cannot read compiler " + resolved};
-  write_file_atomic(memo_path, content->hex());  // best effort: a failure only costs time
+  (void)write_file_atomic(memo_path, content->hex());  // best effort: a failure only costs time
   return *content;
 }
 
@@ -76,7 +76,7 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
       else if (line.rfind("End of search list.", 0) == 0) inside = false;
       else if (inside && !line.empty() && line[0] == ' ') listing += line.substr(1) + "\n";
     }
-    write_file_atomic(memo_path, listing);
+    (void)write_file_atomic(memo_path, listing);  // a memo: a failure only costs time
   }
   std::vector<std::string> dirs;
   std::istringstream in(listing);
@@ -92,7 +92,7 @@ std::string compiler_version(const std::string& binary, const Hash128& identity,
   auto result = run_process({binary, "--version"});
   if (!result || result->exit_status != 0) return "";
   std::string line = result->stdout_text.substr(0, result->stdout_text.find('\n'));
-  write_file_atomic(memo_path, line);
+  (void)write_file_atomic(memo_path, line);  // a memo: a failure only costs time
   return line;
 }
 

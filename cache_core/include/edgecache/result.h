@@ -11,8 +11,10 @@ struct Error {
   std::string message;  // human-readable, already names the file/key/URL involved
 };
 
+// [[nodiscard]]: a failure dropped on the floor is how a cache breaks a
+// build silently; where ignoring one is right, say so with (void) and why.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : data_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Error error) : data_(std::move(error)) {}      // NOLINT: implicit by design
