@@ -100,12 +100,10 @@ void report_store_warnings(CacheSession& session) {
   if (std::string problem = session.remote_helper_problem(); !problem.empty()) {
     print_warning_once(config.cache_dir(), "remote-helper", problem);
   }
-  if (session.remote_switched_off_here() && !session.store().warnings().empty()) {
-    print_warning(session.store().warnings().back() + "; remote cache off for a minute");
-  }
-  for (const std::string& warning : session.store().warnings()) {
-    if (warning.rfind("local", 0) == 0) {
-      print_warning_once(config.cache_dir(), "local-io", warning + " (build continues without it)");
+  if (std::string off = session.remote_off_warning(); !off.empty()) print_warning(off);
+  for (const StoreWarning& warning : session.store().warnings()) {
+    if (warning.tier == StoreWarning::Tier::kLocal) {
+      print_warning_once(config.cache_dir(), "local-io", warning.text + " (build continues without it)");
       break;
     }
   }

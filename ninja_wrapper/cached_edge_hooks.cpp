@@ -352,12 +352,10 @@ void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {
 }
 
 void CachedEdgeHooks::ReportStoreWarnings() {
-  const std::vector<std::string>& warnings = session_.store().warnings();
-  if (warnings.empty()) return;
-  if (session_.remote_switched_off_here()) Warn("remote-off", warnings.back() + "; remote cache off for a minute");
-  for (const std::string& warning : warnings) {
-    if (warning.rfind("local", 0) == 0) Warn("local-io", warning + " (build continues without it)");
-    else Warn("remote", warning);
+  if (std::string off = session_.remote_off_warning(); !off.empty()) Warn("remote-off", off);
+  for (const StoreWarning& warning : session_.store().warnings()) {
+    if (warning.tier == StoreWarning::Tier::kLocal) Warn("local-io", warning.text + " (build continues without it)");
+    else Warn("remote", warning.text);
   }
 }
 
@@ -365,8 +363,7 @@ void CachedEdgeHooks::Finish() {
   // Interrupted runs are never judged.
   for (const auto& [edge, run] : pending_) StepObserver::Discard(run.trace_file);
   if (prefetch_ != nullptr) {
-    if (std::string warning = prefetch_->RemoteWarning(); !warning.empty())
-      Warn("remote-off", warning + "; remote cache off for a minute");
+    if (std::string warning = prefetch_->RemoteWarning(); !warning.empty()) Warn("remote-off", warning);
     prefetch_.reset();  // joins the workers, which flush their own stats
   }
   if (!session_.flush_stats(stats_)) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());

@@ -255,9 +255,9 @@ void RemotePrefetch::Work() {
       if (states_[index] == State::kWorking) ResolveLocked(index, found.has_value());
     }
     lock.unlock();
-    if (session.remote_switched_off_here() && !session.store().warnings().empty()) {
+    if (std::string off = session.remote_off_warning(); !off.empty()) {
       std::lock_guard<std::mutex> guard(mutex_);
-      remote_warning_ = session.store().warnings().back();
+      remote_warning_ = off;
     }
     (void)session.flush_stats();  // best effort, as the build's own flush (cached_edge_hooks)
   } catch (const std::exception&) {

@@ -93,8 +93,9 @@ class RemotePrefetch {
   /// True when a worker brought objects of `input_key` (CacheKey spelling)
   /// from the remote: a local hit on it then counts as a remote hit.
   bool FetchedFromRemote(const std::string& input_key) const;
-  /// The store warning of a worker that switched the remote off, if any
-  /// (the main thread prints it: workers never print).
+  /// The warning of a worker that switched the remote off, if any
+  /// (CacheSession::remote_off_warning; the main thread prints it: workers
+  /// never print).
   std::string RemoteWarning() const;
 
  private:

@@ -1,6 +1,11 @@
 #include "edgecache/cache_session.h"
 
+#include <algorithm>
+#include <chrono>
+
+#include "edgecache/remote_health.h"
 #include "edgecache/remote_store.h"
+#include "edgecache/sharded_store.h"
 
 namespace edgecache {
 namespace {
@@ -9,6 +14,18 @@ namespace {
 // and one server's failures never switch off another.
 std::string health_file(const Config& config, const RemoteSpec& spec) {
   return config.cache_dir() + "/remote-health-" + hash_bytes(spec.url).hex().substr(0, 12) + ".json";
+}
+
+// How every remote of a session is watched: one policy, so the warnings
+// say the duration the health state actually applies.
+const RemoteHealthPolicy kHealthPolicy{};
+
+// "a minute", "5 minutes", "30 seconds".
+std::string duration_in_words(std::chrono::milliseconds duration) {
+  auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration).count();
+  if (seconds == 60) return "a minute";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + " minutes";
+  return std::to_string(seconds) + (seconds == 1 ? " second" : " seconds");
 }
 
 }  // namespace
@@ -58,14 +75,16 @@ void CacheSession::open_remote() {
   for (RemoteSpec& spec : *specs) spec.bearer_token = config_.remote_token();
   if (specs->size() > 1) return open_servers(std::move(*specs));
   remote_ = make_single_remote(split_remote_list(config_.remote()).front(), specs->front());
-  health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()));
+  health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()), std::chrono::system_clock::now,
+                                           kHealthPolicy);
 }
 
 void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
   std::vector<ShardedStore::Server> servers;
   for (const RemoteSpec& spec : specs) {
     servers.push_back({make_remote_store(spec), spec.url,
-                       std::make_unique<RemoteHealth>(health_file(config_, spec))});
+                       std::make_unique<RemoteHealth>(health_file(config_, spec), std::chrono::system_clock::now,
+                                                      kHealthPolicy)});
   }
   auto sharded = std::make_unique<ShardedStore>(std::move(servers));
   sharded_ = sharded.get();
@@ -103,8 +122,18 @@ RemoteUse CacheSession::remote_use() const {
   using State = RemoteUse::State;
   if (config_.remote().empty()) return {State::kNone, ""};
   if (!remote_) return {State::kOff, remote_off_reason_};
-  if (tiered_->remote_skipped()) return {State::kOff, "it failed recently and is skipped for a minute"};
+  if (tiered_->remote_skipped())
+    return {State::kOff, "it failed recently and is skipped for " + duration_in_words(kHealthPolicy.disabled_for)};
   return {remote_->read_only() ? State::kReadOnly : State::kOn, ""};
+}
+
+std::string CacheSession::remote_off_warning() const {
+  if (!remote_switched_off_here_) return "";
+  const std::vector<StoreWarning>& warnings = tiered_->warnings();
+  auto last = std::find_if(warnings.rbegin(), warnings.rend(),
+                           [](const StoreWarning& w) { return w.tier == StoreWarning::Tier::kRemote; });
+  if (last == warnings.rend()) return "";
+  return last->text + "; remote cache off for " + duration_in_words(kHealthPolicy.disabled_for);
 }
 
 Status CacheSession::flush_stats(const Counters& extra) {

@@ -83,7 +83,8 @@ TEST(TieredStore, OneRemoteFailureSwitchesTheRemoteOffForThisProcess) {
   EXPECT_FALSE(tiered.get(test_key("a")));
   EXPECT_TRUE(tiered.remote_skipped());
   ASSERT_EQ(tiered.warnings().size(), 1u);
-  EXPECT_EQ(tiered.warnings()[0], "remote cache read failed: connection refused");
+  EXPECT_EQ(tiered.warnings()[0].tier, StoreWarning::Tier::kRemote);
+  EXPECT_EQ(tiered.warnings()[0].text, "remote cache read failed: connection refused");
   EXPECT_EQ(tiered.counters()[counter::kRemoteError], 1);
   // Not asked again: a dead server costs one timeout, not one per lookup.
   EXPECT_FALSE(tiered.get(test_key("b")));
@@ -150,8 +151,9 @@ TEST(TieredStore, ALocalFailureIsAWarningAndTheRemoteStillServes) {
   TieredStore tiered(&local, &remote);
   EXPECT_EQ(tiered.get(test_key("a"))->source, HitSource::kRemote);
   ASSERT_EQ(tiered.warnings().size(), 2u);
-  EXPECT_EQ(tiered.warnings()[0], "local cache read failed: disk full");
-  EXPECT_EQ(tiered.warnings()[1], "local cache write failed: disk full");
+  EXPECT_EQ(tiered.warnings()[0].tier, StoreWarning::Tier::kLocal);
+  EXPECT_EQ(tiered.warnings()[0].text, "local cache read failed: disk full");
+  EXPECT_EQ(tiered.warnings()[1].text, "local cache write failed: disk full");
   EXPECT_FALSE(tiered.remote_skipped());
 }
 

@@ -13,14 +13,16 @@
 #include "edgecache/local_store.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/path_normalizer.h"
-#include "edgecache/remote_health.h"
 #include "edgecache/remote_spec.h"
-#include "edgecache/sharded_store.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_cache.h"
 #include "edgecache/tiered_store.h"
 
 namespace edgecache {
+
+// Only this session's own code needs to know how the remote is watched.
+class RemoteHealth;
+class ShardedStore;
 
 struct SessionOptions {
   bool no_remote = false;  // the face's --no-remote, on top of the config's no_remote
@@ -51,6 +53,10 @@ class CacheSession {
   // True when this process was the one that switched the remote off: the
   // face prints the warning then, and only then.
   bool remote_switched_off_here() const { return remote_switched_off_here_; }
+  // The warning for that moment: the failure, and how long the remote now
+  // stays off for every process (RemoteHealthPolicy). "" when this process
+  // did not switch it off.
+  std::string remote_off_warning() const;
   // Why the remote helper was bypassed in this process ("" when it was not, or
   // for no reason worth a warning): the face prints it once.
   std::string remote_helper_problem() const;

@@ -41,6 +41,14 @@ struct RemoteGate {
   bool whole_remote_off_after_failure = true;
 };
 
+// A failure of one tier, for the program to report once. Which tier failed
+// is a field, so no program has to read it out of the text.
+struct StoreWarning {
+  enum class Tier { kLocal, kRemote };
+  Tier tier = Tier::kLocal;
+  std::string text;  // "local cache read failed: <why>", "remote cache write failed: <why>", ...
+};
+
 class TieredStore {
  public:
   // `local` and `remote` may each be null (no local cache dir, no remote).
@@ -66,7 +74,7 @@ class TieredStore {
 
   Counters& counters() { return counters_; }
   // Failures of the local cache or the remote, for the face to report once.
-  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::vector<StoreWarning>& warnings() const { return warnings_; }
   bool has_remote() const { return remote_ != nullptr; }
   // True once this process stopped using the remote (the shared health
   // state said skip it, or a request failed).
@@ -83,7 +91,7 @@ class TieredStore {
   RemoteGate gate_;
   bool remote_off_ = false;  // this process stopped using the remote after a failure
   Counters counters_;
-  std::vector<std::string> warnings_;
+  std::vector<StoreWarning> warnings_;
 };
 
 }  // namespace edgecache
