@@ -130,7 +130,8 @@ TEST(StepCache, AChangedDiscoveredHeaderIsAMissThatNamesIt) {
   Step step = compile_step(dir);
   std::string header = dir.write("a.h", "#define A 1");
   step.discovered_deps_file = dir.write("out.o.d", "out.o: " + header + "\n");
-  ASSERT_EQ(run_and_store(cache, step, "object bytes").kind, StoreResultKind::kStored);
+  StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
   EXPECT_EQ(cache.steps.input_key(step).kind, ObjectKind::kManifest);
   EXPECT_EQ(cache.steps.lookup(step).result, LookupResult::kHit);
 
@@ -149,6 +150,7 @@ TEST(StepCache, AManifestWhoseResultIsGoneSaysSo) {
   Step step = compile_step(dir);
   step.discovered_deps_file = dir.write("out.o.d", "out.o: " + dir.write("a.h", "") + "\n");
   StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
   cache.local.objects.erase(stored.result_key.to_string());  // evicted
   LookupOutcome found = cache.steps.lookup(step);
   EXPECT_EQ(found.cause, MissCause::kEntryGone);
@@ -168,7 +170,8 @@ TEST(StepCache, ACheckoutAtAnotherPathHitsThroughBaseDirPlaceholders) {
   };
   Step step = step_in(mine);
   mine.write("out.o.d", "out.o: " + mine.file("a.h") + "\n");
-  ASSERT_EQ(run_and_store(here, step, "object bytes").kind, StoreResultKind::kStored);
+  StoreOutcome stored = run_and_store(here, step, "object bytes");
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
 
   there.local.objects = here.local.objects;  // a shared remote, in effect
   LookupOutcome found = there.steps.lookup(step_in(theirs));
@@ -181,7 +184,8 @@ TEST(StepCache, AResultEmbeddingTheCheckoutPathServesOnlyThatCheckout) {
   TempDir mine, theirs;
   Cache here({mine.path()}), there({theirs.path()});
   Step step = compile_step(mine);
-  ASSERT_EQ(run_and_store(here, step, "debug info: " + mine.file("a.c")).kind, StoreResultKind::kStored);
+  StoreOutcome stored = run_and_store(here, step, "debug info: " + mine.file("a.c"));
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
   there.local.objects = here.local.objects;
   LookupOutcome found = there.steps.lookup(compile_step(theirs));
   EXPECT_EQ(found.result, LookupResult::kMiss);
