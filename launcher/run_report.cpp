@@ -11,11 +11,7 @@
 namespace edgecache {
 namespace {
 
-using ninja::EdgeOutcome;
-using ninja::EdgeRecord;
-using ninja::ParsedRunRecord;
-
-/// Where the page goes by default, beside the record (ninja::kRunRecordPath).
+/// Where the page goes by default, beside the record (kRunRecordPath).
 constexpr const char* kPagePath = ".edgecache/last-run.html";
 
 std::string escape_html(const std::string& text) {
@@ -51,7 +47,7 @@ std::string result_label(EdgeOutcome outcome) {
   switch (outcome) {
     case EdgeOutcome::kLocalHit: return "local hit";
     case EdgeOutcome::kRemoteHit: return "remote hit";
-    default: return ninja::OutcomeName(outcome);
+    default: return outcome_name(outcome);
   }
 }
 
@@ -76,7 +72,7 @@ th{background:#f4f4f4}td.path{font:12px monospace;word-break:break-all}
 )";
 
 std::string summary_html(const ParsedRunRecord& record) {
-  const ninja::RunTotals& r = record.totals;
+  const RunTotals& r = record.totals;
   const uint64_t hits = r.local_hits + r.remote_hits;
   std::string html = "<section class=\"summary\" id=\"summary\">\n<p class=\"headline\">" + std::to_string(hits) +
                      "/" + std::to_string(r.edges) + " edges from cache</p>\n";
@@ -90,7 +86,7 @@ std::string summary_html(const ParsedRunRecord& record) {
 std::string legend_html() {
   std::string html = "<p class=\"legend\">";
   for (EdgeOutcome outcome : {EdgeOutcome::kLocalHit, EdgeOutcome::kRemoteHit, EdgeOutcome::kRan, EdgeOutcome::kUncached}) {
-    html += "<span><i class=\"swatch " + std::string(ninja::OutcomeName(outcome)) + "\"></i>" +
+    html += "<span><i class=\"swatch " + std::string(outcome_name(outcome)) + "\"></i>" +
             result_label(outcome) + "</span>";
   }
   return html + "<span><i class=\"swatch verify-mismatch\"></i>hit differed from its real run (--verify)</span>"
@@ -108,7 +104,7 @@ std::string timeline_html(const ParsedRunRecord& r) {
                             format_ms(e.duration_ms) + " at " + format_ms(e.start_ms) + ")";
     html += "<div class=\"row\"><div class=\"label\" title=\"" + escape_html(e.output) + "\">" +
             escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " +
-            (e.verify == "mismatch" ? "verify-mismatch" : ninja::OutcomeName(e.outcome)) +
+            (e.verify == "mismatch" ? "verify-mismatch" : outcome_name(e.outcome)) +
             (e.success ? "" : " failed") + "\" style=\"left:" + percent(left) + ";width:" + percent(width) +
             "\" title=\"" + escape_html(tip) + "\"></div></div></div>\n";
   }
@@ -193,10 +189,10 @@ int report_command(const std::vector<std::string>& args) {
   struct stat info {};
   if (::stat(parsed->build_dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode))
     return report_error(parsed->build_dir + " is not a directory");
-  const std::string record_path = parsed->build_dir + "/" + ninja::kRunRecordPath;
+  const std::string record_path = parsed->build_dir + "/" + kRunRecordPath;
   auto text = read_file(record_path);
   if (!text) return report_error("no run record at " + record_path + " (build with edgecache-ninja first)");
-  auto report = ninja::ParseRunRecord(*text);
+  auto report = parse_run_record(*text);
   if (!report) return report_error(record_path + " is not a usable run record: " + report.error());
   const std::string page = parsed->output.empty() ? parsed->build_dir + "/" + kPagePath : parsed->output;
   if (Status written = write_file_atomic(page, render_run_report(*report)); !written)

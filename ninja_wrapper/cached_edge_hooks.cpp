@@ -109,16 +109,16 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     // The cache must never break the build: the edge runs uncached.
     Warn("internal", std::string("cache lookup failed: ") + error.what());
     EdgeRecord record = NewRecord(*edge);
-    record.start_ms = record_.OffsetMs(now_ns());
+    record.start_ms = record_.offset_ms(now_ns());
     SetUncached(&record, "internal", error.what());
-    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.Add(std::move(record)), std::nullopt, "", {}};
+    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
 }
 
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
-  record.start_ms = record_.OffsetMs(now_ns());
+  record.start_ms = record_.offset_ms(now_ns());
   // Before any input is hashed: an input changed from here on may differ
   // from what the key says, so the result is not stored (StepCache::store).
   const StepStart inputs_read = step_start();
@@ -131,7 +131,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   if (!keyed.step) {
     SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
     RecordHistory(record, "", "uncached");
-    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.Add(std::move(record)), std::nullopt, "", {}};
+    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
   StepCache& cache = session_.steps();
@@ -151,8 +151,8 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
     run.step = std::move(keyed.step);
     run.start = inputs_read;
     wait_past_start_granule(inputs_read);  // the runner starts the command as soon as we return
-    record.start_ms = record_.OffsetMs(now_ns());
-    run.record = record_.Add(std::move(record));
+    record.start_ms = record_.offset_ms(now_ns());
+    run.record = record_.add(std::move(record));
     pending_[edge] = std::move(run);
     return std::nullopt;
   }
@@ -196,7 +196,7 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   record.saved_ms = saved_ms;
   if (verifying) record.verify = "pending";
   RecordHistory(record, found.result_key.to_string(), remote ? "remote-hit" : "local-hit");
-  record_.Add(std::move(record));
+  record_.add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
   Count(remote ? counter::kRemoteHit : counter::kLocalHit);
@@ -370,7 +370,7 @@ void CachedEdgeHooks::Finish() {
   stats_.clear();
   if (record_.edges().empty()) return;
   const std::string path = build_dir_ + "/" + kRunRecordPath;
-  if (Status written = record_.Write(path, now_ns()); !written) Warn("record", "cannot write " + path + ": " + written.error());
+  if (Status written = record_.write(path, now_ns()); !written) Warn("record", "cannot write " + path + ": " + written.error());
 }
 
 }  // namespace edgecache::ninja

@@ -22,7 +22,7 @@
 #include "edgecache/miss_explanation.h"
 #include "edgecache/stats.h"
 #include "remote_prefetch.h"
-#include "run_record.h"
+#include "edgecache/run_record.h"
 #include "step_observer.h"
 
 namespace edgecache::ninja {

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "edgecache/depfile.h"
+#include "step/depfile.h"
 #include "edgecache/path_normalizer.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -2,8 +2,8 @@
 
 #include <map>
 
-#include "edgecache/aws_credentials.h"
-#include "edgecache/s3_store.h"
+#include "store/remote/aws_credentials.h"
+#include "store/remote/s3_store.h"
 #include "remote_test_support.h"
 
 namespace edgecache {

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "edgecache/compiler_invocation.h"
-#include "edgecache/depfile.h"
+#include "step/depfile.h"
 #include "edgecache/include_listing.h"
 #include "edgecache/path_normalizer.h"
 

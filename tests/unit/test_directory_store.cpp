@@ -2,7 +2,7 @@
 
 #include <filesystem>
 
-#include "edgecache/directory_store.h"
+#include "store/remote/directory_store.h"
 #include "edgecache/file_io.h"
 #include "remote_test_support.h"
 

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "edgecache/helper_protocol.h"
+#include "store/remote/helper_protocol.h"
 #include "edgecache/helper_server.h"
 #include "edgecache/helper_store.h"
 #include "remote_test_support.h"

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "edgecache/file_io.h"
-#include "edgecache/http_store.h"
+#include "store/remote/http_store.h"
 #include "remote_test_support.h"
 
 namespace edgecache {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "edgecache/file_io.h"
-#include "edgecache/remote_health.h"
+#include "store/remote/remote_health.h"
 #include "remote_test_support.h"
 
 namespace edgecache {

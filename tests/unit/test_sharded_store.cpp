@@ -2,9 +2,9 @@
 
 #include <map>
 
-#include "edgecache/directory_store.h"
-#include "edgecache/http_store.h"
-#include "edgecache/sharded_store.h"
+#include "store/remote/directory_store.h"
+#include "store/remote/http_store.h"
+#include "store/remote/sharded_store.h"
 #include "remote_test_support.h"
 
 namespace edgecache {

@@ -1,0 +1,120 @@
+#include "edgecache/blob_envelope.h"
+
+#include <zstd.h>
+
+#include "object/byte_codec.h"
+#include "edgecache/hash.h"
+#include "util/hmac.h"
+
+namespace edgecache {
+namespace {
+
+constexpr std::string_view kMagic = "ECB1";
+constexpr size_t kHeaderSize = 32;
+constexpr size_t kSignatureSize = 32;
+constexpr uint8_t kSignedFlag = 1;
+
+// The signature of `blob` stored under `object_key` (see the format above).
+// Without libcrypto there is no signature: "" never matches a stored one,
+// so every signed object is rejected (a miss), and objects written then
+// carry none and are rejected by every reader with the key.
+std::string signature(const std::string& secret, const CacheKey& object_key, std::string_view blob) {
+  std::string data = "edgecache-signed-object";
+  data += '\0';
+  data += object_key.to_string();
+  data += '\0';
+  data.append(blob);
+  auto mac = hmac_sha256(secret, data);
+  return mac ? std::move(*mac) : std::string();
+}
+
+// Constant time, so a forger learns nothing from how long a rejection takes.
+bool same_bytes(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::string seal(ObjectKind kind, std::string_view payload, int compression_level, uint8_t flags) {
+  Hash128 checksum = hash_bytes(payload);
+  ByteWriter writer;
+  writer.raw(kMagic.data(), kMagic.size());
+  writer.u8(static_cast<uint8_t>(kind));
+  writer.u8(static_cast<uint8_t>(kFormatVersion));
+  writer.u8(flags);
+  writer.u8(0);
+  writer.u64(payload.size());
+  writer.u64(checksum.high);
+  writer.u64(checksum.low);
+  std::string& out = writer.str();
+  size_t bound = ZSTD_compressBound(payload.size());
+  out.resize(kHeaderSize + bound);
+  size_t n = ZSTD_compress(out.data() + kHeaderSize, bound, payload.data(), payload.size(),
+                           compression_level);
+  // Compression into a buffer of compressBound size cannot fail for valid levels.
+  out.resize(kHeaderSize + (ZSTD_isError(n) ? 0 : n));
+  return std::move(out);
+}
+
+Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
+                         const std::string& signing_key) {
+  ObjectKind kind = key.kind;
+  if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
+    return Error{"not an edgecache object (bad magic)"};
+  }
+  ByteReader reader(blob.substr(4, kHeaderSize - 4));
+  uint8_t stored_kind = *reader.u8();
+  uint8_t version = *reader.u8();
+  uint8_t flags = *reader.u8();
+  reader.u8();
+  uint64_t size = *reader.u64();
+  Hash128 checksum{*reader.u64(), *reader.u64()};
+  if (stored_kind != static_cast<uint8_t>(kind)) return Error{"object of the wrong kind"};
+  if (version != kFormatVersion) {
+    return Error{"object format version " + std::to_string(version) + ", expected " +
+                 std::to_string(kFormatVersion)};
+  }
+  if (size > max_payload_size) {
+    return Error{"object claims " + std::to_string(size) + " bytes, over the limit"};
+  }
+  bool is_signed = (flags & kSignedFlag) != 0;
+  if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error{"object signature truncated"};
+  std::string_view signed_part = blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
+  if (!signing_key.empty() &&
+      (!is_signed ||
+       !same_bytes(signature(signing_key, key, signed_part), blob.substr(signed_part.size())))) {
+    return Error{std::string(kSignatureError)};
+  }
+  std::string_view frame = signed_part.substr(kHeaderSize);
+  unsigned long long frame_size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (frame_size != size) return Error{"object payload size does not match its header"};
+  std::string payload(size, '\0');
+  size_t n = ZSTD_decompress(payload.data(), payload.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != size) return Error{"object payload does not decompress"};
+  if (!(hash_bytes(payload) == checksum)) return Error{"object checksum mismatch"};
+  return payload;
+}
+
+}  // namespace
+
+std::string BlobCodec::seal(const CacheKey& key, std::string_view payload) const {
+  if (signing_key.empty()) return edgecache::seal(key.kind, payload, compression_level, 0);
+  std::string blob = edgecache::seal(key.kind, payload, compression_level, kSignedFlag);
+  return blob + signature(signing_key, key, blob);
+}
+
+Result<std::string> BlobCodec::open(const CacheKey& key, std::string_view blob) const {
+  return edgecache::open(key, blob, max_payload_size, signing_key);
+}
+
+// Unsigned: the key only matters to a signature, so any key of the kind does.
+std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level) {
+  return BlobCodec{compression_level, "", kDefaultMaxPayloadSize}.seal(CacheKey{kind, {}}, payload);
+}
+
+Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t max_payload_size) {
+  return BlobCodec{1, "", max_payload_size}.open(CacheKey{kind, {}}, blob);
+}
+
+}  // namespace edgecache

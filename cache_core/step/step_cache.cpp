@@ -1,0 +1,603 @@
+#include "edgecache/step_cache.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <set>
+#include <ctime>
+
+#include "edgecache/blob_envelope.h"
+#include "step/depfile.h"
+#include "edgecache/file_io.h"
+#include "edgecache/process.h"
+#include "edgecache/step_outputs.h"
+
+namespace edgecache {
+namespace {
+
+// Pseudo-dependency that ties a candidate to this checkout's absolute paths:
+// an output embeds a base dir (__FILE__ in an assert, an rpath, debug info),
+// so it is only right for a checkout at the same place. Its fingerprint is
+// the raw base dir list.
+// Its stamp holds an example of what was found (a human hint, not matched).
+constexpr const char* kAbsolutePathsDep = "@absolute-paths";
+// Pseudo-dependency for Step::pinned_cwd: its fingerprint is the working dir.
+constexpr const char* kAbsoluteCwdDep = "@absolute-cwd";
+
+bool is_path_byte(char c) {
+  return c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || (c >= 'a' && c <= 'z') ||
+         (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Why a compile that read `content` must not be stored ("" when it may).
+const char* unstorable_content(const std::string& content) {
+  if (content.find("__DATE__") != std::string::npos || content.find("__TIME__") != std::string::npos ||
+      content.find("__TIMESTAMP__") != std::string::npos) {
+    return "time-macros";
+  }
+  // Inline asm pulling in a file: the assembler reads it, no depfile names it.
+  if (content.find(".incbin") != std::string::npos) return "incbin";
+  return "";
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& item : items) out += item + ":";
+  return out;
+}
+
+bool names_an_output(const Step& step, const std::string& text) {
+  return std::any_of(step.outputs.begin(), step.outputs.end(), [&](const StepOutput& output) {
+    return !output.path.empty() && text.find(output.path) != std::string::npos;
+  });
+}
+
+}  // namespace
+
+const char* miss_cause_name(MissCause cause) {
+  switch (cause) {
+    case MissCause::kNotInCache: return "not-in-cache";
+    case MissCause::kInputsChanged: return "inputs-changed";
+    case MissCause::kEmbeddedPath: return "embedded-path";
+    case MissCause::kEntryGone: return "entry-gone";
+    case MissCause::kCorrupt: return "corrupt";
+    case MissCause::kRestoreFailed: return "restore-failed";
+  }
+  return "not-in-cache";
+}
+
+namespace {
+
+int64_t clock_ns(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+constexpr int64_t kCoarsestGranule = 2'000'000'000;  // FAT's two seconds
+
+bool whole_seconds(int64_t timestamp_ns) { return timestamp_ns % 1'000'000'000 == 0; }
+
+int64_t coarse_tick_ns() {
+  static const int64_t tick = [] {
+    timespec res{};
+    clock_getres(CLOCK_REALTIME_COARSE, &res);
+    return int64_t{res.tv_sec} * 1000000000 + res.tv_nsec;
+  }();
+  return tick;
+}
+
+// Timestamps before this may come from writes before the command began:
+// past the start's coarse tick, and past every timestamp a write before the
+// start can carry (the fine clock then, which a late tick leaves ahead of
+// the coarse clock by more than one tick).
+int64_t granule_end(const StepStart& start) {
+  return std::max(start.coarse_ns + coarse_tick_ns(), start.fine_ns + 1);
+}
+
+// True when a timestamp at or after the start falls in its granule, so the
+// write may as well have come just before it.
+bool in_start_granule(int64_t timestamp_ns, const StepStart& start) {
+  if (whole_seconds(timestamp_ns))
+    return timestamp_ns < start.coarse_ns - start.coarse_ns % kCoarsestGranule + kCoarsestGranule;
+  return timestamp_ns < granule_end(start);
+}
+
+}  // namespace
+
+StepStart step_start() {
+  StepStart start;
+  start.coarse_ns = clock_ns(CLOCK_REALTIME_COARSE);
+  start.fine_ns = clock_ns(CLOCK_REALTIME);
+  return start;
+}
+
+bool modified_since(int64_t timestamp_ns, const StepStart& start) {
+  const int64_t from = start.coarse_ns;
+  if (whole_seconds(timestamp_ns)) return timestamp_ns >= from - from % kCoarsestGranule;
+  return timestamp_ns >= from;
+}
+
+bool written_during_run(int64_t timestamp_ns, const StepStart& start) {
+  return modified_since(timestamp_ns, start) &&
+         (whole_seconds(timestamp_ns) || !in_start_granule(timestamp_ns, start));
+}
+
+void wait_past_start_granule(const StepStart& start) {
+  const int64_t end = granule_end(start);
+  for (int64_t now = clock_ns(CLOCK_REALTIME_COARSE); now < end; now = clock_ns(CLOCK_REALTIME_COARSE)) {
+    timespec pause{0, static_cast<long>(std::min<int64_t>(end - now, 999'999'999))};
+    nanosleep(&pause, nullptr);
+  }
+}
+
+StepCache::StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
+                     BlobCodec codec)
+    : store_(store), paths_(paths), hasher_(hasher), codec_(std::move(codec)) {}
+
+CacheKey StepCache::input_key(const Step& step) const {
+  return CacheKey{is_two_level(step) ? ObjectKind::kManifest : ObjectKind::kResult,
+                  step.recipe.digest()};
+}
+
+void StepCache::count_rejection(const std::string& error) {
+  bool signature = error == kSignatureError;
+  store_.counters()[signature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
+}
+
+// Fetches and decodes one object; a corrupt or badly signed one is counted,
+// dropped from the local cache (so it is not read again) and is a miss.
+template <typename T>
+std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
+                                         HitSource* source, std::string* detail) {
+  const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
+  auto fetched = store_.get(key);
+  if (!fetched) {
+    *detail = std::string("no ") + what;
+    return std::nullopt;
+  }
+  auto payload = codec_.open(key, fetched->blob);
+  auto object = payload ? decode(*payload) : Result<T>(Error{payload.error()});
+  if (!object) {
+    *detail = std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error();
+    count_rejection(object.error());
+    store_.discard_local(key);
+    return std::nullopt;
+  }
+  if (source) *source = fetched->source;
+  return std::move(*object);
+}
+
+std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
+                                            std::string* detail) {
+  return fetch_object<Entry>(key, decode_entry, source, detail);
+}
+
+bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs) {
+  if (dep.path == kAbsolutePathsDep) return dep.fingerprint == raw_base_dirs;
+  if (dep.path == kAbsoluteCwdDep) return dep.fingerprint == step.pinned_cwd;
+  std::string path = paths_.restore(dep.path);
+  // Most recorded dependencies are shadowing candidates that must still be
+  // absent; a directory listing read once answers for all names in it.
+  if (dep.fingerprint == kAbsentFingerprint) {
+    // "<n>:<stamp>": the ancestor n levels up, whose listing lacked the next
+    // name down, had that stamp (FileHasher::absence_stamp). The same stamp
+    // now means the same names, so the path is still absent, without a readdir.
+    // (Not ahead of the build for a path with a prediction: it is not on disk yet.)
+    auto colon = dep.stamp.find(':');
+    if (colon != std::string::npos && !hasher_.predicted(path) && !hasher_.predicted_directory(path)) {
+      int levels = 0;
+      auto [end, error] = std::from_chars(dep.stamp.data(), dep.stamp.data() + colon, levels);
+      bool valid = error == std::errc() && end == dep.stamp.data() + colon && levels > 0;
+      std::string_view ancestor = path;
+      for (int i = 0; valid && i < levels; ++i) {
+        auto slash = ancestor.find_last_of('/');
+        valid = slash != std::string_view::npos && slash > 0;
+        if (valid) ancestor = ancestor.substr(0, slash);
+      }
+      if (valid && dir_stamp_now(std::string(ancestor)) == std::string_view(dep.stamp).substr(colon + 1)) return true;
+    }
+    return !hasher_.may_exist(path);
+  }
+  if (dep.fingerprint == kDirectoryFingerprint) {
+    auto stamp = stat_file(path);
+    // Ahead of the build: a directory Ninja makes before the step runs.
+    return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
+  }
+  if (std::string_view(dep.fingerprint).substr(0, kListingPrefix.size()) == kListingPrefix) {
+    // The stamp the dir had when its names were read (if trustworthy then):
+    // the same stamp now means the same names, without reading them.
+    // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
+    if (!dep.stamp.empty() && !hasher_.predicted_directory(path) && dir_stamp_now(path) == dep.stamp) return true;
+    return hasher_.listing_fingerprint(path) == dep.fingerprint;
+  }
+  // A lookup ahead of the build: a file a planned step will write is judged
+  // by its prediction, not by what an older build left there.
+  if (auto predicted = hasher_.predicted(path)) return predicted->hex() == dep.fingerprint;
+  if (!dep.stamp.empty()) {
+    auto stamp = stat_file(path);
+    if (stamp && stamp_text(*stamp) == dep.stamp) return true;  // unchanged since hashed here
+  }
+  return hasher_.fingerprint(path) == dep.fingerprint;
+}
+
+// Asked for each listed dir and again for the parent of each absent name in
+// it: one stat per dir per lookup (dir_stamps_ is emptied by every lookup).
+const std::string& StepCache::dir_stamp_now(const std::string& dir) {
+  auto found = dir_stamps_.find(dir);
+  if (found != dir_stamps_.end()) return found->second;
+  auto stamp = stat_file(dir);
+  return dir_stamps_.emplace(dir, stamp && stamp->is_directory ? stamp_text(*stamp) : "").first->second;
+}
+
+const Dependency* StepCache::first_changed(const Step& step, const ManifestCandidate& candidate,
+                                           const std::string& raw_base_dirs) {
+  for (const Dependency& dep : candidate.deps) {
+    if (!dependency_unchanged(step, dep, raw_base_dirs)) return &dep;
+  }
+  return nullptr;
+}
+
+std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
+  dir_stamps_.clear();  // dirs may have changed since the last lookup
+  HitSource source = HitSource::kLocal;
+  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source, &outcome->miss_detail);
+  if (!manifest) {
+    if (outcome->miss_detail.rfind("corrupt", 0) == 0) outcome->cause = MissCause::kCorrupt;
+    return std::nullopt;
+  }
+  std::string raw_base_dirs = joined(paths_.base_dirs());
+  for (const ManifestCandidate& candidate : manifest->candidates) {
+    if (!first_changed(step, candidate, raw_base_dirs)) return CacheKey{ObjectKind::kResult, candidate.result};
+  }
+  if (source == HitSource::kLocal) {
+    if (auto found = match_remote_manifest(step, raw_base_dirs)) return found;
+  }
+  outcome->miss_detail = describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
+  return std::nullopt;
+}
+
+// The local manifest has no match: the remote's may have candidates this
+// cache never saw (stored by another machine, or by a writer whose local
+// cache is another). A match there is merged into the local manifest.
+std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step, const std::string& raw_base_dirs) {
+  CacheKey key = input_key(step);
+  std::optional<std::string> blob = store_.get_remote(key);
+  if (!blob) return std::nullopt;
+  Manifest remote = open_manifest(key, &*blob);
+  for (const ManifestCandidate& candidate : remote.candidates) {
+    if (first_changed(step, candidate, raw_base_dirs)) continue;
+    std::vector<ManifestCandidate> learnt{candidate};
+    store_.update_local(key, manifest_update(key, remote.recipe, learnt));
+    return CacheKey{ObjectKind::kResult, candidate.result};
+  }
+  return std::nullopt;
+}
+
+// The sentence for a manifest none of whose candidates matches: a candidate
+// that fails only on a checkout's absolute path says so (that is what a
+// teammate at another path meets); else the newest candidate's first change.
+std::string StepCache::describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
+                                         const std::string& raw_base_dirs, MissCause* cause) {
+  std::string here;
+  for (const std::string& dir : paths_.base_dirs()) here += (here.empty() ? "" : " and ") + dir;
+  for (const ManifestCandidate& candidate : candidates) {
+    const Dependency* pinned = nullptr;
+    bool only_pinned = true;
+    for (const Dependency& dep : candidate.deps) {
+      if (dependency_unchanged(step, dep, raw_base_dirs)) continue;
+      bool pseudo = dep.path == kAbsolutePathsDep || dep.path == kAbsoluteCwdDep;
+      if (!pseudo) only_pinned = false;
+      if (pseudo && !pinned) pinned = &dep;
+    }
+    if (!pinned || !only_pinned) continue;
+    *cause = MissCause::kEmbeddedPath;
+    bool cwd = pinned->path == kAbsoluteCwdDep;
+    std::string theirs = cwd ? pinned->fingerprint + ", the working dir in its debug info"
+                             : (pinned->stamp.empty() ? pinned->fingerprint : pinned->stamp) + " in __FILE__ or debug info";
+    return "the cached result embeds another checkout's path (" + theirs + "); this checkout is " +
+           (cwd || here.empty() ? step.pinned_cwd : here) +
+           " (objects built without -ffile-prefix-map serve only their own path)";
+  }
+  *cause = MissCause::kInputsChanged;
+  std::string count = std::to_string(candidates.size()) + " stored run" + (candidates.size() == 1 ? "" : "s");
+  const Dependency* dep = candidates.empty() ? nullptr : first_changed(step, candidates.front(), raw_base_dirs);
+  if (!dep) return "no stored run matches the discovered inputs (" + count + ")";
+  std::string path = paths_.restore(dep->path);
+  if (dep->fingerprint == kAbsentFingerprint)
+    return "changed header: " + path + " now exists and would be found before a header the stored runs used (" +
+           count + ", none matches)";
+  return "changed header or discovered input: " + path + " differs from the newest stored run (" + count +
+         ", none matches)";
+}
+
+// Two-level when the step discovers inputs, or when base dirs are in use:
+// then an output that embeds an absolute path needs a candidate that only
+// matches this checkout, which a single key could not express.
+bool StepCache::is_two_level(const Step& step) const {
+  return !step.discovered_deps_file.empty() || step.observed || !paths_.empty();
+}
+
+LookupOutcome StepCache::lookup(const Step& step) {
+  LookupOutcome outcome = find(step);
+  if (outcome.result != LookupResult::kHit) return outcome;
+  if (!restore(step, outcome.entry, &outcome.miss_detail)) {
+    LookupOutcome failed;
+    failed.cause = MissCause::kRestoreFailed;
+    failed.miss_detail = std::move(outcome.miss_detail);
+    return failed;
+  }
+  return outcome;
+}
+
+LookupOutcome StepCache::find(const Step& step) {
+  LookupOutcome outcome;
+  std::optional<CacheKey> result_key;
+  if (!is_two_level(step)) {
+    result_key = input_key(step);
+  } else {
+    result_key = match_manifest(step, &outcome);
+  }
+  if (!result_key) return outcome;
+  auto entry = fetch_entry(*result_key, &outcome.source, &outcome.miss_detail);
+  if (!entry) {
+    if (outcome.miss_detail.rfind("corrupt", 0) == 0) outcome.cause = MissCause::kCorrupt;
+    else if (is_two_level(step)) {
+      outcome.cause = MissCause::kEntryGone;
+      outcome.miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
+    }
+    return outcome;
+  }
+  outcome.result = LookupResult::kHit;
+  outcome.result_key = *result_key;
+  outcome.entry = std::move(*entry);
+  return outcome;
+}
+
+bool StepCache::prefetch(const Step& step, size_t max_results) {
+  HitSource source = HitSource::kLocal;
+  std::string detail;
+  CacheKey key = input_key(step);
+  if (key.kind == ObjectKind::kResult) {
+    return fetch_entry(key, &source, &detail) && source == HitSource::kRemote;
+  }
+  auto manifest = fetch_object<Manifest>(key, decode_manifest, &source, &detail);
+  if (!manifest) return false;
+  bool remote = source == HitSource::kRemote;
+  size_t count = std::min(manifest->candidates.size(), max_results);
+  for (size_t i = 0; i < count; ++i) {
+    CacheKey result{ObjectKind::kResult, manifest->candidates[i].result};
+    remote = (fetch_entry(result, &source, &detail) && source == HitSource::kRemote) || remote;
+  }
+  return remote;
+}
+
+// Writes only the outputs this step declares, at this step's paths: an entry
+// never chooses where its bytes go.
+bool StepCache::restore(const Step& step, const Entry& entry, std::string* detail) {
+  for (const StepOutput& output : step.outputs) {
+    if (!entry.find(output.role)) {
+      *detail = "entry lacks output " + output.role;
+      return false;
+    }
+  }
+  std::string cwd = current_directory();
+  for (const StepOutput& output : step.outputs) {
+    const EntryFile* file = entry.find(output.role);
+    Status written = restore_output(step, output, *file, content_to_restore(step, output, *file, paths_));
+    hasher_.forget(absolute_path(output.path, cwd));
+    if (!written) {
+      *detail = "cannot restore " + output.path + ": " + written.error();
+      return false;
+    }
+  }
+  return true;
+}
+
+// The depfile's dependencies, with the full depfile's when the user's
+// leaves system headers out (-MMD): the union, each path once.
+Result<std::vector<std::string>> StepCache::dependency_paths(const Step& step) {
+  auto text = read_file(step.discovered_deps_file);
+  if (!text) return Error{text.error()};
+  auto depfile = parse_depfile(*text);
+  if (!depfile) return Error{step.discovered_deps_file + ": " + depfile.error()};
+  std::vector<std::string> paths = std::move(depfile->dependencies);
+  if (step.full_deps_command.empty()) return paths;
+  auto ran = run_process(step.full_deps_command);
+  auto full = ran && ran->exit_status == 0 ? read_file(step.full_deps_file) : Result<std::string>(Error{"failed"});
+  ::unlink(step.full_deps_file.c_str());
+  if (!full) return Error{"the full dependency run failed: " + full.error()};
+  auto full_depfile = parse_depfile(*full);
+  if (!full_depfile) return Error{step.full_deps_file + ": " + full_depfile.error()};
+  std::set<std::string> seen(paths.begin(), paths.end());
+  for (std::string& path : full_depfile->dependencies) {
+    if (seen.insert(path).second) paths.push_back(std::move(path));
+  }
+  return paths;
+}
+
+Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& step,
+                                                                   const StepStart& start,
+                                                                   std::string* skip_reason) {
+  auto dependency_list = dependency_paths(step);
+  if (!dependency_list) return Error{dependency_list.error()};
+  std::vector<Dependency> deps;
+  IncludeListings listings(step.include_search);
+  std::string cwd = current_directory();
+  for (const std::string& path : *dependency_list) {
+    auto content = read_file(path);
+    if (!content) return Error{content.error()};
+    // Stat after reading: a change at any moment since the step started,
+    // even between our read and now, shows in ctime/mtime.
+    auto stamp = stat_file(path);
+    if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
+    if (written_during_run(std::max(stamp->mtime_ns, stamp->ctime_ns), start)) {
+      *skip_reason = "input-changed-during-run";
+      return deps;
+    }
+    if (step.scan_for_macros) {
+      if (const char* why = unstorable_content(*content); *why) {
+        *skip_reason = why;
+        return deps;
+      }
+      listings.add_file(absolute_path(path, cwd), *content);
+    }
+    deps.push_back({paths_.normalize(path), hash_bytes(*content).hex(), stamp_text(*stamp)});
+  }
+  if (listings.saw_ignored_name()) {
+    *skip_reason = "unusual-include-name";
+    return deps;
+  }
+  if (step.scan_for_macros) listings.finish(&deps, hasher_, paths_);
+  return deps;
+}
+
+void StepCache::read_listings_before_run(const Step& step) {
+  if (!step.scan_for_macros) return;
+  IncludeListings listings(step.include_search);
+  constexpr std::string_view kInputPrefix = "input:";
+  std::string cwd = current_directory();
+  for (const RecipeField& field : step.recipe.fields()) {
+    if (field.name.compare(0, kInputPrefix.size(), kInputPrefix) != 0) continue;
+    std::string path = absolute_path(paths_.restore(field.name.substr(kInputPrefix.size())), cwd);
+    if (auto content = read_file(path)) listings.add_file(path, *content);
+  }
+  listings.read_ahead(hasher_);
+}
+
+// The files hashed into the input key ("input:<path>" fields: a compile's
+// source, an edge's declared inputs) were read before the run: one changed
+// since then may have been compiled with other content than the key says.
+bool StepCache::keyed_inputs_changed(const Step& step, const StepStart& start) const {
+  constexpr std::string_view kInputPrefix = "input:";
+  for (const RecipeField& field : step.recipe.fields()) {
+    if (field.name.compare(0, kInputPrefix.size(), kInputPrefix) != 0) continue;
+    std::string path = paths_.restore(field.name.substr(kInputPrefix.size()));
+    auto stamp = stat_file(path);
+    if (!stamp) return true;
+    int64_t newest = std::max(stamp->mtime_ns, stamp->ctime_ns);
+    if (!modified_since(newest, start)) continue;
+    // Written in the clock granule of the start (an input an earlier step
+    // of the same build wrote a moment ago), so before the command began
+    // (wait_past_start_granule), but maybe after it was hashed: unchanged
+    // when its content is still what the key says.
+    if (written_during_run(newest, start)) return true;
+    auto content = read_file(path);
+    if (!content || hash_bytes(*content).hex() != field.value) return true;
+  }
+  return false;
+}
+
+std::string StepCache::embedded_base_dir(const Entry& entry) const {
+  std::string example;  // the longest path found: a file names the checkout better than a dir
+  for (const EntryFile& file : entry.files) {
+    for (const std::string& dir : paths_.base_dirs()) {
+      size_t at = file.content.find(dir);
+      if (at == std::string::npos) continue;
+      size_t end = at + dir.size();
+      while (end < file.content.size() && end - at < 200 && is_path_byte(file.content[end])) ++end;
+      if (end - at > example.size()) example = file.content.substr(at, end - at);
+    }
+  }
+  return example;
+}
+
+// The manifest at `key` in `blob`, or an empty one when it is unreadable.
+Manifest StepCache::open_manifest(const CacheKey& key, const std::string* blob) const {
+  if (!blob) return {};
+  auto payload = codec_.open(key, *blob);
+  if (!payload) return {};
+  auto decoded = decode_manifest(*payload);
+  return decoded ? std::move(*decoded) : Manifest{};
+}
+
+// Merges `candidates` into the manifest at `key` (newest last in the list):
+// concurrent writers each add theirs, none is lost (TieredStore::update).
+ObjectUpdate StepCache::manifest_update(const CacheKey& key, const KeyRecipe& recipe,
+                                        const std::vector<ManifestCandidate>& candidates) const {
+  ObjectUpdate update;
+  update.merge = [this, key, &recipe, &candidates](const std::string* current) {
+    Manifest manifest = open_manifest(key, current);
+    manifest.recipe = recipe;
+    for (const ManifestCandidate& candidate : candidates) manifest.add_candidate(candidate);
+    return codec_.seal(key, encode_manifest(manifest));
+  };
+  update.holds_addition = [this, key, &candidates](const std::string& blob) {
+    Manifest manifest = open_manifest(key, &blob);
+    return std::all_of(candidates.begin(), candidates.end(), [&](const ManifestCandidate& wanted) {
+      return std::any_of(manifest.candidates.begin(), manifest.candidates.end(), [&](const ManifestCandidate& c) {
+        return c.result == wanted.result && c.deps == wanted.deps;
+      });
+    });
+  };
+  return update;
+}
+
+void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
+  CacheKey key = input_key(step);
+  std::vector<ManifestCandidate> added{std::move(candidate)};
+  store_.update(key, manifest_update(key, step.recipe, added));
+}
+
+StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
+                              uint64_t duration_ms, const StepStart& start, std::vector<Dependency> observed) {
+  StoreOutcome outcome;
+  Entry entry;
+  entry.stdout_text = paths_.normalize(stdout_text);
+  entry.stderr_text = paths_.normalize(stderr_text);
+  entry.duration_ms = duration_ms;
+  for (const StepOutput& output : step.outputs) {
+    auto file = capture_output(step, output, &outcome.reason);
+    if (!file) return outcome;
+    auto content = content_to_store(step, output, *file, paths_, &outcome.reason);
+    if (!content) return outcome;
+    file->content = std::move(*content);
+    entry.files.push_back(std::move(*file));
+  }
+  // An output's name in the compiler's messages: they would be replayed
+  // unchanged for another name.
+  if (!step.output_paths_keyed && names_an_output(step, stdout_text + stderr_text)) {
+    outcome.reason = "output-name-in-messages";
+    return outcome;
+  }
+  if (keyed_inputs_changed(step, start)) {
+    outcome.reason = "input-changed-during-run";
+    return outcome;
+  }
+  if (!is_two_level(step)) {
+    outcome.result_key = input_key(step);
+    store_.put(outcome.result_key, codec_.seal(outcome.result_key, encode_entry(entry)));
+    outcome.kind = StoreResultKind::kStored;
+    return outcome;
+  }
+  std::vector<Dependency> deps;
+  if (!step.discovered_deps_file.empty()) {
+    auto discovered = discovered_dependencies(step, start, &outcome.reason);
+    if (!discovered) {
+      outcome.reason = "bad-depfile";
+      return outcome;
+    }
+    if (!outcome.reason.empty()) return outcome;
+    deps = std::move(*discovered);
+  }
+  deps.insert(deps.end(), std::make_move_iterator(observed.begin()), std::make_move_iterator(observed.end()));
+  if (std::string example = embedded_base_dir(entry); !example.empty())
+    deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), example});
+  if (!step.pinned_cwd.empty()) deps.push_back({kAbsoluteCwdDep, step.pinned_cwd, ""});
+  Hasher hasher;
+  hasher.update_field(input_key(step).digest.hex());
+  for (const Dependency& dep : deps) {
+    hasher.update_field(dep.path);
+    hasher.update_field(dep.fingerprint);
+  }
+  outcome.result_key = CacheKey{ObjectKind::kResult, hasher.digest()};
+  // The result goes first: a manifest must never name a result not yet there.
+  store_.put(outcome.result_key, codec_.seal(outcome.result_key, encode_entry(entry)));
+  update_manifest(step, ManifestCandidate{std::move(deps), outcome.result_key.digest});
+  outcome.kind = StoreResultKind::kStored;
+  return outcome;
+}
+
+}  // namespace edgecache
