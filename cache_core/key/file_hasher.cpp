@@ -142,6 +142,8 @@ FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
     struct stat st {};
     if (::fstat(::dirfd(handle), &st) == 0) {
       FileStamp stamp = stamp_of(st);
+      listing.read_ns = clock;
+      listing.changed_ns = std::max(stamp.mtime_ns, stamp.ctime_ns);
       if (std::max(stamp.mtime_ns, stamp.ctime_ns) < clock - kListingStampSettle) listing.stamp = stamp_text(stamp);
     }
     listing.names.emplace();
@@ -177,6 +179,12 @@ std::string FileHasher::absence_stamp(const std::string& path) {
   }
 }
 
+std::optional<int64_t> FileHasher::change_of_listing_read_since(const std::string& dir, int64_t since_ns) const {
+  auto it = listings_.find(dir);
+  if (it == listings_.end() || !it->second.names || it->second.read_ns < since_ns) return std::nullopt;
+  return it->second.changed_ns;
+}
+
 bool FileHasher::exists(const std::string& path) {
   if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;  // as may_exist()
   auto slash = path.find_last_of('/');
@@ -203,7 +211,7 @@ bool FileHasher::may_exist(const std::string& path) {
     // and is remembered as absent, so each further name in it costs one
     // lookup here instead of a walk up its ancestors.
     if (parent != "/" && !may_exist(parent)) {
-      listings_.emplace(parent, DirListing{std::nullopt, true, "", ""});
+      listings_.emplace(parent, DirListing{std::nullopt, true, "", "", 0, 0});
       return false;
     }
     listing(parent);

@@ -56,6 +56,8 @@ class IncludeListings {
   // A spelling whose name the listing filter ignores (file_hasher.h): such
   // a lookup cannot be keyed by listings, so the step must not be stored.
   bool saw_ignored_name() const { return saw_ignored_name_; }
+  // Every directory collected so far.
+  const std::set<std::string>& dirs() const { return dirs_; }
 
  private:
   void add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling);

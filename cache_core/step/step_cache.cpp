@@ -450,12 +450,30 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
     *skip_reason = "unusual-include-name";
     return deps;
   }
-  if (step.scan_for_macros) listings.finish(&deps, hasher_, paths_);
+  if (!step.scan_for_macros) return deps;
+  const size_t first_listing = deps.size();
+  listings.finish(&deps, hasher_, paths_);
+  // A dir first listed now, after the command (one only a header's #include
+  // names: read_listings_before_run could not know it), that changed while
+  // the command ran: a header may have appeared in it after the compiler
+  // looked, which the listing has and the object does not.
+  // (A dir known before was read before the command: one our own output
+  // lands in, the source's dir, keeps its listing from before.)
+  const IncludeListings known = listings_known_before_run(step);
+  for (size_t i = first_listing; i < deps.size(); ++i) {
+    if (std::string_view(deps[i].fingerprint).substr(0, kListingPrefix.size()) != kListingPrefix) continue;
+    const std::string dir = paths_.restore(deps[i].path);
+    if (known.dirs().count(dir)) continue;
+    auto changed = hasher_.change_of_listing_read_since(dir, start.coarse_ns);
+    if (changed && written_during_run(*changed, start)) {
+      *skip_reason = "input-changed-during-run";
+      return deps;
+    }
+  }
   return deps;
 }
 
-void StepCache::read_listings_before_run(const Step& step) {
-  if (!step.scan_for_macros) return;
+IncludeListings StepCache::listings_known_before_run(const Step& step) {
   IncludeListings listings(step.include_search);
   constexpr std::string_view kInputPrefix = "input:";
   std::string cwd = current_directory();
@@ -464,7 +482,11 @@ void StepCache::read_listings_before_run(const Step& step) {
     std::string path = absolute_path(paths_.restore(field.name.substr(kInputPrefix.size())), cwd);
     if (auto content = read_file(path)) listings.add_file(path, *content);
   }
-  listings.read_ahead(hasher_);
+  return listings;
+}
+
+void StepCache::read_listings_before_run(const Step& step) {
+  if (step.scan_for_macros) listings_known_before_run(step).read_ahead(hasher_);
 }
 
 // The files hashed into the input key ("input:<path>" fields: a compile's

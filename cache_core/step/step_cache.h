@@ -183,6 +183,9 @@ class StepCache {
   Result<std::vector<std::string>> dependency_paths(const Step& step);
   bool keyed_inputs_changed(const Step& step, const StepStart& start) const;
   bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
+  // The dirs a step's include lookups are known to visit before it runs:
+  // every search dir, and each subdir the #includes of its keyed inputs name.
+  IncludeListings listings_known_before_run(const Step& step);
   // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
   const std::string& dir_stamp_now(const std::string& dir);
   void count_rejection(const std::string& error);

@@ -140,6 +140,23 @@ CREATE=$PWD/dir1/x.h PATH="$PWD/wrap:$PATH" "$E" gcc -Idir1 -Idir2 -c main.c -o 
 [ -f dir1/x.h ] || fail "the wrapper did not create dir1/x.h"
 PATH="$PWD/wrap:$PATH" expect_miss "dir1/x.h, created during the compile that stored" gcc -Idir1 -Idir2 -c main.c
 
+# The same in a subdir only a header's #include names (a dir not known
+# before the compile, so read after it): a dir changed while the compiler
+# ran is not stored as if it had been so all along.
+note "gcc: a header appears during the compile in a subdir a header's #include names"
+fresh "gcc-during-sub"
+mkdir -p wrap dir1/sub dir2/sub
+printf '#!/bin/sh\n/usr/bin/gcc "$@"; s=$?\ncase " $* " in *" -c "*) [ -z "$CREATE" ] || echo "#define X 2" > "$CREATE";; esac\nexit $s\n' > wrap/gcc
+chmod +x wrap/gcc
+printf '#include "a.h"\nint f(void) { return X; }\n' > main.c
+printf '#include <sub/x.h>\n' > dir2/a.h
+echo '#define X 1' > dir2/sub/x.h
+echo '/* another header */' > dir1/sub/other.h
+sleep 2.2
+CREATE=$PWD/dir1/sub/x.h PATH="$PWD/wrap:$PATH" "$E" gcc -Idir1 -Idir2 -c main.c -o got.o || fail "the launcher's compile failed"
+[ -f dir1/sub/x.h ] || fail "the wrapper did not create dir1/sub/x.h"
+PATH="$PWD/wrap:$PATH" expect_miss "dir1/sub/x.h, created during the compile" gcc -Idir1 -Idir2 -c main.c
+
 note "gcc: -I- (quote-only dirs before it, no includer dir after it)"
 fresh "gcc-iminus"
 mkdir -p src q b
