@@ -26,7 +26,8 @@ build() { cmake --build "$1" > "$1.build.log" 2>&1 || { cat "$1.build.log" >&2; 
 # flat FILE: the file on one line with runs of spaces squeezed, so a text
 # CMake wrapped in a warning block still matches.
 flat() { tr '\n' ' ' < "$1" | tr -s ' '; }
-# expect_in FILE TEXT WHAT: FILE contains the fixed string TEXT.
+# expect_in FILE TEXT WHAT: FILE contains the fixed string TEXT, wherever
+# CMake wrapped it (lib.sh's expect_contains is the line-by-line check).
 expect_in() {
   flat "$1" | grep -F -- "$2" >/dev/null || { tail -n 30 "$1" >&2; fail "$3: \"$2\" not in $1"; }
 }

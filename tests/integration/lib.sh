@@ -1,5 +1,13 @@
-# Shared helpers for the integration tests. Each test script sources this,
-# gets a private scratch dir and cache dir, and fails on the first error.
+# The one harness of the integration tests: every test script sources this
+# file, directly or through its family's helpers (inputs_lib.sh,
+# remote_lib.sh, ninja_wrapper_common.sh, ...). It gives the script a private
+# scratch dir ($SCRATCH), a private cache ($EDGECACHE_DIR) and config, no
+# edgecache setting from the caller's environment, and the shared checks
+# (fail, note, expect_eq, expect_contains, output_matches). CTest registers
+# every script through edgecache_script_tests (CMakeLists.txt), which names
+# the programs; by hand:
+#   EDGECACHE_BIN=build/launcher/edgecache EDGECACHE_NINJA_BIN=build/ninja_wrapper/edgecache-ninja \
+#   EDGECACHE_SOURCE_DIR=$PWD bash tests/integration/<script>.sh
 set -euo pipefail
 
 : "${EDGECACHE_BIN:?EDGECACHE_BIN must name the edgecache launcher}"
@@ -9,8 +17,12 @@ EXAMPLE_SRC="$EDGECACHE_SOURCE_DIR/examples/hello"
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/edgecache-test.XXXXXX")
 export EDGECACHE_DIR="$SCRATCH/cache"
 export XDG_CONFIG_HOME="$SCRATCH/config"   # no user config leaks in
-unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG || true
-unset EDGECACHE_REMOTE_HELPER EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT || true
+# Every setting a user could have exported (cache_core/config/config.cpp):
+# a test starts from the defaults and sets what it checks.
+unset EDGECACHE_MAX_SIZE EDGECACHE_BASEDIR EDGECACHE_REMOTE EDGECACHE_REMOTE_TOKEN \
+  EDGECACHE_NO_REMOTE EDGECACHE_REMOTE_HELPER EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT \
+  EDGECACHE_DISABLE EDGECACHE_LOG EDGECACHE_COMPRESSION_LEVEL EDGECACHE_EXCLUDE_RULES \
+  EDGECACHE_SIGNING_KEY EDGECACHE_VERIFY EDGECACHE_VERIFY_IGNORE || true
 # The remote helper's socket lives here: a helper started by a test exits
 # when the cleanup removes its socket.
 export XDG_RUNTIME_DIR="$SCRATCH/run"
@@ -20,6 +32,21 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "--- $*"; }
+expect_eq() { [ "$1" = "$2" ] || fail "$3: expected $2, got $1"; }
+# expect_contains FILE STRING: the file holds the fixed string (else it is shown).
+expect_contains() {
+  grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$2' not in $1"; }
+}
+
+# output_matches REGEX COMMAND...: the command succeeds and its stdout
+# matches. (Not `cmd | grep -q`: grep's early exit can kill cmd with
+# SIGPIPE, which pipefail turns into a spurious failure.)
+output_matches() {
+  local pattern=$1 out=$SCRATCH/output_matches.out
+  shift
+  "$@" >"$out" || return 1
+  grep -qE -- "$pattern" "$out"
+}
 
 # stat_value NAME: one counter from `edgecache stats --json` (0 when absent).
 stat_value() {
@@ -49,5 +76,3 @@ same_objects() {
   done
   [ "$n" -gt 0 ] || fail "no objects in $a"
 }
-
-expect_eq() { [ "$1" = "$2" ] || fail "$3: expected $2, got $1"; }

@@ -1,18 +1,12 @@
 # Sourced by the ninja_cache_*.sh tests: edgecache-ninja with a real cache
-# on examples/hello. Each test is called by CTest as
-#   ninja_cache_<name>.sh <edgecache-ninja> <examples/hello> <edgecache>
-# and gets (from ninja_wrapper_common.sh) $WORK, a private copy of the
-# project in $SRC, fail, configure, expect_contains, output_matches; here a
-# private cache, compilers and ar that log their calls, and helpers to read
-# the summary line and the run record.
+# on examples/hello. On top of ninja_wrapper_common.sh ($WORK, a private copy
+# of the project in $SRC, fail, configure, expect_contains, output_matches):
+# compilers and ar that log their calls, and helpers to read the summary line
+# and the run record. $EDGECACHE is the launcher binary, which reads stats.
+EXAMPLE_PROJECT=hello
 # shellcheck source=ninja_wrapper_common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/ninja_wrapper_common.sh"
-
-EDGECACHE=$(realpath "$3")
-export EDGECACHE_DIR=$WORK/cache
-export XDG_CONFIG_HOME=$WORK/config  # no user config leaks in
-unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE EDGECACHE_LOG \
-  EDGECACHE_EXCLUDE_RULES EDGECACHE_REMOTE_TOKEN EDGECACHE_SIGNING_KEY || true
+EDGECACHE=$(realpath "$EDGECACHE_BIN")
 
 # Wrappers named like the tools (edgecache-ninja recognises compilers by
 # name) that log each call to $TOOL_LOG, then run the real tool.

@@ -4,10 +4,8 @@
 # $EDGECACHE_NINJA_BIN, $EDGECACHE_SOURCE_DIR; by hand: pass
 # <edgecache-ninja> <examples/ninja_demo>). Each writes a small build.ninja
 # (or CMake project) into $P, with a private cache (ninja_wrapper_common.sh).
-[ $# -ge 2 ] || set -- "$EDGECACHE_NINJA_BIN" "$EDGECACHE_SOURCE_DIR/examples/ninja_demo"
 # shellcheck source=ninja_wrapper_common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/ninja_wrapper_common.sh"
-unset EDGECACHE_EXCLUDE_RULES EDGECACHE_LOG EDGECACHE_SIGNING_KEY || true
 P=$WORK/p
 mkdir -p "$P"
 

@@ -1,24 +1,18 @@
-# Sourced by the ninja_wrapper_*.sh tests. Each test is called by CTest as
-#   ninja_wrapper_<name>.sh <edgecache-ninja> <examples/ninja_demo>
-# and works in its own temporary directory, on a copy of the demo project
-# (tests edit and touch sources; the checkout must stay untouched).
-set -euo pipefail
+# Sourced by the ninja_wrapper_*.sh tests (and, through ninja_cache_common.sh
+# and ninja_observe_common.sh, by every edgecache-ninja test): on top of the
+# harness (lib.sh: $SCRATCH, a private cache, fail, expect_contains,
+# output_matches), $WRAPPER is edgecache-ninja, $REAL_NINJA Debian's ninja,
+# and $SRC a private copy of examples/$EXAMPLE_PROJECT (default ninja_demo;
+# tests edit and touch sources, the checkout must stay untouched).
+# shellcheck source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-WRAPPER=$(realpath "$1")
-DEMO_SOURCE=$(realpath "$2")
-REAL_NINJA=$(command -v ninja) || { echo "FAIL: no ninja on PATH" >&2; exit 1; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/edgecache-ninja-test.XXXXXX")
-# A private cache: never the user's ~/.cache/edgecache, never shared between tests.
-export EDGECACHE_DIR="$WORK/cache" XDG_CONFIG_HOME="$WORK/config"
-unset EDGECACHE_REMOTE EDGECACHE_BASEDIR EDGECACHE_DISABLE EDGECACHE_NO_REMOTE || true
-trap 'rm -rf "$WORK"' EXIT
+: "${EDGECACHE_NINJA_BIN:?EDGECACHE_NINJA_BIN must name edgecache-ninja}"
+WRAPPER=$(realpath "$EDGECACHE_NINJA_BIN")
+REAL_NINJA=$(command -v ninja) || fail "no ninja on PATH"
+WORK=$SCRATCH
 SRC=$WORK/src
-cp -r "$DEMO_SOURCE" "$SRC"
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+cp -r "$EDGECACHE_SOURCE_DIR/examples/${EXAMPLE_PROJECT:-ninja_demo}" "$SRC"
 
 # configure <build dir> <make program> [cmake args...]
 configure() {
@@ -51,19 +45,4 @@ same_outputs() {
   done < <(cd "$a" && find . \( -name '*.o' -o -name '*.a' -o -name 'demo_*' -o -name '*.h' \) -type f | sort)
   [ "$count" -gt 0 ] || fail "no outputs found in $a"
   echo "$count outputs identical"
-}
-
-# expect_contains <file> <fixed string>
-expect_contains() {
-  grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$2' not in $1"; }
-}
-
-# output_matches <extended regex> <command...>: the command succeeds and its
-# stdout matches. (Not `cmd | grep -q`: grep's early exit can kill cmd with
-# SIGPIPE, which pipefail turns into a spurious failure.)
-output_matches() {
-  local pattern=$1 out=$WORK/output_matches.out
-  shift
-  "$@" >"$out" || return 1
-  grep -qE -- "$pattern" "$out"
 }

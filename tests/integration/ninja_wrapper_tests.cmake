@@ -1,9 +1,19 @@
 # edgecache-ninja's integration tests, included from
 # tests/integration/CMakeLists.txt. Each is a bash script that configures
-# examples/ninja_demo (or a hand-written build.ninja) in a temporary directory
-# with real cmake, ninja and g++, and compares edgecache-ninja with plain ninja.
-if(TARGET edgecache-ninja AND TARGET edgecache_ninja_unit_tests)
-  set(_ninja_wrapper_tests
+# examples/ninja_demo or examples/hello (or a hand-written build.ninja) in a
+# temporary directory with real cmake, ninja and g++, and compares
+# edgecache-ninja with plain ninja.
+# The command runner against Ninja's Builder with a fake cache (GoogleTest;
+# built in ninja_wrapper/ because it links the front end's internals).
+if(TARGET edgecache_ninja_unit_tests)
+  add_test(NAME unit.ninja_wrapper_runner COMMAND edgecache_ninja_unit_tests)
+  set_tests_properties(unit.ninja_wrapper_runner PROPERTIES LABELS "unit;ninja_wrapper")
+endif()
+
+if(TARGET edgecache-ninja)
+  # edgecache-ninja against plain ninja on examples/ninja_demo
+  # (ninja_wrapper_*.sh, harness in ninja_wrapper_common.sh).
+  edgecache_script_tests(ninja_wrapper ninja_wrapper NAMES
     matches_ninja  # cold build byte-identical to ninja; no-op second run; -n
     incremental    # header touch reruns what ninja reruns; -d explain; deps log
     regenerate     # CMakeLists.txt edit re-runs CMake through the wrapper
@@ -11,24 +21,9 @@ if(TARGET edgecache-ninja AND TARGET edgecache_ninja_unit_tests)
     cli            # --version, -t handoff, malformed manifest, bad flags
     interrupt      # SIGINT/SIGTERM stop commands, exit 2
   )
-  # The command runner against Ninja's Builder with a fake cache (GoogleTest;
-  # built in ninja_wrapper/ because it links the front end's internals).
-  add_test(NAME ninja_wrapper_runner_unit COMMAND edgecache_ninja_unit_tests)
-  set_tests_properties(ninja_wrapper_runner_unit PROPERTIES LABELS "unit;ninja_wrapper")
-
-  foreach(_name IN LISTS _ninja_wrapper_tests)
-    add_test(NAME ninja_wrapper_${_name}
-      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ninja_wrapper_${_name}.sh
-              $<TARGET_FILE:edgecache-ninja> ${PROJECT_SOURCE_DIR}/examples/ninja_demo)
-    set_tests_properties(ninja_wrapper_${_name} PROPERTIES
-      LABELS "integration;ninja_wrapper" TIMEOUT 300)
-  endforeach()
-endif()
-
-# edgecache-ninja with a real cache on examples/hello (ninja_cache_*.sh):
-# each gets its own cache dir; the launcher binary reads the stats.
-if(TARGET edgecache-ninja AND TARGET edgecache)
-  set(_ninja_cache_tests
+  # edgecache-ninja with a real cache on examples/hello (ninja_cache_*.sh):
+  # each gets its own cache dir; the launcher binary reads the stats.
+  edgecache_script_tests(ninja_cache ninja_wrapper NAMES
     warm             # rm -rf build: every edge restored, no tool runs, outputs = plain ninja's
     changes          # header touch/edit: the same edges as plain ninja, only including compiles run
     second_checkout  # another absolute path with EDGECACHE_BASEDIR: all hits, same outputs
@@ -41,14 +36,6 @@ if(TARGET edgecache-ninja AND TARGET edgecache)
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
   )
-  foreach(_name IN LISTS _ninja_cache_tests)
-    add_test(NAME ninja_cache_${_name}
-      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ninja_cache_${_name}.sh
-              $<TARGET_FILE:edgecache-ninja> ${PROJECT_SOURCE_DIR}/examples/hello
-              $<TARGET_FILE:edgecache>)
-    set_tests_properties(ninja_cache_${_name} PROPERTIES
-      LABELS "integration;ninja_wrapper" TIMEOUT 300)
-  endforeach()
 endif()
 
 # Steps without a tool model, cached only with their observed read and write

@@ -12,7 +12,7 @@ build_wrapped "$BUILD"
 page=$("$EDGECACHE_BIN" report "$BUILD")
 expect_eq "$page" "$BUILD/.edgecache/last-run.html" "printed page path"
 rendered_dom "$page" "$SCRATCH/cold.dom"
-expect_in "$SCRATCH/cold.dom" "0/8 edges from cache"
+expect_contains "$SCRATCH/cold.dom" "0/8 edges from cache"
 expect_eq "$(count_in "$SCRATCH/cold.dom" 'class="bar ')" 8 "timeline bars (cold)"
 expect_eq "$(count_in "$SCRATCH/cold.dom" 'class="bar ran"')" 8 "bars that ran (cold)"
 expect_eq "$(count_in "$SCRATCH/cold.dom" '<td class="path">')" 8 "rows of misses (cold)"
@@ -25,10 +25,10 @@ build_wrapped "$BUILD"
 "$EDGECACHE_BIN" report "$BUILD" --output "$SCRATCH/warm.html" >"$SCRATCH/warm.out"
 expect_eq "$(cat "$SCRATCH/warm.out")" "$SCRATCH/warm.html" "printed --output path"
 rendered_dom "$SCRATCH/warm.html" "$SCRATCH/warm.dom"
-expect_in "$SCRATCH/warm.dom" "8/8 edges from cache"
-expect_in "$SCRATCH/warm.dom" "8 local hits, 0 remote hits, 0 ran, 0 uncached, 0 failed"
+expect_contains "$SCRATCH/warm.dom" "8/8 edges from cache"
+expect_contains "$SCRATCH/warm.dom" "8 local hits, 0 remote hits, 0 ran, 0 uncached, 0 failed"
 expect_eq "$(count_in "$SCRATCH/warm.dom" 'class="bar local-hit"')" 8 "local-hit bars (warm)"
-expect_in "$SCRATCH/warm.dom" "every edge came from the cache"
+expect_contains "$SCRATCH/warm.dom" "every edge came from the cache"
 screenshot "$SCRATCH/warm.html" "$SCRATCH/warm.png"
 # REPORT_KEEP_DIR: keep the pages and screenshots to look at (the scratch dir goes).
 if [ -n "${REPORT_KEEP_DIR:-}" ]; then cp "$SCRATCH"/*.png "$SCRATCH"/*.html "$REPORT_KEEP_DIR"/; fi
@@ -47,6 +47,6 @@ rendered_dom "$SCRATCH/hostile/.edgecache/last-run.html" "$SCRATCH/hostile.dom"
 for tag in '<img' '<b>' '<i>'; do
   if grep -F -- "$tag" "$SCRATCH/hostile.dom" >/dev/null; then fail "$tag became markup"; fi
 done
-expect_in "$SCRATCH/hostile.dom" '&lt;b&gt;no manifest&lt;/b&gt; &amp; "more"'
-expect_in "$SCRATCH/hostile.dom" "<title>edgecache run"
+expect_contains "$SCRATCH/hostile.dom" '&lt;b&gt;no manifest&lt;/b&gt; &amp; "more"'
+expect_contains "$SCRATCH/hostile.dom" "<title>edgecache run"
 echo "PASS"

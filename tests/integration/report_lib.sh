@@ -53,6 +53,3 @@ screenshot() {
 
 # count_in FILE FIXED-STRING: how many times the string occurs.
 count_in() { grep -oF -- "$2" "$1" | wc -l; }
-
-# expect_in FILE FIXED-STRING
-expect_in() { grep -F -- "$2" "$1" >/dev/null || fail "'$2' not in $1"; }

@@ -39,7 +39,7 @@ expect_why() {
   escaped=$(python3 -c 'import sys; s=sys.argv[1]
 for a, b in (("&","&amp;"),("<","&lt;"),(">","&gt;"),("\"","&quot;"),("'"'"'","&#39;")): s=s.replace(a,b)
 print(s)' "$sentence")
-  expect_in "$build.html" "$escaped"
+  expect_contains "$build.html" "$escaped"
   "$EDGECACHE_BIN" explain "$build/$output" >"$build.explain" || fail "explain $output failed"
   grep -F "why it missed: " "$build.explain" | grep -F -- "$sentence" >/dev/null || fail "explain of $output lacks: $sentence ($(cat "$build.explain"))"
 }
@@ -65,7 +65,7 @@ echo 'int greet_extra() { return 1; }' >>"$SRC/src/greet.cpp"
 build_wrapped "$B"
 expect_why "$B" libgreet.a "changed since the closest earlier run: changed input:$OBJ: "
 expect_why "$B" libgreet.a "; $OBJ is the output of the CXX_COMPILER__greet"
-expect_in "$B.explain" "step that writes $OBJ"
+expect_contains "$B.explain" "step that writes $OBJ"
 
 note "a changed environment variable"
 ninja -C "$B" -t clean >/dev/null
@@ -112,7 +112,7 @@ for who in ci mate/deeper; do
 done
 export EDGECACHE_DIR=$SCRATCH/cache-mate
 expect_why "$SCRATCH/mate/deeper/proj/build" "$OBJ" "the cached result embeds another checkout's path ($SCRATCH/ci/proj/"
-expect_in "$SCRATCH/mate/deeper/proj/build.explain" "this checkout is $SCRATCH/mate/deeper/proj"
+expect_contains "$SCRATCH/mate/deeper/proj/build.explain" "this checkout is $SCRATCH/mate/deeper/proj"
 [ "$(stat_value miss.embedded-path)" -ge 5 ] || fail "embedded-path misses not counted: $(stat_value miss.embedded-path)"
 cat "$SCRATCH/mate/deeper/proj/build.explain"
 echo "PASS"

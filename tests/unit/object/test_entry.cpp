@@ -2,7 +2,6 @@
 
 #include "edgecache/blob_envelope.h"
 #include "edgecache/entry.h"
-#include "edgecache/manifest.h"
 
 namespace edgecache {
 namespace {
@@ -95,85 +94,6 @@ TEST(Entry, AFileOfUnknownTypeIsCorrupt) {
 TEST(Entry, HugeFileCountIsRejected) {
   std::string payload(4, '\xff');
   EXPECT_FALSE(decode_entry(payload));
-}
-
-TEST(Manifest, RoundTripsAndKeepsNewestCandidatesFirst) {
-  Manifest manifest;
-  manifest.recipe.add("arg", "-O2");
-  for (int i = 0; i < 20; ++i) {
-    manifest.add_candidate({{{"@BASE0@/a.h", std::to_string(i), ""}}, hash_bytes(std::to_string(i))});
-  }
-  EXPECT_EQ(manifest.candidates.size(), 16u);
-  EXPECT_EQ(manifest.candidates.front().deps[0].fingerprint, "19");
-  auto decoded = decode_manifest(encode_manifest(manifest));
-  ASSERT_TRUE(decoded) << decoded.error();
-  EXPECT_EQ(decoded->candidates.size(), 16u);
-  EXPECT_EQ(decoded->candidates[0].result, hash_bytes("19"));
-  EXPECT_EQ(decoded->recipe.fields(), manifest.recipe.fields());
-}
-
-TEST(Manifest, SameDependencySetReplacesTheOlderCandidate) {
-  Manifest manifest;
-  manifest.add_candidate({{{"a.h", "1", ""}}, hash_bytes("old")});
-  manifest.add_candidate({{{"a.h", "1", "s"}}, hash_bytes("new")});
-  ASSERT_EQ(manifest.candidates.size(), 1u);
-  EXPECT_EQ(manifest.candidates[0].result, hash_bytes("new"));
-}
-
-TEST(Manifest, EveryTruncationIsAnErrorNotACrash) {
-  Manifest manifest;
-  manifest.recipe.add("arg", "-O2");
-  manifest.add_candidate({{{"@BASE0@/a.h", "abc", "1-2-3-4-5"}, {"/usr/include/stdio.h", "def", ""}}, hash_bytes("r")});
-  std::string payload = encode_manifest(manifest);
-  for (size_t n = 0; n < payload.size(); ++n) {
-    EXPECT_FALSE(decode_manifest(payload.substr(0, n))) << "length " << n;
-  }
-  EXPECT_FALSE(decode_manifest(payload + "x"));
-  EXPECT_FALSE(decode_manifest(std::string(8, '\xff')));
-}
-
-}  // namespace
-}  // namespace edgecache
-
-namespace edgecache {
-namespace {
-
-const CacheKey kResultKey{ObjectKind::kResult, Hash128{1, 2}};
-
-TEST(SignedEntry, ReaderWithTheKeyAcceptsOnlyCorrectlySignedObjects) {
-  BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize};
-  std::string blob = signer.seal(kResultKey, "payload");
-  auto opened = signer.open(kResultKey, blob);
-  ASSERT_TRUE(opened) << opened.error();
-  EXPECT_EQ(*opened, "payload");
-
-  BlobCodec other_key{1, "attacker-guess", kDefaultMaxPayloadSize};
-  EXPECT_EQ(other_key.open(kResultKey, blob).error(), kSignatureError);
-  std::string unsigned_blob = seal_blob(ObjectKind::kResult, "payload");
-  EXPECT_EQ(signer.open(kResultKey, unsigned_blob).error(), kSignatureError);
-  // A forged object: valid envelope, signed flag set, wrong signature.
-  std::string forged = BlobCodec{1, "x", kDefaultMaxPayloadSize}.seal(kResultKey, "evil");
-  EXPECT_EQ(signer.open(kResultKey, forged).error(), kSignatureError);
-  std::string tampered = blob;
-  tampered[tampered.size() - 40] ^= 1;
-  EXPECT_FALSE(signer.open(kResultKey, tampered));
-}
-
-TEST(SignedEntry, ValidlySignedObjectUnderAnotherKeyIsRejected) {
-  BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize};
-  std::string blob = signer.seal(kResultKey, "payload for key 1,2");
-  CacheKey elsewhere{ObjectKind::kResult, Hash128{1, 3}};
-  EXPECT_EQ(signer.open(elsewhere, blob).error(), kSignatureError);
-  CacheKey as_manifest{ObjectKind::kManifest, Hash128{1, 2}};
-  EXPECT_FALSE(signer.open(as_manifest, blob));
-}
-
-TEST(SignedEntry, ReaderWithoutAKeyStillReadsSignedObjects) {
-  std::string blob = BlobCodec{1, "k", kDefaultMaxPayloadSize}.seal(CacheKey{ObjectKind::kManifest, {}}, "{}");
-  auto opened = open_blob(ObjectKind::kManifest, blob);
-  ASSERT_TRUE(opened) << opened.error();
-  EXPECT_EQ(*opened, "{}");
-  EXPECT_FALSE(open_blob(ObjectKind::kManifest, blob.substr(0, 40)));
 }
 
 }  // namespace

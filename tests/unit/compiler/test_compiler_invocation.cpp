@@ -1,9 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "edgecache/compiler_invocation.h"
-#include "step/depfile.h"
-#include "edgecache/include_listing.h"
-#include "edgecache/path_normalizer.h"
 
 namespace edgecache {
 namespace {
@@ -45,25 +42,6 @@ TEST(CompilerInvocation, FilesNamedByFlagsAreKeyedAndPchBuildsAreNot) {
             "pch-build");
   EXPECT_EQ(classify({"gcc", "-c", "x.h"}).uncacheable_reason, "pch-build");
   EXPECT_EQ(classify({"clang", "-include-pch", "x.pch", "-c", "a.c"}).include_pchs, std::vector<std::string>{"x.pch"});
-}
-
-TEST(IncludeSpellings, LiteralNamesAndComputedOnes) {
-  bool computed = false;
-  auto found = scan_include_spellings("#include \"a.h\"\n  #  include_next <sys/b.h>\n"
-                                      "#if __has_include(<c.h>) && __has_include_next(\"d/e.h\")\n#endif\n",
-                                      &computed);
-  ASSERT_EQ(found.size(), 4u);
-  EXPECT_EQ(found[0].name, "a.h");
-  EXPECT_TRUE(found[0].quoted);
-  EXPECT_EQ(found[1].name, "sys/b.h");
-  EXPECT_FALSE(found[1].quoted);
-  EXPECT_EQ(found[2].name, "c.h");
-  EXPECT_EQ(found[3].name, "d/e.h");
-  EXPECT_FALSE(computed);
-  scan_include_spellings("#ifndef __has_include\n#define __has_include(x) 0\n#endif\n", &computed);
-  EXPECT_FALSE(computed);
-  scan_include_spellings("#include HEADER\n", &computed);
-  EXPECT_TRUE(computed);
 }
 
 TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {
@@ -137,52 +115,6 @@ TEST(CompilerInvocation, DebugInfoAndPrefixMapsAreNoticed) {
   EXPECT_TRUE(classify({"gcc", "-g", "-c", "a.c"}).debug_info);
   EXPECT_FALSE(classify({"gcc", "-g", "-g0", "-c", "a.c"}).debug_info);
   EXPECT_TRUE(classify({"gcc", "-ffile-prefix-map=/src=.", "-c", "a.c"}).has_prefix_map);
-}
-
-TEST(Depfile, ParsesContinuationsEscapesAndPhonyRules) {
-  auto depfile = parse_depfile("out.o: a.c /x/with\\ space.h \\\n  b.h\r\nb.h:\n\na$$b.h:\n");
-  ASSERT_TRUE(depfile) << depfile.error();
-  EXPECT_EQ(depfile->targets, (std::vector<std::string>{"out.o", "b.h", "a$b.h"}));
-  EXPECT_EQ(depfile->dependencies, (std::vector<std::string>{"a.c", "/x/with space.h", "b.h"}));
-}
-
-TEST(Depfile, MalformedTextIsAnError) {
-  EXPECT_FALSE(parse_depfile(": a.h\n"));
-  EXPECT_FALSE(parse_depfile("target-without-colon a.h\n"));
-  EXPECT_TRUE(parse_depfile(""));
-}
-
-TEST(PathNormalizer, ReplacesBaseDirsOnlyAtPathBoundaries) {
-  PathNormalizer paths({"/home/me/src"});
-  EXPECT_EQ(paths.normalize("-I/home/me/src/include"), "-I@BASE0@/include");
-  EXPECT_EQ(paths.normalize("/home/me/srcx/a.h"), "/home/me/srcx/a.h");
-  EXPECT_EQ(paths.normalize("-ffile-prefix-map=/home/me/src=."), "-ffile-prefix-map=@BASE0@=.");
-  EXPECT_EQ(paths.restore("@BASE0@/a.h"), "/home/me/src/a.h");
-  PathNormalizer other({"/elsewhere/checkout"});
-  EXPECT_EQ(other.restore(paths.normalize("x.o: /home/me/src/a.c")), "x.o: /elsewhere/checkout/a.c");
-}
-
-TEST(PathNormalizer, NestedBaseDirsKeepTheirConfiguredNumbers) {
-  PathNormalizer a({"/a/src", "/a/src/build"});
-  PathNormalizer b({"/bb/src", "/bb/src/build"});
-  EXPECT_EQ(a.normalize("/a/src/build/x.o /a/src/y.c"), "@BASE1@/x.o @BASE0@/y.c");
-  EXPECT_EQ(a.normalize("/a/src/build/x.o"), b.normalize("/bb/src/build/x.o"));
-}
-
-TEST(PathNormalizer, ReplacesEveryOccurrenceAndKeepsTheTextAroundThem) {
-  PathNormalizer paths({"/s", "/b"});
-  EXPECT_EQ(paths.normalize("/s"), "@BASE0@");
-  EXPECT_EQ(paths.normalize("/s/a /b/c:/s"), "@BASE0@/a @BASE1@/c:@BASE0@");
-  EXPECT_EQ(paths.normalize("x/sy /sz /s"), "x/sy /sz @BASE0@");
-  EXPECT_EQ(paths.normalize(""), "");
-  EXPECT_EQ(paths.restore("@BASE1@@BASE0@/x @BASE2@ @BASE0@"), "/b/s/x @BASE2@ /s");
-  EXPECT_EQ(paths.restore("no placeholder @ here"), "no placeholder @ here");
-  EXPECT_EQ(paths.restore("@BASE0@x"), "@BASE0@x");  // not at a path boundary
-}
-
-TEST(PathNormalizer, AbsolutePathIsLexicallyClean) {
-  EXPECT_EQ(absolute_path("../b/./c.h", "/x/y"), "/x/b/c.h");
-  EXPECT_EQ(absolute_path("/p//q/", "/ignored"), "/p/q");
 }
 
 }  // namespace
