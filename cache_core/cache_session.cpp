@@ -131,7 +131,7 @@ std::string CacheSession::remote_off_warning() const {
   if (!remote_switched_off_here_) return "";
   const std::vector<StoreWarning>& warnings = tiered_->warnings();
   auto last = std::find_if(warnings.rbegin(), warnings.rend(),
-                           [](const StoreWarning& w) { return w.tier == StoreWarning::Tier::kRemote; });
+                           [](const StoreWarning& w) { return w.tier == StoreTier::kRemote; });
   if (last == warnings.rend()) return "";
   return last->text + "; remote cache off for " + duration_in_words(kHealthPolicy.disabled_for);
 }

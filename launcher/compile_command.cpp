@@ -67,7 +67,7 @@ RunPlace place_of(const CompileStep& prepared) {
 }
 
 void record_history(CacheSession& session, const CompileStep& prepared, const CacheKey& result,
-                    const std::string& outcome, const std::string& why = "") {
+                    StepOutcome outcome, const std::string& why = "") {
   RunPlace place = place_of(prepared);
   StepHistory(session.config().cache_dir())
       .record(place.identity, {session.steps().input_key(prepared.step).to_string(), result.to_string(), outcome,
@@ -87,7 +87,7 @@ std::string why_missed(CacheSession& session, const CompileStep& prepared, const
 int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& config) {
   write_all(STDOUT_FILENO, session.paths().restore(hit.entry.stdout_text));
   write_all(STDERR_FILENO, session.paths().restore(hit.entry.stderr_text));
-  bool remote = hit.source == HitSource::kRemote;
+  bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
   (void)session.flush_stats({{remote ? counter::kRemoteHit : counter::kLocalHit, 1},
                              {counter::kTimeSavedMs, static_cast<int64_t>(hit.entry.duration_ms)}});
   log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") +
@@ -102,7 +102,7 @@ void report_store_warnings(CacheSession& session) {
   }
   if (std::string off = session.remote_off_warning(); !off.empty()) print_warning(off);
   for (const StoreWarning& warning : session.store().warnings()) {
-    if (warning.tier == StoreWarning::Tier::kLocal) {
+    if (warning.tier == StoreTier::kLocal) {
       print_warning_once(config.cache_dir(), "local-io", warning.text + " (build continues without it)");
       break;
     }
@@ -154,7 +154,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
                                               run->duration_ms, run->start);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
-  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, "stored", why);
+  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, StepOutcome::kRan, why);
   Counters counters{{counter::kMiss, 1}, {std::string("miss.") + miss_cause_name(lookup.cause), 1}};
   if (stored.kind == StoreResultKind::kSkipped) counters[std::string("not-stored.") + stored.reason] = 1;
   (void)session.flush_stats(counters);
@@ -176,7 +176,7 @@ int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep
   if (!run) return 127;
   const VerifyOutcome checked =
       compare_real_run(prepared.step, hit.entry, run->result.exit_status, session.paths(), config.verify_ignore());
-  const bool remote = hit.source == HitSource::kRemote;
+  const bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
   Counters counters{{remote ? counter::kRemoteHit : counter::kLocalHit, 1}, {counter::kVerifyChecked, 1}};
   if (!checked.ignored.empty()) counters[counter::kVerifyIgnored] = 1;
   if (checked.mismatch()) {
@@ -235,8 +235,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
   LookupOutcome outcome = session.steps().lookup(prepared.step);
   if (outcome.result == LookupResult::kHit) {
     report_store_warnings(session);
-    record_history(session, prepared, outcome.result_key,
-                   outcome.source == HitSource::kRemote ? "remote-hit" : "local-hit");
+    record_history(session, prepared, outcome.result_key, outcome.hit_outcome());
     if (sampled_for_verify(config.verify(), session.steps().input_key(prepared.step)))
       return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);

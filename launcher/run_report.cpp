@@ -43,14 +43,6 @@ std::string percent(double value) {
   return text;
 }
 
-std::string result_label(EdgeOutcome outcome) {
-  switch (outcome) {
-    case EdgeOutcome::kLocalHit: return "local hit";
-    case EdgeOutcome::kRemoteHit: return "remote hit";
-    default: return outcome_name(outcome);
-  }
-}
-
 constexpr const char* kStyle = R"(<style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;background:#fff}
 h1{font-size:20px;margin:0 0 8px}h2{font-size:16px;margin:24px 0 8px}
@@ -85,9 +77,9 @@ std::string summary_html(const ParsedRunRecord& record) {
 
 std::string legend_html() {
   std::string html = "<p class=\"legend\">";
-  for (EdgeOutcome outcome : {EdgeOutcome::kLocalHit, EdgeOutcome::kRemoteHit, EdgeOutcome::kRan, EdgeOutcome::kUncached}) {
+  for (StepOutcome outcome : kStepOutcomes) {
     html += "<span><i class=\"swatch " + std::string(outcome_name(outcome)) + "\"></i>" +
-            result_label(outcome) + "</span>";
+            outcome_words(outcome) + "</span>";
   }
   return html + "<span><i class=\"swatch verify-mismatch\"></i>hit differed from its real run (--verify)</span>"
                 "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
@@ -100,7 +92,7 @@ std::string timeline_html(const ParsedRunRecord& r) {
   for (const EdgeRecord& e : r.edges) {
     const double left = 100.0 * static_cast<double>(e.start_ms) / static_cast<double>(span);
     const double width = 100.0 * static_cast<double>(e.duration_ms) / static_cast<double>(span);
-    const std::string tip = e.output + " (" + result_label(e.outcome) + (e.success ? "" : ", failed") + ", " +
+    const std::string tip = e.output + " (" + outcome_words(e.outcome) + (e.success ? "" : ", failed") + ", " +
                             format_ms(e.duration_ms) + " at " + format_ms(e.start_ms) + ")";
     html += "<div class=\"row\"><div class=\"label\" title=\"" + escape_html(e.output) + "\">" +
             escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " +
@@ -114,10 +106,9 @@ std::string timeline_html(const ParsedRunRecord& r) {
 std::string misses_html(const ParsedRunRecord& r) {
   std::string rows;
   for (const EdgeRecord& e : r.edges) {
-    const bool hit = e.outcome == EdgeOutcome::kLocalHit || e.outcome == EdgeOutcome::kRemoteHit;
-    if (hit && e.success) continue;
+    if (is_hit(e.outcome) && e.success) continue;
     rows += "<tr><td class=\"path\">" + escape_html(e.output) + "</td><td>" + escape_html(e.rule) + "</td><td>" +
-            result_label(e.outcome) + (e.success ? "" : ", failed") + "</td><td>" + escape_html(e.detail) +
+            outcome_words(e.outcome) + (e.success ? "" : ", failed") + "</td><td>" + escape_html(e.detail) +
             "</td><td>" + format_ms(e.duration_ms) + "</td></tr>\n";
   }
   std::string html = "<h2>Edges not from the cache</h2>\n";
@@ -136,7 +127,7 @@ std::string verify_html(const ParsedRunRecord& r) {
     for (const EdgeRecord& e : r.edges) {
       if (e.verify.empty() || (e.verify == "mismatch") != mismatches) continue;
       rows += "<tr" + std::string(mismatches ? " class=\"mismatch\"" : "") + "><td class=\"path\">" +
-              escape_html(e.output) + "</td><td>" + result_label(e.outcome) + "</td><td>" + escape_html(e.verify) +
+              escape_html(e.output) + "</td><td>" + outcome_words(e.outcome) + "</td><td>" + escape_html(e.verify) +
               "</td><td>" + (mismatches ? escape_html(e.detail) : "") + "</td></tr>\n";
     }
   }

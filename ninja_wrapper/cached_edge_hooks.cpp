@@ -130,7 +130,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   }
   if (!keyed.step) {
     SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
-    RecordHistory(record, "", "uncached");
+    RecordHistory(record, "", StepOutcome::kUncached);
     pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -141,7 +141,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   ReportStoreWarnings();
   if (found.result == LookupResult::kMiss) {
     if (found.miss_detail.rfind("corrupt", 0) == 0) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
-    record.outcome = EdgeOutcome::kRan;
+    record.outcome = StepOutcome::kRan;
     record.detail = WhyMissed(*edge, *keyed.step, found, record);
     NoteMisprediction(edge, found, &record);
     Count(std::string("miss.") + miss_cause_name(found.cause));
@@ -184,26 +184,26 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
                                                    std::chrono::steady_clock::time_point started, bool verifying) {
   // A local hit on what the prefetch just brought from the remote is a
   // remote hit for the summary: that is where the bytes came from.
-  const bool prefetched = found.source == edgecache::HitSource::kLocal && prefetch_ != nullptr &&
+  const bool prefetched = found.hit_outcome() == StepOutcome::kLocalHit && prefetch_ != nullptr &&
                           prefetch_->FetchedFromRemote(record.input_key);
-  const bool remote = found.source == edgecache::HitSource::kRemote || prefetched;
+  const StepOutcome outcome = prefetched ? StepOutcome::kRemoteHit : found.hit_outcome();
+  const bool remote = outcome == StepOutcome::kRemoteHit;
   if (prefetched) record.detail = "prefetched from the remote" + (record.detail.empty() ? "" : "; " + record.detail);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
-  record.outcome = remote ? EdgeOutcome::kRemoteHit : EdgeOutcome::kLocalHit;
+  record.outcome = outcome;
   record.duration_ms = Milliseconds(took.count());
   // A verified hit runs its command after all: it saves nothing.
   const uint64_t saved_ms = verifying ? 0 : found.entry.duration_ms;
   record.saved_ms = saved_ms;
   if (verifying) record.verify = "pending";
-  RecordHistory(record, found.result_key.to_string(), remote ? "remote-hit" : "local-hit");
+  RecordHistory(record, found.result_key.to_string(), outcome);
   record_.add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
   Count(remote ? counter::kRemoteHit : counter::kLocalHit);
   Count(counter::kTimeSavedMs, static_cast<int64_t>(saved_ms));
   const PathNormalizer& paths = session_.paths();
-  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text),
-                 remote ? HitSource::kRemote : HitSource::kLocal};
+  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text)};
 }
 
 void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
@@ -241,7 +241,7 @@ bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Depend
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
     SetUncached(&record, verdict.uncacheable_reason, verdict.detail);
-    RecordHistory(record, record.input_key, "uncached");
+    RecordHistory(record, record.input_key, StepOutcome::kUncached);
     return false;
   }
   if (!verdict.not_stored_reason.empty()) {
@@ -264,7 +264,7 @@ void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& 
       session_.steps().store(*run.step, result.output, "", duration_ms, run.start, std::move(observed));
   Count(counter::kMiss);
   if (stored.kind == StoreResultKind::kStored)
-    RecordHistory(record_.at(run.record), stored.result_key.to_string(), "stored");
+    RecordHistory(record_.at(run.record), stored.result_key.to_string(), StepOutcome::kRan);
   if (stored.kind == StoreResultKind::kSkipped) SetNotStored(&record_.at(run.record), stored.reason, "");
   ReportStoreWarnings();
 }
@@ -300,21 +300,20 @@ RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
   return place;
 }
 
-void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const std::string& result, const std::string& outcome) {
+void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const std::string& result, StepOutcome outcome) {
   // Keyed like the launcher's history (the output's step identity), so
   // `edgecache explain <output>` finds edges and compiles alike. The why of
   // a stored run is its miss sentence, of an uncached one why it was not
   // cached (a hit has none).
   const RunPlace place = PlaceOf(record);
-  const bool hit = outcome == "local-hit" || outcome == "remote-hit";
   StepHistory(session_.config().cache_dir())
       .record(place.identity, {record.input_key, result, outcome, now_ns() / 1000000, place.build_dir,
-                               place.source_dir, place.base_dirs, hit ? "" : record.detail});
+                               place.source_dir, place.base_dirs, is_hit(outcome) ? "" : record.detail});
 }
 
 void CachedEdgeHooks::SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
   Count(counter::kUncacheablePrefix + reason);
-  record->outcome = EdgeOutcome::kUncached;
+  record->outcome = StepOutcome::kUncached;
   record->reason = reason;
   record->detail = uncached_sentence(reason, detail);
 }
@@ -354,7 +353,7 @@ void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {
 void CachedEdgeHooks::ReportStoreWarnings() {
   if (std::string off = session_.remote_off_warning(); !off.empty()) Warn("remote-off", off);
   for (const StoreWarning& warning : session_.store().warnings()) {
-    if (warning.tier == StoreWarning::Tier::kLocal) Warn("local-io", warning.text + " (build continues without it)");
+    if (warning.tier == StoreTier::kLocal) Warn("local-io", warning.text + " (build continues without it)");
     else Warn("remote", warning.text);
   }
 }

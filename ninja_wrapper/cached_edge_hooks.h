@@ -69,7 +69,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
                                     std::chrono::steady_clock::time_point started, bool verifying);
   /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
-  void RecordHistory(const EdgeRecord& record, const std::string& result, const std::string& outcome);
+  void RecordHistory(const EdgeRecord& record, const std::string& result, StepOutcome outcome);
   /// The edge runs without the cache: counted, and said in words.
   void SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
   /// The edge ran, but its result is not stored.

@@ -18,9 +18,6 @@ struct State;
 
 namespace edgecache::ninja {
 
-/// Where a restored result came from, for the end-of-build summary.
-enum class HitSource { kLocal, kRemote };
-
 /// A cache hit. When TryRestore returns one, the edge's outputs (and its
 /// depfile, if the rule has one) are already on disk, so Ninja reads the
 /// depfile into its deps log exactly as after a real run.
@@ -28,8 +25,6 @@ struct HitInfo {
   /// The command's recorded console output (stdout and stderr, merged as
   /// Ninja's subprocesses merge them); Ninja prints it as it would print a run's.
   std::string output;
-  /// Which store answered.
-  HitSource source = HitSource::kLocal;
 };
 
 /// Counts for the summary line; only hooks that really cache report them.

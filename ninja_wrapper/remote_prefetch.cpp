@@ -92,7 +92,7 @@ std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builde
       *remote = steps.prefetch(*keyed.step, kCandidatesPerManifest) || *remote;
     return std::nullopt;
   }
-  *remote = found.source == edgecache::HitSource::kRemote;
+  *remote = found.source == StoreTier::kRemote;
   const PathNormalizer& paths = session.paths();
   for (const StepOutput& output : keyed.step->outputs) {
     const EntryFile* file = found.entry.find(output.role);

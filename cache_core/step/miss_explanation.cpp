@@ -219,7 +219,7 @@ std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& in
   std::vector<StepRun> history;
   const StepRun* uncached = nullptr;
   for (const StepRun& run : all_runs) {
-    if (run.outcome != "uncached") history.push_back(run);
+    if (run.outcome != StepOutcome::kUncached) history.push_back(run);
     else if (uncached == nullptr && run.input_key == input_key && !input_key.empty()) uncached = &run;
   }
   auto same = std::find_if(history.begin(), history.end(), [&](const StepRun& r) { return r.input_key == input_key; });
@@ -281,19 +281,20 @@ Result<std::vector<std::string>> explain_output(const std::string& output, Store
   place.build_dir = latest.build_dir;
   place.source_dir = latest.source_dir;
   place.base_dirs = latest.base_dirs;
-  if (latest.outcome == "uncached") {
+  if (latest.outcome == StepOutcome::kUncached) {
     // It ran without the cache: why is all there is to say.
     return std::vector<std::string>{"last run: uncached, it ran without the cache" +
                                         (latest.build_dir.empty() ? "" : ", in " + latest.build_dir),
                                     "why: " + latest.why};
   }
-  std::vector<std::string> lines{"last run: " + latest.outcome + ", input key " + latest.input_key + ", result " +
-                                 latest.result_key + (latest.build_dir.empty() ? "" : ", in " + latest.build_dir)};
+  std::vector<std::string> lines{std::string("last run: ") + history_outcome_name(latest.outcome) + ", input key " +
+                                 latest.input_key + ", result " + latest.result_key +
+                                 (latest.build_dir.empty() ? "" : ", in " + latest.build_dir)};
   if (!latest.why.empty()) lines.push_back("why it missed: " + latest.why);
   auto now_manifest = load_manifest(local, latest.input_key);
   std::vector<const StepRun*> others;
   for (size_t i = 1; i < runs.size(); ++i) {
-    if (runs[i].outcome == "uncached") continue;  // nothing stored to compare with
+    if (runs[i].outcome == StepOutcome::kUncached) continue;  // nothing stored to compare with
     if (runs[i].input_key != latest.input_key || runs[i].result_key != latest.result_key) others.push_back(&runs[i]);
   }
   if (others.empty()) {
@@ -322,7 +323,8 @@ Result<std::vector<std::string>> explain_output(const std::string& output, Store
     lines.push_back("the earlier runs' manifests are no longer in the local cache: cannot compare fields");
     return lines;
   }
-  lines.push_back("closest earlier run: " + earlier->outcome + ", input key " + earlier->input_key +
+  lines.push_back(std::string("closest earlier run: ") + history_outcome_name(earlier->outcome) + ", input key " +
+                  earlier->input_key +
                   (earlier->build_dir.empty() ? "" : ", in " + earlier->build_dir));
   if (changes.empty()) changes.push_back("no field differs that the cache still records");
   for (const std::string& change : changes) lines.push_back("  " + change);

@@ -15,9 +15,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr EdgeOutcome kOutcomes[] = {EdgeOutcome::kLocalHit, EdgeOutcome::kRemoteHit, EdgeOutcome::kRan,
-                                     EdgeOutcome::kUncached};
-
 std::string IsoTime(int64_t ns) {
   const std::time_t seconds = static_cast<std::time_t>(ns / 1000000000);
   std::tm utc{};
@@ -31,10 +28,10 @@ RunTotals CountTotals(const std::vector<EdgeRecord>& edges) {
   RunTotals totals;
   totals.edges = edges.size();
   for (const EdgeRecord& edge : edges) {
-    totals.local_hits += edge.outcome == EdgeOutcome::kLocalHit;
-    totals.remote_hits += edge.outcome == EdgeOutcome::kRemoteHit;
-    totals.ran += edge.outcome == EdgeOutcome::kRan;
-    totals.uncached += edge.outcome == EdgeOutcome::kUncached;
+    totals.local_hits += edge.outcome == StepOutcome::kLocalHit;
+    totals.remote_hits += edge.outcome == StepOutcome::kRemoteHit;
+    totals.ran += edge.outcome == StepOutcome::kRan;
+    totals.uncached += edge.outcome == StepOutcome::kUncached;
     totals.failed += !edge.success;
     totals.saved_ms += edge.saved_ms;
     totals.verified += !edge.verify.empty();
@@ -72,16 +69,13 @@ Status ReadString(const Json& object, const char* name, const std::string& where
   return ok_status();
 }
 
-Status ReadOutcome(const Json& item, const std::string& where, EdgeOutcome* out) {
+Status ReadOutcome(const Json& item, const std::string& where, StepOutcome* out) {
   std::string name;
   if (Status read = ReadString(item, "result", where, &name); !read) return read;
-  for (EdgeOutcome outcome : kOutcomes) {
-    if (name == outcome_name(outcome)) {
-      *out = outcome;
-      return ok_status();
-    }
-  }
-  return Error{where + "unknown result \"" + name + "\""};
+  std::optional<StepOutcome> outcome = parse_step_outcome(name);
+  if (!outcome) return Error{where + "unknown result \"" + name + "\""};
+  *out = *outcome;
+  return ok_status();
 }
 
 Result<EdgeRecord> ReadEdge(const Json& item, size_t index) {
@@ -130,16 +124,6 @@ Status ReadHeader(const Json& record, ParsedRunRecord* parsed) {
 }
 
 }  // namespace
-
-const char* outcome_name(EdgeOutcome outcome) {
-  switch (outcome) {
-    case EdgeOutcome::kLocalHit: return "local-hit";
-    case EdgeOutcome::kRemoteHit: return "remote-hit";
-    case EdgeOutcome::kRan: return "ran";
-    case EdgeOutcome::kUncached: return "uncached";
-  }
-  return "ran";
-}
 
 Result<ParsedRunRecord> parse_run_record(const std::string& json_text) {
   const Json record = Json::parse(json_text, nullptr, /*allow_exceptions=*/false);

@@ -35,14 +35,12 @@
 #include <vector>
 
 #include "edgecache/result.h"
+#include "edgecache/step_outcome.h"
 
 namespace edgecache {
 
 // Where the run record goes, relative to the build directory.
 inline constexpr const char* kRunRecordPath = ".edgecache/last-run.json";
-
-// What happened to one edge offered to the cache.
-enum class EdgeOutcome { kLocalHit, kRemoteHit, kRan, kUncached };
 
 // One edge in the record.
 struct EdgeRecord {
@@ -52,7 +50,7 @@ struct EdgeRecord {
   std::string rule;
   // The input key's spelling (CacheKey::to_string), empty when uncached.
   std::string input_key;
-  EdgeOutcome outcome = EdgeOutcome::kRan;
+  StepOutcome outcome = StepOutcome::kRan;  // its "result" (outcome_name)
   // False when the command failed (never stored).
   bool success = true;
   // Why it was not cached ("writes-undeclared-files") or not stored
@@ -70,9 +68,6 @@ struct EdgeRecord {
   // --verify: "" (not verified), "pending", "same" or "mismatch".
   std::string verify;
 };
-
-// Its "result" spelling: "local-hit", "remote-hit", "ran", "uncached".
-const char* outcome_name(EdgeOutcome outcome);
 
 // The record's "totals", counted from its edges.
 struct RunTotals {

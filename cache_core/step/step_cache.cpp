@@ -151,7 +151,7 @@ void StepCache::count_rejection(const std::string& error) {
 // dropped from the local cache (so it is not read again) and is a miss.
 template <typename T>
 std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
-                                         HitSource* source, std::string* detail) {
+                                         StoreTier* source, std::string* detail) {
   const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
   auto fetched = store_.get(key);
   if (!fetched) {
@@ -170,7 +170,7 @@ std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode
   return std::move(*object);
 }
 
-std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, HitSource* source,
+std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, StoreTier* source,
                                             std::string* detail) {
   return fetch_object<Entry>(key, decode_entry, source, detail);
 }
@@ -242,7 +242,7 @@ const Dependency* StepCache::first_changed(const Step& step, const ManifestCandi
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
   dir_stamps_.clear();  // dirs may have changed since the last lookup
-  HitSource source = HitSource::kLocal;
+  StoreTier source = StoreTier::kLocal;
   auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source, &outcome->miss_detail);
   if (!manifest) {
     if (outcome->miss_detail.rfind("corrupt", 0) == 0) outcome->cause = MissCause::kCorrupt;
@@ -252,7 +252,7 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcom
   for (const ManifestCandidate& candidate : manifest->candidates) {
     if (!first_changed(step, candidate, raw_base_dirs)) return CacheKey{ObjectKind::kResult, candidate.result};
   }
-  if (source == HitSource::kLocal) {
+  if (source == StoreTier::kLocal) {
     if (auto found = match_remote_manifest(step, raw_base_dirs)) return found;
   }
   outcome->miss_detail = describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
@@ -357,19 +357,19 @@ LookupOutcome StepCache::find(const Step& step) {
 }
 
 bool StepCache::prefetch(const Step& step, size_t max_results) {
-  HitSource source = HitSource::kLocal;
+  StoreTier source = StoreTier::kLocal;
   std::string detail;
   CacheKey key = input_key(step);
   if (key.kind == ObjectKind::kResult) {
-    return fetch_entry(key, &source, &detail) && source == HitSource::kRemote;
+    return fetch_entry(key, &source, &detail) && source == StoreTier::kRemote;
   }
   auto manifest = fetch_object<Manifest>(key, decode_manifest, &source, &detail);
   if (!manifest) return false;
-  bool remote = source == HitSource::kRemote;
+  bool remote = source == StoreTier::kRemote;
   size_t count = std::min(manifest->candidates.size(), max_results);
   for (size_t i = 0; i < count; ++i) {
     CacheKey result{ObjectKind::kResult, manifest->candidates[i].result};
-    remote = (fetch_entry(result, &source, &detail) && source == HitSource::kRemote) || remote;
+    remote = (fetch_entry(result, &source, &detail) && source == StoreTier::kRemote) || remote;
   }
   return remote;
 }

@@ -17,6 +17,7 @@
 #include "edgecache/key_recipe.h"
 #include "edgecache/manifest.h"
 #include "edgecache/path_normalizer.h"
+#include "edgecache/step_outcome.h"
 #include "edgecache/tiered_store.h"
 
 namespace edgecache {
@@ -99,7 +100,7 @@ const char* miss_cause_name(MissCause cause);
 
 struct LookupOutcome {
   LookupResult result = LookupResult::kMiss;
-  HitSource source = HitSource::kLocal;
+  StoreTier source = StoreTier::kLocal;  // on a hit: the tier that held the entry
   Entry entry;              // on a hit: stdout, stderr, duration to replay
   CacheKey result_key;      // on a hit
   MissCause cause = MissCause::kNotInCache;  // on a miss
@@ -107,6 +108,9 @@ struct LookupOutcome {
   // kNotInCache a full sentence; the faces complete kNotInCache from the
   // step's history, see miss_explanation.h).
   std::string miss_detail;
+
+  // On a hit: kLocalHit or kRemoteHit, by where the entry was.
+  StepOutcome hit_outcome() const { return hit_from(source); }
 };
 
 enum class StoreResultKind { kStored, kSkipped };
@@ -175,8 +179,8 @@ class StepCache {
   bool restore(const Step& step, const Entry& entry, std::string* detail);
   template <typename T>
   std::optional<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
-                                HitSource* source, std::string* detail);
-  std::optional<Entry> fetch_entry(const CacheKey& key, HitSource* source, std::string* detail);
+                                StoreTier* source, std::string* detail);
+  std::optional<Entry> fetch_entry(const CacheKey& key, StoreTier* source, std::string* detail);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, const StepStart& start,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;

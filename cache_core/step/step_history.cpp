@@ -1,5 +1,7 @@
 #include "edgecache/step_history.h"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 #include "edgecache/file_io.h"
@@ -11,6 +13,10 @@ namespace {
 constexpr size_t kMaxRuns = 8;
 
 }  // namespace
+
+const char* history_outcome_name(StepOutcome outcome) {
+  return outcome == StepOutcome::kRan ? "stored" : outcome_name(outcome);
+}
 
 StepHistory::StepHistory(std::string cache_dir) : dir_(std::move(cache_dir) + "/history") {}
 
@@ -31,10 +37,13 @@ std::vector<StepRun> StepHistory::runs(const std::string& identity) const {
   };
   for (const auto& item : json["runs"]) {
     if (!item.is_object()) continue;
+    // A run whose outcome this edgecache cannot read says nothing it can use.
+    std::optional<StepOutcome> outcome = parse_step_outcome(text_of(item, "outcome"));
+    if (!outcome) continue;
     StepRun run;
+    run.outcome = *outcome;
     run.input_key = text_of(item, "input");
     run.result_key = text_of(item, "result");
-    run.outcome = text_of(item, "outcome");
     auto time = item.find("time_ms");
     run.time_ms = time != item.end() && time->is_number_integer() ? time->get<int64_t>() : 0;
     run.build_dir = text_of(item, "build_dir");
@@ -56,7 +65,7 @@ void StepHistory::record(const std::string& identity, const StepRun& run) const 
   if (runs.size() > kMaxRuns) runs.resize(kMaxRuns);
   nlohmann::json items = nlohmann::json::array();
   for (const StepRun& r : runs) {
-    items.push_back({{"input", r.input_key}, {"result", r.result_key}, {"outcome", r.outcome},
+    items.push_back({{"input", r.input_key}, {"result", r.result_key}, {"outcome", history_outcome_name(r.outcome)},
                      {"time_ms", r.time_ms}, {"build_dir", r.build_dir}, {"source_dir", r.source_dir},
                      {"base_dirs", r.base_dirs}, {"why", r.why}});
   }

@@ -22,12 +22,21 @@
 #include <string>
 #include <vector>
 
+#include "edgecache/step_outcome.h"
+
 namespace edgecache {
+
+// The history's spelling of `outcome` (also what `edgecache explain` says):
+// outcome_name(), but "stored" for kRan, since the history writes a run that
+// missed only once its result is stored.
+const char* history_outcome_name(StepOutcome outcome);
 
 struct StepRun {
   std::string input_key;   // CacheKey::to_string() of the input key
   std::string result_key;  // CacheKey::to_string() of the result
-  std::string outcome;     // "local-hit", "remote-hit", "stored", "uncached" (ran, nothing stored; keys may be "")
+  // kLocalHit, kRemoteHit; kRan: missed, ran and stored; kUncached: ran
+  // without the cache, nothing stored (keys may be "").
+  StepOutcome outcome = StepOutcome::kRan;
   int64_t time_ms = 0;     // wall clock when recorded
   std::string build_dir;   // the build tree of the output ("" outside one)
   std::string source_dir;  // that tree's source dir ("" when unknown)

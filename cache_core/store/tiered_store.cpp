@@ -25,7 +25,7 @@ bool TieredStore::remote_usable() {
 
 void TieredStore::note_remote_failure(const StoreReply& reply, const char* what) {
   counters_[counter::kRemoteError] += 1;
-  warnings_.push_back({StoreWarning::Tier::kRemote, std::string("remote cache ") + what + " failed: " + reply.message});
+  warnings_.push_back({StoreTier::kRemote, std::string("remote cache ") + what + " failed: " + reply.message});
   gate_.on_failure(reply);
   // One failure is enough to stop waiting on the remote for the rest of this
   // process; the gate decides whether other processes skip it too.
@@ -38,9 +38,9 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
     StoreReply reply = local_->get(key, &blob);
     if (reply.ok()) {
       counters_[counter::kBytesRead] += static_cast<int64_t>(blob.size());
-      return FetchedObject{std::move(blob), HitSource::kLocal};
+      return FetchedObject{std::move(blob), StoreTier::kLocal};
     }
-    if (reply.failed()) warnings_.push_back({StoreWarning::Tier::kLocal, "local cache read failed: " + reply.message});
+    if (reply.failed()) warnings_.push_back({StoreTier::kLocal, "local cache read failed: " + reply.message});
   }
   if (!remote_usable()) return std::nullopt;
   StoreReply reply = remote_->get(key, &blob);
@@ -56,16 +56,16 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
   counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
   if (local_) {
     StoreReply filled = local_->put(key, blob);
-    if (filled.failed()) warnings_.push_back({StoreWarning::Tier::kLocal, "local cache write failed: " + filled.message});
+    if (filled.failed()) warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + filled.message});
   }
-  return FetchedObject{std::move(blob), HitSource::kRemote};
+  return FetchedObject{std::move(blob), StoreTier::kRemote};
 }
 
 void TieredStore::put(const CacheKey& key, std::string_view blob) {
   if (local_) {
     StoreReply reply = local_->put(key, blob);
     if (reply.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
-    else warnings_.push_back({StoreWarning::Tier::kLocal, "local cache write failed: " + reply.message});
+    else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + reply.message});
   }
   if (!remote_usable() || remote_->read_only()) return;
   StoreReply reply = remote_->put(key, blob);
@@ -86,7 +86,7 @@ void TieredStore::merge_local(const CacheKey& key, const ObjectUpdate& update) {
   std::string merged = update.merge(read.ok() ? &current : nullptr);
   StoreReply reply = local_->put(key, merged);
   if (reply.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
-  else warnings_.push_back({StoreWarning::Tier::kLocal, "local cache write failed: " + reply.message});
+  else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + reply.message});
 }
 
 void TieredStore::update_local(const CacheKey& key, const ObjectUpdate& update) {

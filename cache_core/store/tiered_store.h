@@ -13,11 +13,12 @@
 
 namespace edgecache {
 
-enum class HitSource { kLocal, kRemote };
+// The two tiers: the local cache and the remote.
+enum class StoreTier { kLocal, kRemote };
 
 struct FetchedObject {
   std::string blob;
-  HitSource source = HitSource::kLocal;
+  StoreTier source = StoreTier::kLocal;  // the tier that held it
 };
 
 // An addition to an object that concurrent writers add to (a manifest).
@@ -44,8 +45,7 @@ struct RemoteGate {
 // A failure of one tier, for the program to report once. Which tier failed
 // is a field, so no program has to read it out of the text.
 struct StoreWarning {
-  enum class Tier { kLocal, kRemote };
-  Tier tier = Tier::kLocal;
+  StoreTier tier = StoreTier::kLocal;
   std::string text;  // "local cache read failed: <why>", "remote cache write failed: <why>", ...
 };
 

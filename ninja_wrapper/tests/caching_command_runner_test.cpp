@@ -68,7 +68,7 @@ class FakeCacheHooks final : public EdgeCacheHooks {
     if (!cached.count(out)) return std::nullopt;
     WriteFile(out, "restored");
     WriteFile(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
-    return HitInfo{"cached output of " + out + "\n", HitSource::kRemote};
+    return HitInfo{"cached output of " + out + "\n"};
   }
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
     finished.push_back(edge->outputs_[0]->path());

@@ -33,7 +33,7 @@ StepRun earlier_run(MemoryStore& store, const KeyRecipe& recipe, const std::stri
   StepRun run;
   run.input_key = key.to_string();
   run.result_key = CacheKey{ObjectKind::kResult, hash_bytes(result_seed)}.to_string();
-  run.outcome = "stored";
+  run.outcome = StepOutcome::kRan;
   run.time_ms = 1'700'000'000'000;
   return run;
 }

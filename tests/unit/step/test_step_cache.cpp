@@ -56,7 +56,7 @@ TEST(StepCache, AStoredStepIsRestoredAndItsOutputReplayed) {
 
   LookupOutcome found = cache.steps.lookup(step);
   ASSERT_EQ(found.result, LookupResult::kHit) << found.miss_detail;
-  EXPECT_EQ(found.source, HitSource::kLocal);
+  EXPECT_EQ(found.source, StoreTier::kLocal);
   EXPECT_EQ(found.result_key, stored.result_key);
   EXPECT_EQ(*read_file(dir.file("out.o")), "object bytes");
   EXPECT_EQ(found.entry.stdout_text, "stdout text");

@@ -23,7 +23,7 @@ TEST(TieredStore, ALocalHitNeverAsksTheRemote) {
   auto fetched = tiered.get(test_key("a"));
   ASSERT_TRUE(fetched);
   EXPECT_EQ(fetched->blob, "blob");
-  EXPECT_EQ(fetched->source, HitSource::kLocal);
+  EXPECT_EQ(fetched->source, StoreTier::kLocal);
   EXPECT_EQ(remote.gets, 0);
   EXPECT_EQ(tiered.counters()[counter::kBytesRead], 4);
 }
@@ -34,11 +34,11 @@ TEST(TieredStore, ARemoteHitFillsTheLocalCache) {
   TieredStore tiered(&local, &remote);
   auto fetched = tiered.get(test_key("a"));
   ASSERT_TRUE(fetched);
-  EXPECT_EQ(fetched->source, HitSource::kRemote);
+  EXPECT_EQ(fetched->source, StoreTier::kRemote);
   EXPECT_EQ(local.objects[test_key("a").to_string()], "blob");
   EXPECT_EQ(tiered.counters()[counter::kRemoteBytesRead], 4);
   // The next lookup is a local hit.
-  EXPECT_EQ(tiered.get(test_key("a"))->source, HitSource::kLocal);
+  EXPECT_EQ(tiered.get(test_key("a"))->source, StoreTier::kLocal);
   EXPECT_EQ(remote.gets, 1);
 }
 
@@ -65,8 +65,8 @@ TEST(TieredStore, APutGoesToBothTiersButNotToAReadOnlyRemote) {
 TEST(TieredStore, WorksWithEitherTierMissing) {
   MemoryStore store;
   store.objects[test_key("a").to_string()] = "blob";
-  EXPECT_EQ(TieredStore(&store, nullptr).get(test_key("a"))->source, HitSource::kLocal);
-  EXPECT_EQ(TieredStore(nullptr, &store).get(test_key("a"))->source, HitSource::kRemote);
+  EXPECT_EQ(TieredStore(&store, nullptr).get(test_key("a"))->source, StoreTier::kLocal);
+  EXPECT_EQ(TieredStore(nullptr, &store).get(test_key("a"))->source, StoreTier::kRemote);
   TieredStore none(nullptr, nullptr);
   EXPECT_FALSE(none.get(test_key("a")));
   none.put(test_key("a"), "blob");
@@ -83,7 +83,7 @@ TEST(TieredStore, OneRemoteFailureSwitchesTheRemoteOffForThisProcess) {
   EXPECT_FALSE(tiered.get(test_key("a")));
   EXPECT_TRUE(tiered.remote_skipped());
   ASSERT_EQ(tiered.warnings().size(), 1u);
-  EXPECT_EQ(tiered.warnings()[0].tier, StoreWarning::Tier::kRemote);
+  EXPECT_EQ(tiered.warnings()[0].tier, StoreTier::kRemote);
   EXPECT_EQ(tiered.warnings()[0].text, "remote cache read failed: connection refused");
   EXPECT_EQ(tiered.counters()[counter::kRemoteError], 1);
   // Not asked again: a dead server costs one timeout, not one per lookup.
@@ -105,7 +105,7 @@ TEST(TieredStore, AShardedRemoteStaysOnAfterOneServerFails) {
   EXPECT_FALSE(tiered.remote_skipped());
   remote.failure.reset();
   remote.objects[test_key("a").to_string()] = "blob";
-  EXPECT_EQ(tiered.get(test_key("a"))->source, HitSource::kRemote);
+  EXPECT_EQ(tiered.get(test_key("a"))->source, StoreTier::kRemote);
 }
 
 TEST(TieredStore, AClosedGateKeepsTheRemoteOutWithoutAWarning) {
@@ -149,9 +149,9 @@ TEST(TieredStore, ALocalFailureIsAWarningAndTheRemoteStillServes) {
   local.failure = StoreReply{StoreStatus::kError, "disk full"};
   remote.objects[test_key("a").to_string()] = "blob";
   TieredStore tiered(&local, &remote);
-  EXPECT_EQ(tiered.get(test_key("a"))->source, HitSource::kRemote);
+  EXPECT_EQ(tiered.get(test_key("a"))->source, StoreTier::kRemote);
   ASSERT_EQ(tiered.warnings().size(), 2u);
-  EXPECT_EQ(tiered.warnings()[0].tier, StoreWarning::Tier::kLocal);
+  EXPECT_EQ(tiered.warnings()[0].tier, StoreTier::kLocal);
   EXPECT_EQ(tiered.warnings()[0].text, "local cache read failed: disk full");
   EXPECT_EQ(tiered.warnings()[1].text, "local cache write failed: disk full");
   EXPECT_FALSE(tiered.remote_skipped());
