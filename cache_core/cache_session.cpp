@@ -42,6 +42,7 @@ CacheSession::CacheSession(const Config& config, SessionOptions options)
   step_cache_ = std::make_unique<StepCache>(
       *tiered_, paths_, hasher_,
       BlobCodec{config.compression_level(), config.signing_key(), kDefaultMaxPayloadSize});
+  ledger_ = std::make_unique<StepLedger>(config.cache_dir(), config.base_dirs(), *local_);
 }
 
 CacheSession::~CacheSession() = default;
@@ -136,8 +137,35 @@ std::string CacheSession::remote_off_warning() const {
   return last->text + "; remote cache off for " + duration_in_words(kHealthPolicy.disabled_for);
 }
 
+const char* warning_kind_name(SessionWarning::Kind kind) {
+  switch (kind) {
+    case SessionWarning::Kind::kRemoteHelper: return "remote-helper";
+    case SessionWarning::Kind::kRemoteOff: return "remote-off";
+    case SessionWarning::Kind::kLocalIo: return "local-io";
+    case SessionWarning::Kind::kRemoteFailure: return "remote";
+  }
+  return "remote";
+}
+
+std::vector<SessionWarning> CacheSession::warnings() const {
+  using Kind = SessionWarning::Kind;
+  std::vector<SessionWarning> out;
+  if (std::string problem = remote_helper_problem(); !problem.empty()) out.push_back({Kind::kRemoteHelper, problem});
+  if (std::string off = remote_off_warning(); !off.empty()) out.push_back({Kind::kRemoteOff, off});
+  const std::vector<StoreWarning>& failures = tiered_->warnings();
+  for (StoreTier tier : {StoreTier::kLocal, StoreTier::kRemote}) {
+    auto first = std::find_if(failures.begin(), failures.end(), [tier](const StoreWarning& w) { return w.tier == tier; });
+    if (first == failures.end()) continue;
+    if (tier == StoreTier::kLocal) out.push_back({Kind::kLocalIo, first->text + " (build continues without it)"});
+    else out.push_back({Kind::kRemoteFailure, first->text});
+  }
+  return out;
+}
+
 Status CacheSession::flush_stats(const Counters& extra) {
   Counters all = tiered_->counters();
+  for (auto& [name, value] : ledger_->counters()) all[name] += value;
+  ledger_->counters().clear();  // added once, whatever happens to the write
   for (auto& [name, value] : extra) all[name] += value;
   return StatsFile(config_.cache_dir()).add(all);
 }

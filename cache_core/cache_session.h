@@ -16,6 +16,7 @@
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_cache.h"
+#include "edgecache/step_ledger.h"
 #include "edgecache/tiered_store.h"
 
 namespace edgecache {
@@ -32,12 +33,30 @@ struct SessionOptions {
   std::string helper_dir;
 };
 
+// A problem with the stores for the program to say, once per kind.
+struct SessionWarning {
+  enum class Kind {
+    kRemoteHelper,   // the remote helper was bypassed
+    kRemoteOff,      // this process switched the remote off (the failure, and for how long)
+    kLocalIo,        // the local cache failed to read or write (the build goes on without it)
+    kRemoteFailure,  // a remote request failed
+  };
+  Kind kind;
+  std::string text;
+};
+// The kind's stable name ("remote-helper", "remote-off", "local-io",
+// "remote"): what the launcher's once-per-cache-dir warnings are keyed by.
+const char* warning_kind_name(SessionWarning::Kind kind);
+
 class CacheSession {
  public:
   CacheSession(const Config& config, SessionOptions options = {});
   ~CacheSession();
 
   StepCache& steps() { return *step_cache_; }
+  // What the program writes down after each lookup and run (history, miss
+  // sentences, counters); flush_stats adds its counters.
+  StepLedger& ledger() { return *ledger_; }
   TieredStore& store() { return *tiered_; }
   LocalStore& local() { return *local_; }
   FileHasher& hasher() { return hasher_; }
@@ -60,8 +79,12 @@ class CacheSession {
   // Why the remote helper was bypassed in this process ("" when it was not, or
   // for no reason worth a warning): the face prints it once.
   std::string remote_helper_problem() const;
+  // The problems above and the stores' failures so far, the first of each
+  // kind, in the order of SessionWarning::Kind.
+  std::vector<SessionWarning> warnings() const;
 
-  // Adds this session's counters (plus `extra`) to the cache's stats files.
+  // Adds this session's counters (the stores', the ledger's, plus `extra`)
+  // to the cache's stats files.
   Status flush_stats(const Counters& extra = {});
 
  private:
@@ -81,6 +104,7 @@ class CacheSession {
   HelperStore* helper_ = nullptr;         // one http(s) server through the helper: remote_
   std::unique_ptr<TieredStore> tiered_;
   std::unique_ptr<StepCache> step_cache_;
+  std::unique_ptr<StepLedger> ledger_;
   std::vector<std::string> setup_warnings_;
   bool remote_switched_off_here_ = false;
   std::string remote_off_reason_;  // why a configured remote was not opened

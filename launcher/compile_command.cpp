@@ -16,7 +16,7 @@
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
 #include "edgecache/miss_explanation.h"
-#include "edgecache/step_history.h"
+#include "edgecache/step_ledger.h"
 #include "user_messages.h"
 
 namespace edgecache {
@@ -56,55 +56,33 @@ void count(const Config& config, const std::string& name) {
   (void)StatsFile(config.cache_dir()).add({{name, 1}});  // stats are best effort: never fail a compile
 }
 
-std::string joined_base_dirs(const Config& config) {
-  std::string out;
-  for (const std::string& dir : config.base_dirs()) out += (out.empty() ? "" : ":") + dir;
-  return out;
-}
-
 RunPlace place_of(const CompileStep& prepared) {
   return run_place_of(absolute_path(prepared.step.outputs.front().path, current_directory()));
 }
 
-void record_history(CacheSession& session, const CompileStep& prepared, const CacheKey& result,
-                    StepOutcome outcome, const std::string& why = "") {
-  RunPlace place = place_of(prepared);
-  StepHistory(session.config().cache_dir())
-      .record(place.identity, {session.steps().input_key(prepared.step).to_string(), result.to_string(), outcome,
-                               now_ns() / 1000000, place.build_dir, place.source_dir,
-                               joined_base_dirs(session.config()), why});
-}
-
-// Why the lookup missed, in the words explain and the report use.
-std::string why_missed(CacheSession& session, const CompileStep& prepared, const LookupOutcome& outcome) {
-  RunPlace place = place_of(prepared);
-  place.base_dirs = joined_base_dirs(session.config());
-  std::vector<StepRun> history = StepHistory(session.config().cache_dir()).runs(place.identity);
-  return explain_miss(outcome, prepared.step.recipe, session.steps().input_key(prepared.step).to_string(), place,
-                      history, session.remote_use(), session.local());
+std::string input_key_of(CacheSession& session, const CompileStep& prepared) {
+  return session.steps().input_key(prepared.step).to_string();
 }
 
 int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& config) {
   write_all(STDOUT_FILENO, session.paths().restore(hit.entry.stdout_text));
   write_all(STDERR_FILENO, session.paths().restore(hit.entry.stderr_text));
-  bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
-  (void)session.flush_stats({{remote ? counter::kRemoteHit : counter::kLocalHit, 1},
-                             {counter::kTimeSavedMs, static_cast<int64_t>(hit.entry.duration_ms)}});
-  log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") +
-                                      hit.result_key.to_string());
+  (void)session.flush_stats();  // stats are best effort: never fail a compile
+  const bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
+  log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string());
   return hit.entry.exit_status;
 }
 
+// One process per compile: each says a problem at most once per cache dir
+// and kind within a few minutes (print_warning_once), but the switching off
+// of the remote is said by the process that did it, every time.
 void report_store_warnings(CacheSession& session) {
-  const Config& config = session.config();
-  if (std::string problem = session.remote_helper_problem(); !problem.empty()) {
-    print_warning_once(config.cache_dir(), "remote-helper", problem);
-  }
-  if (std::string off = session.remote_off_warning(); !off.empty()) print_warning(off);
-  for (const StoreWarning& warning : session.store().warnings()) {
-    if (warning.tier == StoreTier::kLocal) {
-      print_warning_once(config.cache_dir(), "local-io", warning.text + " (build continues without it)");
-      break;
+  const std::string& cache_dir = session.config().cache_dir();
+  for (const SessionWarning& warning : session.warnings()) {
+    switch (warning.kind) {
+      case SessionWarning::Kind::kRemoteOff: print_warning(warning.text); break;
+      case SessionWarning::Kind::kRemoteFailure: break;  // said by kRemoteOff when it switches the remote off
+      default: print_warning_once(cache_dir, warning_kind_name(warning.kind), warning.text);
     }
   }
 }
@@ -140,24 +118,27 @@ std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep
 
 int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
              const LookupOutcome& lookup, const StepStart& start) {
-  std::string why = why_missed(session, prepared, lookup);
+  StepLedger& ledger = session.ledger();
+  const RunPlace place = place_of(prepared);
+  const std::string input_key = input_key_of(session, prepared);
+  std::string why = ledger.why_missed(place, lookup, prepared.step, input_key, session.remote_use());
   const Config& config = session.config();
   session.steps().read_listings_before_run(prepared.step);
   std::optional<RealRun> run = run_real(inv, prepared, start);
   if (!run) return 127;
   if (run->result.exit_status != 0) {
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
-    (void)session.flush_stats({{counter::kFailedCommand, 1}});
+    ledger.failed();
+    (void)session.flush_stats();
     log_decision(config.log_file(), "failed exit=" + std::to_string(run->result.exit_status));
     return run->result.exit_status;
   }
   StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
                                               run->duration_ms, run->start);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
-  if (stored.kind == StoreResultKind::kStored) record_history(session, prepared, stored.result_key, StepOutcome::kRan, why);
-  Counters counters{{counter::kMiss, 1}, {std::string("miss.") + miss_cause_name(lookup.cause), 1}};
-  if (stored.kind == StoreResultKind::kSkipped) counters[std::string("not-stored.") + stored.reason] = 1;
-  (void)session.flush_stats(counters);
+  ledger.missed(lookup.cause);
+  ledger.stored(place, input_key, stored, why);
+  (void)session.flush_stats();
   log_decision(config.log_file(), "miss (" + why + ") " +
                                       (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
                                                                                : "not stored: " + stored.reason));
@@ -177,7 +158,7 @@ int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep
   const VerifyOutcome checked =
       compare_real_run(prepared.step, hit.entry, run->result.exit_status, session.paths(), config.verify_ignore());
   const bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
-  Counters counters{{remote ? counter::kRemoteHit : counter::kLocalHit, 1}, {counter::kVerifyChecked, 1}};
+  Counters counters{{counter::kVerifyChecked, 1}};
   if (!checked.ignored.empty()) counters[counter::kVerifyIgnored] = 1;
   if (checked.mismatch()) {
     counters[counter::kVerifyMismatch] = 1;
@@ -235,9 +216,10 @@ int run_compile_command(const std::vector<std::string>& argv) {
   LookupOutcome outcome = session.steps().lookup(prepared.step);
   if (outcome.result == LookupResult::kHit) {
     report_store_warnings(session);
-    record_history(session, prepared, outcome.result_key, outcome.hit_outcome());
-    if (sampled_for_verify(config.verify(), session.steps().input_key(prepared.step)))
-      return verify_hit(session, inv, prepared, outcome);
+    const bool verifying = sampled_for_verify(config.verify(), session.steps().input_key(prepared.step));
+    session.ledger().hit(place_of(prepared), input_key_of(session, prepared), outcome.result_key.to_string(),
+                         outcome.hit_outcome(), outcome.entry.duration_ms, verifying);
+    if (verifying) return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, outcome, config);
   }
   return run_miss(session, inv, prepared, outcome, start);

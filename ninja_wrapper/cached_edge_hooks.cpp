@@ -8,7 +8,7 @@
 
 #include "edgecache/path_normalizer.h"
 #include "edgecache/miss_explanation.h"
-#include "edgecache/step_history.h"
+#include "edgecache/step_ledger.h"
 #include "edgecache/uncached_reason.h"
 #include "ninja/graph.h"
 #include "ninja/state.h"
@@ -43,7 +43,6 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       tree_place_(run_place_of(build_dir_ + "/.")),
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
-  for (const std::string& dir : config.base_dirs()) tree_place_.base_dirs += (tree_place_.base_dirs.empty() ? "" : ":") + dir;
   for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
 }
 
@@ -111,6 +110,7 @@ std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
     EdgeRecord record = NewRecord(*edge);
     record.start_ms = record_.offset_ms(now_ns());
     SetUncached(&record, "internal", error.what());
+    session_.ledger().uncached("internal");
     pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -130,7 +130,7 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   }
   if (!keyed.step) {
     SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
-    RecordHistory(record, "", StepOutcome::kUncached);
+    session_.ledger().uncached(keyed.uncacheable_reason, PlaceOf(record), record.input_key, "", record.detail);
     pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -140,11 +140,11 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   LookupOutcome found = cache.lookup(*keyed.step);
   ReportStoreWarnings();
   if (found.result == LookupResult::kMiss) {
-    if (found.miss_detail.rfind("corrupt", 0) == 0) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
+    if (found.cause == MissCause::kCorrupt) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
     record.outcome = StepOutcome::kRan;
     record.detail = WhyMissed(*edge, *keyed.step, found, record);
     NoteMisprediction(edge, found, &record);
-    Count(std::string("miss.") + miss_cause_name(found.cause));
+    session_.ledger().missed(found.cause);
     PendingRun run;
     if (keyed.step->observed) Observe(*keyed.step, facts, &run);
     cache.read_listings_before_run(*keyed.step);
@@ -196,12 +196,11 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   const uint64_t saved_ms = verifying ? 0 : found.entry.duration_ms;
   record.saved_ms = saved_ms;
   if (verifying) record.verify = "pending";
-  RecordHistory(record, found.result_key.to_string(), outcome);
+  session_.ledger().hit(PlaceOf(record), record.input_key, found.result_key.to_string(), outcome,
+                        found.entry.duration_ms, verifying);
   record_.add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
-  Count(remote ? counter::kRemoteHit : counter::kLocalHit);
-  Count(counter::kTimeSavedMs, static_cast<int64_t>(saved_ms));
   const PathNormalizer& paths = session_.paths();
   return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text)};
 }
@@ -223,7 +222,7 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
     StepObserver::Discard(run.trace_file);
     // A failed command's outputs are never stored, whatever -k says.
     record.success = false;
-    Count(counter::kFailedCommand);
+    session_.ledger().failed();
     return;
   }
   if (!run.step) return;
@@ -241,11 +240,12 @@ bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Depend
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
     SetUncached(&record, verdict.uncacheable_reason, verdict.detail);
-    RecordHistory(record, record.input_key, StepOutcome::kUncached);
+    session_.ledger().uncached(verdict.uncacheable_reason, PlaceOf(record), record.input_key, record.input_key,
+                               record.detail);
     return false;
   }
   if (!verdict.not_stored_reason.empty()) {
-    Count(counter::kMiss);
+    session_.ledger().not_stored(verdict.not_stored_reason);
     SetNotStored(&record, verdict.not_stored_reason, verdict.detail);
     return false;
   }
@@ -262,10 +262,10 @@ void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& 
   if (!run.trace_file.empty() && !JudgeObservedRun(run, &observed)) return;
   StoreOutcome stored =
       session_.steps().store(*run.step, result.output, "", duration_ms, run.start, std::move(observed));
-  Count(counter::kMiss);
-  if (stored.kind == StoreResultKind::kStored)
-    RecordHistory(record_.at(run.record), stored.result_key.to_string(), StepOutcome::kRan);
-  if (stored.kind == StoreResultKind::kSkipped) SetNotStored(&record_.at(run.record), stored.reason, "");
+  EdgeRecord& record = record_.at(run.record);
+  // The history keeps a stored run's miss sentence.
+  session_.ledger().stored(PlaceOf(record), record.input_key, stored, record.detail);
+  if (stored.kind == StoreResultKind::kSkipped) SetNotStored(&record, stored.reason, "");
   ReportStoreWarnings();
 }
 
@@ -293,43 +293,26 @@ RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
   // Outputs inside the build tree (nearly all): no need to search and read
   // CMakeCache.txt again for each edge.
   const std::string& tree = tree_place_.build_dir;
-  RunPlace place = !tree.empty() && output.compare(0, tree.size() + 1, tree + "/") == 0
-                       ? RunPlace{"build:" + output.substr(tree.size() + 1), tree, tree_place_.source_dir, ""}
-                       : run_place_of(output);
-  place.base_dirs = tree_place_.base_dirs;
-  return place;
-}
-
-void CachedEdgeHooks::RecordHistory(const EdgeRecord& record, const std::string& result, StepOutcome outcome) {
-  // Keyed like the launcher's history (the output's step identity), so
-  // `edgecache explain <output>` finds edges and compiles alike. The why of
-  // a stored run is its miss sentence, of an uncached one why it was not
-  // cached (a hit has none).
-  const RunPlace place = PlaceOf(record);
-  StepHistory(session_.config().cache_dir())
-      .record(place.identity, {record.input_key, result, outcome, now_ns() / 1000000, place.build_dir,
-                               place.source_dir, place.base_dirs, is_hit(outcome) ? "" : record.detail});
+  return !tree.empty() && output.compare(0, tree.size() + 1, tree + "/") == 0
+             ? RunPlace{"build:" + output.substr(tree.size() + 1), tree, tree_place_.source_dir, ""}
+             : run_place_of(output);
 }
 
 void CachedEdgeHooks::SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
-  Count(counter::kUncacheablePrefix + reason);
   record->outcome = StepOutcome::kUncached;
   record->reason = reason;
   record->detail = uncached_sentence(reason, detail);
 }
 
 void CachedEdgeHooks::SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail) {
-  Count("not-stored." + reason);
   record->reason = "not-stored." + reason;
   record->detail += (record->detail.empty() ? "" : "; ") + not_stored_sentence(reason, detail);
 }
 
 std::string CachedEdgeHooks::WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found,
                                        const EdgeRecord& record) {
-  const RunPlace place = PlaceOf(record);
-  const std::vector<StepRun> history = StepHistory(session_.config().cache_dir()).runs(place.identity);
-  std::string why = explain_miss(found, step.recipe, record.input_key, place, history, session_.remote_use(),
-                                 session_.local());
+  std::string why =
+      session_.ledger().why_missed(PlaceOf(record), found, step, record.input_key, session_.remote_use());
   // A changed input that another step of this build writes: name that step,
   // where the user should look next.
   for (const Node* input : edge.inputs_) {
@@ -351,11 +334,7 @@ void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {
 }
 
 void CachedEdgeHooks::ReportStoreWarnings() {
-  if (std::string off = session_.remote_off_warning(); !off.empty()) Warn("remote-off", off);
-  for (const StoreWarning& warning : session_.store().warnings()) {
-    if (warning.tier == StoreTier::kLocal) Warn("local-io", warning.text + " (build continues without it)");
-    else Warn("remote", warning.text);
-  }
+  for (const SessionWarning& warning : session_.warnings()) Warn(warning_kind_name(warning.kind), warning.text);
 }
 
 void CachedEdgeHooks::Finish() {
@@ -365,8 +344,7 @@ void CachedEdgeHooks::Finish() {
     if (std::string warning = prefetch_->RemoteWarning(); !warning.empty()) Warn("remote-off", warning);
     prefetch_.reset();  // joins the workers, which flush their own stats
   }
-  if (!session_.flush_stats(stats_)) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());
-  stats_.clear();
+  if (!session_.flush_stats()) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   if (record_.edges().empty()) return;
   const std::string path = build_dir_ + "/" + kRunRecordPath;
   if (Status written = record_.write(path, now_ns()); !written) Warn("record", "cannot write " + path + ": " + written.error());

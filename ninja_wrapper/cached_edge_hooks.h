@@ -68,13 +68,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// replays. `verifying`: the command runs as well (--verify), saving nothing.
   std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
                                     std::chrono::steady_clock::time_point started, bool verifying);
-  /// Adds this run of `record`'s edge to the StepHistory, for `edgecache explain`.
-  void RecordHistory(const EdgeRecord& record, const std::string& result, StepOutcome outcome);
-  /// The edge runs without the cache: counted, and said in words.
+  /// The edge runs without the cache: said in words in its record.
   void SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
-  /// The edge ran, but its result is not stored.
+  /// The edge ran, but its result is not stored: said in its record.
   void SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail);
-  /// The build tree and base dirs of `record`'s output.
+  /// The build tree of `record`'s output.
   RunPlace PlaceOf(const EdgeRecord& record) const;
   /// The miss sentence for the run record and the history (miss_explanation.h),
   /// naming the step that made a changed input.
@@ -95,7 +93,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
   /// DescribeEdge() with the inputs from the edge's dyndep file.
   EdgeFacts Describe(const Edge* edge);
-  void Count(const std::string& counter, int64_t amount = 1) { stats_[counter] += amount; }
+  /// Adds to the stats (on Finish), with the ledger's counters.
+  void Count(const std::string& counter) { session_.ledger().counters()[counter] += 1; }
   /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
   void Warn(const std::string& kind, const std::string& text);
   void ReportStoreWarnings();
@@ -108,15 +107,13 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   StepObserver observer_;
   std::string build_dir_;
   RunRecord record_;
-  /// The build tree of build_dir_ and the base dirs in config order, for PlaceOf.
+  /// The build tree of build_dir_, for PlaceOf.
   RunPlace tree_place_;
   /// Per edge of the loaded manifest: how many inputs it declares.
   std::map<const Edge*, size_t> declared_inputs_;
   DyndepInputs dyndep_inputs_;
   std::map<const Edge*, PendingRun> pending_;
   CacheCounts counts_;
-  /// Counters this run adds to the stats on Finish (besides the stores').
-  Counters stats_;
   std::set<std::string> warned_;
   /// Running while the build runs, when a remote is configured.
   std::unique_ptr<RemotePrefetch> prefetch_;
