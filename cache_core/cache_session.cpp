@@ -51,15 +51,15 @@ RemoteGate CacheSession::remote_gate() {
   RemoteGate gate;
   if (health_) {
     gate.allowed = [this] { return !health_->should_skip(); };
-    gate.on_failure = [this](const StoreReply& reply) {
-      if (health_->record_failure(reply.message, reply.status == StoreStatus::kTimeout)) {
+    gate.on_failure = [this](const Error& failure) {
+      if (health_->record_failure(failure.message, failure.code == ErrorCode::kTimeout)) {
         remote_switched_off_here_ = true;
       }
     };
     gate.on_success = [this] { health_->record_success(); };
   } else if (sharded_) {
     gate.whole_remote_off_after_failure = false;
-    gate.on_failure = [this](const StoreReply&) {
+    gate.on_failure = [this](const Error&) {
       if (sharded_->take_switched_off()) remote_switched_off_here_ = true;
     };
   }

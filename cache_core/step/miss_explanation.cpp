@@ -23,9 +23,10 @@ std::optional<CacheKey> parse_key(const std::string& text) {
 
 std::optional<Manifest> load_manifest(Store& local, const std::string& key_text) {
   auto key = parse_key(key_text);
-  std::string blob;
-  if (!key || key->kind != ObjectKind::kManifest || !local.get(*key, &blob).ok()) return std::nullopt;
-  auto payload = open_blob(ObjectKind::kManifest, blob);
+  if (!key || key->kind != ObjectKind::kManifest) return std::nullopt;
+  Result<std::string> blob = local.get(*key);
+  if (!blob.ok()) return std::nullopt;
+  auto payload = open_blob(ObjectKind::kManifest, *blob);
   if (!payload) return std::nullopt;
   auto manifest = decode_manifest(*payload);
   if (!manifest) return std::nullopt;

@@ -150,29 +150,23 @@ void StepCache::count_rejection(const std::string& error) {
 // Fetches and decodes one object; a corrupt or badly signed one is counted,
 // dropped from the local cache (so it is not read again) and is a miss.
 template <typename T>
-std::optional<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
-                                         StoreTier* source, std::string* detail) {
+Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view), StoreTier* source) {
   const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
   auto fetched = store_.get(key);
-  if (!fetched) {
-    *detail = std::string("no ") + what;
-    return std::nullopt;
-  }
+  if (!fetched) return Error::not_found(std::string("no ") + what);
   auto payload = codec_.open(key, fetched->blob);
   auto object = payload ? decode(*payload) : Result<T>(Error{payload.error()});
   if (!object) {
-    *detail = std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error();
     count_rejection(object.error());
     store_.discard_local(key);
-    return std::nullopt;
+    return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error());
   }
   if (source) *source = fetched->source;
-  return std::move(*object);
+  return object;
 }
 
-std::optional<Entry> StepCache::fetch_entry(const CacheKey& key, StoreTier* source,
-                                            std::string* detail) {
-  return fetch_object<Entry>(key, decode_entry, source, detail);
+Result<Entry> StepCache::fetch_entry(const CacheKey& key, StoreTier* source) {
+  return fetch_object<Entry>(key, decode_entry, source);
 }
 
 bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs) {
@@ -243,9 +237,10 @@ const Dependency* StepCache::first_changed(const Step& step, const ManifestCandi
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
   dir_stamps_.clear();  // dirs may have changed since the last lookup
   StoreTier source = StoreTier::kLocal;
-  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source, &outcome->miss_detail);
+  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source);
   if (!manifest) {
-    if (outcome->miss_detail.rfind("corrupt", 0) == 0) outcome->cause = MissCause::kCorrupt;
+    outcome->miss_detail = manifest.error();
+    if (manifest.code() == ErrorCode::kCorrupt) outcome->cause = MissCause::kCorrupt;
     return std::nullopt;
   }
   std::string raw_base_dirs = joined(paths_.base_dirs());
@@ -323,10 +318,10 @@ bool StepCache::is_two_level(const Step& step) const {
 LookupOutcome StepCache::lookup(const Step& step) {
   LookupOutcome outcome = find(step);
   if (outcome.result != LookupResult::kHit) return outcome;
-  if (!restore(step, outcome.entry, &outcome.miss_detail)) {
+  if (Status restored = restore(step, outcome.entry); !restored) {
     LookupOutcome failed;
     failed.cause = MissCause::kRestoreFailed;
-    failed.miss_detail = std::move(outcome.miss_detail);
+    failed.miss_detail = restored.error();
     return failed;
   }
   return outcome;
@@ -341,9 +336,10 @@ LookupOutcome StepCache::find(const Step& step) {
     result_key = match_manifest(step, &outcome);
   }
   if (!result_key) return outcome;
-  auto entry = fetch_entry(*result_key, &outcome.source, &outcome.miss_detail);
+  auto entry = fetch_entry(*result_key, &outcome.source);
   if (!entry) {
-    if (outcome.miss_detail.rfind("corrupt", 0) == 0) outcome.cause = MissCause::kCorrupt;
+    outcome.miss_detail = entry.error();
+    if (entry.code() == ErrorCode::kCorrupt) outcome.cause = MissCause::kCorrupt;
     else if (is_two_level(step)) {
       outcome.cause = MissCause::kEntryGone;
       outcome.miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
@@ -358,42 +354,35 @@ LookupOutcome StepCache::find(const Step& step) {
 
 bool StepCache::prefetch(const Step& step, size_t max_results) {
   StoreTier source = StoreTier::kLocal;
-  std::string detail;
   CacheKey key = input_key(step);
   if (key.kind == ObjectKind::kResult) {
-    return fetch_entry(key, &source, &detail) && source == StoreTier::kRemote;
+    return fetch_entry(key, &source).ok() && source == StoreTier::kRemote;
   }
-  auto manifest = fetch_object<Manifest>(key, decode_manifest, &source, &detail);
+  auto manifest = fetch_object<Manifest>(key, decode_manifest, &source);
   if (!manifest) return false;
   bool remote = source == StoreTier::kRemote;
   size_t count = std::min(manifest->candidates.size(), max_results);
   for (size_t i = 0; i < count; ++i) {
     CacheKey result{ObjectKind::kResult, manifest->candidates[i].result};
-    remote = (fetch_entry(result, &source, &detail) && source == StoreTier::kRemote) || remote;
+    remote = (fetch_entry(result, &source).ok() && source == StoreTier::kRemote) || remote;
   }
   return remote;
 }
 
 // Writes only the outputs this step declares, at this step's paths: an entry
 // never chooses where its bytes go.
-bool StepCache::restore(const Step& step, const Entry& entry, std::string* detail) {
+Status StepCache::restore(const Step& step, const Entry& entry) {
   for (const StepOutput& output : step.outputs) {
-    if (!entry.find(output.role)) {
-      *detail = "entry lacks output " + output.role;
-      return false;
-    }
+    if (!entry.find(output.role)) return Error{"entry lacks output " + output.role};
   }
   std::string cwd = current_directory();
   for (const StepOutput& output : step.outputs) {
     const EntryFile* file = entry.find(output.role);
     Status written = restore_output(step, output, *file, content_to_restore(step, output, *file, paths_));
     hasher_.forget(absolute_path(output.path, cwd));
-    if (!written) {
-      *detail = "cannot restore " + output.path + ": " + written.error();
-      return false;
-    }
+    if (!written) return Error{"cannot restore " + output.path + ": " + written.error()};
   }
-  return true;
+  return ok_status();
 }
 
 // The depfile's dependencies, with the full depfile's when the user's

@@ -176,11 +176,13 @@ class StepCache {
                                   const std::string& raw_base_dirs);
   std::string describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
                                 const std::string& raw_base_dirs, MissCause* cause);
-  bool restore(const Step& step, const Entry& entry, std::string* detail);
+  Status restore(const Step& step, const Entry& entry);
+  // The object at `key`, decoded; kNotFound ("no entry"), or kCorrupt (a
+  // corrupt or badly signed object: counted, and dropped from the local
+  // cache). `source`: set to the tier that held it.
   template <typename T>
-  std::optional<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
-                                StoreTier* source, std::string* detail);
-  std::optional<Entry> fetch_entry(const CacheKey& key, StoreTier* source, std::string* detail);
+  Result<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view), StoreTier* source);
+  Result<Entry> fetch_entry(const CacheKey& key, StoreTier* source);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, const StepStart& start,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;

@@ -26,7 +26,8 @@ CheckReport check_local_store(LocalStore& store, const BlobCodec& codec, bool re
     report.bad.push_back(path + ": " + decoded.error());
     if (remove_bad) to_remove.push_back(key);
   });
-  for (const CacheKey& key : to_remove) store.remove(key);
+  // A bad object that cannot be removed is reported again by the next check.
+  for (const CacheKey& key : to_remove) (void)store.remove(key);
   return report;
 }
 

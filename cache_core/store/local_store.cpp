@@ -91,28 +91,27 @@ std::string LocalStore::object_path(const CacheKey& key) const {
   return dir_ + "/" + hex.substr(0, 1) + "/" + hex.substr(1, 2) + "/" + key.to_string();
 }
 
-StoreReply LocalStore::get(const CacheKey& key, std::string* blob) {
+Result<std::string> LocalStore::get(const CacheKey& key) {
   std::string path = object_path(key);
   auto content = read_file(path);
   if (!content) {
-    if (errno == ENOENT) return {StoreStatus::kNotFound, ""};
-    return {StoreStatus::kError, content.error()};
+    if (errno == ENOENT) return Error::not_found();
+    return content;
   }
-  *blob = std::move(*content);
   // Refreshing mtime is what makes eviction least-recently-used.
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
-  return {StoreStatus::kOk, ""};
+  return content;
 }
 
-StoreReply LocalStore::put(const CacheKey& key, std::string_view blob) {
+Status LocalStore::put(const CacheKey& key, std::string_view blob) {
   std::string path = object_path(key);
   struct stat old {};
   bool replaced = ::stat(path.c_str(), &old) == 0;
   Status written = write_file_atomic(path, blob);
-  if (!written) return {StoreStatus::kError, written.error()};
+  if (!written) return written;
   int64_t delta = static_cast<int64_t>(blob.size()) - (replaced ? old.st_size : 0);
   account(shard_of(key), delta, replaced ? 0 : 1);
-  return {StoreStatus::kOk, ""};
+  return ok_status();
 }
 
 // One lock per shard, not per object: no lock files to evict, and writers of
@@ -124,19 +123,19 @@ std::unique_ptr<FileLock> LocalStore::lock_for_update(const CacheKey& key) {
   return lock->locked() ? std::move(lock) : nullptr;
 }
 
-StoreReply LocalStore::exists(const CacheKey& key) {
+Status LocalStore::exists(const CacheKey& key) {
   struct stat st {};
-  if (::stat(object_path(key).c_str(), &st) == 0) return {StoreStatus::kOk, ""};
-  return {StoreStatus::kNotFound, ""};
+  if (::stat(object_path(key).c_str(), &st) == 0) return ok_status();
+  return Error::not_found();
 }
 
-StoreReply LocalStore::remove(const CacheKey& key) {
+Status LocalStore::remove(const CacheKey& key) {
   std::string path = object_path(key);
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return {StoreStatus::kNotFound, ""};
-  if (::unlink(path.c_str()) != 0) return {StoreStatus::kError, "cannot remove " + path + ": " + std::strerror(errno)};
+  if (::stat(path.c_str(), &st) != 0) return Error::not_found();
+  if (::unlink(path.c_str()) != 0) return Error{"cannot remove " + path + ": " + std::strerror(errno)};
   account(shard_of(key), -static_cast<int64_t>(st.st_size), -1);
-  return {StoreStatus::kOk, ""};
+  return ok_status();
 }
 
 void LocalStore::account(int shard, int64_t bytes_delta, int64_t files_delta) {

@@ -30,10 +30,10 @@ class LocalStore : public Store {
   LocalStore(std::string dir, uint64_t max_size);
 
   std::string description() const override { return dir_; }
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
   std::unique_ptr<FileLock> lock_for_update(const CacheKey& key) override;
 
   const std::string& dir() const { return dir_; }

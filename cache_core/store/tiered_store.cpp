@@ -23,70 +23,69 @@ bool TieredStore::remote_usable() {
   return true;
 }
 
-void TieredStore::note_remote_failure(const StoreReply& reply, const char* what) {
+void TieredStore::note_remote_failure(const Error& failure, const char* what) {
   counters_[counter::kRemoteError] += 1;
-  warnings_.push_back({StoreTier::kRemote, std::string("remote cache ") + what + " failed: " + reply.message});
-  gate_.on_failure(reply);
+  warnings_.push_back({StoreTier::kRemote, std::string("remote cache ") + what + " failed: " + failure.message});
+  gate_.on_failure(failure);
   // One failure is enough to stop waiting on the remote for the rest of this
   // process; the gate decides whether other processes skip it too.
   if (gate_.whole_remote_off_after_failure) remote_off_ = true;
 }
 
 std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
-  std::string blob;
   if (local_) {
-    StoreReply reply = local_->get(key, &blob);
-    if (reply.ok()) {
-      counters_[counter::kBytesRead] += static_cast<int64_t>(blob.size());
-      return FetchedObject{std::move(blob), StoreTier::kLocal};
+    Result<std::string> local = local_->get(key);
+    if (local.ok()) {
+      counters_[counter::kBytesRead] += static_cast<int64_t>(local->size());
+      return FetchedObject{std::move(*local), StoreTier::kLocal};
     }
-    if (reply.failed()) warnings_.push_back({StoreTier::kLocal, "local cache read failed: " + reply.message});
+    if (local.failed()) warnings_.push_back({StoreTier::kLocal, "local cache read failed: " + local.error()});
   }
   if (!remote_usable()) return std::nullopt;
-  StoreReply reply = remote_->get(key, &blob);
-  if (reply.failed()) {
-    note_remote_failure(reply, "read");
+  Result<std::string> remote = remote_->get(key);
+  if (remote.failed()) {
+    note_remote_failure(remote.failure(), "read");
     return std::nullopt;
   }
-  if (!reply.ok()) return std::nullopt;
+  if (!remote.ok()) return std::nullopt;
+  std::string& blob = *remote;
   // Only a hit forgets earlier failures: a miss says nothing about writes,
   // and a remote that answers GETs but fails every PUT (unwritable
   // directory, server refusing uploads) must still reach the switch-off.
   gate_.on_success();
   counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
   if (local_) {
-    StoreReply filled = local_->put(key, blob);
-    if (filled.failed()) warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + filled.message});
+    Status filled = local_->put(key, blob);
+    if (filled.failed()) warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + filled.error()});
   }
   return FetchedObject{std::move(blob), StoreTier::kRemote};
 }
 
 void TieredStore::put(const CacheKey& key, std::string_view blob) {
   if (local_) {
-    StoreReply reply = local_->put(key, blob);
-    if (reply.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
-    else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + reply.message});
+    Status written = local_->put(key, blob);
+    if (written.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
+    else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
   }
   if (!remote_usable() || remote_->read_only()) return;
-  StoreReply reply = remote_->put(key, blob);
-  if (reply.failed()) {
-    note_remote_failure(reply, "write");
+  Status written = remote_->put(key, blob);
+  if (written.failed()) {
+    note_remote_failure(written.failure(), "write");
     return;
   }
-  if (!reply.ok()) return;  // kUnavailable: that server is switched off
+  if (!written.ok()) return;  // kUnavailable: that server is switched off
   gate_.on_success();
   counters_[counter::kRemoteBytesWritten] += static_cast<int64_t>(blob.size());
 }
 
 // Called with the local update lock held (or none to be had).
 void TieredStore::merge_local(const CacheKey& key, const ObjectUpdate& update) {
-  std::string current;
-  StoreReply read = local_->get(key, &current);
-  if (read.ok() && update.holds_addition(current)) return;
-  std::string merged = update.merge(read.ok() ? &current : nullptr);
-  StoreReply reply = local_->put(key, merged);
-  if (reply.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
-  else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + reply.message});
+  Result<std::string> current = local_->get(key);
+  if (current.ok() && update.holds_addition(*current)) return;
+  std::string merged = update.merge(current.ok() ? &*current : nullptr);
+  Status written = local_->put(key, merged);
+  if (written.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
+  else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
 }
 
 void TieredStore::update_local(const CacheKey& key, const ObjectUpdate& update) {
@@ -123,11 +122,10 @@ void TieredStore::update_remote(const CacheKey& key, const ObjectUpdate& update)
   int puts = 0;
   bool seen_once = false;
   while (remote_usable() && !remote_->read_only()) {
-    std::string current;
-    StoreReply read = remote_->get(key, &current);
-    if (read.failed()) return note_remote_failure(read, "read");
-    if (!read.ok() && read.status != StoreStatus::kNotFound) return;  // that server is switched off
-    if (read.ok() && update.holds_addition(current)) {
+    Result<std::string> current = remote_->get(key);
+    if (current.failed()) return note_remote_failure(current.failure(), "read");
+    if (!current.ok() && current.code() != ErrorCode::kNotFound) return;  // that server is switched off
+    if (current.ok() && update.holds_addition(*current)) {
       if (puts == 0 || seen_once) return;
       seen_once = true;
       pause_before_confirming();
@@ -135,10 +133,10 @@ void TieredStore::update_remote(const CacheKey& key, const ObjectUpdate& update)
     }
     seen_once = false;
     if (puts++ == kMaxPuts) return;
-    std::string merged = update.merge(read.ok() ? &current : nullptr);
-    StoreReply reply = remote_->put(key, merged);
-    if (reply.failed()) return note_remote_failure(reply, "write");
-    if (!reply.ok()) return;
+    std::string merged = update.merge(current.ok() ? &*current : nullptr);
+    Status written = remote_->put(key, merged);
+    if (written.failed()) return note_remote_failure(written.failure(), "write");
+    if (!written.ok()) return;
     gate_.on_success();
     counters_[counter::kRemoteBytesWritten] += static_cast<int64_t>(merged.size());
   }
@@ -146,19 +144,19 @@ void TieredStore::update_remote(const CacheKey& key, const ObjectUpdate& update)
 
 std::optional<std::string> TieredStore::get_remote(const CacheKey& key) {
   if (!remote_usable()) return std::nullopt;
-  std::string blob;
-  StoreReply reply = remote_->get(key, &blob);
-  if (reply.failed()) {
-    note_remote_failure(reply, "read");
+  Result<std::string> blob = remote_->get(key);
+  if (blob.failed()) {
+    note_remote_failure(blob.failure(), "read");
     return std::nullopt;
   }
-  if (!reply.ok()) return std::nullopt;
-  counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
-  return blob;
+  if (!blob.ok()) return std::nullopt;
+  counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob->size());
+  return std::move(*blob);
 }
 
 void TieredStore::discard_local(const CacheKey& key) {
-  if (local_) local_->remove(key);
+  // Best effort: an object that cannot be removed is read, and discarded, again.
+  if (local_) (void)local_->remove(key);
 }
 
 }  // namespace edgecache

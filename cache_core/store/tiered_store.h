@@ -34,7 +34,7 @@ struct ObjectUpdate {
 // processes, so a dead server costs a few timeouts, not one per compile).
 struct RemoteGate {
   std::function<bool()> allowed = [] { return true; };
-  std::function<void(const StoreReply&)> on_failure = [](const StoreReply&) {};
+  std::function<void(const Error&)> on_failure = [](const Error&) {};
   std::function<void()> on_success = [] {};
   // True: one failure stops this process from using the remote at all. A
   // remote of several servers (ShardedStore) switches off only the failing
@@ -84,7 +84,7 @@ class TieredStore {
   bool remote_usable();
   void merge_local(const CacheKey& key, const ObjectUpdate& update);
   void update_remote(const CacheKey& key, const ObjectUpdate& update);
-  void note_remote_failure(const StoreReply& reply, const char* what);
+  void note_remote_failure(const Error& failure, const char* what);
 
   Store* local_;
   Store* remote_;

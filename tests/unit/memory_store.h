@@ -20,31 +20,32 @@ class MemoryStore : public Store {
   std::string description() const override { return name_; }
   bool read_only() const override { return read_only_; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override {
+  Result<std::string> get(const CacheKey& key) override {
     ++gets;
     if (failure) return *failure;
     auto it = objects.find(key.to_string());
-    if (it == objects.end()) return {StoreStatus::kNotFound, ""};
-    *blob = it->second;
-    return {StoreStatus::kOk, ""};
+    if (it == objects.end()) return Error::not_found();
+    return it->second;
   }
-  StoreReply put(const CacheKey& key, std::string_view blob) override {
+  Status put(const CacheKey& key, std::string_view blob) override {
     ++puts;
     if (failure) return *failure;
     objects[key.to_string()] = std::string(blob);
-    return {StoreStatus::kOk, ""};
+    return ok_status();
   }
-  StoreReply exists(const CacheKey& key) override {
+  Status exists(const CacheKey& key) override {
     if (failure) return *failure;
-    return {objects.count(key.to_string()) ? StoreStatus::kOk : StoreStatus::kNotFound, ""};
+    if (objects.count(key.to_string()) == 0) return Error::not_found();
+    return ok_status();
   }
-  StoreReply remove(const CacheKey& key) override {
+  Status remove(const CacheKey& key) override {
     if (failure) return *failure;
-    return {objects.erase(key.to_string()) ? StoreStatus::kOk : StoreStatus::kNotFound, ""};
+    if (objects.erase(key.to_string()) == 0) return Error::not_found();
+    return ok_status();
   }
 
   std::map<std::string, std::string> objects;  // CacheKey::to_string() -> blob
-  std::optional<StoreReply> failure;           // when set, every call returns it
+  std::optional<Error> failure;                // when set, every call returns it
   int gets = 0;                                // get() calls, failed ones included
   int puts = 0;                                // put() calls, failed ones included
 

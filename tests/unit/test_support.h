@@ -6,12 +6,22 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <system_error>
 
 #include "edgecache/file_io.h"
+#include "edgecache/result.h"
 
 namespace edgecache::testing {
+
+// What a call came to, for EXPECT_EQ(code_of(...), ErrorCode::kNotFound):
+// nullopt when it worked, else its error's code.
+template <typename T>
+std::optional<ErrorCode> code_of(const Result<T>& result) {
+  if (result.ok()) return std::nullopt;
+  return result.code();
+}
 
 // A fresh directory under $TMPDIR. `path()` is "" if it could not be made,
 // which fails the test that uses it at its first file operation.

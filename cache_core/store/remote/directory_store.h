@@ -28,11 +28,11 @@ class DirectoryStore : public Store {
   std::string description() const override;  // "file:///mnt/cache (plain, read-only)"
   bool read_only() const override { return read_only_; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  // On a read-only store: kError, and nothing is written.
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  // On a read-only store: kFailed, and nothing is written.
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   std::string object_path(const CacheKey& key) const;
 

@@ -24,36 +24,39 @@ int64_t steady_ms() {
       .count();
 }
 
-std::string error_reply(const StoreReply& reply) {
+std::string error_reply(const Error& failure) {
   std::string out;
   put_u8(&out, static_cast<uint8_t>(Response::kErr));
-  put_msg(&out, reply.status == StoreStatus::kTimeout ? kTimeoutPrefix + reply.message : reply.message);
+  put_msg(&out, failure.code == ErrorCode::kTimeout ? kTimeoutPrefix + failure.message : failure.message);
   return out;
 }
 
-// The reply to get/put/remove: ok (with the value for get), noop, or err.
-std::string status_reply(const StoreReply& reply, const std::string* value) {
-  std::string out;
-  if (reply.ok()) {
-    put_u8(&out, static_cast<uint8_t>(Response::kOk));
-    if (value != nullptr) {
-      put_u64(&out, value->size());
-      out += *value;
-    }
-    return out;
-  }
-  if (reply.status == StoreStatus::kNotFound) {
-    put_u8(&out, static_cast<uint8_t>(Response::kNoop));
-    return out;
-  }
-  return error_reply(reply);
-}
-
-std::string exists_reply(const StoreReply& reply) {
-  if (reply.failed()) return error_reply(reply);
+// The reply to get/put/remove that worked: ok, with the value for get.
+std::string ok_reply(const std::string* value) {
   std::string out;
   put_u8(&out, static_cast<uint8_t>(Response::kOk));
-  put_u8(&out, reply.ok() ? 1 : 0);
+  if (value != nullptr) {
+    put_u64(&out, value->size());
+    out += *value;
+  }
+  return out;
+}
+
+// The reply to get/put/remove that did not: noop for "no such object", else err.
+std::string failure_reply(const Error& failure) {
+  if (failure.code != ErrorCode::kNotFound) return error_reply(failure);
+  std::string out;
+  put_u8(&out, static_cast<uint8_t>(Response::kNoop));
+  return out;
+}
+
+std::string status_reply(const Status& done) { return done.ok() ? ok_reply(nullptr) : failure_reply(done.failure()); }
+
+std::string exists_reply(const Status& present) {
+  if (present.failed()) return error_reply(present.failure());
+  std::string out;
+  put_u8(&out, static_cast<uint8_t>(Response::kOk));
+  put_u8(&out, present.ok() ? 1 : 0);
   return out;
 }
 
@@ -167,14 +170,14 @@ bool HelperServer::answer(UnixSocket& client, uint8_t request) {
     if (client.read_exact(length, &value, body) != IoStatus::kOk) return false;
   }
   if (!key) {
-    reply = error_reply({StoreStatus::kError, "not an edgecache key (32 bytes of CacheKey::hex64)"});
+    reply = error_reply(Error{"not an edgecache key (32 bytes of CacheKey::hex64)"});
   } else if (request == static_cast<uint8_t>(Request::kGet)) {
-    StoreReply got = store_.get(*key, &value);
-    reply = status_reply(got, &value);
+    Result<std::string> got = store_.get(*key);
+    reply = got.ok() ? ok_reply(&*got) : failure_reply(got.failure());
   } else if (request == static_cast<uint8_t>(Request::kPut)) {
-    reply = status_reply(store_.put(*key, value), nullptr);
+    reply = status_reply(store_.put(*key, value));
   } else if (request == static_cast<uint8_t>(Request::kRemove)) {
-    reply = status_reply(store_.remove(*key), nullptr);
+    reply = status_reply(store_.remove(*key));
   } else {
     reply = exists_reply(store_.exists(*key));
   }

@@ -145,10 +145,11 @@ std::string request_for(Request code, const CacheKey& key) {
   return request;
 }
 
-StoreReply reply_from_error(std::string message) {
+// The helper's error reply (helper_protocol.h: a timeout is marked by its prefix).
+Error error_from_helper(std::string message) {
   bool timeout = message.starts_with(kTimeoutPrefix) || message.find("imeout") != std::string::npos;
   if (message.starts_with(kTimeoutPrefix)) message.erase(0, std::strlen(kTimeoutPrefix));
-  return {timeout ? StoreStatus::kTimeout : StoreStatus::kError, std::move(message)};
+  return Error{std::move(message), timeout ? ErrorCode::kTimeout : ErrorCode::kFailed};
 }
 
 }  // namespace
@@ -326,34 +327,33 @@ bool HelperStore::exchange(const std::string& request, Exchange* reply, long rep
   return false;
 }
 
-StoreReply HelperStore::get(const CacheKey& key, std::string* blob) {
+Result<std::string> HelperStore::get(const CacheKey& key) {
   std::lock_guard lock(mutex_);
-  blob->clear();
   if (ensure_connected()) {
     std::string request = request_for(Request::kGet, key);
     Exchange reply;
     if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.first_byte_timeout_ms + kMarginMs)) {
       used_helper_ = true;
-      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return {StoreStatus::kNotFound, ""};
+      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return Error::not_found();
       std::string message;
       if (reply.status == static_cast<uint8_t>(Response::kErr) && read_short_string(socket_, &message, reply.deadline)) {
-        return reply_from_error(message);
+        return error_from_helper(message);
       }
       // The body may take the whole request timeout, as a direct GET may.
       Deadline body = deadline_in(spec_.operation_timeout_ms + kMarginMs);
       uint64_t length = 0;
+      std::string blob;
       if (reply.status == static_cast<uint8_t>(Response::kOk) && read_u64(socket_, &length, body) &&
-          length <= kMaxBlobBytes && socket_.read_exact(length, blob, body) == IoStatus::kOk) {
-        return {StoreStatus::kOk, ""};
+          length <= kMaxBlobBytes && socket_.read_exact(length, &blob, body) == IoStatus::kOk) {
+        return blob;
       }
-      blob->clear();
       give_up("", false);  // a garbled or cut reply: never trust this connection again
     }
   }
-  return direct().get(key, blob);
+  return direct().get(key);
 }
 
-StoreReply HelperStore::put(const CacheKey& key, std::string_view blob) {
+Status HelperStore::put(const CacheKey& key, std::string_view blob) {
   std::lock_guard lock(mutex_);
   if (ensure_connected()) {
     std::string request = request_for(Request::kPut, key);
@@ -364,16 +364,16 @@ StoreReply HelperStore::put(const CacheKey& key, std::string_view blob) {
     if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       std::string message;
-      if (reply.status == static_cast<uint8_t>(Response::kOk)) return {StoreStatus::kOk, ""};
-      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return {StoreStatus::kError, "the helper did not store it"};
-      if (read_short_string(socket_, &message, reply.deadline)) return reply_from_error(message);
+      if (reply.status == static_cast<uint8_t>(Response::kOk)) return ok_status();
+      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return Error{"the helper did not store it"};
+      if (read_short_string(socket_, &message, reply.deadline)) return error_from_helper(message);
       give_up("", false);
     }
   }
   return direct().put(key, blob);
 }
 
-StoreReply HelperStore::exists(const CacheKey& key) {
+Status HelperStore::exists(const CacheKey& key) {
   std::lock_guard lock(mutex_);
   if (ensure_connected() && has_exists_) {
     std::string request = request_for(Request::kExists, key);
@@ -383,10 +383,11 @@ StoreReply HelperStore::exists(const CacheKey& key) {
       uint8_t present = 0;
       std::string message;
       if (reply.status == static_cast<uint8_t>(Response::kOk) && read_u8(socket_, &present, reply.deadline)) {
-        return {present != 0 ? StoreStatus::kOk : StoreStatus::kNotFound, ""};
+        if (present != 0) return ok_status();
+        return Error::not_found();
       }
       if (reply.status == static_cast<uint8_t>(Response::kErr) && read_short_string(socket_, &message, reply.deadline)) {
-        return reply_from_error(message);
+        return error_from_helper(message);
       }
       give_up("", false);
     }
@@ -394,7 +395,7 @@ StoreReply HelperStore::exists(const CacheKey& key) {
   return direct().exists(key);
 }
 
-StoreReply HelperStore::remove(const CacheKey& key) {
+Status HelperStore::remove(const CacheKey& key) {
   std::lock_guard lock(mutex_);
   if (ensure_connected()) {
     std::string request = request_for(Request::kRemove, key);
@@ -402,9 +403,9 @@ StoreReply HelperStore::remove(const CacheKey& key) {
     if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       std::string message;
-      if (reply.status == static_cast<uint8_t>(Response::kOk)) return {StoreStatus::kOk, ""};
-      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return {StoreStatus::kNotFound, ""};
-      if (read_short_string(socket_, &message, reply.deadline)) return reply_from_error(message);
+      if (reply.status == static_cast<uint8_t>(Response::kOk)) return ok_status();
+      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return Error::not_found();
+      if (read_short_string(socket_, &message, reply.deadline)) return error_from_helper(message);
       give_up("", false);
     }
   }

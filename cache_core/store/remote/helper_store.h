@@ -61,10 +61,10 @@ class HelperStore : public Store {
   std::string description() const override;
   bool read_only() const override { return spec_.read_only; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   // Why this process went around the helper ("" when it did not): for one
   // warning. Only failures worth telling: a missing optional helper is not.

@@ -196,10 +196,6 @@ void set_method_options(CURL* curl, HttpRequest& request) {
   }
 }
 
-StoreReply reply(StoreStatus status, std::string message = {}) {
-  return StoreReply{status, std::move(message)};
-}
-
 // The <Code> of an S3-style XML error body ("NoSuchBucket", ...), or "".
 std::string s3_error_code(const std::string& body) {
   auto start = body.find("<Code>");
@@ -211,26 +207,22 @@ std::string s3_error_code(const std::string& body) {
   return plain ? code : "";
 }
 
-StoreReply map_http_status(Method method, long status, const std::string& what,
-                           const std::string& error_body) {
+Status map_http_status(Method method, long status, const std::string& what, const std::string& error_body) {
   bool success = method == Method::kGet ? status == 200 : status >= 200 && status < 300;
-  if (success) return reply(StoreStatus::kOk);
+  if (success) return ok_status();
   std::string code = s3_error_code(error_body);
-  if (status == 404 && code != "NoSuchBucket") return reply(StoreStatus::kNotFound);
-  return reply(StoreStatus::kError,
-               what + ": HTTP " + std::to_string(status) + (code.empty() ? "" : " " + code));
+  if (status == 404 && code != "NoSuchBucket") return Error::not_found();
+  return Error{what + ": HTTP " + std::to_string(status) + (code.empty() ? "" : " " + code)};
 }
 
-StoreReply map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec,
-                          const std::string& what) {
+Error map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec, const std::string& what) {
   std::string message = what + ": " + curl_library().easy_strerror(code);
   if (detail[0] != '\0') message += " (" + std::string(detail) + ")";
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return reply(StoreStatus::kTimeout,
-                 message + " [connect-timeout=" + std::to_string(spec.connect_timeout_ms) +
-                     "ms, timeout=" + std::to_string(spec.operation_timeout_ms) + "ms]");
+    return Error::timed_out(message + " [connect-timeout=" + std::to_string(spec.connect_timeout_ms) +
+                            "ms, timeout=" + std::to_string(spec.operation_timeout_ms) + "ms]");
   }
-  return reply(StoreStatus::kError, message);
+  return Error{message};
 }
 
 void replace_all(std::string& text, const std::string& secret) {
@@ -242,14 +234,14 @@ void replace_all(std::string& text, const std::string& secret) {
 
 // Defence in depth: messages are built from the credential-free URL, but a
 // server or curl detail could echo a secret back.
-StoreReply scrubbed(StoreReply result, const RemoteSpec& spec, const AwsSigning& signing) {
-  result.message = redact_url_credentials(result.message);
-  replace_all(result.message, spec.password);
-  replace_all(result.message, spec.bearer_token);
-  replace_all(result.message, signing.credentials.secret_access_key);
-  replace_all(result.message, signing.credentials.session_token);
-  for (const RemoteHeader& header : spec.headers) replace_all(result.message, header.value);
-  return result;
+Error scrubbed(Error failure, const RemoteSpec& spec, const AwsSigning& signing) {
+  failure.message = redact_url_credentials(failure.message);
+  replace_all(failure.message, spec.password);
+  replace_all(failure.message, spec.bearer_token);
+  replace_all(failure.message, signing.credentials.secret_access_key);
+  replace_all(failure.message, signing.credentials.session_token);
+  for (const RemoteHeader& header : spec.headers) replace_all(failure.message, header.value);
+  return failure;
 }
 
 }  // namespace
@@ -273,32 +265,32 @@ std::string HttpStore::object_url(const CacheKey& key) const {
   return spec_.url + "/" + remote_object_path(spec_.layout, key);
 }
 
-StoreReply HttpStore::get(const CacheKey& key, std::string* blob) {
-  blob->clear();
-  HttpRequest request{.method = Method::kGet, .download = blob, .max_body = max_body_bytes_};
-  StoreReply result = perform(key, request);
-  if (!result.ok()) blob->clear();  // never hand out an error page or half a body
-  return result;
+Result<std::string> HttpStore::get(const CacheKey& key) {
+  std::string blob;
+  HttpRequest request{.method = Method::kGet, .download = &blob, .max_body = max_body_bytes_};
+  Status done = perform(key, request);
+  if (!done.ok()) return done.failure();  // never hand out an error page or half a body
+  return blob;
 }
 
-StoreReply HttpStore::put(const CacheKey& key, std::string_view blob) {
-  if (spec_.read_only) return reply(StoreStatus::kError, description() + " is read-only");
+Status HttpStore::put(const CacheKey& key, std::string_view blob) {
+  if (spec_.read_only) return Error{description() + " is read-only"};
   HttpRequest request{.method = Method::kPut, .upload = blob};
   return perform(key, request);
 }
 
-StoreReply HttpStore::exists(const CacheKey& key) {
+Status HttpStore::exists(const CacheKey& key) {
   HttpRequest request{.method = Method::kHead};
   return perform(key, request);
 }
 
-StoreReply HttpStore::remove(const CacheKey& key) {
-  if (spec_.read_only) return reply(StoreStatus::kError, description() + " is read-only");
+Status HttpStore::remove(const CacheKey& key) {
+  if (spec_.read_only) return Error{description() + " is read-only"};
   HttpRequest request{.method = Method::kDelete};
   return perform(key, request);
 }
 
-StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
+Status HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   std::string url = object_url(key);
   std::string what = std::string(method_name(request.method)) + " " + redacted_url(spec_) + "/" +
                      remote_object_path(spec_.layout, key);
@@ -306,7 +298,7 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   CURL* curl = handle->get();
   if (curl == nullptr) {
     const std::string& why = curl_library().error;
-    return reply(StoreStatus::kError, what + ": " + (why.empty() ? "cannot create a curl handle" : why));
+    return Error{what + ": " + (why.empty() ? "cannot create a curl handle" : why)};
   }
 
   Slist headers = request_headers(spec_, signing_, request.upload);
@@ -327,19 +319,20 @@ StoreReply HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   release_handle(std::move(handle));  // resets the options, which point into this frame
 
   if (request.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return reply(StoreStatus::kError, what + ": body larger than the limit of " +
-                                          std::to_string(request.max_body) + " bytes");
+    return Error{what + ": body larger than the limit of " + std::to_string(request.max_body) + " bytes"};
   }
   if (transfer.first_byte_timed_out) {
-    return scrubbed(reply(StoreStatus::kTimeout, what + ": no response [first-byte-timeout=" +
-                                                     std::to_string(spec_.first_byte_timeout_ms) + "ms]"),
+    return scrubbed(Error::timed_out(what + ": no response [first-byte-timeout=" +
+                                     std::to_string(spec_.first_byte_timeout_ms) + "ms]"),
                     spec_, signing_);
   }
   if (code != CURLE_OK) return scrubbed(map_curl_error(code, detail, spec_, what), spec_, signing_);
   if (request.download != nullptr && status != 200) {
     request.error_body = request.download->substr(0, kMaxErrorBody);
   }
-  return scrubbed(map_http_status(request.method, status, what, request.error_body), spec_, signing_);
+  Status answered = map_http_status(request.method, status, what, request.error_body);
+  if (!answered.ok()) return scrubbed(answered.failure(), spec_, signing_);
+  return answered;
 }
 
 std::unique_ptr<CurlEasy> HttpStore::acquire_handle() {

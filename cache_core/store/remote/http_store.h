@@ -45,7 +45,7 @@ class HttpStore : public Store {
   static constexpr size_t kDefaultMaxBodyBytes = size_t{512} << 20;  // 512 MiB
 
   // `spec` must have an http or https scheme. A GET whose body is larger
-  // than `max_body_bytes` fails (kError) instead of allocating it.
+  // than `max_body_bytes` fails (kFailed) instead of allocating it.
   explicit HttpStore(RemoteSpec spec, size_t max_body_bytes = kDefaultMaxBodyBytes,
                      AwsSigning signing = {});
   ~HttpStore() override;
@@ -56,16 +56,16 @@ class HttpStore : public Store {
   std::string description() const override;
   bool read_only() const override { return spec_.read_only; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   // The full URL of `key`'s object (without credentials).
   std::string object_url(const CacheKey& key) const;
 
  private:
-  StoreReply perform(const CacheKey& key, HttpRequest& request);
+  Status perform(const CacheKey& key, HttpRequest& request);
   std::unique_ptr<CurlEasy> acquire_handle();
   void release_handle(std::unique_ptr<CurlEasy> handle);
 

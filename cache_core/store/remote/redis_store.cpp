@@ -43,16 +43,16 @@ std::string RedisStore::object_name(const CacheKey& key) {
   return "edgecache:v" + std::to_string(kFormatVersion) + ":" + key.to_string();
 }
 
-StoreReply RedisStore::failure(const std::string& what, const std::string& detail, bool timeout) {
+Error RedisStore::failure(const std::string& what, const std::string& detail, bool timeout) {
   // Redis's own messages never echo a password; the URL in `what` is redacted.
   std::string message = what + ": " + detail;
   if (is_auth_error(detail)) message += " [auth]";
-  return StoreReply{timeout ? StoreStatus::kTimeout : StoreStatus::kError, message};
+  return Error{message, timeout ? ErrorCode::kTimeout : ErrorCode::kFailed};
 }
 
-StoreReply RedisStore::ready(const std::string& what) {
+Status RedisStore::ready(const std::string& what) {
   if (!connection_->connected()) session_ready_ = false;
-  if (session_ready_) return StoreReply{StoreStatus::kOk, {}};
+  if (session_ready_) return ok_status();
   RespReply connected = connection_->connect();
   if (connected.type != Type::kStatus) return failure(what, connected.text, connected.type == Type::kTimeout);
   if (!spec_.password.empty() || !spec_.username.empty()) {
@@ -72,52 +72,52 @@ StoreReply RedisStore::ready(const std::string& what) {
     }
   }
   session_ready_ = true;
-  return StoreReply{StoreStatus::kOk, {}};
+  return ok_status();
 }
 
-StoreReply RedisStore::get(const CacheKey& key, std::string* blob) {
-  blob->clear();
+Result<std::string> RedisStore::get(const CacheKey& key) {
   std::string name = object_name(key);
   std::string what = "GET " + redacted_url(spec_) + " " + name;
   std::lock_guard lock(mutex_);
-  if (StoreReply up = ready(what); !up.ok()) return up;
+  if (Status up = ready(what); !up.ok()) return up.failure();
   RespReply reply = connection_->command({"GET", name});
-  if (reply.type == Type::kNil) return StoreReply{StoreStatus::kNotFound, {}};
+  if (reply.type == Type::kNil) return Error::not_found();
   if (reply.type != Type::kBulk) return failure(what, reply.text, reply.type == Type::kTimeout);
-  *blob = std::move(reply.text);
-  return StoreReply{StoreStatus::kOk, {}};
+  return std::move(reply.text);
 }
 
-StoreReply RedisStore::put(const CacheKey& key, std::string_view blob) {
-  if (spec_.read_only) return StoreReply{StoreStatus::kError, description() + " is read-only"};
+Status RedisStore::put(const CacheKey& key, std::string_view blob) {
+  if (spec_.read_only) return Error{description() + " is read-only"};
   std::string name = object_name(key);
   std::string what = "SET " + redacted_url(spec_) + " " + name;
   std::lock_guard lock(mutex_);
-  if (StoreReply up = ready(what); !up.ok()) return up;
+  if (Status up = ready(what); !up.ok()) return up;
   RespReply reply = connection_->command({"SET", name, blob});
   if (reply.type != Type::kStatus) return failure(what, reply.text, reply.type == Type::kTimeout);
-  return StoreReply{StoreStatus::kOk, {}};
+  return ok_status();
 }
 
-StoreReply RedisStore::exists(const CacheKey& key) {
+Status RedisStore::exists(const CacheKey& key) {
   std::string name = object_name(key);
   std::string what = "EXISTS " + redacted_url(spec_) + " " + name;
   std::lock_guard lock(mutex_);
-  if (StoreReply up = ready(what); !up.ok()) return up;
+  if (Status up = ready(what); !up.ok()) return up;
   RespReply reply = connection_->command({"EXISTS", name});
   if (reply.type != Type::kInteger) return failure(what, reply.text, reply.type == Type::kTimeout);
-  return StoreReply{reply.integer > 0 ? StoreStatus::kOk : StoreStatus::kNotFound, {}};
+  if (reply.integer > 0) return ok_status();
+  return Error::not_found();
 }
 
-StoreReply RedisStore::remove(const CacheKey& key) {
-  if (spec_.read_only) return StoreReply{StoreStatus::kError, description() + " is read-only"};
+Status RedisStore::remove(const CacheKey& key) {
+  if (spec_.read_only) return Error{description() + " is read-only"};
   std::string name = object_name(key);
   std::string what = "DEL " + redacted_url(spec_) + " " + name;
   std::lock_guard lock(mutex_);
-  if (StoreReply up = ready(what); !up.ok()) return up;
+  if (Status up = ready(what); !up.ok()) return up;
   RespReply reply = connection_->command({"DEL", name});
   if (reply.type != Type::kInteger) return failure(what, reply.text, reply.type == Type::kTimeout);
-  return StoreReply{reply.integer > 0 ? StoreStatus::kOk : StoreStatus::kNotFound, {}};
+  if (reply.integer > 0) return ok_status();
+  return Error::not_found();
 }
 
 }  // namespace edgecache

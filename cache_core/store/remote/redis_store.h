@@ -37,17 +37,17 @@ class RedisStore : public Store {
   std::string description() const override;
   bool read_only() const override { return spec_.read_only; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   // The Redis key of `key`'s object.
   static std::string object_name(const CacheKey& key);
 
  private:
-  StoreReply ready(const std::string& what);  // connected, authenticated, database selected
-  StoreReply failure(const std::string& what, const std::string& detail, bool timeout);
+  Status ready(const std::string& what);  // connected, authenticated, database selected
+  Error failure(const std::string& what, const std::string& detail, bool timeout);
 
   RemoteSpec spec_;                             // the remote, with its password
   std::mutex mutex_;                            // one command at a time on connection_

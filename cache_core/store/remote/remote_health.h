@@ -42,7 +42,7 @@ class RemoteHealth {
   // Counts one failure. Returns true only for the one call, across all
   // processes, that switched the remote off: that caller prints the warning.
   // `message` is kept in the state file: it must already be redacted.
-  // `timeout`: the remote did not answer in time (StoreStatus::kTimeout).
+  // `timeout`: the remote did not answer in time (ErrorCode::kTimeout).
   bool record_failure(const std::string& message, bool timeout = false);
 
   // Forgets earlier failures, so sporadic errors never add up to a switch-off.

@@ -18,9 +18,9 @@ bool contains_any(const std::string& text, std::initializer_list<const char*> ne
 // it: name resolution, refused connection, TLS, authorization (HTTP 401/403,
 // S3's signature and key errors, Redis's AUTH), a missing bucket, the wrong
 // S3 region, timeout.
-std::string classify_failure(const StoreReply& reply) {
-  const std::string& m = reply.message;
-  if (reply.status == StoreStatus::kTimeout || m.find("imeout") != std::string::npos) return "timeout";
+std::string classify_failure(const Error& failure) {
+  const std::string& m = failure.message;
+  if (failure.code == ErrorCode::kTimeout || m.find("imeout") != std::string::npos) return "timeout";
   if (m.find("resolve") != std::string::npos) return "DNS";
   if (contains_any(m, {"HTTP 401", "HTTP 403", "[auth]", "SignatureDoesNotMatch", "InvalidAccessKeyId"}))
     return "auth";
@@ -52,10 +52,10 @@ ProbeStep timed(const std::string& name, Call call) {
   return step;
 }
 
-void fail(ProbeStep& step, const StoreReply& reply) {
+void fail(ProbeStep& step, const Error& failure) {
   step.ok = false;
-  step.failure = classify_failure(reply);
-  step.detail = reply.message;
+  step.failure = classify_failure(failure);
+  step.detail = failure.message;
 }
 
 }  // namespace
@@ -70,40 +70,39 @@ bool ProbeReport::ok() const {
 ProbeReport probe_remote(Store& store, bool write) {
   ProbeReport report;
   CacheKey key = probe_key();
-  std::string blob;
   if (!write) {
     report.steps.push_back(timed("read", [&](ProbeStep& step) {
-      StoreReply reply = store.get(key, &blob);
-      step.ok = reply.status == StoreStatus::kNotFound || reply.ok();
-      if (!step.ok) fail(step, reply);
+      Result<std::string> blob = store.get(key);
+      step.ok = blob.ok() || blob.code() == ErrorCode::kNotFound;
+      if (!step.ok) fail(step, blob.failure());
     }));
     return report;
   }
   const std::string payload = "edgecache connection probe " + key.digest.hex();
   report.steps.push_back(timed("write probe object", [&](ProbeStep& step) {
-    StoreReply reply = store.put(key, payload);
-    step.ok = reply.ok();
-    if (!step.ok) fail(step, reply);
+    Status written = store.put(key, payload);
+    step.ok = written.ok();
+    if (!step.ok) fail(step, written.failure());
   }));
   if (!report.steps.back().ok) return report;
   report.steps.push_back(timed("read it back", [&](ProbeStep& step) {
-    StoreReply reply = store.get(key, &blob);
-    step.ok = reply.ok() && blob == payload;
-    if (reply.status == StoreStatus::kNotFound) {
+    Result<std::string> blob = store.get(key);
+    step.ok = blob.ok() && *blob == payload;
+    if (!blob.ok() && blob.code() == ErrorCode::kNotFound) {
       step.failure = "404 on read-back";
       step.detail = "the server accepted the write but does not serve it back";
-    } else if (!reply.ok()) {
-      fail(step, reply);
+    } else if (!blob.ok()) {
+      fail(step, blob.failure());
     } else if (!step.ok) {
       step.failure = "content mismatch";
       step.detail = "the server returned other bytes than were written";
     }
   }));
   report.steps.push_back(timed("delete it", [&](ProbeStep& step) {
-    StoreReply reply = store.remove(key);
+    Status removed = store.remove(key);
     // Servers without DELETE leave one tiny object behind: not a failure.
-    step.ok = !reply.failed() || reply.message.find("HTTP 405") != std::string::npos;
-    if (!step.ok) fail(step, reply);
+    step.ok = !removed.failed() || removed.error().find("HTTP 405") != std::string::npos;
+    if (!step.ok) fail(step, removed.failure());
   }));
   return report;
 }

@@ -44,26 +44,24 @@ std::string S3Store::description() const {
          (spec_.read_only ? ", read-only)" : ")");
 }
 
-StoreReply S3Store::no_credentials() const {
-  return StoreReply{StoreStatus::kError, spec_.url + ": " + credentials_error_ + " [auth]"};
-}
+Error S3Store::no_credentials() const { return Error{spec_.url + ": " + credentials_error_ + " [auth]"}; }
 
-StoreReply S3Store::get(const CacheKey& key, std::string* blob) {
+Result<std::string> S3Store::get(const CacheKey& key) {
   if (!credentials_error_.empty()) return no_credentials();
-  return http_->get(key, blob);
+  return http_->get(key);
 }
 
-StoreReply S3Store::put(const CacheKey& key, std::string_view blob) {
+Status S3Store::put(const CacheKey& key, std::string_view blob) {
   if (!credentials_error_.empty()) return no_credentials();
   return http_->put(key, blob);
 }
 
-StoreReply S3Store::exists(const CacheKey& key) {
+Status S3Store::exists(const CacheKey& key) {
   if (!credentials_error_.empty()) return no_credentials();
   return http_->exists(key);
 }
 
-StoreReply S3Store::remove(const CacheKey& key) {
+Status S3Store::remove(const CacheKey& key) {
   if (!credentials_error_.empty()) return no_credentials();
   return http_->remove(key);
 }

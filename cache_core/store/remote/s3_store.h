@@ -35,17 +35,17 @@ class S3Store : public Store {
   std::string description() const override;
   bool read_only() const override { return spec_.read_only; }
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   // The URL objects are under, e.g. "http://127.0.0.1:9000/bucket/prefix"
   // or "https://bucket.s3.eu-west-1.amazonaws.com/prefix".
   static std::string base_url(const RemoteSpec& spec);
 
  private:
-  StoreReply no_credentials() const;
+  Error no_credentials() const;
 
   RemoteSpec spec_;                       // the s3:// remote
   std::string credentials_error_;         // why there are no credentials, or ""

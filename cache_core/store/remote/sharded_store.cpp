@@ -11,8 +11,6 @@ uint64_t score(const std::string& id, const CacheKey& key) {
   return hash_bytes(id + '\n' + key.to_string()).high;
 }
 
-StoreReply unavailable() { return StoreReply{StoreStatus::kUnavailable, {}}; }
-
 }  // namespace
 
 ShardedStore::ShardedStore(std::vector<Server> servers) {
@@ -59,40 +57,46 @@ ShardedStore::Shard* ShardedStore::usable_shard(const CacheKey& key) {
   return &shard;
 }
 
-StoreReply ShardedStore::note(Shard& shard, StoreReply reply) {
-  if (reply.failed()) {
-    shard.off = true;
-    if (shard.server.health && shard.server.health->record_failure(reply.message, reply.status == StoreStatus::kTimeout)) {
-      switched_off_here_ = true;
-    }
-    reply.message += " (only this server is switched off; the other " +
-                     std::to_string(shards_.size() - 1) + " keep serving)";
-  } else if (reply.ok() && shard.server.health) {
-    shard.server.health->record_success();
+Error ShardedStore::note_failure(Shard& shard, Error failure) {
+  shard.off = true;
+  if (shard.server.health &&
+      shard.server.health->record_failure(failure.message, failure.code == ErrorCode::kTimeout)) {
+    switched_off_here_ = true;
   }
-  return reply;
+  failure.message += " (only this server is switched off; the other " + std::to_string(shards_.size() - 1) +
+                     " keep serving)";
+  return failure;
 }
 
-StoreReply ShardedStore::get(const CacheKey& key, std::string* blob) {
-  blob->clear();
-  Shard* shard = usable_shard(key);
-  return shard ? note(*shard, shard->server.store->get(key, blob)) : unavailable();
+template <typename T>
+Result<T> ShardedStore::note(Shard& shard, Result<T> result) {
+  if (result.failed()) return note_failure(shard, result.failure());
+  if (result.ok() && shard.server.health) shard.server.health->record_success();
+  return result;
 }
 
-StoreReply ShardedStore::put(const CacheKey& key, std::string_view blob) {
+Result<std::string> ShardedStore::get(const CacheKey& key) {
   Shard* shard = usable_shard(key);
-  if (!shard || shard->server.store->read_only()) return unavailable();
+  if (!shard) return Error::unavailable();
+  return note(*shard, shard->server.store->get(key));
+}
+
+Status ShardedStore::put(const CacheKey& key, std::string_view blob) {
+  Shard* shard = usable_shard(key);
+  if (!shard || shard->server.store->read_only()) return Error::unavailable();
   return note(*shard, shard->server.store->put(key, blob));
 }
 
-StoreReply ShardedStore::exists(const CacheKey& key) {
+Status ShardedStore::exists(const CacheKey& key) {
   Shard* shard = usable_shard(key);
-  return shard ? note(*shard, shard->server.store->exists(key)) : unavailable();
+  if (!shard) return Error::unavailable();
+  return note(*shard, shard->server.store->exists(key));
 }
 
-StoreReply ShardedStore::remove(const CacheKey& key) {
+Status ShardedStore::remove(const CacheKey& key) {
   Shard* shard = usable_shard(key);
-  return shard ? shard->server.store->remove(key) : unavailable();
+  if (!shard) return Error::unavailable();
+  return shard->server.store->remove(key);
 }
 
 bool ShardedStore::take_switched_off() { return switched_off_here_.exchange(false); }

@@ -37,10 +37,10 @@ class ShardedStore : public Store {
   std::string description() const override;
   bool read_only() const override;  // true when every server is read-only
 
-  StoreReply get(const CacheKey& key, std::string* blob) override;
-  StoreReply put(const CacheKey& key, std::string_view blob) override;
-  StoreReply exists(const CacheKey& key) override;
-  StoreReply remove(const CacheKey& key) override;
+  Result<std::string> get(const CacheKey& key) override;
+  Status put(const CacheKey& key, std::string_view blob) override;
+  Status exists(const CacheKey& key) override;
+  Status remove(const CacheKey& key) override;
 
   // The index of the server that holds `key` (rendezvous hashing).
   size_t server_for(const CacheKey& key) const;
@@ -58,7 +58,9 @@ class ShardedStore : public Store {
 
   // The server for `key`, or null when it is switched off.
   Shard* usable_shard(const CacheKey& key);
-  StoreReply note(Shard& shard, StoreReply reply);
+  template <typename T>
+  Result<T> note(Shard& shard, Result<T> result);
+  Error note_failure(Shard& shard, Error failure);
 
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<bool> switched_off_here_{false};

@@ -14,7 +14,7 @@ namespace {
 using testing::MemoryStore;
 using testing::test_key;
 
-const StoreReply kRefused{StoreStatus::kError, "connection refused"};
+const Error kRefused{"connection refused"};
 
 TEST(TieredStore, ALocalHitNeverAsksTheRemote) {
   MemoryStore local, remote;
@@ -78,7 +78,7 @@ TEST(TieredStore, OneRemoteFailureSwitchesTheRemoteOffForThisProcess) {
   remote.failure = kRefused;
   int failures = 0;
   RemoteGate gate;
-  gate.on_failure = [&](const StoreReply&) { ++failures; };
+  gate.on_failure = [&](const Error&) { ++failures; };
   TieredStore tiered(&local, &remote, gate);
   EXPECT_FALSE(tiered.get(test_key("a")));
   EXPECT_TRUE(tiered.remote_skipped());
@@ -136,7 +136,7 @@ TEST(TieredStore, OnlyAHitOrAStoredPutCountsAsRemoteSuccess) {
 
 TEST(TieredStore, AnUnavailableServerIsAMissNotAFailure) {
   MemoryStore local, remote;
-  remote.failure = StoreReply{StoreStatus::kUnavailable, ""};
+  remote.failure = Error::unavailable();
   TieredStore tiered(&local, &remote);
   EXPECT_FALSE(tiered.get(test_key("a")));
   EXPECT_FALSE(tiered.remote_skipped());
@@ -146,7 +146,7 @@ TEST(TieredStore, AnUnavailableServerIsAMissNotAFailure) {
 
 TEST(TieredStore, ALocalFailureIsAWarningAndTheRemoteStillServes) {
   MemoryStore local, remote;
-  local.failure = StoreReply{StoreStatus::kError, "disk full"};
+  local.failure = Error{"disk full"};
   remote.objects[test_key("a").to_string()] = "blob";
   TieredStore tiered(&local, &remote);
   EXPECT_EQ(tiered.get(test_key("a"))->source, StoreTier::kRemote);

@@ -70,10 +70,9 @@ TEST(S3Store, BuildsPathAndVirtualHostedUrls) {
 TEST(S3Store, WithoutCredentialsEveryCallFailsAsAuth) {
   RemoteSpec spec = parse_remote_spec("s3://team-cache|endpoint=http://127.0.0.1:1").value();
   S3Store store(spec, Error{"no AWS credentials: set AWS_ACCESS_KEY_ID"});
-  std::string blob;
-  StoreReply reply = store.get(testing::test_key("k"), &blob);
-  EXPECT_EQ(reply.status, StoreStatus::kError);
-  EXPECT_NE(reply.message.find("[auth]"), std::string::npos) << reply.message;
+  Result<std::string> reply = store.get(testing::test_key("k"));
+  EXPECT_EQ(testing::code_of(reply), ErrorCode::kFailed);
+  EXPECT_NE(reply.error().find("[auth]"), std::string::npos) << reply.error();
 }
 
 }  // namespace

@@ -22,34 +22,36 @@ namespace edgecache {
 namespace {
 
 using testing::TempDir;
+using testing::code_of;
 using testing::test_key;
 
 // A thread-safe store in memory that counts its calls.
 class MemoryStore : public Store {
  public:
   std::string description() const override { return "memory"; }
-  StoreReply get(const CacheKey& key, std::string* blob) override {
+  Result<std::string> get(const CacheKey& key) override {
     std::lock_guard lock(mutex_);
     ++calls;
     auto it = objects_.find(key.to_string());
-    if (it == objects_.end()) return {StoreStatus::kNotFound, ""};
-    *blob = it->second;
-    return {StoreStatus::kOk, ""};
+    if (it == objects_.end()) return Error::not_found();
+    return it->second;
   }
-  StoreReply put(const CacheKey& key, std::string_view blob) override {
+  Status put(const CacheKey& key, std::string_view blob) override {
     std::lock_guard lock(mutex_);
     ++calls;
     objects_[key.to_string()] = std::string(blob);
-    return {StoreStatus::kOk, ""};
+    return ok_status();
   }
-  StoreReply exists(const CacheKey& key) override {
-    std::string ignored;
-    return get(key, &ignored);
+  Status exists(const CacheKey& key) override {
+    Result<std::string> blob = get(key);
+    if (!blob.ok()) return blob.failure();
+    return ok_status();
   }
-  StoreReply remove(const CacheKey& key) override {
+  Status remove(const CacheKey& key) override {
     std::lock_guard lock(mutex_);
     ++calls;
-    return {objects_.erase(key.to_string()) ? StoreStatus::kOk : StoreStatus::kNotFound, ""};
+    if (objects_.erase(key.to_string()) == 0) return Error::not_found();
+    return ok_status();
   }
   std::atomic<int> calls{0};
 
@@ -103,10 +105,10 @@ HelperStore::DirectFactory direct_to(MemoryStore* direct) {
     struct View : Store {
       explicit View(Store* store) : s(store) {}
       std::string description() const override { return s->description(); }
-      StoreReply get(const CacheKey& k, std::string* b) override { return s->get(k, b); }
-      StoreReply put(const CacheKey& k, std::string_view b) override { return s->put(k, b); }
-      StoreReply exists(const CacheKey& k) override { return s->exists(k); }
-      StoreReply remove(const CacheKey& k) override { return s->remove(k); }
+      Result<std::string> get(const CacheKey& k) override { return s->get(k); }
+      Status put(const CacheKey& k, std::string_view b) override { return s->put(k, b); }
+      Status exists(const CacheKey& k) override { return s->exists(k); }
+      Status remove(const CacheKey& k) override { return s->remove(k); }
       Store* s;
     };
     return std::make_unique<View>(direct);
@@ -131,13 +133,13 @@ TEST(HelperStore, ServesHitsMissesAndPutsThroughTheHelper) {
   MemoryStore remote, direct;
   RunningServer server(remote, dir / "h.sock");
   HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
-  std::string blob;
-  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(store.get(test_key("a"))), ErrorCode::kNotFound);
   EXPECT_TRUE(store.put(test_key("a"), std::string(300000, 'z')).ok());
-  EXPECT_TRUE(store.get(test_key("a"), &blob).ok());
-  EXPECT_EQ(blob, std::string(300000, 'z'));
+  Result<std::string> blob = store.get(test_key("a"));
+  ASSERT_TRUE(blob.ok()) << blob.error();
+  EXPECT_EQ(*blob, std::string(300000, 'z'));
   EXPECT_TRUE(store.exists(test_key("a")).ok());
-  EXPECT_EQ(store.exists(test_key("a", ObjectKind::kManifest)).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(store.exists(test_key("a", ObjectKind::kManifest))), ErrorCode::kNotFound);
   EXPECT_TRUE(store.remove(test_key("a")).ok());
   EXPECT_TRUE(store.used_helper());
   EXPECT_EQ(direct.calls, 0);
@@ -148,8 +150,7 @@ TEST(HelperStore, GoesDirectWithOneProblemWhenTheHelperCannotStart) {
   TempDir dir;
   MemoryStore direct;
   HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
-  std::string blob;
-  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(store.get(test_key("a"))), ErrorCode::kNotFound);
   EXPECT_TRUE(store.put(test_key("a"), "x").ok());
   EXPECT_EQ(direct.calls, 2);
   EXPECT_NE(store.problem().find("not found"), std::string::npos);
@@ -162,8 +163,7 @@ TEST(HelperStore, GoesDirectSilentlyWhenAnOptionalHelperIsMissing) {
   HelperLaunch launch = launch_at(dir / "h.sock");
   launch.warn_if_missing = false;
   HelperStore store(test_spec(), launch, direct_to(&direct));
-  std::string blob;
-  EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(store.get(test_key("a"))), ErrorCode::kNotFound);
   EXPECT_EQ(store.problem(), "");
   EXPECT_EQ(direct.calls, 1);
 }
@@ -172,10 +172,9 @@ TEST(HelperStore, AHelperThatDiesMidSessionSendsTheNextCallDirect) {
   TempDir dir;
   MemoryStore remote, direct;
   HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
-  std::string blob;
   {
     RunningServer server(remote, dir / "h.sock");
-    EXPECT_EQ(store.get(test_key("a"), &blob).status, StoreStatus::kNotFound);
+    EXPECT_EQ(code_of(store.get(test_key("a"))), ErrorCode::kNotFound);
     // A second client asks the helper to stop, as `kill` would end it.
     int error = 0;
     UnixSocket raw = UnixSocket::connect(dir / "h.sock", &error);
@@ -243,8 +242,10 @@ TEST(HelperStore, ManyClientsAtOnceShareOneHelper) {
   for (int i = 0; i < 8; ++i) {
     clients.emplace_back([&, i] {
       HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
-      std::string key = "k" + std::to_string(i), blob;
-      if (store.put(test_key(key), key).ok() && store.get(test_key(key), &blob).ok() && blob == key) ++hits;
+      std::string key = "k" + std::to_string(i);
+      if (!store.put(test_key(key), key).ok()) return;
+      Result<std::string> blob = store.get(test_key(key));
+      if (blob.ok() && *blob == key) ++hits;
     });
   }
   for (auto& client : clients) client.join();

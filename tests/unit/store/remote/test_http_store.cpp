@@ -25,6 +25,7 @@ namespace {
 
 using testing::read_or_empty;
 using testing::TempDir;
+using testing::code_of;
 using testing::test_key;
 using Clock = std::chrono::steady_clock;
 
@@ -127,62 +128,57 @@ TEST_F(HttpStoreTest, RoundTripsABlobInThePlainLayout) {
   HttpStore store(spec(base_url("/plain")));
   CacheKey key = test_key("plain");
   std::string content("entry\0with\xff bytes", 17);
-  ASSERT_EQ(store.put(key, content).status, StoreStatus::kOk);
+  ASSERT_TRUE(store.put(key, content).ok());
   EXPECT_TRUE(std::filesystem::is_regular_file(
       data_path("plain/" + remote_object_path(RemoteLayout::kPlain, key))));
-  std::string blob;
-  StoreReply reply = store.get(key, &blob);
-  ASSERT_EQ(reply.status, StoreStatus::kOk) << reply.message;
-  EXPECT_EQ(blob, content);
+  Result<std::string> reply = store.get(key);
+  ASSERT_TRUE(reply.ok()) << reply.error();
+  EXPECT_EQ(*reply, content);
 }
 
 TEST_F(HttpStoreTest, RoundTripsABlobInTheBazelLayout) {
   HttpStore store(spec(base_url("/bazel|layout=bazel")));
   CacheKey key = test_key("bazel");
-  ASSERT_EQ(store.put(key, "result").status, StoreStatus::kOk);
+  ASSERT_TRUE(store.put(key, "result").ok());
   EXPECT_TRUE(std::filesystem::is_regular_file(data_path("bazel/ac/" + key.hex64())));
   EXPECT_EQ(store.object_url(key), base_url("/bazel/ac/" + key.hex64()));
-  std::string blob;
-  ASSERT_EQ(store.get(key, &blob).status, StoreStatus::kOk);
-  EXPECT_EQ(blob, "result");
+  Result<std::string> blob = store.get(key);
+  ASSERT_TRUE(blob.ok()) << blob.error();
+  EXPECT_EQ(*blob, "result");
 }
 
 TEST_F(HttpStoreTest, LargeBlobRoundTrips) {
   HttpStore store(spec(base_url("/large")));
   std::string content(3 << 20, 'L');  // over curl's 1 MiB "Expect: 100-continue" threshold
-  ASSERT_EQ(store.put(test_key("large"), content).status, StoreStatus::kOk);
-  std::string blob;
-  ASSERT_EQ(store.get(test_key("large"), &blob).status, StoreStatus::kOk);
-  EXPECT_EQ(blob, content);
+  ASSERT_TRUE(store.put(test_key("large"), content).ok());
+  Result<std::string> blob = store.get(test_key("large"));
+  ASSERT_TRUE(blob.ok()) << blob.error();
+  EXPECT_EQ(*blob, content);
 }
 
 TEST_F(HttpStoreTest, ExistsAsksWithHeadAndRemoveDeletes) {
   HttpStore store(spec(base_url("/head")));
   CacheKey key = test_key("head");
-  EXPECT_EQ(store.exists(key).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(store.exists(key)), ErrorCode::kNotFound);
   ASSERT_TRUE(store.put(key, "x").ok());
-  EXPECT_EQ(store.exists(key).status, StoreStatus::kOk);
+  EXPECT_TRUE(store.exists(key).ok());
   EXPECT_TRUE(access_log_has("\"HEAD /head/"));
-  EXPECT_EQ(store.remove(key).status, StoreStatus::kOk);
-  EXPECT_EQ(store.exists(key).status, StoreStatus::kNotFound);
+  EXPECT_TRUE(store.remove(key).ok());
+  EXPECT_EQ(code_of(store.exists(key)), ErrorCode::kNotFound);
 }
 
 TEST_F(HttpStoreTest, MissingObjectIsNotFound) {
   HttpStore store(spec(base_url("/missing")));
-  std::string blob = "stale";
-  StoreReply reply = store.get(test_key("never stored"), &blob);
-  EXPECT_EQ(reply.status, StoreStatus::kNotFound) << reply.message;
-  EXPECT_TRUE(blob.empty()) << "nginx's 404 page must not leak into the blob";
+  Result<std::string> reply = store.get(test_key("never stored"));
+  EXPECT_EQ(code_of(reply), ErrorCode::kNotFound) << reply.error();
 }
 
 TEST_F(HttpStoreTest, ServerErrorIsAnErrorNamingTheStatus) {
   HttpStore store(spec(base_url("/fail500")));
-  std::string blob;
-  StoreReply reply = store.get(test_key("x"), &blob);
-  EXPECT_EQ(reply.status, StoreStatus::kError);
-  EXPECT_NE(reply.message.find("HTTP 500"), std::string::npos) << reply.message;
-  EXPECT_EQ(store.put(test_key("x"), "x").status, StoreStatus::kError);
-  EXPECT_TRUE(blob.empty());
+  Result<std::string> reply = store.get(test_key("x"));
+  EXPECT_EQ(code_of(reply), ErrorCode::kFailed);
+  EXPECT_NE(reply.error().find("HTTP 500"), std::string::npos) << reply.error();
+  EXPECT_EQ(code_of(store.put(test_key("x"), "x")), ErrorCode::kFailed);
 }
 
 TEST_F(HttpStoreTest, RefusedConnectionFailsFast) {
@@ -190,9 +186,8 @@ TEST_F(HttpStoreTest, RefusedConnectionFailsFast) {
   HttpStore store(
       spec("http://127.0.0.1:" + std::to_string(closed.port()) + "|connect-timeout=5000"));
   auto start = Clock::now();
-  std::string blob;
-  StoreReply reply = store.get(test_key("x"), &blob);
-  EXPECT_EQ(reply.status, StoreStatus::kError) << reply.message;
+  Result<std::string> reply = store.get(test_key("x"));
+  EXPECT_EQ(code_of(reply), ErrorCode::kFailed) << reply.error();
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
 }
 
@@ -201,10 +196,9 @@ TEST_F(HttpStoreTest, SilentServerTimesOutWithinTheTimeout) {
   ASSERT_GT(silent.port(), 0);
   HttpStore store(spec("http://127.0.0.1:" + std::to_string(silent.port()) + "|timeout=300"));
   auto start = Clock::now();
-  std::string blob;
-  StoreReply reply = store.get(test_key("x"), &blob);
+  Result<std::string> reply = store.get(test_key("x"));
   auto elapsed = Clock::now() - start;
-  EXPECT_EQ(reply.status, StoreStatus::kTimeout) << reply.message;
+  EXPECT_EQ(code_of(reply), ErrorCode::kTimeout) << reply.error();
   EXPECT_GE(elapsed, std::chrono::milliseconds(250));
   EXPECT_LT(elapsed, std::chrono::milliseconds(1500));
 }
@@ -237,13 +231,14 @@ TEST_F(HttpStoreTest, MessagesNeverContainThePasswordOrToken) {
     RemoteSpec remote = spec(url + "|timeout=200|header=X-Api-Key=key-s3cret");
     remote.bearer_token = "tok-s3cret";
     HttpStore store(remote);
-    std::string blob;
-    for (const StoreReply& reply : {store.get(test_key("x"), &blob), store.put(test_key("x"), "x"),
-                                    store.exists(test_key("x"))}) {
+    auto check = [&where](const auto& reply) {
       EXPECT_TRUE(reply.failed()) << where;
-      EXPECT_EQ(reply.message.find("s3cret"), std::string::npos) << reply.message;
-      EXPECT_NE(reply.message.find("***@"), std::string::npos) << reply.message;
-    }
+      EXPECT_EQ(reply.error().find("s3cret"), std::string::npos) << reply.error();
+      EXPECT_NE(reply.error().find("***@"), std::string::npos) << reply.error();
+    };
+    check(store.get(test_key("x")));
+    check(store.put(test_key("x"), "x"));
+    check(store.exists(test_key("x")));
     EXPECT_EQ(store.description().find("s3cret"), std::string::npos) << store.description();
   }
 }
@@ -252,18 +247,16 @@ TEST_F(HttpStoreTest, BodyOverTheSizeLimitIsAnError) {
   HttpStore writer(spec(base_url("/limit")));
   ASSERT_TRUE(writer.put(test_key("big"), std::string(4096, 'b')).ok());
   HttpStore reader(spec(base_url("/limit")), /*max_body_bytes=*/1024);
-  std::string blob;
-  StoreReply reply = reader.get(test_key("big"), &blob);
-  EXPECT_EQ(reply.status, StoreStatus::kError);
-  EXPECT_NE(reply.message.find("limit"), std::string::npos) << reply.message;
-  EXPECT_TRUE(blob.empty());
+  Result<std::string> reply = reader.get(test_key("big"));
+  EXPECT_EQ(code_of(reply), ErrorCode::kFailed);
+  EXPECT_NE(reply.error().find("limit"), std::string::npos) << reply.error();
 }
 
 TEST_F(HttpStoreTest, ReadOnlyStoreSendsNoWrites) {
   HttpStore store(spec(base_url("/readonly|read-only")));
   EXPECT_TRUE(store.read_only());
-  EXPECT_EQ(store.put(test_key("ro"), "x").status, StoreStatus::kError);
-  EXPECT_EQ(store.remove(test_key("ro")).status, StoreStatus::kError);
+  EXPECT_EQ(code_of(store.put(test_key("ro"), "x")), ErrorCode::kFailed);
+  EXPECT_EQ(code_of(store.remove(test_key("ro"))), ErrorCode::kFailed);
   EXPECT_EQ(access_log().find("/readonly/"), std::string::npos);
 }
 
@@ -273,9 +266,9 @@ TEST_F(HttpStoreTest, ReturnsCorruptBytesAsTheyAre) {
   CacheKey key = test_key("corrupt");
   ASSERT_TRUE(write_file_atomic(
       data_path("corrupt/" + remote_object_path(RemoteLayout::kPlain, key)), "garbage"));
-  std::string blob;
-  ASSERT_TRUE(store.get(key, &blob).ok());
-  EXPECT_EQ(blob, "garbage");
+  Result<std::string> blob = store.get(key);
+  ASSERT_TRUE(blob.ok()) << blob.error();
+  EXPECT_EQ(*blob, "garbage");
 }
 
 TEST_F(HttpStoreTest, ReusesOneConnectionForSuccessiveCalls) {
@@ -301,9 +294,12 @@ TEST_F(HttpStoreTest, ServesCallsFromSeveralThreadsAtOnce) {
     threads.emplace_back([&store, &failures, t] {
       for (int i = 0; i < 20; ++i) {
         CacheKey key = test_key(std::to_string(t) + "/" + std::to_string(i));
-        std::string blob;
-        if (!store.put(key, key.to_string()).ok() || !store.get(key, &blob).ok() ||
-            blob != key.to_string()) {
+        if (!store.put(key, key.to_string()).ok()) {
+          ++failures;
+          continue;
+        }
+        Result<std::string> blob = store.get(key);
+        if (!blob.ok() || *blob != key.to_string()) {
           ++failures;
         }
       }

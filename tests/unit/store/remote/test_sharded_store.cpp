@@ -11,6 +11,7 @@ namespace edgecache {
 namespace {
 
 using testing::TempDir;
+using testing::code_of;
 using testing::test_key;
 
 std::unique_ptr<Store> directory_store(const std::string& path) {
@@ -62,14 +63,14 @@ TEST(ShardedStore, EachKeyIsStoredOnItsServerOnly) {
   ShardedStore store = directory_servers(dir, 2);
   CacheKey key = test_key("one");
   ASSERT_TRUE(store.put(key, "blob").ok());
-  std::string blob;
-  ASSERT_TRUE(store.get(key, &blob).ok());
-  EXPECT_EQ(blob, "blob");
+  Result<std::string> blob = store.get(key);
+  ASSERT_TRUE(blob.ok()) << blob.error();
+  EXPECT_EQ(*blob, "blob");
   size_t home = store.server_for(key);
   DirectoryStore home_dir(parse_remote_spec("file://" + dir / ("s" + std::to_string(home))).value());
   DirectoryStore other_dir(parse_remote_spec("file://" + dir / ("s" + std::to_string(1 - home))).value());
   EXPECT_TRUE(home_dir.exists(key).ok());
-  EXPECT_EQ(other_dir.exists(key).status, StoreStatus::kNotFound);
+  EXPECT_EQ(code_of(other_dir.exists(key)), ErrorCode::kNotFound);
 }
 
 // One real server that refuses connections among two directories: its keys
@@ -88,17 +89,17 @@ TEST(ShardedStore, AFailingServerIsSwitchedOffAloneAndRecordsItsHealth) {
   int failures = 0, unavailable = 0, stored = 0;
   for (int i = 0; i < 60; ++i) {
     CacheKey key = test_key("k" + std::to_string(i));
-    StoreReply reply = store.put(key, "blob");
+    Status reply = store.put(key, "blob");
     if (store.server_for(key) != 1) {
-      EXPECT_TRUE(reply.ok()) << reply.message;
+      EXPECT_TRUE(reply.ok()) << reply.error();
       ++stored;
       continue;
     }
     if (reply.failed()) {
       ++failures;
-      EXPECT_NE(reply.message.find("only this server is switched off"), std::string::npos) << reply.message;
+      EXPECT_NE(reply.error().find("only this server is switched off"), std::string::npos) << reply.error();
     } else {
-      EXPECT_EQ(reply.status, StoreStatus::kUnavailable);
+      EXPECT_EQ(code_of(reply), ErrorCode::kUnavailable);
       ++unavailable;
     }
   }
