@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "compiler/compile_inputs.h"
+#include "compiler/builtin_include_dirs.h"
 #include "edgecache/compiler_identity.h"
 #include "edgecache/file_io.h"
 #include "edgecache/step_outputs.h"

@@ -1,6 +1,7 @@
 #pragma once
 // Which compiler ran: the content hash of its binary, so an upgraded
-// compiler misses even at the same path.
+// compiler misses even at the same path, and its version line for explain.
+// (What it searches for headers: builtin_include_dirs.h.)
 
 #include <string>
 
@@ -14,21 +15,6 @@ namespace edgecache {
 // processes in <cache_dir>/compilers/, keyed by path and stat data, because
 // hashing a large compiler binary on every compile would cost more than a hit.
 Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir);
-
-}  // namespace edgecache
-
-#include <vector>
-
-namespace edgecache {
-
-// The compiler's built-in include directories for `language` ("c", "c++")
-// and the flags that move them (--sysroot, -nostdinc, -stdlib=, -target,
-// -m32): asked once (`-E -v`) and memoized beside the identity.
-std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
-                                                      const Hash128& identity,
-                                                      const std::string& language,
-                                                      const std::vector<std::string>& flags,
-                                                      const std::string& cache_dir);
 
 // The first line of `binary --version` ("gcc (Debian 12.2.0-14) 12.2.0"),
 // memoized per identity like the include dirs; "" when it prints nothing.
