@@ -35,6 +35,7 @@ if(TARGET edgecache-ninja)
     remote_dies      # the remote stops mid-build: the build succeeds, what it could not fetch runs
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
+    during_compile   # a header created in the include search while the edge compiles: the next build misses
   )
 endif()
 
