@@ -61,7 +61,7 @@ Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t ma
                          const std::string& signing_key) {
   ObjectKind kind = key.kind;
   if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
-    return Error{"not an edgecache object (bad magic)"};
+    return Error::corrupt("not an edgecache object (bad magic)");
   }
   ByteReader reader(blob.substr(4, kHeaderSize - 4));
   uint8_t stored_kind = *reader.u8();
@@ -70,29 +70,29 @@ Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t ma
   reader.u8();
   uint64_t size = *reader.u64();
   Hash128 checksum{*reader.u64(), *reader.u64()};
-  if (stored_kind != static_cast<uint8_t>(kind)) return Error{"object of the wrong kind"};
+  if (stored_kind != static_cast<uint8_t>(kind)) return Error::corrupt("object of the wrong kind");
   if (version != kFormatVersion) {
-    return Error{"object format version " + std::to_string(version) + ", expected " +
-                 std::to_string(kFormatVersion)};
+    return Error::corrupt("object format version " + std::to_string(version) + ", expected " +
+                          std::to_string(kFormatVersion));
   }
   if (size > max_payload_size) {
-    return Error{"object claims " + std::to_string(size) + " bytes, over the limit"};
+    return Error::corrupt("object claims " + std::to_string(size) + " bytes, over the limit");
   }
   bool is_signed = (flags & kSignedFlag) != 0;
-  if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error{"object signature truncated"};
+  if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error::corrupt("object signature truncated");
   std::string_view signed_part = blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
   if (!signing_key.empty() &&
       (!is_signed ||
        !same_bytes(signature(signing_key, key, signed_part), blob.substr(signed_part.size())))) {
-    return Error{std::string(kSignatureError)};
+    return Error{std::string(kSignatureError), ErrorCode::kBadSignature};
   }
   std::string_view frame = signed_part.substr(kHeaderSize);
   unsigned long long frame_size = ZSTD_getFrameContentSize(frame.data(), frame.size());
-  if (frame_size != size) return Error{"object payload size does not match its header"};
+  if (frame_size != size) return Error::corrupt("object payload size does not match its header");
   std::string payload(size, '\0');
   size_t n = ZSTD_decompress(payload.data(), payload.size(), frame.data(), frame.size());
-  if (ZSTD_isError(n) || n != size) return Error{"object payload does not decompress"};
-  if (!(hash_bytes(payload) == checksum)) return Error{"object checksum mismatch"};
+  if (ZSTD_isError(n) || n != size) return Error::corrupt("object payload does not decompress");
+  if (!(hash_bytes(payload) == checksum)) return Error::corrupt("object checksum mismatch");
   return payload;
 }
 

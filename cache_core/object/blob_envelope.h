@@ -23,7 +23,9 @@
 // miss, and checks the declared size against its limit before allocating.
 // A reader with a signing key also rejects unsigned and badly signed objects,
 // so a writable remote cannot be poisoned by anyone without the key; a reader
-// without a key ignores signatures.
+// without a key ignores signatures. An object that cannot be opened is an
+// error with code kCorrupt, or kBadSignature for a missing or wrong signature
+// (counted apart in the stats: "rejected.signature").
 
 #include <cstdint>
 #include <string>

@@ -142,9 +142,8 @@ CacheKey StepCache::input_key(const Step& step) const {
                   step.recipe.digest()};
 }
 
-void StepCache::count_rejection(const std::string& error) {
-  bool signature = error == kSignatureError;
-  store_.counters()[signature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
+void StepCache::count_rejection(ErrorCode code) {
+  store_.counters()[code == ErrorCode::kBadSignature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
 }
 
 // Fetches and decodes one object; a corrupt or badly signed one is counted,
@@ -155,9 +154,9 @@ Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::
   auto fetched = store_.get(key);
   if (!fetched) return Error::not_found(std::string("no ") + what);
   auto payload = codec_.open(key, fetched->blob);
-  auto object = payload ? decode(*payload) : Result<T>(Error{payload.error()});
+  auto object = payload ? decode(*payload) : Result<T>(payload.failure());
   if (!object) {
-    count_rejection(object.error());
+    count_rejection(object.code());
     store_.discard_local(key);
     return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error());
   }

@@ -194,7 +194,8 @@ class StepCache {
   IncludeListings listings_known_before_run(const Step& step);
   // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
   const std::string& dir_stamp_now(const std::string& dir);
-  void count_rejection(const std::string& error);
+  // Counts an object that could not be opened: a bad signature, or corrupt.
+  void count_rejection(ErrorCode code);
   // An example of a base dir path found in the entry's bytes ("" when none).
   std::string embedded_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);

@@ -15,12 +15,14 @@ enum class ErrorCode {
   kNotFound,     // no such object or file: for a store, a miss, not a failure
   kTimeout,      // the other side did not answer in time
   kUnavailable,  // not asked: the server for this key is switched off (a miss, not a failure)
-  kCorrupt,      // there, but malformed, truncated or badly signed
+  kCorrupt,      // there, but malformed or truncated
+  kBadSignature, // there, but its signature is missing or wrong: maybe forged (counted apart)
 };
 
 // True for the codes that mean something went wrong, not just "not there".
 inline bool is_failure(ErrorCode code) {
-  return code == ErrorCode::kFailed || code == ErrorCode::kTimeout || code == ErrorCode::kCorrupt;
+  return code == ErrorCode::kFailed || code == ErrorCode::kTimeout || code == ErrorCode::kCorrupt ||
+         code == ErrorCode::kBadSignature;
 }
 
 struct Error {

@@ -26,6 +26,19 @@ TEST(SignedEntry, ReaderWithTheKeyAcceptsOnlyCorrectlySignedObjects) {
   EXPECT_FALSE(signer.open(kResultKey, tampered));
 }
 
+// The code, not the message, tells a forgery from damage: the stats count them apart.
+TEST(SignedEntry, ABadSignatureAndDamageHaveTheirOwnCodes) {
+  BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize};
+  std::string blob = signer.seal(kResultKey, "payload");
+  EXPECT_EQ(BlobCodec({1, "attacker-guess", kDefaultMaxPayloadSize}).open(kResultKey, blob).code(),
+            ErrorCode::kBadSignature);
+  std::string unsigned_blob = seal_blob(ObjectKind::kResult, "payload");
+  std::string damaged = unsigned_blob;
+  damaged[damaged.size() - 1] ^= 1;
+  EXPECT_EQ(open_blob(ObjectKind::kResult, damaged).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(open_blob(ObjectKind::kResult, "not an object").code(), ErrorCode::kCorrupt);
+}
+
 TEST(SignedEntry, ValidlySignedObjectUnderAnotherKeyIsRejected) {
   BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize};
   std::string blob = signer.seal(kResultKey, "payload for key 1,2");
