@@ -15,8 +15,10 @@
 #include "edgecache/uncached_reason.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
+#include "background_upload.h"
 #include "run_report.h"
 #include "setup_commands.h"
+#include "user_messages.h"
 
 #ifndef EDGECACHE_VERSION
 #define EDGECACHE_VERSION "0.0.0"
@@ -46,6 +48,8 @@ Commands:
   report <build dir> [--output FILE]
                             an HTML page of the last edgecache-ninja build:
                             summary, timeline, why each edge missed
+  wait-uploads              wait until the uploads compiles left running in the
+                            background have reached the remote (end of a CI job)
   --version                 print the version
   --help                    print this help
 
@@ -226,13 +230,24 @@ int explain_command(const std::vector<std::string>& args) {
   return 0;
 }
 
+int wait_uploads_command(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::fprintf(stderr, "usage: edgecache wait-uploads\n");
+    return 2;
+  }
+  const std::string cache_dir = load_config().cache_dir();
+  wait_for_uploads(cache_dir);
+  if (std::string off = take_upload_warning(cache_dir); !off.empty()) print_warning(off);
+  return 0;
+}
+
 }  // namespace
 
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
   static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
       {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
       {"explain", explain_command}, {"connect", connect_command}, {"verify", verify_command}, {"doctor", doctor_command},
-      {"report", report_command}};
+      {"report", report_command}, {"wait-uploads", wait_uploads_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

@@ -17,6 +17,7 @@
 #include "edgecache/stats.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/step_ledger.h"
+#include "background_upload.h"
 #include "user_messages.h"
 
 namespace edgecache {
@@ -85,6 +86,8 @@ void report_store_warnings(CacheSession& session) {
       default: print_warning_once(cache_dir, warning_kind_name(warning.kind), warning.text);
     }
   }
+  // Said by the background upload that switched the remote off (it has no terminal).
+  if (std::string off = take_upload_warning(cache_dir); !off.empty()) print_warning(off);
 }
 
 // One real run of the compile, with our depfile added when the command has
@@ -133,6 +136,8 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
     log_decision(config.log_file(), "failed exit=" + std::to_string(run->result.exit_status));
     return run->result.exit_status;
   }
+  // The remote writes wait until the compile's result is handed back (below).
+  session.store().defer_remote_writes();
   StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
                                               run->duration_ms, run->start);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
@@ -143,6 +148,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
                                       (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
                                                                                : "not stored: " + stored.reason));
   report_store_warnings(session);
+  if (upload_in_background(session)) ::_exit(run->result.exit_status);
   return run->result.exit_status;
 }
 

@@ -50,7 +50,8 @@ int main() {
   auto store = edgecache::make_remote_store(*spec);
   long idle_s = std::strtol(env("CRSH_IDLE_TIMEOUT").c_str(), nullptr, 10);
   edgecache::HelperServer server(*store, {socket_path, std::chrono::milliseconds(idle_s * 1000),
-                                          std::string("edgecache-remote-helper ") + EDGECACHE_VERSION});
+                                          std::string("edgecache-remote-helper ") + EDGECACHE_VERSION,
+                                          /*read_ahead=*/true});
   auto exit = server.run();
   // Client threads may still be running: leave without destructors.
   ::_exit(exit ? 0 : 1);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <memory>
 #include <set>
 #include <ctime>
 
@@ -527,16 +528,20 @@ Manifest StepCache::open_manifest(const CacheKey& key, const std::string* blob) 
 // concurrent writers each add theirs, none is lost (TieredStore::update).
 ObjectUpdate StepCache::manifest_update(const CacheKey& key, const KeyRecipe& recipe,
                                         const std::vector<ManifestCandidate>& candidates) const {
+  // The update owns copies: a deferred remote write (TieredStore) runs it
+  // after the step's own objects are gone.
+  auto added = std::make_shared<const std::vector<ManifestCandidate>>(candidates);
+  auto recipe_copy = std::make_shared<const KeyRecipe>(recipe);
   ObjectUpdate update;
-  update.merge = [this, key, &recipe, &candidates](const std::string* current) {
+  update.merge = [this, key, recipe_copy, added](const std::string* current) {
     Manifest manifest = open_manifest(key, current);
-    manifest.recipe = recipe;
-    for (const ManifestCandidate& candidate : candidates) manifest.add_candidate(candidate);
+    manifest.recipe = *recipe_copy;
+    for (const ManifestCandidate& candidate : *added) manifest.add_candidate(candidate);
     return codec_.seal(key, encode_manifest(manifest));
   };
-  update.holds_addition = [this, key, &candidates](const std::string& blob) {
+  update.holds_addition = [this, key, added](const std::string& blob) {
     Manifest manifest = open_manifest(key, &blob);
-    return std::all_of(candidates.begin(), candidates.end(), [&](const ManifestCandidate& wanted) {
+    return std::all_of(added->begin(), added->end(), [&](const ManifestCandidate& wanted) {
       return std::any_of(manifest.candidates.begin(), manifest.candidates.end(), [&](const ManifestCandidate& c) {
         return c.result == wanted.result && c.deps == wanted.deps;
       });

@@ -67,6 +67,15 @@ void TieredStore::put(const CacheKey& key, std::string_view blob) {
     if (written.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
     else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
   }
+  if (!remote_ || remote_->read_only()) return;
+  if (defer_remote_) {
+    deferred_.push_back({key, std::string(blob), std::nullopt});
+    return;
+  }
+  put_remote(key, blob);
+}
+
+void TieredStore::put_remote(const CacheKey& key, std::string_view blob) {
   if (!remote_usable() || remote_->read_only()) return;
   Status written = remote_->put(key, blob);
   if (written.failed()) {
@@ -97,7 +106,25 @@ void TieredStore::update_local(const CacheKey& key, const ObjectUpdate& update) 
 void TieredStore::update(const CacheKey& key, const ObjectUpdate& update) {
   std::unique_ptr<FileLock> lock = local_ ? local_->lock_for_update(key) : nullptr;
   if (local_) merge_local(key, update);
+  if (defer_remote_) {
+    if (remote_ && !remote_->read_only()) deferred_.push_back({key, "", update});
+    return;
+  }
   update_remote(key, update);
+}
+
+void TieredStore::run_deferred_writes() {
+  std::vector<DeferredWrite> writes = std::move(deferred_);
+  deferred_.clear();
+  for (const DeferredWrite& write : writes) {
+    if (!write.update) {
+      put_remote(write.key, write.blob);
+      continue;
+    }
+    // Writers sharing this local cache still take turns on the remote copy.
+    std::unique_ptr<FileLock> lock = local_ ? local_->lock_for_update(write.key) : nullptr;
+    update_remote(write.key, *write.update);
+  }
 }
 
 namespace {

@@ -72,6 +72,17 @@ class TieredStore {
   // Drops a corrupt object from the local cache so it is not read again.
   void discard_local(const CacheKey& key);
 
+  // From now on, put() and update() write the local cache at once and keep
+  // their remote writes for run_deferred_writes(): a program that must not
+  // wait for the remote (the launcher, whose compile is done) runs them
+  // after it has handed its result back to the build.
+  void defer_remote_writes() { defer_remote_ = true; }
+  bool has_deferred_writes() const { return !deferred_.empty(); }
+  // The remote writes held back, in the order they were asked for (an entry
+  // before the manifest that names it), each update under the local cache's
+  // update lock for its key, as update() does; then forgets them.
+  void run_deferred_writes();
+
   Counters& counters() { return counters_; }
   // Failures of the local cache or the remote, for the face to report once.
   const std::vector<StoreWarning>& warnings() const { return warnings_; }
@@ -86,9 +97,20 @@ class TieredStore {
   void update_remote(const CacheKey& key, const ObjectUpdate& update);
   void note_remote_failure(const Error& failure, const char* what);
 
+  void put_remote(const CacheKey& key, std::string_view blob);
+
+  // A remote write held back by defer_remote_writes().
+  struct DeferredWrite {
+    CacheKey key;
+    std::string blob;                    // a put's bytes
+    std::optional<ObjectUpdate> update;  // an update's merge, instead of a put
+  };
+
   Store* local_;
   Store* remote_;
   RemoteGate gate_;
+  bool defer_remote_ = false;            // defer_remote_writes() was called
+  std::vector<DeferredWrite> deferred_;  // in the order asked
   bool remote_off_ = false;  // this process stopped using the remote after a failure
   Counters counters_;
   std::vector<StoreWarning> warnings_;

@@ -76,3 +76,7 @@ same_objects() {
   done
   [ "$n" -gt 0 ] || fail "no objects in $a"
 }
+# wait_uploads CACHE_DIR: until the uploads the launcher's compiles left
+# running in the background for that cache dir have ended (prints the warning
+# of one that switched the remote off).
+wait_uploads() { EDGECACHE_DIR="$1" "$EDGECACHE_BIN" wait-uploads; }

@@ -54,7 +54,9 @@ stat_in() { EDGECACHE_DIR="$1" stat_value "$2"; }
 
 # launcher_build SRC CACHE_DIR REMOTE [JOBS]: configures SRC/build with the
 # launcher, then builds it with SRC as base dir and REMOTE as the remote
-# ("" for none). The whole build output goes to SRC.log.
+# ("" for none), and waits for the uploads its compiles left running in the
+# background, as a CI job ends (`edgecache wait-uploads`). The whole output
+# goes to SRC.log.
 launcher_build() {
   local src=$1 cache=$2 remote=$3 jobs=${4:-2}
   EDGECACHE_DIR="$cache" configure_with_launcher "$src" "$src/build"
@@ -63,7 +65,9 @@ launcher_build() {
     cat "$src.log" >&2
     fail "build of $src failed"
   fi
+  wait_uploads "$cache" >>"$src.log" 2>&1
 }
+
 
 # plain_build SRC BUILD: the same project built without the launcher.
 plain_build() {

@@ -22,9 +22,11 @@ objects_on_nginx() { (cd "$NGINX_DATA/$1" && find . -path "*/$2/*" -type f | sor
 ci_fills() {
   local prefix=$1
   EDGECACHE_DIR="$SCRATCH/ci-$prefix" EDGECACHE_REMOTE="$NGINX_URL/$prefix" "$E" gcc -c a.c -o a.o
+  wait_uploads "$SCRATCH/ci-$prefix"
   A_RESULT=$(objects_on_nginx "$prefix" r)
   A_MANIFEST=$(objects_on_nginx "$prefix" m)
   EDGECACHE_DIR="$SCRATCH/ci-$prefix" EDGECACHE_REMOTE="$NGINX_URL/$prefix" "$E" gcc -c b.c -o b.o
+  wait_uploads "$SCRATCH/ci-$prefix"
   B_RESULT=$(comm -13 <(echo "$A_RESULT") <(objects_on_nginx "$prefix" r))
   B_MANIFEST=$(comm -13 <(echo "$A_MANIFEST") <(objects_on_nginx "$prefix" m))
   for v in "$A_RESULT" "$B_RESULT" "$A_MANIFEST" "$B_MANIFEST"; do
@@ -44,6 +46,7 @@ attacker_copies() {
 victim_compiles() {
   local dir="$SCRATCH/victim-$2"
   EDGECACHE_DIR="$dir" EDGECACHE_REMOTE="$NGINX_URL/$1" "$E" gcc -c a.c -o a.o
+  wait_uploads "$dir"
   cmp -s a.o expected-b.o && fail "$2: the victim was served b.c's object for a.c"
   cmp a.o expected-a.o || fail "$2: the victim's a.o differs from a plain compile"
   [ "$(EDGECACHE_DIR="$dir" stat_value rejected.signature)" -ge 1 ] ||

@@ -24,10 +24,12 @@ for i in $(seq 1 12); do
   sleep "0.$(( RANDOM % 60 ))"
   kill -9 "$pid" 2>/dev/null && kills=$((kills + 1)) || true
   wait "$pid" 2>/dev/null || true
+  wait_uploads "$EDGECACHE_DIR"   # an upload the killed launcher had handed to its child
   "$E" verify > verify.txt || fail "round $i: a bad object was left behind: $(cat verify.txt)"
   EDGECACHE_DIR="$SCRATCH/shared-check" "$E" verify >/dev/null
   rm -f big.o
   "$E" g++ -O1 -c big.cpp -o big.o
+  wait_uploads "$EDGECACHE_DIR"
   cmp big.o expected.o || fail "round $i: object after a kill differs from a plain compile"
 done
 echo "launcher: $kills of 12 rounds killed mid-run, cache consistent every time"

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store/remote/helper_protocol.h"
+#include "store/remote/read_ahead.h"
 
 namespace edgecache {
 namespace {
@@ -78,7 +79,9 @@ unsigned long inode_of(const std::string& path) {
 }  // namespace
 
 HelperServer::HelperServer(Store& store, HelperServerOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store), options_(std::move(options)) {
+  if (options_.read_ahead) read_ahead_ = std::make_unique<ReadAhead>(store_);
+}
 
 HelperServer::~HelperServer() {
   stop_ = true;
@@ -127,25 +130,41 @@ Result<HelperExit> HelperServer::run() {
   }
 }
 
-void HelperServer::serve_client(UnixSocket client) {
-  if (client.write_all(greeting(), deadline_in(kReplyMs)) == IoStatus::kOk) {
+void HelperServer::serve_client(UnixSocket socket) {
+  Client client{std::move(socket), next_client_id_++, false};
+  if (client.socket.write_all(greeting(), deadline_in(kReplyMs)) == IoStatus::kOk) {
     // Between requests a client may stay connected as long as it likes;
     // the wait wakes up now and then to notice a stop.
     while (!stop_) {
-      if (!client.wait_readable(kAcceptPollMs)) continue;
+      if (!client.socket.wait_readable(kAcceptPollMs)) continue;
       uint8_t request = 0;
-      if (!read_u8(client, &request, deadline_in(kRequestBodyMs))) break;
+      if (!read_u8(client.socket, &request, deadline_in(kRequestBodyMs))) break;
       bool keep = answer(client, request);
       touch();
       if (!keep) break;
     }
   }
+  if (read_ahead_) read_ahead_->end_client(client.id);
   touch();
   --clients_;
 }
 
+// The reply to a get: from what was read ahead for this very key, else from
+// the store; a manifest served starts the read-ahead of what it names.
+std::string HelperServer::get_reply(const Client& client, const CacheKey& key) {
+  if (read_ahead_) {
+    if (auto ahead = read_ahead_->take(client.id, key, deadline_in(kReplyMs))) return ok_reply(&*ahead);
+  }
+  Result<std::string> got = store_.get(key);
+  if (!got.ok()) return failure_reply(got.failure());
+  // A client that has written reads its manifests back: it will not ask for the entries.
+  if (read_ahead_ && !client.wrote) read_ahead_->after_manifest(client.id, key, *got);
+  return ok_reply(&*got);
+}
+
 // Reads the rest of one request, asks the store, replies. False: close.
-bool HelperServer::answer(UnixSocket& client, uint8_t request) {
+bool HelperServer::answer(Client& state, uint8_t request) {
+  UnixSocket& client = state.socket;
   const Deadline body = deadline_in(kRequestBodyMs);
   std::string reply;
   if (request == static_cast<uint8_t>(Request::kStop)) {
@@ -172,13 +191,14 @@ bool HelperServer::answer(UnixSocket& client, uint8_t request) {
   if (!key) {
     reply = error_reply(Error{"not an edgecache key (32 bytes of CacheKey::hex64)"});
   } else if (request == static_cast<uint8_t>(Request::kGet)) {
-    Result<std::string> got = store_.get(*key);
-    reply = got.ok() ? ok_reply(&*got) : failure_reply(got.failure());
+    reply = get_reply(state, *key);
   } else if (request == static_cast<uint8_t>(Request::kPut)) {
+    state.wrote = true;
+    if (read_ahead_) read_ahead_->forget(*key);
     reply = status_reply(store_.put(*key, value));
   } else if (request == static_cast<uint8_t>(Request::kRemove)) {
-    reply = status_reply(store_.remove(*key));
-  } else {
+    if (read_ahead_) read_ahead_->forget(*key);
+    reply = status_reply(store_.remove(*key));  } else {
     reply = exists_reply(store_.exists(*key));
   }
   return client.write_all(reply, deadline_in(kReplyMs)) == IoStatus::kOk;

@@ -10,10 +10,14 @@
 //  - the helper exits after `idle_timeout` with no client connected and no
 //    request, and at once when its socket file is removed or replaced, so it
 //    never outlives its use;
-//  - a client that dies mid-request costs its own thread only.
+//  - a client that dies mid-request costs its own thread only;
+//  - with a ReadAhead, a manifest served starts fetching the entries it names,
+//    and a get is answered from it only for the very key fetched
+//    (read_ahead.h); puts and removes drop what was read ahead for their key.
 
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "edgecache/result.h"
@@ -22,10 +26,13 @@
 
 namespace edgecache {
 
+class ReadAhead;
+
 struct HelperServerOptions {
   std::string socket_path;                 // where clients connect
   std::chrono::milliseconds idle_timeout;  // 0: never exit for idleness
   std::string identity;                    // answer to `info`, e.g. "edgecache-remote-helper 0.9"
+  bool read_ahead = false;                  // read ahead what served manifests name (read_ahead.h)
 };
 
 // Why run() returned.
@@ -50,17 +57,27 @@ class HelperServer {
   void stop() { stop_ = true; }
 
  private:
-  void serve_client(UnixSocket client);
-  bool answer(UnixSocket& client, uint8_t request);
+  // One connected launcher.
+  struct Client {
+    UnixSocket socket;
+    uint64_t id = 0;     // distinct per connection, for the read-ahead
+    bool wrote = false;  // it has put: its reads are read-backs, not lookups
+  };
+
+  void serve_client(UnixSocket socket);
+  bool answer(Client& client, uint8_t request);
+  std::string get_reply(const Client& client, const CacheKey& key);
   bool socket_still_ours() const;
   void touch();
 
   Store& store_;
   HelperServerOptions options_;
+  std::unique_ptr<ReadAhead> read_ahead_;     // with options_.read_ahead
   unsigned long socket_inode_ = 0;            // of the file we bound, to notice replacement
   std::atomic<int> clients_{0};               // connections being served
   std::atomic<int64_t> last_activity_ms_{0};  // steady clock, of the last request or close
   std::atomic<bool> stop_{false};             // a client asked the helper to stop
+  std::atomic<uint64_t> next_client_id_{1};
 };
 
 }  // namespace edgecache
