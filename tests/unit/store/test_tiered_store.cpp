@@ -166,5 +166,32 @@ TEST(TieredStore, DiscardLocalDropsOnlyTheLocalCopy) {
   EXPECT_EQ(tiered.get(test_key("a"))->blob, "blob");
 }
 
+TEST(TieredStore, DeferredRemoteWritesWaitForRunDeferredWrites) {
+  MemoryStore local, remote, read_only("read-only", true);
+  TieredStore tiered(&local, &remote);
+  tiered.defer_remote_writes();
+  tiered.put(test_key("r"), "entry");
+  ObjectUpdate update;
+  update.merge = [](const std::string* current) { return (current ? *current : std::string()) + "+1"; };
+  update.holds_addition = [](const std::string& blob) { return blob.find("+1") != std::string::npos; };
+  const CacheKey manifest = test_key("m", ObjectKind::kManifest);
+  tiered.update(manifest, update);
+  // The local cache has both at once; the remote nothing yet.
+  EXPECT_EQ(local.objects[test_key("r").to_string()], "entry");
+  EXPECT_EQ(local.objects[manifest.to_string()], "+1");
+  EXPECT_TRUE(remote.objects.empty());
+  EXPECT_EQ(remote.gets + remote.puts, 0);
+  EXPECT_TRUE(tiered.has_deferred_writes());
+  tiered.run_deferred_writes();
+  EXPECT_EQ(remote.objects[test_key("r").to_string()], "entry");
+  EXPECT_EQ(remote.objects[manifest.to_string()], "+1");
+  EXPECT_FALSE(tiered.has_deferred_writes());
+  // Nothing is held back for a remote that takes no writes.
+  TieredStore to_read_only(&local, &read_only);
+  to_read_only.defer_remote_writes();
+  to_read_only.put(test_key("r2"), "entry");
+  EXPECT_FALSE(to_read_only.has_deferred_writes());
+}
+
 }  // namespace
 }  // namespace edgecache

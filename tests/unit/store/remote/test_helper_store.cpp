@@ -15,7 +15,9 @@
 
 #include "store/remote/helper_protocol.h"
 #include "edgecache/helper_server.h"
+#include "edgecache/blob_envelope.h"
 #include "edgecache/helper_store.h"
+#include "edgecache/manifest.h"
 #include "remote_test_support.h"
 
 namespace edgecache {
@@ -63,8 +65,8 @@ class MemoryStore : public Store {
 // A HelperServer over `store` on its own thread.
 class RunningServer {
  public:
-  RunningServer(Store& store, const std::string& socket, long idle_ms = 0)
-      : server_(store, {socket, std::chrono::milliseconds(idle_ms), "test helper"}),
+  RunningServer(Store& store, const std::string& socket, long idle_ms = 0, bool read_ahead = false)
+      : server_(store, {socket, std::chrono::milliseconds(idle_ms), "test helper", read_ahead}),
         thread_([this] { exit_ = server_.run(); }) {
     int error = 0;
     for (int i = 0; i < 2000 && !UnixSocket::connect(socket, &error).valid(); ++i) ::usleep(1000);
@@ -144,6 +146,52 @@ TEST(HelperStore, ServesHitsMissesAndPutsThroughTheHelper) {
   EXPECT_TRUE(store.used_helper());
   EXPECT_EQ(direct.calls, 0);
   EXPECT_EQ(store.problem(), "");
+}
+
+// A manifest naming `result`, as the launcher stores it.
+std::string manifest_naming(const CacheKey& key, const CacheKey& result) {
+  Manifest manifest;
+  manifest.add_candidate(ManifestCandidate{{{"/src/a.h", "f00d", ""}}, result.digest});
+  return BlobCodec{}.seal(key, encode_manifest(manifest));
+}
+
+bool calls_reach(MemoryStore& store, int calls) {
+  for (int i = 0; i < 2000 && store.calls < calls; ++i) ::usleep(1000);
+  return store.calls >= calls;
+}
+
+TEST(HelperStore, TheEntryAServedManifestNamesIsReadAheadAndServedWithoutAnotherFetch) {
+  TempDir dir;
+  MemoryStore remote, direct;
+  const CacheKey manifest = test_key("m", ObjectKind::kManifest), result = test_key("r");
+  (void)remote.put(manifest, manifest_naming(manifest, result));
+  (void)remote.put(result, "the entry");
+  remote.calls = 0;
+  RunningServer server(remote, dir / "h.sock", 0, /*read_ahead=*/true);
+  HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+  ASSERT_TRUE(store.get(manifest).ok());
+  // The helper fetches the entry before the launcher asks for it.
+  ASSERT_TRUE(calls_reach(remote, 2)) << "the entry was not read ahead";
+  Result<std::string> entry = store.get(result);
+  ASSERT_TRUE(entry.ok());
+  EXPECT_EQ(*entry, "the entry");
+  EXPECT_EQ(remote.calls, 2);  // served from the read-ahead, not fetched again
+  // Asked again: read-ahead serves once, then the store answers.
+  ASSERT_TRUE(store.get(result).ok());
+  EXPECT_EQ(remote.calls, 3);
+}
+
+TEST(HelperStore, AClientThatWroteGetsNoReadAheadForItsReadBacks) {
+  TempDir dir;
+  MemoryStore remote, direct;
+  const CacheKey manifest = test_key("m", ObjectKind::kManifest), result = test_key("r");
+  RunningServer server(remote, dir / "h.sock", 0, /*read_ahead=*/true);
+  HelperStore store(test_spec(), launch_at(dir / "h.sock"), direct_to(&direct));
+  ASSERT_TRUE(store.put(result, "the entry").ok());
+  ASSERT_TRUE(store.put(manifest, manifest_naming(manifest, result)).ok());
+  ASSERT_TRUE(store.get(manifest).ok());  // an upload reading its manifest back
+  ::usleep(200 * 1000);
+  EXPECT_EQ(remote.calls, 3) << "the helper read ahead for a writer";
 }
 
 TEST(HelperStore, GoesDirectWithOneProblemWhenTheHelperCannotStart) {
