@@ -65,12 +65,14 @@ std::string input_key_of(CacheSession& session, const CompileStep& prepared) {
   return session.steps().input_key(prepared.step).to_string();
 }
 
-int replay_hit(CacheSession& session, const LookupOutcome& hit, const Config& config) {
+int replay_hit(CacheSession& session, const CompilerInvocation& inv, const LookupOutcome& hit,
+               const Config& config) {
   write_all(STDOUT_FILENO, session.paths().restore(hit.entry.stdout_text));
   write_all(STDERR_FILENO, session.paths().restore(hit.entry.stderr_text));
   (void)session.flush_stats();  // stats are best effort: never fail a compile
   const bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
-  log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string());
+  log_decision(config.log_file(), inv.object,
+               std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string());
   return hit.entry.exit_status;
 }
 
@@ -133,7 +135,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
     ledger.failed();
     (void)session.flush_stats();
-    log_decision(config.log_file(), "failed exit=" + std::to_string(run->result.exit_status));
+    log_decision(config.log_file(), inv.object, "failed exit=" + std::to_string(run->result.exit_status));
     return run->result.exit_status;
   }
   // The remote writes wait until the compile's result is handed back (below).
@@ -144,9 +146,10 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   ledger.missed(lookup.cause);
   ledger.stored(place, input_key, stored, why);
   (void)session.flush_stats();
-  log_decision(config.log_file(), "miss (" + why + ") " +
-                                      (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
-                                                                               : "not stored: " + stored.reason));
+  log_decision(config.log_file(), inv.object,
+               "miss (" + why + ") " +
+                   (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
+                                                            : "not stored: " + stored.reason));
   report_store_warnings(session);
   if (upload_in_background(session)) ::_exit(run->result.exit_status);
   return run->result.exit_status;
@@ -172,8 +175,9 @@ int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep
                   hit.result_key.to_string() + ": " + checked.describe() + " (the real output is kept)");
   }
   (void)session.flush_stats(counters);
-  log_decision(config.log_file(), std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string() +
-                                      (checked.mismatch() ? " verify mismatch: " + checked.describe() : " verified"));
+  log_decision(config.log_file(), inv.object,
+               std::string("hit ") + (remote ? "remote " : "local ") + hit.result_key.to_string() +
+                   (checked.mismatch() ? " verify mismatch: " + checked.describe() : " verified"));
   if (checked.mismatch() && config.verify().strict && run->result.exit_status == 0) return 1;
   return run->result.exit_status;
 }
@@ -201,7 +205,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
   }
   if (!inv.cacheable) {
     count(config, counter::kUncacheablePrefix + inv.uncacheable_reason);
-    log_decision(config.log_file(), "uncacheable " + inv.uncacheable_reason);
+    log_decision(config.log_file(), inv.object, "uncacheable " + inv.uncacheable_reason);
     return exec_compiler(resolved);
   }
   CacheSession session(config, SessionOptions{false, own_directory()});
@@ -216,7 +220,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
                          &session.hasher()};
   if (auto reason = make_compile_step(inv, context, session.paths(), &prepared)) {
     count(config, counter::kUncacheablePrefix + *reason);
-    log_decision(config.log_file(), "uncacheable " + *reason);
+    log_decision(config.log_file(), inv.object, "uncacheable " + *reason);
     return exec_compiler(resolved);
   }
   LookupOutcome outcome = session.steps().lookup(prepared.step);
@@ -226,7 +230,7 @@ int run_compile_command(const std::vector<std::string>& argv) {
     session.ledger().hit(place_of(prepared), input_key_of(session, prepared), outcome.result_key.to_string(),
                          outcome.hit_outcome(), outcome.entry.duration_ms, verifying);
     if (verifying) return verify_hit(session, inv, prepared, outcome);
-    return replay_hit(session, outcome, config);
+    return replay_hit(session, inv, outcome, config);
   }
   return run_miss(session, inv, prepared, outcome, start);
 }

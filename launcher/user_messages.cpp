@@ -37,12 +37,12 @@ void print_warning_once(const std::string& scope, const std::string& kind, const
   print_warning(message);
 }
 
-void log_decision(const std::string& log_file, const std::string& line) {
+void log_decision(const std::string& log_file, const std::string& object, const std::string& line) {
   if (log_file.empty()) return;
   // O_APPEND writes of one short line are atomic between processes.
   int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  std::string text = line + "\n";
+  std::string text = (object.empty() ? "-" : object) + ": " + line + "\n";
   ssize_t ignored = ::write(fd, text.data(), text.size());
   (void)ignored;
   ::close(fd);

@@ -72,24 +72,26 @@ summary_of() { grep '^edgecache: ' "$1" | tail -n 1 | sed 's/, [0-9.hms]* saved$
 
 # teammate_case REMOTE: checkout A builds and uploads through REMOTE, then
 # checkout B at another path with an empty local cache gets every compile
-# from it, through the launcher (5 remote hits) and through edgecache-ninja
-# (8 edges from the remote); both B builds have a plain build's objects.
+# from it, through the launcher (each of the 5 compiles a remote hit) and
+# through edgecache-ninja (each of the 8 edges); both B builds have a plain
+# build's objects.
 teammate_case() {
   local remote=$1
   two_checkouts
   launcher_build "$A" "$SCRATCH/cache-a" "$remote"
-  expect_eq "$(stat_in "$SCRATCH/cache-a" miss)" 5 "checkout A misses"
+  expect_outcomes "checkout A" "$A.decisions" "$(each_step ran $HELLO_COMPILES)"
   expect_eq "$(stat_in "$SCRATCH/cache-a" remote.error)" 0 "remote errors in A"
   [ "$(stat_in "$SCRATCH/cache-a" remote.bytes.written)" -gt 0 ] || fail "checkout A uploaded nothing"
   launcher_build "$B" "$SCRATCH/cache-b" "$remote"
-  expect_eq "$(stat_in "$SCRATCH/cache-b" hit.remote)" 5 "checkout B remote hits (launcher)"
-  expect_eq "$(stat_in "$SCRATCH/cache-b" miss)" 0 "checkout B misses (launcher)"
+  expect_outcomes "checkout B (launcher)" "$B.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
   expect_eq "$(remote_warnings "$B.log")" 0 "remote warnings in B's build"
   plain_build "$B" "$B/build-plain"
   same_objects "$B/build-plain" "$B/build"
 
   ninja_build "$A" "$SCRATCH/ninja-cache-a" "$remote"
   ninja_build "$B" "$SCRATCH/ninja-cache-b" "$remote"
+  expect_outcomes "checkout A (edgecache-ninja)" "$A/build-ninja" "$(each_step ran $HELLO_EDGES)"
+  expect_outcomes "checkout B (edgecache-ninja)" "$B/build-ninja" "$(each_step remote-hit $HELLO_EDGES)"
   expect_eq "$(summary_of "$B.ninja.log")" "edgecache: 8/8 edges from cache (0 local, 8 remote), 0 ran" \
     "edgecache-ninja summary in B"
   same_objects "$B/build-plain" "$B/build-ninja"

@@ -14,7 +14,7 @@ note "a wrong secret: the server refuses, the build goes on with one warning"
 C="$SCRATCH/checkout"
 copy_example "$C"
 launcher_build "$C" "$SCRATCH/cache" "s3://team-cache/p|endpoint=$ENDPOINT" 1
-expect_eq "$(stat_value miss)" 5 "misses with a wrong secret"
+expect_outcomes "wrong secret" "$C.decisions" "$(each_step ran $HELLO_COMPILES)"
 expect_eq "$(remote_warnings "$C.log")" 1 "warnings with a wrong secret"
 grep "HTTP 403 SignatureDoesNotMatch" "$C.log" >/dev/null || fail "the warning does not say why: $(cat "$C.log")"
 grep " 403 " "$SCRATCH/s3/server.log" >/dev/null || fail "the server refused nothing: $(cat "$SCRATCH/s3/server.log")"

@@ -25,7 +25,7 @@ printf '[default]\naws_access_key_id = nobody\naws_secret_access_key = nothing\n
 C="$SCRATCH/checkout-c"
 copy_example "$C"
 AWS_PROFILE=ci launcher_build "$C" "$SCRATCH/cache-c" "$REMOTE"
-expect_eq "$(stat_in "$SCRATCH/cache-c" hit.remote)" 5 "remote hits with the ci profile"
+expect_outcomes "ci profile" "$C.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
 for log in "$SCRATCH"/*.log "$A.log" "$B.log" "$C.log" "$A.ninja.log" "$B.ninja.log"; do
   if grep -l -e session-token-4711 "$log"; then fail "the session token is printed in $log"; fi
 done

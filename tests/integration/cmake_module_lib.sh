@@ -20,8 +20,13 @@ configure() {
   cmake -G Ninja -DCMAKE_BUILD_TYPE= "$@" > "$log" 2>&1 || { cat "$log" >&2; fail "configure failed: $*"; }
 }
 
-# build BUILD: a quiet build through the make program CMake chose.
-build() { cmake --build "$1" > "$1.build.log" 2>&1 || { cat "$1.build.log" >&2; fail "build of $1 failed"; }; }
+# build BUILD: a quiet build through the make program CMake chose; the
+# launcher's decision per compile goes to BUILD.decisions (expect_outcomes).
+build() {
+  rm -f "$1.decisions"
+  EDGECACHE_LOG="$1.decisions" cmake --build "$1" > "$1.build.log" 2>&1 ||
+    { cat "$1.build.log" >&2; fail "build of $1 failed"; }
+}
 
 # flat FILE: the file on one line with runs of spaces squeezed, so a text
 # CMake wrapped in a warning block still matches.
@@ -40,8 +45,9 @@ expect_not_in() {
 expect_launcher() { expect_in "$1/CMakeFiles/rules.ninja" "command = $2 /usr/bin/c" "$3"; }
 expect_no_launcher() { expect_not_in "$1/CMakeFiles/rules.ninja" "edgecache /usr/bin/c" "$2"; }
 
-# compiles_of BUILD: how many object files the build made.
-compiles_of() { objects_of "$1" | wc -l | tr -d ' '; }
+# each_object BUILD OUTCOME: each object file the build made had OUTCOME
+# (as STEP=OUTCOME words for expect_outcomes).
+each_object() { each_step "$2" $(objects_of "$1" | sed 's|^\./||'); }
 
 # fresh_cache NAME: a cache dir of its own for the next route.
 fresh_cache() { export EDGECACHE_DIR="$SCRATCH/cache-$1"; }

@@ -30,13 +30,11 @@ for layout in inside outside; do
   # name the source dir relative to the build dir.
   else b1="$SCRATCH/$layout/one/build" b2="$SCRATCH/$layout/second/deeper/build"; fi
   checkout_build "$layout-one" "$one" "$b1"
-  n=$(compiles_of "$b1")
-  expect_eq "$(stat_value miss)" "$n" "first checkout misses"
+  expect_outcomes "first checkout ($layout)" "$b1.decisions" "$(each_object "$b1" ran)"
   no_checkout_path "$b1" "$one"
   no_checkout_path "$b1" "$b1"
   checkout_build "$layout-two" "$two" "$b2"
-  expect_eq "$(stat_value hit.local)" "$n" "second checkout hits every compile"
-  expect_eq "$(stat_value miss)" "$n" "second checkout misses nothing"
+  expect_outcomes "second checkout ($layout) hits every compile" "$b2.decisions" "$(each_object "$b2" local-hit)"
   same_objects "$b1" "$b2"
   note "gdb in the $layout build dir lists the source of a function"
   (cd "$b2" && gdb -batch -ex 'list circle_area' ./with_module) >"$SCRATCH/$layout.gdb" 2>&1

@@ -13,14 +13,11 @@ cold_then_warm() {
   expect_launcher "$b" "$PREFIX/bin/edgecache" "$name: the launcher is in the compile rules"
   expect_in "$b/edgecache.json" "\"base_dir\" : \"$src:$b\"" "$name: base dirs in the generated config"
   build "$b"
-  local n; n=$(compiles_of "$b")
-  expect_eq "$(stat_value miss)" "$n" "$name: cold build misses every compile"
-  expect_eq "$(stat_value hit.local)" 0 "$name: cold build hits"
+  expect_outcomes "$name: cold build runs every compile" "$b.decisions" "$(each_object "$b" ran)"
   rm -rf "$b"
   configure "$b.log" -S "$src" -B "$b" "$@"
   build "$b"
-  expect_eq "$(stat_value hit.local)" "$n" "$name: clean rebuild hits every compile"
-  expect_eq "$(stat_value miss)" "$n" "$name: clean rebuild misses nothing new"
+  expect_outcomes "$name: clean rebuild hits every compile" "$b.decisions" "$(each_object "$b" local-hit)"
   "$b/$(basename "$src")" > /dev/null || fail "$name: the program does not run"
 }
 

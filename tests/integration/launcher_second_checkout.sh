@@ -5,12 +5,12 @@ copy_example "$SCRATCH/checkout-a"
 copy_example "$SCRATCH/elsewhere/checkout-b"
 
 EDGECACHE_BASEDIR="$SCRATCH/checkout-a" configure_with_launcher "$SCRATCH/checkout-a" "$SCRATCH/checkout-a/build"
-EDGECACHE_BASEDIR="$SCRATCH/checkout-a" ninja -C "$SCRATCH/checkout-a/build" >/dev/null
-expect_eq "$(stat_value miss)" 5 "checkout A misses"
+EDGECACHE_BASEDIR="$SCRATCH/checkout-a" with_decisions "$SCRATCH/a.decisions" ninja -C "$SCRATCH/checkout-a/build" >/dev/null
+expect_outcomes "checkout A" "$SCRATCH/a.decisions" "$(each_step ran $HELLO_COMPILES)"
 
 EDGECACHE_BASEDIR="$SCRATCH/elsewhere/checkout-b" configure_with_launcher "$SCRATCH/elsewhere/checkout-b" "$SCRATCH/elsewhere/checkout-b/build"
-EDGECACHE_BASEDIR="$SCRATCH/elsewhere/checkout-b" ninja -C "$SCRATCH/elsewhere/checkout-b/build" > "$SCRATCH/b.log"
-expect_eq "$(stat_value hit.local)" 5 "checkout B hits"
+EDGECACHE_BASEDIR="$SCRATCH/elsewhere/checkout-b" with_decisions "$SCRATCH/b.decisions" ninja -C "$SCRATCH/elsewhere/checkout-b/build" > "$SCRATCH/b.log"
+expect_outcomes "checkout B" "$SCRATCH/b.decisions" "$(each_step local-hit $HELLO_COMPILES)"
 same_objects "$SCRATCH/checkout-a/build" "$SCRATCH/elsewhere/checkout-b/build"
 if grep -rl "checkout-a" --include='*.d' "$SCRATCH/elsewhere/checkout-b/build"; then
   fail "a depfile in checkout B names checkout A"
@@ -30,6 +30,6 @@ ninja -C "$SCRATCH/elsewhere/checkout-b/build" -n | grep "greet.cpp.o" >/dev/nul
 note "with base dirs switched off (EDGECACHE_BASEDIR=\"\"), absolute paths are part of the key"
 copy_example "$SCRATCH/checkout-c"
 EDGECACHE_BASEDIR= configure_with_launcher "$SCRATCH/checkout-c" "$SCRATCH/checkout-c/build"
-EDGECACHE_BASEDIR= ninja -C "$SCRATCH/checkout-c/build" >/dev/null
-expect_eq "$(stat_value miss)" 10 "checkout C without a base dir misses"
+EDGECACHE_BASEDIR= with_decisions "$SCRATCH/c.decisions" ninja -C "$SCRATCH/checkout-c/build" >/dev/null
+expect_outcomes "checkout C without a base dir" "$SCRATCH/c.decisions" "$(each_step ran $HELLO_COMPILES)"
 echo "PASS"

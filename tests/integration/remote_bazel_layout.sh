@@ -17,8 +17,7 @@ expect_eq "$(wc -l <<<"$ac")" 10 "objects under cache/ac"
 
 note "checkout B reads them back"
 launcher_build "$B" "$SCRATCH/cache-b" "$REMOTE"
-expect_eq "$(stat_in "$SCRATCH/cache-b" hit.remote)" 5 "checkout B remote hits"
-expect_eq "$(stat_in "$SCRATCH/cache-b" miss)" 0 "checkout B misses"
+expect_outcomes "checkout B" "$B.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
 grep -E '"GET /cache/ac/[0-9a-f]{64} HTTP/1.1" 200 ' "$NGINX_LOG" >/dev/null ||
   fail "no GET of /cache/ac/<64 hex> answered 200"
 plain_build "$B" "$B/build-plain"

@@ -31,21 +31,19 @@ expect_eq "$(wc -l <<<"$manifests")" 5 "manifests on the remote"
 note "truncated results: every compile misses, counted as corrupt"
 for f in $results; do truncate -s $(($(stat -c %s "$f") / 2)) "$f"; done
 build_checkout b
-expect_eq "$(stat_in "$CACHE" miss)" 5 "misses with truncated results"
+expect_outcomes "truncated results" "$CHECKOUT.decisions" "$(each_step ran $HELLO_COMPILES)"
 expect_eq "$(stat_in "$CACHE" corrupt)" 5 "corrupt entries with truncated results"
-expect_eq "$(stat_in "$CACHE" hit.remote)" 0 "remote hits with truncated results"
 expect_eq "$(stat_in "$CACHE" remote.error)" 0 "a corrupt body is not a remote error"
 expect_eq "$(remote_warnings "$CHECKOUT.log")" 0 "remote warnings"
 
 note "garbage manifests: every compile misses, counted as corrupt"
 for f in $manifests; do head -c 200 /dev/urandom >"$f"; done
 build_checkout c
-expect_eq "$(stat_in "$CACHE" miss)" 5 "misses with garbage manifests"
+expect_outcomes "garbage manifests" "$CHECKOUT.decisions" "$(each_step ran $HELLO_COMPILES)"
 expect_eq "$(stat_in "$CACHE" corrupt)" 5 "corrupt entries with garbage manifests"
-expect_eq "$(stat_in "$CACHE" hit.remote)" 0 "remote hits with garbage manifests"
 
 note "the misses uploaded good entries: the next checkout hits"
 build_checkout d
-expect_eq "$(stat_in "$CACHE" hit.remote)" 5 "remote hits after the repair"
+expect_outcomes "after the repair" "$CHECKOUT.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
 expect_eq "$(stat_in "$CACHE" corrupt)" 0 "corrupt entries after the repair"
 echo "PASS"

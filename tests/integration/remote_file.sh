@@ -7,14 +7,13 @@ REMOTE="file://$SCRATCH/shared"
 
 note "checkout A writes into the shared directory"
 launcher_build "$A" "$SCRATCH/cache-a" "$REMOTE"
-expect_eq "$(stat_in "$SCRATCH/cache-a" miss)" 5 "checkout A misses"
+expect_outcomes "checkout A" "$A.decisions" "$(each_step ran $HELLO_COMPILES)"
 [ "$(stat_in "$SCRATCH/cache-a" remote.bytes.written)" -gt 0 ] || fail "checkout A wrote nothing"
 expect_eq "$(find "$SCRATCH/shared/v2" -type f | wc -l)" 10 "objects in the shared directory"
 
 note "checkout B with an empty local cache: all remote hits"
 launcher_build "$B" "$SCRATCH/cache-b" "$REMOTE"
-expect_eq "$(stat_in "$SCRATCH/cache-b" hit.remote)" 5 "checkout B remote hits"
-expect_eq "$(stat_in "$SCRATCH/cache-b" miss)" 0 "checkout B misses"
+expect_outcomes "checkout B" "$B.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
 plain_build "$B" "$B/build-plain"
 same_objects "$B/build-plain" "$B/build"
 if ninja -C "$B/build" -t deps | grep checkout-a >/dev/null; then
@@ -29,7 +28,7 @@ touch "$SCRATCH/not-a-dir"
 launcher_build "$C" "$SCRATCH/cache-c" "file://$SCRATCH/not-a-dir/shared" 1
 plain_build "$C" "$C/build-plain"
 same_objects "$C/build-plain" "$C/build"
-expect_eq "$(stat_in "$SCRATCH/cache-c" miss)" 5 "misses with an unwritable remote"
+expect_outcomes "an unwritable remote" "$C.decisions" "$(each_step ran $HELLO_COMPILES)"
 expect_eq "$(stat_in "$SCRATCH/cache-c" remote.bytes.written)" 0 "bytes written to an unwritable remote"
 # Reads of the missing directory are misses, not successes: the failed
 # writes add up to the switch-off after three compiles, with one warning.

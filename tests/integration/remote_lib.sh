@@ -56,11 +56,13 @@ stat_in() { EDGECACHE_DIR="$1" stat_value "$2"; }
 # launcher, then builds it with SRC as base dir and REMOTE as the remote
 # ("" for none), and waits for the uploads its compiles left running in the
 # background, as a CI job ends (`edgecache wait-uploads`). The whole output
-# goes to SRC.log.
+# goes to SRC.log, each compile's decision to SRC.decisions (read it with
+# expect_outcomes).
 launcher_build() {
   local src=$1 cache=$2 remote=$3 jobs=${4:-2}
   EDGECACHE_DIR="$cache" configure_with_launcher "$src" "$src/build"
-  if ! EDGECACHE_DIR="$cache" EDGECACHE_BASEDIR="$src" EDGECACHE_REMOTE="$remote" \
+  rm -f "$src.decisions"
+  if ! EDGECACHE_DIR="$cache" EDGECACHE_BASEDIR="$src" EDGECACHE_REMOTE="$remote" EDGECACHE_LOG="$src.decisions" \
       ninja -j"$jobs" -C "$src/build" >"$src.log" 2>&1; then
     cat "$src.log" >&2
     fail "build of $src failed"

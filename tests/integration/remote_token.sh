@@ -32,8 +32,8 @@ requests=$(log_lines "$NGINX_LOG")
 ninja -C "$A/build" -t clean >/dev/null
 EDGECACHE_DIR="$SCRATCH/cache-basic" EDGECACHE_BASEDIR="$A" \
   EDGECACHE_REMOTE="http://alice:$PASSWORD@127.0.0.1:${NGINX_URL##*:}/cache" \
-  ninja -C "$A/build" >"$SCRATCH/basic.log" 2>&1 || fail "build with basic auth failed"
-expect_eq "$(stat_in "$SCRATCH/cache-basic" hit.remote)" 5 "remote hits with basic auth"
+  with_decisions "$SCRATCH/basic.decisions" ninja -C "$A/build" >"$SCRATCH/basic.log" 2>&1 || fail "build with basic auth failed"
+expect_outcomes "basic auth" "$SCRATCH/basic.decisions" "$(each_step remote-hit $HELLO_COMPILES)"
 log_since "$NGINX_LOG" "$requests" | grep "auth=\"Basic $basic\"" >/dev/null ||
   fail "nginx saw no basic credentials"
 no_secret "the build output" "$SCRATCH/basic.log"
@@ -71,5 +71,5 @@ for remote in "$NGINX_URL/fail500/cache" "http://alice:$PASSWORD@127.0.0.1:${NGI
   no_secret "edgecache stats after a failing build" "$SCRATCH/stats.txt"
 done
 [ -s "$EDGECACHE_LOG" ] || fail "the decision log is empty"
-no_secret "the decision log" "$EDGECACHE_LOG"
+no_secret "the decision logs" "$EDGECACHE_LOG" "$A.decisions" "$SCRATCH/basic.decisions"
 echo "PASS"
