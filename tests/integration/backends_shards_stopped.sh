@@ -39,7 +39,8 @@ live = {os.path.basename(f) for d in sys.argv[2:] for f in glob.glob(d + "/**/*"
 for f in glob.glob(sys.argv[1] + "/*/*.json"):
     history = json.load(open(f))
     run = history["runs"][0]
-    print(history["identity"] + "=" + ("remote-hit" if run["input"] in live and run["result"] in live else "ran"))
+    # The identity is "<tree>:<path in the build tree>" (step_history.h).
+    print(history["identity"].split(":", 1)[-1] + "=" + ("remote-hit" if run["input"] in live and run["result"] in live else "ran"))
 PY
 )
 launcher_build "$B" "$SCRATCH/cache-b" "$REMOTE" 1

@@ -30,21 +30,22 @@ matches_plain() {
 # with the same arguments).
 COMPILE_CHECK=matches_plain
 
-# hits: local hits so far.
-hits() { stat_value hit.local; }
-
-# expect_hit WHAT CC ARGS...: the compile is correct and served from the cache.
-expect_hit() {
-  local what=$1 before
-  before=$(hits)
-  "$COMPILE_CHECK" "$@"
-  expect_eq "$(hits)" $((before + 1)) "$what: a hit"
+# expect_compile OUTCOME WHAT CC ARGS...: the compile is correct ($COMPILE_CHECK)
+# and the launcher's one decision about it was OUTCOME (its decision log).
+expect_compile() {
+  local outcome=$1 what=$2 log=$SCRATCH/compile.decisions
+  shift
+  rm -f "$log"
+  EDGECACHE_LOG="$log" "$COMPILE_CHECK" "$@"
+  expect_eq "$(step_outcomes "$log" | wc -l)" 1 "$what: decisions of the one compile"
+  expect_outcomes "$what" "$log" "*=$outcome"
 }
 
-# expect_miss WHAT CC ARGS...: the compile is correct and not a hit.
-expect_miss() {
-  local what=$1 before
-  before=$(hits)
-  "$COMPILE_CHECK" "$@"
-  expect_eq "$(hits)" "$before" "$what: a miss"
-}
+# expect_hit WHAT CC ARGS...: the compile is correct and served from the local cache.
+expect_hit() { expect_compile local-hit "$@"; }
+
+# expect_miss WHAT CC ARGS...: the compile is correct, looked up, missed and ran.
+expect_miss() { expect_compile ran "$@"; }
+
+# expect_uncached WHAT CC ARGS...: the compile is correct and ran without the cache.
+expect_uncached() { expect_compile uncached "$@"; }

@@ -8,13 +8,13 @@ printf 'int ok(void) { return 1; }\n' > ok.c
 note "a compile error is reported with the compiler's status and never cached"
 printf 'int broken(void) { return }\n' > bad.c
 set +e
-with_decisions bad1.decisions "$E" gcc -c bad.c -o bad.o 2> err1.txt; status1=$?
-with_decisions bad2.decisions "$E" gcc -c bad.c -o bad.o 2> err2.txt; status2=$?
+with_decisions "$SCRATCH/bad1.decisions" "$E" gcc -c bad.c -o bad.o 2> err1.txt; status1=$?
+with_decisions "$SCRATCH/bad2.decisions" "$E" gcc -c bad.c -o bad.o 2> err2.txt; status2=$?
 set -e
 [ "$status1" -ne 0 ] && [ "$status2" -ne 0 ] || fail "compile error did not fail"
 grep -q "error" err1.txt && grep -q "error" err2.txt || fail "compiler error text missing"
-expect_outcomes "the failing compile ran the compiler" bad1.decisions "bad.o=failed"
-expect_outcomes "and ran it again" bad2.decisions "bad.o=failed"
+expect_outcomes "the failing compile ran the compiler" "$SCRATCH/bad1.decisions" "bad.o=failed"
+expect_outcomes "and ran it again" "$SCRATCH/bad2.decisions" "bad.o=failed"
 [ ! -e bad.o ] || fail "an object appeared for a failed compile"
 
 note "a corrupted cache is a miss, the build goes on with correct objects"
@@ -24,14 +24,14 @@ find "$EDGECACHE_DIR" -type f \( -name 'r-*' -o -name 'm-*' \) | while read -r f
   head -c 40 "$f" > "$f.tmp" && printf 'garbage' >> "$f.tmp" && mv "$f.tmp" "$f"
 done
 rm ok.o
-with_decisions corrupt.decisions "$E" gcc -c ok.c -o ok.o
+with_decisions "$SCRATCH/corrupt.decisions" "$E" gcc -c ok.c -o ok.o
 cmp ok.o ok.expected.o || fail "object after corruption differs"
-expect_outcomes "a corrupted entry" corrupt.decisions "ok.o=ran"
+expect_outcomes "a corrupted entry" "$SCRATCH/corrupt.decisions" "ok.o=ran"
 [ "$(stat_value corrupt)" -ge 1 ] || fail "corruption not counted"
 note "the corrupt entry was replaced: next time it hits"
 rm ok.o
-with_decisions repaired.decisions "$E" gcc -c ok.c -o ok.o
-expect_outcomes "hit after corruption repaired" repaired.decisions "ok.o=local-hit"
+with_decisions "$SCRATCH/repaired.decisions" "$E" gcc -c ok.c -o ok.o
+expect_outcomes "hit after corruption repaired" "$SCRATCH/repaired.decisions" "ok.o=local-hit"
 cmp ok.o ok.expected.o || fail "object from repaired entry differs"
 
 note "an unwritable cache dir: the compile succeeds with one warning"
@@ -58,8 +58,8 @@ rm "$XDG_CONFIG_HOME/edgecache/config.json"
 
 note "EDGECACHE_DISABLE=1 runs the compiler with no cache at all"
 before=$(stat_value hit.local)
-EDGECACHE_DISABLE=1 with_decisions disabled.decisions "$E" gcc -c ok.c -o ok5.o
+EDGECACHE_DISABLE=1 with_decisions "$SCRATCH/disabled.decisions" "$E" gcc -c ok.c -o ok5.o
 expect_eq "$(stat_value hit.local)" "$before" "disabled run touched the cache"
-[ ! -e disabled.decisions ] || fail "the disabled run decided something: $(cat disabled.decisions)"
+[ ! -e "$SCRATCH/disabled.decisions" ] || fail "the disabled run decided something: $(cat "$SCRATCH/disabled.decisions")"
 cmp ok5.o ok.expected.o || fail "object with the cache disabled differs"
 echo "PASS"

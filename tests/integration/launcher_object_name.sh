@@ -10,7 +10,7 @@ mkdir -p sub "sp ace"
 printf '#include "n.h"\n#include <stdio.h>\nint f(int y) { printf("%%d\\n", N * y); return y; }\n' > a.c
 echo '#define N 3' > n.h
 
-# at_name WHAT CC OBJ ARGS... (the check of expect_hit and expect_miss here): a plain compile to OBJ (kept as want.o),
+# at_name WHAT CC OBJ ARGS... (the check of expect_hit, expect_miss and expect_uncached here): a plain compile to OBJ (kept as want.o),
 # then the launcher's to OBJ; the objects must be identical (the same name:
 # some flags record it). Depfiles the plain compile wrote are removed first.
 at_name() {
@@ -82,7 +82,7 @@ for flag in -grecord-command-line -frecord-command-line; do
   expect_miss "$flag another name" clang sub/r2.o -g $flag -MD -c a.c
   expect_hit "$flag same name" clang sub/r2.o -g $flag -MD -c a.c
   # Without a depfile the cache would add -MD -MF <temp> to the recorded line.
-  expect_miss "$flag without -MD" clang r3.o -g $flag -c a.c
+  expect_uncached "$flag without -MD" clang r3.o -g $flag -c a.c
 done
 [ "$(stat_value uncacheable.records-command-line)" -ge 2 ] || fail "counted as uncacheable.records-command-line"
 note "gcc: assembler options and profiles keep the name in the key"

@@ -21,8 +21,8 @@ expect_eq "$total" 16 "every compile counted once"
 
 note "second round: all hits"
 rm -f f*.a.o f*.b.o
-with_decisions second.decisions round
-expect_outcomes "second round: every compile hits" second.decisions "$(each_step local-hit f{1..8}.{a,b}.o)"
+with_decisions "$SCRATCH/second.decisions" round
+expect_outcomes "second round: every compile hits" "$SCRATCH/second.decisions" "$(each_step local-hit f{1..8}.{a,b}.o)"
 for i in $(seq 1 8); do cmp "f$i.a.o" "f$i.expected.o" || fail "object $i from cache differs"; done
 if find "$EDGECACHE_DIR" -name '*.tmp.*' | grep . >/dev/null; then fail "temporary files left behind"; fi
 echo "PASS"

@@ -12,11 +12,11 @@ cd "$SCRATCH/work"
 
 note "two build dirs of one checkout, no base dir set anywhere"
 configure_with_launcher "$SRC" "$SCRATCH/work/b1"
-with_decisions b1.decisions ninja -C b1 >/dev/null
-expect_outcomes "first build dir" b1.decisions "$(each_step ran $HELLO_COMPILES)"
+with_decisions "$SCRATCH/b1.decisions" ninja -C b1 >/dev/null
+expect_outcomes "first build dir" "$SCRATCH/b1.decisions" "$(each_step ran $HELLO_COMPILES)"
 configure_with_launcher "$SRC" "$SCRATCH/work/b2"
-with_decisions b2.decisions ninja -C b2 >/dev/null
-expect_outcomes "second build dir: every compile from the cache" b2.decisions "$(each_step local-hit $HELLO_COMPILES)"
+with_decisions "$SCRATCH/b2.decisions" ninja -C b2 >/dev/null
+expect_outcomes "second build dir: every compile from the cache" "$SCRATCH/b2.decisions" "$(each_step local-hit $HELLO_COMPILES)"
 same_objects b1 b2
 
 note "edgecache config shows the default base dirs and their origin"
@@ -29,8 +29,8 @@ grep -E "^base_dir +$SRC:$SCRATCH/work/b2 +\(default from $SCRATCH/work/b2/CMake
 note "a second checkout at another path, build dir inside, no configuration"
 copy_example "$SCRATCH/other/place/proj"
 configure_with_launcher "$SCRATCH/other/place/proj" "$SCRATCH/other/place/proj/build"
-with_decisions other.decisions ninja -C "$SCRATCH/other/place/proj/build" >/dev/null
-expect_outcomes "another checkout: every compile from the cache" other.decisions "$(each_step local-hit $HELLO_COMPILES)"
+with_decisions "$SCRATCH/other.decisions" ninja -C "$SCRATCH/other/place/proj/build" >/dev/null
+expect_outcomes "another checkout: every compile from the cache" "$SCRATCH/other.decisions" "$(each_step local-hit $HELLO_COMPILES)"
 same_objects b1 "$SCRATCH/other/place/proj/build"
 
 note "base dirs switched off: another build dir misses and explain says why"
@@ -47,9 +47,9 @@ export EDGECACHE_DIR=$SCRATCH/cache-debug
 for c in first second; do
   copy_example "$SCRATCH/debug/$c"
   configure_with_launcher "$SCRATCH/debug/$c" "$SCRATCH/debug/$c/build" -DCMAKE_BUILD_TYPE=Debug
-  with_decisions "$c.decisions" ninja -C "$SCRATCH/debug/$c/build" >/dev/null
+  with_decisions "$SCRATCH/$c.decisions" ninja -C "$SCRATCH/debug/$c/build" >/dev/null
 done
-expect_outcomes "a -g object of another checkout is never served" second.decisions "$(each_step ran $HELLO_COMPILES)"
+expect_outcomes "a -g object of another checkout is never served" "$SCRATCH/second.decisions" "$(each_step ran $HELLO_COMPILES)"
 expect_eq "$(stat_value miss.embedded-path)" 5 "misses counted as embedded path"
 "$EDGECACHE_BIN" explain "$SCRATCH/debug/second/build/CMakeFiles/greet.dir/src/greet.cpp.o" >debug.txt
 grep -F "why it missed: the cached result embeds another checkout's path ($SCRATCH/debug/first/" debug.txt >/dev/null ||

@@ -141,7 +141,7 @@ for item in expected:
         continue
     hits = [i for i, (step, _) in enumerate(steps) if step == name or step.endswith("/" + name)]
     if len(hits) != 1:
-        problems.append(f"{name}: expected {want}, but {len(hits) or 'no'} step{'s' if len(hits) != 1 else ''} of that name")
+        problems.append(f"{name}: expected {want}, but {len(hits) or 'no'} step{'s' if len(hits) > 1 else ''} of that name")
         continue
     named.add(hits[0])
     got = steps[hits[0]][1]
@@ -183,9 +183,12 @@ HELLO_EDGES="$HELLO_COMPILES generated/version.h libgreet.a hello"
 # with_decisions DECISIONS COMMAND...: runs COMMAND (a launcher build, one
 # compile) with the launcher's decision log in DECISIONS, emptied first: one
 # build, one log, for expect_outcomes. COMMAND's output goes where the caller
-# sends it; its status is returned.
+# sends it; its status is returned. Keep DECISIONS out of every directory a
+# compile searches (the source's own dir, -I dirs): a new file there changes
+# the listing, and the next lookup rightly misses.
 with_decisions() {
-  local decisions=$1
+  local decisions
+  decisions=$(realpath -m "$1")
   shift
   rm -f "$decisions"
   EDGECACHE_LOG="$decisions" "$@"
