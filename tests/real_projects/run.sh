@@ -62,6 +62,9 @@ scenario_cold() {
   configure "$ALICE" "$MODE" "-DEDGECACHE_REMOTE=$REMOTE/$P-$MODE" || return 1
   local before; before=$(stats_json)
   build "$ALICE" "$MODE" "$ALICE.cold.log" || return 1
+  # Alice's job ends as the README's CI pattern says: the launcher's
+  # background uploads have reached the remote before Bob starts.
+  "$PREFIX/bin/edgecache" wait-uploads || return 1
   say "$P/$MODE cold (Alice, $ALICE): $(elapsed "$start") s; $(figures "$before")"
 }
 
