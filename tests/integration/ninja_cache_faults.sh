@@ -46,6 +46,7 @@ rm -rf "$WORK/wrapped"
 configure_hello "$WORK/wrapped" "$WRAPPER"
 build_log "$WORK/wrapped" "$WORK/corrupt.log"
 expect_summary "$WORK/corrupt.log" "edgecache: 0/8 edges from cache (0 local, 0 remote), 8 ran"
+expect_outcomes "every result entry corrupt" "$WORK/wrapped" "$(each_step ran $HELLO_EDGES)"
 [ "$(grep -c 'edgecache: warning: corrupt' "$WORK/corrupt.log")" = 1 ] || { cat "$WORK/corrupt.log" >&2; fail "not exactly one corrupt-entry warning"; }
 same_hello_outputs "$WORK/plain" "$WORK/wrapped"
 # The runs replaced the bad entries.
@@ -53,4 +54,5 @@ rm -rf "$WORK/wrapped"
 configure_hello "$WORK/wrapped" "$WRAPPER"
 build_log "$WORK/wrapped" "$WORK/after.log"
 expect_summary "$WORK/after.log" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
+expect_outcomes "after the runs replaced them" "$WORK/wrapped" "$(each_step local-hit $HELLO_EDGES)"
 echo "PASS"

@@ -21,10 +21,12 @@ configure_hello "$wrapped" "$WRAPPER"
 "$WRAPPER" -C "$wrapped" --no-remote >"$WORK/noremote.log" 2>&1 || { cat "$WORK/noremote.log" >&2; fail "--no-remote build failed"; }
 grep '^edgecache: warning' "$WORK/noremote.log" >/dev/null && { cat "$WORK/noremote.log" >&2; fail "--no-remote still talked to the remote"; }
 expect_summary "$WORK/noremote.log" "edgecache: 0/8 edges from cache (0 local, 0 remote), 8 ran"
+expect_outcomes "--no-remote" "$wrapped" "$(each_step ran $HELLO_EDGES)"
 rm -rf "$wrapped"
 configure_hello "$wrapped" "$WRAPPER"
 "$WRAPPER" -C "$wrapped" >"$WORK/deadremote.log" 2>&1 || { cat "$WORK/deadremote.log" >&2; fail "a dead remote broke the build"; }
 expect_summary "$WORK/deadremote.log" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
+expect_outcomes "a dead remote" "$wrapped" "$(each_step local-hit $HELLO_EDGES)"
 warnings=$(grep -c '^edgecache: warning' "$WORK/deadremote.log" || true)
 [ "$warnings" -le 1 ] || { cat "$WORK/deadremote.log" >&2; fail "$warnings warning lines for one dead remote"; }
 unset EDGECACHE_REMOTE
@@ -36,6 +38,8 @@ rm -rf "$wrapped"
 configure_hello "$wrapped" "$WRAPPER"
 build_log "$wrapped" "$WORK/exclude.log"
 expect_summary "$WORK/exclude.log" "edgecache: 6/8 edges from cache (6 local, 0 remote), 2 ran"
+expect_outcomes "excluded rules" "$wrapped" \
+  "generated/version.h=uncached libgreet.a=uncached $(each_step local-hit $HELLO_COMPILES hello)"
 grep '^ar ' "$TOOL_LOG" >/dev/null || fail "the excluded archive rule did not run"
 [ "$(record_value "$wrapped" "sorted(e['output'] for e in d['edges'] if e['result']=='uncached' and e['reason']=='excluded-rule' and e['detail'].startswith('not cached: its rule is excluded'))")" = "['generated/version.h', 'libgreet.a']" ] ||
   fail "record does not show the two excluded edges"

@@ -16,12 +16,14 @@ export EDGECACHE_BASEDIR=$A
 configure_hello "$A/build" "$WRAPPER"
 build_log "$A/build" "$WORK/a.log"
 expect_summary "$WORK/a.log" "edgecache: 0/8 edges from cache (0 local, 0 remote), 8 ran"
+expect_outcomes "first checkout" "$A/build" "$(each_step ran $HELLO_EDGES)"
 
 SRC=$B/src
 export EDGECACHE_BASEDIR=$B
 configure_hello "$B/build" "$WRAPPER"
 build_log "$B/build" "$WORK/b.log"
 expect_summary "$WORK/b.log" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
+expect_outcomes "second checkout" "$B/build" "$(each_step local-hit $HELLO_EDGES)"
 [ "$(tool_runs)" = 0 ] || { cat "$TOOL_LOG" >&2; fail "a tool ran in the second checkout"; }
 expect_contains "$WORK/b.log" "$B/src/src/shapes.cpp"  # the warning names this checkout's source
 same_hello_outputs "$A/build" "$B/build"
