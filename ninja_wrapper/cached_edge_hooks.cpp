@@ -56,16 +56,38 @@ void CachedEdgeHooks::OnManifestLoaded(State& state) {
 
 void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
   // Only a remote is slow enough to be worth the threads.
-  if (!session_.has_remote() || prefetch_ != nullptr) return;
-  PrefetchPlan plan = PlanPrefetch(targets);
-  std::vector<PrefetchEdge> edges(plan.edges.size());
-  for (size_t i = 0; i < plan.edges.size(); ++i) {
-    plan_index_[plan.edges[i]] = i;
-    if (plan.cacheable[i]) edges[i].facts = Describe(plan.edges[i]);
-    edges[i].producers = std::move(plan.producers[i]);
-    edges[i].cacheable = plan.cacheable[i];
+  if (!session_.has_remote() || prefetch_ != nullptr || !plan_.edges.empty()) return;
+  plan_ = PlanPrefetch(targets);
+  plan_progress_.assign(plan_.edges.size(), PrefetchStart::kPlanned);
+  for (size_t i = 0; i < plan_.edges.size(); ++i) plan_index_[plan_.edges[i]] = i;
+}
+
+// Not at plan time: a warm build finds every edge in the local cache, and
+// workers keying and fetching each edge beside the main thread only cost it
+// time and memory. The first lookup that needs the remote starts them.
+void CachedEdgeHooks::StartPrefetch() {
+  if (prefetch_ != nullptr || plan_.edges.empty()) return;
+  std::vector<PrefetchEdge> edges(plan_.edges.size());
+  for (size_t i = 0; i < plan_.edges.size(); ++i) {
+    if (plan_.cacheable[i] && plan_progress_[i] == PrefetchStart::kPlanned) edges[i].facts = Describe(plan_.edges[i]);
+    edges[i].producers = std::move(plan_.producers[i]);
+    edges[i].cacheable = plan_.cacheable[i];
+    edges[i].start = plan_progress_[i];
   }
-  if (!edges.empty()) prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
+  plan_ = PrefetchPlan{};
+  prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
+}
+
+void CachedEdgeHooks::NoteOffered(const Edge* edge) {
+  const size_t index = PlanIndex(edge);
+  if (index < plan_progress_.size() && plan_progress_[index] == PrefetchStart::kPlanned)
+    plan_progress_[index] = PrefetchStart::kMainThread;
+}
+
+void CachedEdgeHooks::NoteOnDisk(const Edge* edge, bool ok) {
+  const size_t index = PlanIndex(edge);
+  if (index < plan_progress_.size()) plan_progress_[index] = ok ? PrefetchStart::kOnDisk : PrefetchStart::kFailed;
+  if (prefetch_ != nullptr) prefetch_->OutputsOnDisk(index, ok);
 }
 
 size_t CachedEdgeHooks::PlanIndex(const Edge* edge) const {
@@ -101,19 +123,25 @@ EdgeFacts CachedEdgeHooks::Describe(const Edge* edge) {
 std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
   ++counts_.lookups;
   try {
+    // A hit's outputs are on disk only after finish_restore(): that tells the prefetch.
     std::optional<HitInfo> hit = Lookup(edge, NewRecord(*edge));
-    if (hit && prefetch_ != nullptr) prefetch_->OutputsOnDisk(PlanIndex(edge), true);
+    NoteOffered(edge);
     return hit;
   } catch (const std::exception& error) {
-    // The cache must never break the build: the edge runs uncached.
-    Warn("internal", std::string("cache lookup failed: ") + error.what());
-    EdgeRecord record = NewRecord(*edge);
-    record.start_ms = record_.offset_ms(now_ns());
-    SetUncached(&record, "internal", error.what());
-    session_.ledger().uncached("internal");
-    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
+    restoring_.erase(edge);
+    RunAfterInternalError(edge, "cache lookup failed: ", error);
     return std::nullopt;
   }
+}
+
+void CachedEdgeHooks::RunAfterInternalError(Edge* edge, const char* what, const std::exception& error) {
+  // The cache must never break the build: the edge runs uncached.
+  Warn("internal", what + std::string(error.what()));
+  EdgeRecord record = NewRecord(*edge);
+  record.start_ms = record_.offset_ms(now_ns());
+  SetUncached(&record, "internal", error.what());
+  session_.ledger().uncached("internal");
+  pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
 }
 
 std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
@@ -136,35 +164,101 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   }
   StepCache& cache = session_.steps();
   record.input_key = cache.input_key(*keyed.step).to_string();
+  // The first lookup whose manifest is not in the local cache starts the
+  // prefetch, which then fetches this edge with the others, in parallel.
+  if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step))) StartPrefetch();
   if (prefetch_ != nullptr) prefetch_->Settle(PlanIndex(edge));
-  LookupOutcome found = cache.lookup(*keyed.step);
+  auto job = std::make_shared<BackgroundRestore>();
+  LookupOutcome found = cache.locate(*keyed.step, &job->located);
   ReportStoreWarnings();
+  // A manifest in the local cache that did not give a local hit: the
+  // remote is needed after all (a changed header, an evicted entry).
+  if (!plan_.edges.empty() && (found.result == LookupResult::kMiss || found.source != StoreTier::kLocal))
+    StartPrefetch();
   if (found.result == LookupResult::kMiss) {
-    if (found.cause == MissCause::kCorrupt) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
-    record.outcome = StepOutcome::kRan;
-    record.detail = WhyMissed(*edge, *keyed.step, found, record);
-    NoteMisprediction(edge, found, &record);
-    session_.ledger().missed(found.cause);
-    PendingRun run;
-    if (keyed.step->observed) Observe(*keyed.step, facts, &run);
-    cache.read_listings_before_run(*keyed.step);
-    run.step = std::move(keyed.step);
-    run.start = inputs_read;
-    wait_past_start_granule(inputs_read);  // the runner starts the command as soon as we return
-    record.start_ms = record_.offset_ms(now_ns());
-    run.record = record_.add(std::move(record));
-    pending_[edge] = std::move(run);
+    BeginRun(edge, std::move(record), std::move(*keyed.step), facts, found, inputs_read);
     return std::nullopt;
   }
   NoteMisprediction(edge, found, &record);
-  if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) return RestoreHit(std::move(record), found, started, false);
-  // The restored outputs stay until the real command overwrites them; the
-  // runner starts it as for a miss, and OnCommandFinished compares.
+  if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) {
+    // The outputs are written by a restore thread; finish_restore() ends the hit.
+    job->record = std::move(record);
+    job->step = std::move(*keyed.step);
+    job->inputs_read = inputs_read;
+    job->started = started;
+    job->found = std::move(found);
+    restoring_[edge] = job;
+    const StepCache* steps = &cache;
+    HitInfo hit;
+    hit.write_outputs = [steps, job] {
+      job->restored = steps->restore_found(job->step, job->located);
+      job->located.blob = std::string();  // the bytes are on disk now
+    };
+    return hit;
+  }
+  // --verify: the hit is restored here, keeping the entry's bytes to
+  // compare with the real run, which the runner starts as for a miss, and
+  // OnCommandFinished compares.
+  RestoreOutcome restored = cache.restore_found(*keyed.step, job->located, true);
+  cache.settle_restore(*keyed.step, job->located, restored);
+  ReportStoreWarnings();
+  if (!restored.restored) {
+    LookupOutcome failed;
+    failed.cause = restored.cause;
+    failed.miss_detail = std::move(restored.detail);
+    BeginRun(edge, std::move(record), std::move(*keyed.step), facts, failed, inputs_read);
+    return std::nullopt;
+  }
+  found.entry = std::move(restored.entry);
   RestoreHit(std::move(record), found, started, true);
   const size_t index = record_.edges().size() - 1;
   pending_[edge] = PendingRun{std::move(keyed.step), step_start(), index, found.entry, "", {}};
   ++counts_.verified;
   return std::nullopt;
+}
+
+std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
+  auto running = restoring_.find(edge);
+  if (running == restoring_.end()) return std::nullopt;
+  std::shared_ptr<BackgroundRestore> job = std::move(running->second);
+  restoring_.erase(running);
+  try {
+    session_.steps().settle_restore(job->step, job->located, job->restored);
+    ReportStoreWarnings();
+    if (job->restored.restored) {
+      job->found.entry = std::move(job->restored.entry);
+      std::optional<HitInfo> hit = RestoreHit(std::move(job->record), job->found, job->started, false);
+      NoteOnDisk(edge, true);
+      return hit;
+    }
+    // The hit was decided, but its outputs could not be written: the edge
+    // runs for real, as for any miss.
+    LookupOutcome failed;
+    failed.cause = job->restored.cause;
+    failed.miss_detail = job->restored.detail.empty() ? "the restore did not finish" : job->restored.detail;
+    BeginRun(edge, std::move(job->record), std::move(job->step), Describe(edge), failed, job->inputs_read);
+  } catch (const std::exception& error) {
+    RunAfterInternalError(edge, "cache restore failed: ", error);
+  }
+  return std::nullopt;
+}
+
+void CachedEdgeHooks::BeginRun(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts,
+                               const LookupOutcome& found, const StepStart& inputs_read) {
+  if (found.cause == MissCause::kCorrupt) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
+  record.outcome = StepOutcome::kRan;
+  record.detail = WhyMissed(*edge, step, found, record);
+  NoteMisprediction(edge, found, &record);
+  session_.ledger().missed(found.cause);
+  PendingRun run;
+  if (step.observed) Observe(step, facts, &run);
+  session_.steps().read_listings_before_run(step);
+  run.step = std::move(step);
+  run.start = inputs_read;
+  wait_past_start_granule(inputs_read);  // the runner starts the command as soon as we return
+  record.start_ms = record_.offset_ms(now_ns());
+  run.record = record_.add(std::move(record));
+  pending_[edge] = std::move(run);
 }
 
 void CachedEdgeHooks::Observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
@@ -202,11 +296,11 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
   const PathNormalizer& paths = session_.paths();
-  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text)};
+  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text), nullptr};
 }
 
 void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
-  if (prefetch_ != nullptr) prefetch_->OutputsOnDisk(PlanIndex(edge), result.success());
+  NoteOnDisk(edge, result.success());
   auto found = pending_.find(edge);
   if (found == pending_.end()) return;
   const PendingRun run = std::move(found->second);

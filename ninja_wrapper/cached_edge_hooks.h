@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -34,13 +35,15 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
 
   /// Never throws and never fails the edge: any cache trouble is a miss.
   std::optional<HitInfo> TryRestore(Edge* edge) override;
+  std::optional<HitInfo> finish_restore(Edge* edge) override;
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
   /// The edge's command, under the tracer when its miss is observed.
   std::string CommandFor(Edge* edge) override;
   void OnOutputsWritten(Edge* edge) override;
   std::optional<CacheCounts> Counts() const override { return counts_; }
   void OnManifestLoaded(State& state) override;
-  /// With a remote: starts the RemotePrefetch of the planned edges.
+  /// With a remote: plans the RemotePrefetch of the planned edges, which
+  /// starts at the first lookup that needs the remote (StartPrefetch).
   void OnBuildPlanned(const std::vector<Node*>& targets) override;
   void Finish() override;
   bool StrictVerifyFailed() const override { return verify_.strict && counts_.verify_mismatches > 0; }
@@ -63,7 +66,24 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     ObservedStepPaths owned;
   };
 
+  /// A hit whose outputs a restore thread writes (HitInfo::write_outputs):
+  /// what finish_restore() needs. The thread writes only `restored`.
+  struct BackgroundRestore {
+    EdgeRecord record;
+    Step step;
+    StepStart inputs_read;
+    std::chrono::steady_clock::time_point started;
+    LookupOutcome found;
+    FoundEntry located;
+    RestoreOutcome restored;
+  };
+
   std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
+  /// An exception escaped the cache for `edge`: one warning, and it runs uncached.
+  void RunAfterInternalError(Edge* edge, const char* what, const std::exception& error);
+  /// The edge missed (`found` says why): records it and prepares its run.
+  void BeginRun(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts, const LookupOutcome& found,
+                const StepStart& inputs_read);
   /// Records the hit in record_, the counters and the history; what Ninja
   /// replays. `verifying`: the command runs as well (--verify), saving nothing.
   std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
@@ -88,6 +108,12 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   size_t DeclaredInputs(const Edge* edge) const;
   /// The edge's index in the prefetch plan; SIZE_MAX when not planned.
   size_t PlanIndex(const Edge* edge) const;
+  /// Starts the prefetch of the planned edges not done yet; once per build.
+  void StartPrefetch();
+  /// The main thread took the edge (TryRestore), or its outputs are on
+  /// disk (`ok`: it succeeded), for the prefetch, started or not.
+  void NoteOffered(const Edge* edge);
+  void NoteOnDisk(const Edge* edge, bool ok);
   /// After a lookup that did not give the result the prefetch found with
   /// predicted inputs: counts and records the misprediction.
   void NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
@@ -113,12 +139,18 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::map<const Edge*, size_t> declared_inputs_;
   DyndepInputs dyndep_inputs_;
   std::map<const Edge*, PendingRun> pending_;
+  /// Hits whose outputs are being written, until finish_restore().
+  std::map<const Edge*, std::shared_ptr<BackgroundRestore>> restoring_;
   CacheCounts counts_;
   std::set<std::string> warned_;
   /// Running while the build runs, when a remote is configured.
   std::unique_ptr<RemotePrefetch> prefetch_;
   /// Per edge of the prefetch plan: its index there.
   std::map<const Edge*, size_t> plan_index_;
+  /// The plan while the prefetch has not started (edges empty after), and
+  /// per planned edge where the main thread is with it.
+  PrefetchPlan plan_;
+  std::vector<PrefetchStart> plan_progress_;
   /// Which hits also run their command (--verify / the "verify" setting).
   VerifyMode verify_;
   std::vector<std::string> verify_ignore_;

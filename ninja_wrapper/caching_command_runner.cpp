@@ -11,15 +11,22 @@ bool IsNeverCached(const Edge& edge) {
 }
 
 CachingCommandRunner::CachingCommandRunner(std::unique_ptr<CommandRunner> inner,
-                                           EdgeCacheHooks* hooks)
-    : inner_(std::move(inner)), hooks_(hooks) {}
+                                           EdgeCacheHooks* hooks, size_t restore_threads)
+    : inner_(std::move(inner)), hooks_(hooks), restores_(restore_threads) {}
 
-bool CachingCommandRunner::CanRunMore() const { return inner_->CanRunMore(); }
+bool CachingCommandRunner::CanRunMore() const {
+  // Edges whose restore failed run before any new edge starts.
+  return to_run_.empty() && restores_.Pending() < kMaxRestoresInFlight && inner_->CanRunMore();
+}
 
 bool CachingCommandRunner::StartCommand(Edge* edge) {
   const bool offered = hooks_ != nullptr && !IsNeverCached(*edge);
   if (offered) {
     if (std::optional<HitInfo> hit = hooks_->TryRestore(edge)) {
+      if (hit->write_outputs) {
+        restores_.Submit(edge, std::move(hit->write_outputs));
+        return true;
+      }
       Result result;
       result.edge = edge;
       result.status = ExitSuccess;
@@ -28,10 +35,31 @@ bool CachingCommandRunner::StartCommand(Edge* edge) {
       ++counts_.restored;
       return true;
     }
+    return StartRun(edge);
   }
   if (!inner_->StartCommand(edge)) return false;
   ++counts_.ran;
-  if (offered) offered_started_.emplace(edge, Clock::now());
+  return true;
+}
+
+bool CachingCommandRunner::StartRun(Edge* edge) {
+  if (!inner_->StartCommand(edge)) return false;
+  ++counts_.ran;
+  offered_started_.emplace(edge, Clock::now());
+  return true;
+}
+
+bool CachingCommandRunner::StartFailedRestores(Result* result) {
+  while (!to_run_.empty() && inner_->CanRunMore()) {
+    Edge* edge = to_run_.front();
+    to_run_.pop_front();
+    if (StartRun(edge)) continue;
+    // As Builder::StartEdge reports a command that cannot start.
+    result->edge = edge;
+    result->status = ExitFailure;
+    result->output = "edgecache: cannot start the command after a failed restore";
+    return false;
+  }
   return true;
 }
 
@@ -40,6 +68,20 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
     *result = std::move(restored_.front());
     restored_.pop_front();
     return true;
+  }
+  for (;;) {
+    if (!StartFailedRestores(result)) return true;
+    if (restores_.Pending() == 0) break;
+    Edge* edge = restores_.WaitFinished();
+    if (edge == nullptr) break;
+    if (std::optional<HitInfo> hit = hooks_->finish_restore(edge)) {
+      result->edge = edge;
+      result->status = ExitSuccess;
+      result->output = std::move(hit->output);
+      ++counts_.restored;
+      return true;
+    }
+    to_run_.push_back(edge);  // the hooks made it a miss: it runs for real
   }
   if (!inner_->WaitForCommand(result)) return false;
   if (hooks_ != nullptr) hooks_->OnOutputsWritten(result->edge);
@@ -57,7 +99,13 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
 std::vector<Edge*> CachingCommandRunner::GetActiveEdges() { return inner_->GetActiveEdges(); }
 
 void CachingCommandRunner::Abort() {
+  // Restores in flight finish (each output is written atomically); their
+  // edges are never reported to Ninja.
+  restores_.Drain();
+  while (restores_.WaitFinished() != nullptr) {
+  }
   restored_.clear();
+  to_run_.clear();
   offered_started_.clear();
   inner_->Abort();
 }

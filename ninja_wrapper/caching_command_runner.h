@@ -11,6 +11,7 @@
 
 #include "ninja/build.h"
 #include "edge_cache_hooks.h"
+#include "restore_pool.h"
 
 namespace edgecache::ninja {
 
@@ -31,28 +32,46 @@ bool IsNeverCached(const Edge& edge);
 ///  - CanRunMore() asks only the inner runner, so hits never use a -j slot;
 ///  - StartCommand() calls TryRestore; a hit is queued as a finished result,
 ///    a miss starts the command in the inner runner;
+///  - a hit whose outputs are still to be written (HitInfo::write_outputs)
+///    goes to the RestorePool; the main thread goes on with the next edge;
 ///  - WaitForCommand() returns queued hits first, without waiting, so a
-///    restored edge's dependents become ready at once; only then does it
-///    block on the inner runner.
-/// A hit's depfile is on disk before its result is returned, which is all
-/// Builder::FinishCommand needs to record deps for `deps = gcc` edges.
+///    restored edge's dependents become ready at once; then hits whose
+///    restore finished (waiting for one if any is in flight: they take
+///    milliseconds), after hooks->finish_restore(); a restore that failed
+///    makes the edge a miss, whose command starts as soon as a -j slot is
+///    free; only then does it block on the inner runner.
+/// A hit's outputs and depfile are on disk before its result is returned,
+/// which is all Builder::FinishCommand needs to record deps for `deps = gcc`
+/// edges and to restat.
 class CachingCommandRunner final : public CommandRunner {
  public:
   /// `hooks` may be null (--skip-cache): every edge runs. It must outlive
   /// the runner.
-  CachingCommandRunner(std::unique_ptr<CommandRunner> inner, EdgeCacheHooks* hooks);
+  CachingCommandRunner(std::unique_ptr<CommandRunner> inner, EdgeCacheHooks* hooks,
+                       size_t restore_threads = RestorePool::DefaultThreads());
 
   bool CanRunMore() const override;
   bool StartCommand(Edge* edge) override;
   bool WaitForCommand(Result* result) override;
-  /// Only commands in flight: hits are complete and need no cleanup.
+  /// Only commands in flight: hits are complete or being written
+  /// atomically (Abort waits for them) and need no cleanup.
   std::vector<Edge*> GetActiveEdges() override;
   void Abort() override;
+
+  /// At most this many hits are being restored or wait to be reaped: the
+  /// entries' bytes they hold stay bounded (CanRunMore says no meanwhile).
+  static constexpr size_t kMaxRestoresInFlight = 16;
 
   const RunnerCounts& counts() const { return counts_; }
 
  private:
   using Clock = std::chrono::steady_clock;
+
+  /// Starts `edge`'s command in the inner runner, for a cacheable edge.
+  bool StartRun(Edge* edge);
+  /// Starts the misses of failed restores while a slot is free. False when
+  /// one could not start: `*result` then reports it as failed.
+  bool StartFailedRestores(Result* result);
 
   /// Runs the commands of misses and uncacheable edges.
   std::unique_ptr<CommandRunner> inner_;
@@ -60,6 +79,10 @@ class CachingCommandRunner final : public CommandRunner {
   EdgeCacheHooks* hooks_;
   /// Hits not yet returned by WaitForCommand, oldest first.
   std::deque<Result> restored_;
+  /// Writes the outputs of hits off the main thread.
+  RestorePool restores_;
+  /// Edges whose restore failed, waiting for a -j slot to run for real.
+  std::deque<Edge*> to_run_;
   /// Start time of each running command that was offered to the hooks.
   std::map<const Edge*, Clock::time_point> offered_started_;
   RunnerCounts counts_;

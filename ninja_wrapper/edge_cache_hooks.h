@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,13 +19,19 @@ struct State;
 
 namespace edgecache::ninja {
 
-/// A cache hit. When TryRestore returns one, the edge's outputs (and its
-/// depfile, if the rule has one) are already on disk, so Ninja reads the
-/// depfile into its deps log exactly as after a real run.
+/// A cache hit. When TryRestore returns one without `write_outputs`, the
+/// edge's outputs (and its depfile, if the rule has one) are already on
+/// disk, so Ninja reads the depfile into its deps log exactly as after a
+/// real run.
 struct HitInfo {
   /// The command's recorded console output (stdout and stderr, merged as
   /// Ninja's subprocesses merge them); Ninja prints it as it would print a run's.
   std::string output;
+  /// Set: the hit is decided but its outputs are not written yet. The
+  /// runner calls it once, on one of its restore threads (it touches only
+  /// this edge's files and what it captured), then finish_restore() on the
+  /// main thread, and only then hands the edge to Ninja.
+  std::function<void()> write_outputs;
 };
 
 /// Counts for the summary line; only hooks that really cache report them.
@@ -65,6 +72,12 @@ class EdgeCacheHooks {
   /// `output`, without running the command and without taking a -j slot.
   /// nullopt means miss (or not cacheable): the command runs.
   virtual std::optional<HitInfo> TryRestore(Edge* edge) = 0;
+
+  /// After the `write_outputs` of the hit TryRestore returned for `edge`
+  /// ran: the hit as Ninja reports it, its outputs complete on disk; or
+  /// nullopt when they could not be written (a corrupt entry, a full disk):
+  /// the hooks took the edge as a miss, and its command must run.
+  virtual std::optional<HitInfo> finish_restore(Edge* /*edge*/) { return std::nullopt; }
 
   /// Called after a command offered to TryRestore really ran, whatever its
   /// exit status, BEFORE Ninja reads (and by default deletes) the depfile,

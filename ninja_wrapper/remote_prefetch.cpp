@@ -128,9 +128,16 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, st
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    // What the main thread has done already first, then the edges ready.
     for (size_t i = 0; i < edges_.size(); ++i) {
-      if (!edges_[i].cacheable) ResolveLocked(i, false);
-      else if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
+      const PrefetchStart start = edges_[i].start;
+      if (start != PrefetchStart::kPlanned) states_[i] = State::kMainThread;
+      if (start == PrefetchStart::kOnDisk || start == PrefetchStart::kFailed)
+        ResolveLocked(i, start == PrefetchStart::kOnDisk);
+      else if (!edges_[i].cacheable) ResolveLocked(i, false);
+    }
+    for (size_t i = 0; i < edges_.size(); ++i) {
+      if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
         states_[i] = State::kQueued;
         queue_.push_back(i);
       }
@@ -234,6 +241,7 @@ void RemotePrefetch::Work() {
     CacheSession session(config_);
     session.hasher().set_predictions(&predictions_);
     EdgeStepBuilder builder(context_, session.paths(), session.hasher());
+    int64_t looked_up = 0;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
@@ -245,6 +253,7 @@ void RemotePrefetch::Work() {
       std::string input_key;
       bool remote = false;
       std::optional<CacheKey> found;
+      ++looked_up;
       try {
         found = FetchEdge(session, builder, edges_[index].facts, context_.cwd, predictions_, &input_key, &remote);
       } catch (const std::exception&) {
@@ -259,7 +268,8 @@ void RemotePrefetch::Work() {
       std::lock_guard<std::mutex> guard(mutex_);
       remote_warning_ = off;
     }
-    (void)session.flush_stats();  // best effort, as the build's own flush (cached_edge_hooks)
+    // Best effort, as the build's own flush (cached_edge_hooks).
+    (void)session.flush_stats({{"prefetch.edges", looked_up}});
   } catch (const std::exception&) {
   }
   std::lock_guard<std::mutex> lock(mutex_);

@@ -64,11 +64,22 @@ struct PrefetchPlan {
 /// The plan for `targets`. Phony edges are left out (seen through).
 PrefetchPlan PlanPrefetch(const std::vector<Node*>& targets);
 
+/// Where the main thread is with a planned edge when the prefetch starts
+/// (it starts only once a lookup needs the remote: a warm build whose every
+/// edge hits the local cache never keys an edge twice).
+enum class PrefetchStart {
+  kPlanned,     // not offered yet: the workers may look it up
+  kMainThread,  // offered, its outputs not on disk yet: OutputsOnDisk() comes later
+  kOnDisk,      // restored or ran successfully
+  kFailed,      // its command failed
+};
+
 /// One planned edge handed to the workers.
 struct PrefetchEdge {
   EdgeFacts facts;
   std::vector<size_t> producers;
   bool cacheable = true;
+  PrefetchStart start = PrefetchStart::kPlanned;
 };
 
 class RemotePrefetch {

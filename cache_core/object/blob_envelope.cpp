@@ -57,8 +57,16 @@ std::string seal(ObjectKind kind, std::string_view payload, int compression_leve
   return std::move(out);
 }
 
-Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
-                         const std::string& signing_key) {
+// The checked header of an object: its zstd frame and what the payload
+// must be. Everything but the decompression and the checksum.
+struct CheckedFrame {
+  std::string_view frame;
+  uint64_t size = 0;
+  Hash128 checksum;
+};
+
+Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
+                                 const std::string& signing_key) {
   ObjectKind kind = key.kind;
   if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
     return Error::corrupt("not an edgecache object (bad magic)");
@@ -89,10 +97,25 @@ Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t ma
   std::string_view frame = signed_part.substr(kHeaderSize);
   unsigned long long frame_size = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (frame_size != size) return Error::corrupt("object payload size does not match its header");
-  std::string payload(size, '\0');
-  size_t n = ZSTD_decompress(payload.data(), payload.size(), frame.data(), frame.size());
-  if (ZSTD_isError(n) || n != size) return Error::corrupt("object payload does not decompress");
-  if (!(hash_bytes(payload) == checksum)) return Error::corrupt("object checksum mismatch");
+  return CheckedFrame{frame, size, checksum};
+}
+
+// Decompresses the checked frame into `out` (exactly its size) and
+// verifies the checksum.
+Status decompress_into(const CheckedFrame& checked, char* out) {
+  size_t n = ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
+  if (ZSTD_isError(n) || n != checked.size) return Error::corrupt("object payload does not decompress");
+  if (!(hash_bytes(std::string_view(out, checked.size)) == checked.checksum))
+    return Error::corrupt("object checksum mismatch");
+  return ok_status();
+}
+
+Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
+                         const std::string& signing_key) {
+  auto checked = check_frame(key, blob, max_payload_size, signing_key);
+  if (!checked) return checked.failure();
+  std::string payload(checked->size, '\0');
+  if (Status done = decompress_into(*checked, payload.data()); !done) return done.failure();
   return payload;
 }
 
@@ -106,6 +129,16 @@ std::string BlobCodec::seal(const CacheKey& key, std::string_view payload) const
 
 Result<std::string> BlobCodec::open(const CacheKey& key, std::string_view blob) const {
   return edgecache::open(key, blob, max_payload_size, signing_key);
+}
+
+Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string_view blob) const {
+  auto checked = check_frame(key, blob, max_payload_size, signing_key);
+  if (!checked) return checked.failure();
+  Payload payload;
+  payload.bytes.reset(new char[checked->size]);  // default-initialized: not cleared
+  payload.size = checked->size;
+  if (Status done = decompress_into(*checked, payload.bytes.get()); !done) return done.failure();
+  return payload;
 }
 
 // Unsigned: the key only matters to a signature, so any key of the kind does.

@@ -28,6 +28,7 @@
 // (counted apart in the stats: "rejected.signature").
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -38,7 +39,17 @@ namespace edgecache {
 
 inline constexpr uint64_t kDefaultMaxPayloadSize = uint64_t{1} << 30;  // 1 GiB
 
-// How objects are sealed and opened in one process.
+// An opened payload in a buffer that is never zero-filled: the frame is
+// decompressed straight into it (a restore's largest cost after the
+// decompression itself was clearing the buffer first).
+struct Payload {
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
+  std::string_view view() const { return {bytes.get(), size}; }
+};
+
+// How objects are sealed and opened in one process. Opening is const and
+// touches nothing shared, so several threads may open objects at once.
 struct BlobCodec {
   int compression_level = 1;
   std::string signing_key;  // empty: write unsigned, accept unsigned
@@ -47,6 +58,8 @@ struct BlobCodec {
   // `key` is where the object is stored: signatures bind to it.
   std::string seal(const CacheKey& key, std::string_view payload) const;
   Result<std::string> open(const CacheKey& key, std::string_view blob) const;
+  // open() into a Payload: the same checks, no zero-fill.
+  Result<Payload> open_payload(const CacheKey& key, std::string_view blob) const;
 };
 
 inline constexpr std::string_view kSignatureError = "object signature missing or invalid";

@@ -22,6 +22,13 @@ const EntryFile* Entry::find(std::string_view role) const {
   return nullptr;
 }
 
+const EntryFileView* EntryView::find(std::string_view role) const {
+  for (const EntryFileView& file : files) {
+    if (file.role == role) return &file;
+  }
+  return nullptr;
+}
+
 std::string encode_entry(const Entry& entry) {
   ByteWriter writer;
   writer.u32(static_cast<uint32_t>(entry.files.size()));
@@ -38,9 +45,9 @@ std::string encode_entry(const Entry& entry) {
   return std::move(writer.str());
 }
 
-Result<Entry> decode_entry(std::string_view payload) {
+Result<EntryView> decode_entry_view(std::string_view payload) {
   ByteReader reader(payload);
-  Entry entry;
+  EntryView entry;
   auto count = reader.u32();
   if (!count || *count > kMaxFiles) return Error{"entry: bad file count"};
   for (uint32_t i = 0; i < *count; ++i) {
@@ -50,8 +57,8 @@ Result<Entry> decode_entry(std::string_view payload) {
     if (!role || !mode || !content) return Error{"entry: truncated file record"};
     uint32_t type = *mode & kTypeMask;
     if (type != kTypeRegular && type != kTypeSymlink) return Error{"entry: unknown file type"};
-    entry.files.push_back({std::string(*role), *mode & 07777, std::string(*content),
-                           type == kTypeSymlink ? EntryFileKind::kSymlink : EntryFileKind::kRegular});
+    entry.files.emplace_back(*role, *mode & 07777, *content,
+                             type == kTypeSymlink ? EntryFileKind::kSymlink : EntryFileKind::kRegular);
   }
   auto out = reader.bytes();
   auto err = reader.bytes();
@@ -59,10 +66,23 @@ Result<Entry> decode_entry(std::string_view payload) {
   auto duration = reader.u64();
   if (!out || !err || !status || !duration) return Error{"entry: truncated trailer"};
   if (!reader.at_end()) return Error{"entry: trailing bytes"};
-  entry.stdout_text = std::string(*out);
-  entry.stderr_text = std::string(*err);
+  entry.stdout_text = *out;
+  entry.stderr_text = *err;
   entry.exit_status = static_cast<int>(*status);
   entry.duration_ms = *duration;
+  return entry;
+}
+
+Result<Entry> decode_entry(std::string_view payload) {
+  auto view = decode_entry_view(payload);
+  if (!view) return view.failure();
+  Entry entry;
+  for (const EntryFileView& file : view->files)
+    entry.files.push_back({std::string(file.role), file.mode, std::string(file.content), file.kind});
+  entry.stdout_text = std::string(view->stdout_text);
+  entry.stderr_text = std::string(view->stderr_text);
+  entry.exit_status = view->exit_status;
+  entry.duration_ms = view->duration_ms;
   return entry;
 }
 

@@ -40,7 +40,35 @@ struct Entry {
   const EntryFile* find(std::string_view role) const;
 };
 
+// One file of an entry, its bytes left where they are (in the opened
+// payload, or in an EntryFile): what a restore writes from, with no copy.
+struct EntryFileView {
+  std::string_view role;
+  uint32_t mode = 0644;
+  std::string_view content;
+  EntryFileKind kind = EntryFileKind::kRegular;
+
+  EntryFileView() = default;
+  EntryFileView(std::string_view role_, uint32_t mode_, std::string_view content_, EntryFileKind kind_)
+      : role(role_), mode(mode_), content(content_), kind(kind_) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): an EntryFile is viewed wherever a view is asked for
+  EntryFileView(const EntryFile& file) : role(file.role), mode(file.mode), content(file.content), kind(file.kind) {}
+};
+
+// An entry decoded in place: valid while the payload it views lives.
+struct EntryView {
+  std::vector<EntryFileView> files;
+  std::string_view stdout_text;
+  std::string_view stderr_text;
+  int exit_status = 0;
+  uint64_t duration_ms = 0;
+
+  const EntryFileView* find(std::string_view role) const;
+};
+
 std::string encode_entry(const Entry& entry);
 Result<Entry> decode_entry(std::string_view payload);
+// The same checks as decode_entry(), without copying any byte.
+Result<EntryView> decode_entry_view(std::string_view payload);
 
 }  // namespace edgecache

@@ -315,35 +315,62 @@ bool StepCache::is_two_level(const Step& step) const {
   return !step.discovered_deps_file.empty() || step.observed || !paths_.empty();
 }
 
-LookupOutcome StepCache::lookup(const Step& step) {
-  LookupOutcome outcome = find(step);
+LookupOutcome StepCache::lookup(const Step& step, bool keep_files) {
+  FoundEntry found;
+  LookupOutcome outcome = locate(step, &found);
   if (outcome.result != LookupResult::kHit) return outcome;
-  if (Status restored = restore(step, outcome.entry); !restored) {
+  RestoreOutcome restored = restore_found(step, found, keep_files);
+  settle_restore(step, found, restored);
+  if (!restored.restored) {
     LookupOutcome failed;
-    failed.cause = MissCause::kRestoreFailed;
-    failed.miss_detail = restored.error();
+    failed.cause = restored.cause;
+    failed.miss_detail = std::move(restored.detail);
     return failed;
   }
+  outcome.entry = std::move(restored.entry);
+  return outcome;
+}
+
+std::optional<CacheKey> StepCache::result_key_for(const Step& step, LookupOutcome* outcome) {
+  if (!is_two_level(step)) return input_key(step);
+  return match_manifest(step, outcome);
+}
+
+void StepCache::note_missing_entry(const Step& step, const Error& missing, LookupOutcome* outcome) const {
+  outcome->miss_detail = missing.message;
+  if (missing.code == ErrorCode::kCorrupt) {
+    outcome->cause = MissCause::kCorrupt;
+  } else if (is_two_level(step)) {
+    outcome->cause = MissCause::kEntryGone;
+    outcome->miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
+  }
+}
+
+LookupOutcome StepCache::locate(const Step& step, FoundEntry* found) {
+  LookupOutcome outcome;
+  std::optional<CacheKey> result_key = result_key_for(step, &outcome);
+  if (!result_key) return outcome;
+  auto fetched = store_.get(*result_key);
+  if (!fetched) {
+    note_missing_entry(step, Error::not_found("no entry"), &outcome);
+    return outcome;
+  }
+  outcome.result = LookupResult::kHit;
+  outcome.result_key = *result_key;
+  outcome.source = fetched->source;
+  found->result_key = *result_key;
+  found->source = fetched->source;
+  found->blob = std::move(fetched->blob);
   return outcome;
 }
 
 LookupOutcome StepCache::find(const Step& step) {
   LookupOutcome outcome;
-  std::optional<CacheKey> result_key;
-  if (!is_two_level(step)) {
-    result_key = input_key(step);
-  } else {
-    result_key = match_manifest(step, &outcome);
-  }
+  std::optional<CacheKey> result_key = result_key_for(step, &outcome);
   if (!result_key) return outcome;
   auto entry = fetch_entry(*result_key, &outcome.source);
   if (!entry) {
-    outcome.miss_detail = entry.error();
-    if (entry.code() == ErrorCode::kCorrupt) outcome.cause = MissCause::kCorrupt;
-    else if (is_two_level(step)) {
-      outcome.cause = MissCause::kEntryGone;
-      outcome.miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
-    }
+    note_missing_entry(step, entry.failure(), &outcome);
     return outcome;
   }
   outcome.result = LookupResult::kHit;
@@ -371,18 +398,48 @@ bool StepCache::prefetch(const Step& step, size_t max_results) {
 
 // Writes only the outputs this step declares, at this step's paths: an entry
 // never chooses where its bytes go.
-Status StepCache::restore(const Step& step, const Entry& entry) {
-  for (const StepOutput& output : step.outputs) {
-    if (!entry.find(output.role)) return Error{"entry lacks output " + output.role};
+RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found, bool keep_files) const {
+  RestoreOutcome outcome;
+  auto payload = codec_.open_payload(found.result_key, found.blob);
+  auto entry = payload ? decode_entry_view(payload->view()) : Result<EntryView>(payload.failure());
+  if (!entry) {
+    outcome.cause = MissCause::kCorrupt;
+    outcome.rejection = entry.code();
+    outcome.detail = "corrupt entry " + found.result_key.to_string() + ": " + entry.error();
+    return outcome;
   }
+  for (const StepOutput& output : step.outputs) {
+    if (!entry->find(output.role)) {
+      outcome.detail = "entry lacks output " + output.role;
+      return outcome;
+    }
+  }
+  for (const StepOutput& output : step.outputs) {
+    Status written = restore_entry_file(step, output, *entry->find(output.role), paths_);
+    if (!written) {
+      outcome.detail = "cannot restore " + output.path + ": " + written.error();
+      return outcome;
+    }
+  }
+  outcome.restored = true;
+  if (keep_files) {
+    for (const EntryFileView& file : entry->files)
+      outcome.entry.files.push_back({std::string(file.role), file.mode, std::string(file.content), file.kind});
+  }
+  outcome.entry.stdout_text = std::string(entry->stdout_text);
+  outcome.entry.stderr_text = std::string(entry->stderr_text);
+  outcome.entry.exit_status = entry->exit_status;
+  outcome.entry.duration_ms = entry->duration_ms;
+  return outcome;
+}
+
+void StepCache::settle_restore(const Step& step, const FoundEntry& found, const RestoreOutcome& restored) {
   std::string cwd = current_directory();
-  for (const StepOutput& output : step.outputs) {
-    const EntryFile* file = entry.find(output.role);
-    Status written = restore_output(step, output, *file, content_to_restore(step, output, *file, paths_));
-    hasher_.forget(absolute_path(output.path, cwd));
-    if (!written) return Error{"cannot restore " + output.path + ": " + written.error()};
+  for (const StepOutput& output : step.outputs) hasher_.forget(absolute_path(output.path, cwd));
+  if (!restored.restored && restored.cause == MissCause::kCorrupt) {
+    count_rejection(restored.rejection);
+    store_.discard_local(found.result_key);
   }
-  return ok_status();
 }
 
 // The depfile's dependencies, with the full depfile's when the user's

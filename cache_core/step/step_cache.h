@@ -113,6 +113,28 @@ struct LookupOutcome {
   StepOutcome hit_outcome() const { return hit_from(source); }
 };
 
+// A hit decided (the manifest matched, the result's object is at hand) whose
+// entry is not opened yet: StepCache::restore_found() opens it and writes
+// the outputs, on any thread.
+struct FoundEntry {
+  CacheKey result_key;
+  StoreTier source = StoreTier::kLocal;
+  std::string blob;  // the object as stored
+};
+
+// What restore_found() did.
+struct RestoreOutcome {
+  bool restored = false;
+  // When not restored: kCorrupt (the entry did not open: counted and
+  // discarded by settle_restore()) or kRestoreFailed, and the miss sentence.
+  MissCause cause = MissCause::kRestoreFailed;
+  std::string detail;
+  ErrorCode rejection = ErrorCode::kCorrupt;  // kCorrupt: why, for the counters
+  // When restored: stdout, stderr, exit status, duration; the files' bytes
+  // only when asked for (keep_files).
+  Entry entry;
+};
+
 enum class StoreResultKind { kStored, kSkipped };
 struct StoreOutcome {
   StoreResultKind kind = StoreResultKind::kSkipped;
@@ -141,8 +163,23 @@ class StepCache {
             BlobCodec codec = {});
 
   CacheKey input_key(const Step& step) const;
-  // Finds the step's result and restores its outputs.
-  LookupOutcome lookup(const Step& step);
+  // Finds the step's result and restores its outputs: locate(), then
+  // restore_found() and settle_restore(). `keep_files`: the outcome's entry
+  // keeps the files' bytes too (to compare with a real run, --verify).
+  LookupOutcome lookup(const Step& step, bool keep_files = true);
+  // lookup() up to the hit decision, writing nothing: on a hit, `*found`
+  // holds the result's object, still to be opened by restore_found().
+  LookupOutcome locate(const Step& step, FoundEntry* found);
+  // Opens `found` (envelope, checksum, entry) and writes the step's outputs
+  // at this step's paths, each atomically. Nothing is written unless the
+  // entry opens and holds every output. Safe to call from another thread
+  // while this StepCache serves lookups: it reads only the step, `found`
+  // and what is fixed at construction (paths, codec), and memoizes nothing.
+  RestoreOutcome restore_found(const Step& step, const FoundEntry& found, bool keep_files = false) const;
+  // On the lookup's thread once restore_found() returned: the hasher forgets
+  // what it memoized about the outputs; a corrupt entry is counted and
+  // dropped from the local store.
+  void settle_restore(const Step& step, const FoundEntry& found, const RestoreOutcome& restored);
   // lookup() without the restore: the result whose candidate matches (the
   // entry fetched into the local store), writing no output. For lookups
   // ahead of the build, whose FileHasher may answer from predictions.
@@ -176,7 +213,9 @@ class StepCache {
                                   const std::string& raw_base_dirs);
   std::string describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
                                 const std::string& raw_base_dirs, MissCause* cause);
-  Status restore(const Step& step, const Entry& entry);
+  std::optional<CacheKey> result_key_for(const Step& step, LookupOutcome* outcome);
+  // The miss when the result's object is not there: `missing` is why.
+  void note_missing_entry(const Step& step, const Error& missing, LookupOutcome* outcome) const;
   // The object at `key`, decoded; kNotFound ("no entry"), or kCorrupt (a
   // corrupt or badly signed object: counted, and dropped from the local
   // cache). `source`: set to the tier that held it.

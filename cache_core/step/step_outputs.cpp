@@ -27,7 +27,7 @@ bool same_link_as_before(const Step& step, const std::string& path, const FileSt
 }
 
 // True when the regular file at `path` holds exactly `content`.
-bool holds_content(const std::string& path, const struct stat& st, const std::string& content) {
+bool holds_content(const std::string& path, const struct stat& st, std::string_view content) {
   if (static_cast<uint64_t>(st.st_size) != content.size()) return false;
   auto existing = read_file(path);
   return existing && *existing == content;
@@ -49,7 +49,7 @@ Status settle_unchanged_file(const Step& step, const std::string& path, const st
 // Stands for the depfile's target (Step::depfile_target) in an entry.
 constexpr std::string_view kDepfileTargetPlaceholder = "@output-name@";
 
-bool names_paths(const StepOutput& output, const EntryFile& file) {
+bool names_paths(const StepOutput& output, const EntryFileView& file) {
   return output.holds_paths || file.kind == EntryFileKind::kSymlink;
 }
 
@@ -63,7 +63,7 @@ const std::string& target_of(const Step& step, const StepOutput& output) {
 
 std::optional<std::string> content_to_store(const Step& step, const StepOutput& output, const EntryFile& file,
                                             const PathNormalizer& paths, std::string* skip_reason) {
-  if (!names_paths(output, file)) return file.content;
+  if (!names_paths(output, EntryFileView(file))) return file.content;
   const std::string& target = target_of(step, output);
   if (target.empty()) return paths.normalize(file.content);
   if (file.content.compare(0, target.size(), target) != 0 || file.content.size() == target.size() ||
@@ -74,9 +74,9 @@ std::optional<std::string> content_to_store(const Step& step, const StepOutput& 
   return std::string(kDepfileTargetPlaceholder) + paths.normalize(file.content.substr(target.size()));
 }
 
-std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFile& file,
+std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFileView& file,
                                const PathNormalizer& paths) {
-  if (!names_paths(output, file)) return file.content;
+  if (!names_paths(output, file)) return std::string(file.content);
   std::string content = paths.restore(file.content);
   const std::string& target = target_of(step, output);
   if (!target.empty() && content.compare(0, kDepfileTargetPlaceholder.size(), kDepfileTargetPlaceholder) == 0)
@@ -130,8 +130,8 @@ std::optional<EntryFile> capture_output(const Step& step, const StepOutput& outp
   return EntryFile{output.role, 0777, std::move(*target), EntryFileKind::kSymlink};
 }
 
-Status restore_output(const Step& step, const StepOutput& output, const EntryFile& file,
-                      const std::string& content) {
+Status restore_output(const Step& step, const StepOutput& output, const EntryFileView& file,
+                      std::string_view content) {
   const std::string& path = output.path;
   struct stat st {};
   bool exists = ::lstat(path.c_str(), &st) == 0;
@@ -144,13 +144,19 @@ Status restore_output(const Step& step, const StepOutput& output, const EntryFil
       auto target = read_symlink(path);
       if (target && *target == content) return ok_status();
     }
-    return write_symlink_atomic(path, content);
+    return write_symlink_atomic(path, std::string(content));
   }
   if (exists && S_ISLNK(st.st_mode)) {
     return Error{"output " + path + " is a symlink, the step would write through it"};
   }
   if (exists && holds_content(path, st, content)) return settle_unchanged_file(step, path, st, file.mode);
   return write_file_atomic(path, content, file.mode & 0777);
+}
+
+Status restore_entry_file(const Step& step, const StepOutput& output, const EntryFileView& file,
+                          const PathNormalizer& paths) {
+  if (!names_paths(output, file)) return restore_output(step, output, file, file.content);
+  return restore_output(step, output, file, content_to_restore(step, output, file, paths));
 }
 
 }  // namespace edgecache

@@ -40,14 +40,21 @@ std::optional<std::string> content_to_store(const Step& step, const StepOutput& 
                                             const PathNormalizer& paths, std::string* skip_reason);
 // The reverse: the bytes `output` gets here, with this checkout's paths and
 // this step's depfile target.
-std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFile& file,
+std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFileView& file,
                                const PathNormalizer& paths);
 
 // Puts one cached file at `output.path`; `content` is the file's bytes (or
 // link target) with this checkout's paths. Never replaces a device, FIFO or
 // directory, never a symlink by a regular file (the tool would have
-// written through it): an error, which makes the lookup a miss.
-Status restore_output(const Step& step, const StepOutput& output, const EntryFile& file,
-                      const std::string& content);
+// written through it): an error, which makes the lookup a miss. Written
+// atomically (a temporary renamed into place): a reader of the path, or a
+// restore that fails half-way, never sees part of the file. Safe on any
+// thread for distinct outputs.
+Status restore_output(const Step& step, const StepOutput& output, const EntryFileView& file,
+                      std::string_view content);
+// restore_output() of the entry's `file` with content_to_restore(), copying
+// nothing when the file names no paths.
+Status restore_entry_file(const Step& step, const StepOutput& output, const EntryFileView& file,
+                          const PathNormalizer& paths);
 
 }  // namespace edgecache

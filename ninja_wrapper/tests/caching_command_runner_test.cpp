@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -68,7 +69,7 @@ class FakeCacheHooks final : public EdgeCacheHooks {
     if (!cached.count(out)) return std::nullopt;
     WriteFile(out, "restored");
     WriteFile(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
-    return HitInfo{"cached output of " + out + "\n"};
+    return HitInfo{"cached output of " + out + "\n", nullptr};
   }
   void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
     finished.push_back(edge->outputs_[0]->path());
@@ -83,6 +84,48 @@ class FakeCacheHooks final : public EdgeCacheHooks {
   std::vector<std::string> offered;
   std::vector<std::string> finished;
   std::vector<bool> depfile_seen_at_finish;
+};
+
+/// A cache whose hits are written by the runner's restore threads
+/// (HitInfo::write_outputs), as CachedEdgeHooks does. Outputs in `broken`
+/// fail to restore: their edges must run for real.
+class BackgroundCacheHooks final : public EdgeCacheHooks {
+ public:
+  std::optional<HitInfo> TryRestore(Edge* edge) override {
+    const std::string out = edge->outputs_[0]->path();
+    if (!cached.count(out)) return std::nullopt;
+    const std::string depfile = edge->GetUnescapedDepfile();
+    const std::string input = edge->inputs_[0]->path();
+    const bool fails = broken.count(out) != 0;
+    HitInfo hit;
+    hit.write_outputs = [out, depfile, input, fails, this] {
+      ::usleep(20000);  // slower than the main thread: Ninja must wait for it
+      if (fails) return;
+      WriteFile(out, "restored");
+      WriteFile(depfile, out + ": " + input + " hdr.h\n");
+      ++written;
+    };
+    return hit;
+  }
+  std::optional<HitInfo> finish_restore(Edge* edge) override {
+    const std::string out = edge->outputs_[0]->path();
+    finished_restores.push_back(out);
+    outputs_there_at_finish.push_back(fs::exists(out) && ReadFile(out) == "restored");
+    if (broken.count(out)) return std::nullopt;
+    return HitInfo{"cached output of " + out + "\n", nullptr};
+  }
+  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
+    ran.push_back(edge->outputs_[0]->path());
+    EXPECT_TRUE(result.success());
+  }
+  std::optional<CacheCounts> Counts() const override { return CacheCounts{}; }
+
+  std::set<std::string> cached;
+  std::set<std::string> broken;
+  std::atomic<int> written{0};
+  std::vector<std::string> finished_restores;
+  std::vector<bool> outputs_there_at_finish;
+  std::vector<std::string> ran;
 };
 
 /// A temporary directory holding kManifest and its sources, made the
@@ -231,6 +274,37 @@ TEST_F(RunnerTest, HitsTakeNoJobSlotAndAreReapedFirst) {
   ASSERT_TRUE(runner.WaitForCommand(&second));
   EXPECT_EQ(second.edge, b);
   EXPECT_TRUE(runner.CanRunMore());
+}
+
+TEST_F(RunnerTest, BackgroundHitsReachNinjaOnlyWithTheirOutputsAndDepfileWritten) {
+  BackgroundCacheHooks hooks;
+  hooks.cached = {"a.o", "b.o"};
+  const RunnerCounts counts = Build(&hooks, 2);
+
+  EXPECT_EQ(Ran(), (std::vector<std::string>{"console.out", "gen.out"}));
+  EXPECT_EQ(hooks.written, 2);
+  EXPECT_EQ(hooks.outputs_there_at_finish, (std::vector<bool>{true, true}));
+  EXPECT_EQ(ReadFile("a.o"), "restored");
+  // Ninja read each depfile into its deps log: it was there when the edge finished.
+  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(DepsOf("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
+  EXPECT_EQ(counts.restored, 2);
+  EXPECT_EQ(counts.ran, 2);
+}
+
+TEST_F(RunnerTest, ABackgroundRestoreThatFailsRunsTheCommandForReal) {
+  BackgroundCacheHooks hooks;
+  hooks.cached = {"a.o", "b.o"};
+  hooks.broken = {"a.o"};
+  const RunnerCounts counts = Build(&hooks, 1);
+
+  EXPECT_EQ(Ran(), (std::vector<std::string>{"a.o", "console.out", "gen.out"}));
+  EXPECT_EQ(hooks.ran, (std::vector<std::string>{"a.o"})) << "the hooks hear about the real run, to store it";
+  EXPECT_EQ(ReadFile("a.o"), "a") << "the command's output, not a partial restore";
+  EXPECT_EQ(ReadFile("b.o"), "restored");
+  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(counts.restored, 1);
+  EXPECT_EQ(counts.ran, 3);
 }
 
 TEST(BuildSummaryTest, CountsHitsBySourceAndRunsOnlyWhenCaching) {

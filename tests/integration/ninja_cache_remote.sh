@@ -29,10 +29,21 @@ prefetched=$(record_value "$B/build" "sum(1 for e in d['edges'] if e['detail'] =
   fail "$prefetched edges prefetched, expected all 8"
 }
 same_hello_outputs "$A/build" "$B/build"
+prefetch_edges() { "$EDGECACHE" stats --json | python3 -c "import json,sys; print(json.load(sys.stdin).get('prefetch.edges', 0))"; }
+[ "$(prefetch_edges)" -ge 8 ] || fail "the prefetch looked up $(prefetch_edges) edges for bob's empty cache"
 
-# The remote hits filled bob's local cache.
+# The remote hits filled bob's local cache. Every edge hits it, so the
+# prefetch never starts: no edge is keyed and fetched a second time.
 rm -rf "$B/build"
 configure_hello "$B/build" "$WRAPPER"
+before=$(prefetch_edges)  # after the configure, whose try-compiles build through edgecache-ninja too
 build_log "$B/build" "$WORK/b2.log"
 expect_summary "$WORK/b2.log" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
+[ "$(prefetch_edges)" = "$before" ] || { cat "$WORK/b2.log" >&2; fail "a warm build with a remote still prefetched $(( $(prefetch_edges) - before )) edges"; }
+
+# A manifest found locally but matching nothing (a changed header) needs
+# the remote after all: the prefetch starts at that edge.
+echo '// changed' >>"$B/src/include/greet/greet.h"
+build_log "$B/build" "$WORK/b3.log"
+[ "$(prefetch_edges)" -gt "$before" ] || fail "a lookup that needed the remote did not start the prefetch"
 echo "PASS"

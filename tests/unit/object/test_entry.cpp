@@ -52,6 +52,39 @@ TEST(Entry, FlippedByteFailsTheChecksumOrDecompression) {
   }
 }
 
+TEST(Entry, OpenedWithoutZeroFillEveryFlipAndTruncationIsStillCaught) {
+  const std::string payload = encode_entry(sample_entry());
+  const BlobCodec codec;
+  const CacheKey key{ObjectKind::kResult, {}};
+  const std::string blob = codec.seal(key, payload);
+  auto opened = codec.open_payload(key, blob);
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_EQ(opened->view(), payload);
+  for (size_t n = 0; n < blob.size(); ++n) EXPECT_FALSE(codec.open_payload(key, blob.substr(0, n))) << "length " << n;
+  for (size_t i = 0; i < blob.size(); ++i) {
+    std::string bad = blob;
+    bad[i] ^= 0x20;
+    if (auto flipped = codec.open_payload(key, bad)) {
+      EXPECT_EQ(flipped->view(), payload) << "byte " << i;
+    }
+  }
+}
+
+TEST(Entry, AViewDecodesTheSameEntryWithoutCopying) {
+  const std::string payload = encode_entry(sample_entry());
+  auto view = decode_entry_view(payload);
+  ASSERT_TRUE(view) << view.error();
+  ASSERT_EQ(view->files.size(), 2u);
+  const EntryFileView* object = view->find("object");
+  ASSERT_NE(object, nullptr);
+  EXPECT_EQ(object->content, std::string_view("\x7f" "ELF\0\1\2", 7));
+  EXPECT_GE(object->content.data(), payload.data());
+  EXPECT_LE(object->content.data() + object->content.size(), payload.data() + payload.size());
+  EXPECT_EQ(view->stderr_text, "warning: unused\n");
+  EXPECT_EQ(view->duration_ms, 1234u);
+  for (size_t n = 0; n < payload.size(); ++n) EXPECT_FALSE(decode_entry_view(payload.substr(0, n))) << "length " << n;
+}
+
 TEST(Entry, ABlobClaimingGigabytesIsRejectedBeforeAllocation) {
   std::string blob = seal_blob(ObjectKind::kResult, "small");
   uint64_t huge = uint64_t{1} << 40;

@@ -6,7 +6,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "edgecache/file_io.h"
 #include "memory_store.h"
@@ -191,6 +195,118 @@ TEST(StepCache, AResultEmbeddingTheCheckoutPathServesOnlyThatCheckout) {
   EXPECT_EQ(found.result, LookupResult::kMiss);
   EXPECT_EQ(found.cause, MissCause::kEmbeddedPath);
   EXPECT_EQ(here.steps.lookup(step).result, LookupResult::kHit);
+}
+
+// A step writing two outputs: out.o and out.txt.
+Step two_output_step(const TempDir& dir) {
+  Step step = compile_step(dir);
+  step.outputs.push_back({"output:1", dir.file("out.txt"), false});
+  return step;
+}
+
+StoreOutcome run_and_store_two(Cache& cache, const Step& step, const std::string& object, const std::string& text) {
+  EXPECT_TRUE(write_file_atomic(step.outputs[1].path, text));
+  return run_and_store(cache, step, object);
+}
+
+TEST(StepCache, LocateDecidesTheHitAndWritesNothingUntilRestoreFound) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  ASSERT_EQ(run_and_store(cache, step, "object bytes").kind, StoreResultKind::kStored);
+  std::filesystem::remove(dir.file("out.o"));
+
+  FoundEntry found;
+  LookupOutcome located = cache.steps.locate(step, &found);
+  ASSERT_EQ(located.result, LookupResult::kHit) << located.miss_detail;
+  EXPECT_EQ(found.result_key, located.result_key);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.o")));
+
+  RestoreOutcome restored = cache.steps.restore_found(step, found);
+  ASSERT_TRUE(restored.restored) << restored.detail;
+  cache.steps.settle_restore(step, found, restored);
+  EXPECT_EQ(*read_file(dir.file("out.o")), "object bytes");
+  EXPECT_EQ(restored.entry.stdout_text, "stdout text");
+  EXPECT_EQ(restored.entry.stderr_text, "warning: x");
+  EXPECT_EQ(restored.entry.duration_ms, 42u);
+  EXPECT_TRUE(restored.entry.files.empty()) << "the files' bytes are only kept when asked for";
+}
+
+TEST(StepCache, ACorruptEntryFoundAfterTheHitDecisionWritesNothingAndIsDiscarded) {
+  TempDir dir;
+  Cache cache;
+  Step step = two_output_step(dir);
+  ASSERT_EQ(run_and_store_two(cache, step, "object bytes", "text").kind, StoreResultKind::kStored);
+  std::filesystem::remove(dir.file("out.o"));
+  std::filesystem::remove(dir.file("out.txt"));
+
+  FoundEntry found;
+  ASSERT_EQ(cache.steps.locate(step, &found).result, LookupResult::kHit);
+  found.blob[found.blob.size() - 3] ^= 0x55;  // in the zstd frame
+  RestoreOutcome restored = cache.steps.restore_found(step, found);
+  EXPECT_FALSE(restored.restored);
+  EXPECT_EQ(restored.cause, MissCause::kCorrupt);
+  EXPECT_EQ(restored.detail.rfind("corrupt entry", 0), 0u) << restored.detail;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.o")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.txt")));
+
+  cache.steps.settle_restore(step, found, restored);
+  EXPECT_EQ(cache.local.objects.count(found.result_key.to_string()), 0u) << "a corrupt entry is dropped";
+  LookupOutcome again = cache.steps.lookup(step);
+  EXPECT_EQ(again.result, LookupResult::kMiss);
+}
+
+TEST(StepCache, ARestoreThatCannotWriteAnOutputIsAFailureNotAHit) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  ASSERT_EQ(run_and_store(cache, step, "object bytes").kind, StoreResultKind::kStored);
+  // Its directory is now a file: no output can be written there.
+  Step elsewhere = step;
+  dir.write("blocked", "a file, not a directory");
+  elsewhere.outputs[0].path = dir.file("blocked/out.o");
+  FoundEntry found;
+  ASSERT_EQ(cache.steps.locate(elsewhere, &found).result, LookupResult::kHit);
+  RestoreOutcome restored = cache.steps.restore_found(elsewhere, found);
+  EXPECT_FALSE(restored.restored);
+  EXPECT_EQ(restored.cause, MissCause::kRestoreFailed);
+  EXPECT_NE(restored.detail.find("cannot restore"), std::string::npos) << restored.detail;
+  cache.steps.settle_restore(elsewhere, found, restored);
+  EXPECT_EQ(cache.local.objects.count(found.result_key.to_string()), 1u) << "a good entry stays";
+  // lookup() says the same: a miss the caller runs for real.
+  LookupOutcome looked = cache.steps.lookup(elsewhere);
+  EXPECT_EQ(looked.result, LookupResult::kMiss);
+  EXPECT_EQ(looked.cause, MissCause::kRestoreFailed);
+}
+
+TEST(StepCache, AnOutputBeingRestoredOnAnotherThreadIsNeverSeenHalfWritten) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  std::string big(24 << 20, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 7919) >> 5);
+  ASSERT_EQ(run_and_store(cache, step, big).kind, StoreResultKind::kStored);
+  std::filesystem::remove(dir.file("out.o"));
+  FoundEntry found;
+  ASSERT_EQ(cache.steps.locate(step, &found).result, LookupResult::kHit);
+
+  std::atomic<bool> done{false};
+  std::atomic<int> partial{0};
+  std::thread reader([&] {
+    // Ninja, or a dependent's lookup, reading the path meanwhile.
+    while (!done) {
+      struct stat st {};
+      if (::stat(dir.file("out.o").c_str(), &st) == 0 && static_cast<size_t>(st.st_size) != big.size()) ++partial;
+    }
+  });
+  RestoreOutcome restored;
+  std::thread writer([&] { restored = cache.steps.restore_found(step, found); });
+  writer.join();
+  done = true;
+  reader.join();
+  ASSERT_TRUE(restored.restored) << restored.detail;
+  EXPECT_EQ(partial, 0) << "the output was visible before it was complete";
+  EXPECT_EQ(*read_file(dir.file("out.o")), big);
 }
 
 TEST(StepCache, ModifiedSinceRoundsWholeSecondTimestampsDown) {
