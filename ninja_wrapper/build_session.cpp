@@ -41,7 +41,7 @@ class BuildSession final : public BuildLogUser {
       : options_(options), hooks_(hooks), status_(status), start_millis_(GetTimeMillis()) {}
 
   /// Parses the manifest; prints Ninja's message on failure.
-  bool LoadManifest() {
+  bool load_manifest() {
     ManifestParserOptions parser_options;
     if (options_.dupe_edges_should_err) parser_options.dupe_edge_action_ = kDupeEdgeActionError;
     if (options_.phony_cycle_should_err)
@@ -49,7 +49,7 @@ class BuildSession final : public BuildLogUser {
     ManifestParser parser(&state_, &disk_, parser_options);
     std::string err;
     if (parser.Load(options_.input_file, &err)) {
-      if (hooks_ != nullptr) hooks_->OnManifestLoaded(state_);
+      if (hooks_ != nullptr) hooks_->on_manifest_loaded(state_);
       return true;
     }
     status_->Error("%s", err.c_str());
@@ -57,7 +57,7 @@ class BuildSession final : public BuildLogUser {
   }
 
   /// Creates $builddir and opens both logs for reading and (unless -n) writing.
-  bool OpenLogs() {
+  bool open_logs() {
     const std::string build_dir = state_.bindings_.LookupVariable("builddir");
     const bool dry_run = options_.config.dry_run;
     if (!build_dir.empty() && !dry_run && !disk_.MakeDirs(build_dir + "/.") && errno != EEXIST) {
@@ -65,12 +65,12 @@ class BuildSession final : public BuildLogUser {
       return false;
     }
     const std::string prefix = build_dir.empty() ? "" : build_dir + "/";
-    return OpenBuildLog(prefix + ".ninja_log", dry_run) &&
-           OpenDepsLog(prefix + ".ninja_deps", dry_run);
+    return open_build_log(prefix + ".ninja_log", dry_run) &&
+           open_deps_log(prefix + ".ninja_deps", dry_run);
   }
 
-  ManifestRebuild RebuildManifest(std::string* err);
-  int BuildTargets();
+  ManifestRebuild rebuild_manifest(std::string* err);
+  int build_targets();
 
   /// BuildLogUser: during log recompaction, an entry may be dropped when its
   /// output is no longer built by the manifest and no longer on disk.
@@ -83,7 +83,7 @@ class BuildSession final : public BuildLogUser {
     return mtime == 0;
   }
 
-  void DumpMetrics() {
+  void dump_metrics() {
     g_metrics->Report();
     std::printf("\npath->node hash load %.2f (%zu entries / %zu buckets)\n",
                 static_cast<double>(state_.paths_.size()) /
@@ -92,13 +92,13 @@ class BuildSession final : public BuildLogUser {
   }
 
  private:
-  bool OpenBuildLog(const std::string& path, bool dry_run);
-  bool OpenDepsLog(const std::string& path, bool dry_run);
+  bool open_build_log(const std::string& path, bool dry_run);
+  bool open_deps_log(const std::string& path, bool dry_run);
   /// A Builder whose commands go through the caching runner. With -n the
   /// runner stays unset so Ninja's Builder uses its own dry-run runner.
-  std::unique_ptr<Builder> MakeBuilder(CachingCommandRunner** runner);
-  bool CollectTargets(std::vector<Node*>* targets, std::string* err);
-  Node* CollectTarget(std::string path, std::string* err);
+  std::unique_ptr<Builder> make_builder(CachingCommandRunner** runner);
+  bool collect_targets(std::vector<Node*>* targets, std::string* err);
+  Node* collect_target(std::string path, std::string* err);
 
   const NinjaOptions& options_;
   EdgeCacheHooks* hooks_;
@@ -112,7 +112,7 @@ class BuildSession final : public BuildLogUser {
 };
 #pragma GCC diagnostic pop
 
-bool BuildSession::OpenBuildLog(const std::string& path, bool dry_run) {
+bool BuildSession::open_build_log(const std::string& path, bool dry_run) {
   std::string err;
   if (build_log_.Load(path, &err) == LOAD_ERROR) {
     Error("loading build log %s: %s", path.c_str(), err.c_str());
@@ -128,7 +128,7 @@ bool BuildSession::OpenBuildLog(const std::string& path, bool dry_run) {
   return true;
 }
 
-bool BuildSession::OpenDepsLog(const std::string& path, bool dry_run) {
+bool BuildSession::open_deps_log(const std::string& path, bool dry_run) {
   std::string err;
   if (deps_log_.Load(path, &state_, &err) == LOAD_ERROR) {
     Error("loading deps log %s: %s", path.c_str(), err.c_str());
@@ -143,13 +143,13 @@ bool BuildSession::OpenDepsLog(const std::string& path, bool dry_run) {
   return true;
 }
 
-std::unique_ptr<Builder> BuildSession::MakeBuilder(CachingCommandRunner** runner) {
+std::unique_ptr<Builder> BuildSession::make_builder(CachingCommandRunner** runner) {
   auto builder = std::make_unique<Builder>(&state_, options_.config, &build_log_, &deps_log_,
                                            &disk_, status_, start_millis_);
   *runner = nullptr;
   if (!options_.config.dry_run) {
     SubprocessCommandRunner::CommandOf command_of;
-    if (hooks_ != nullptr) command_of = [hooks = hooks_](Edge* edge) { return hooks->CommandFor(edge); };
+    if (hooks_ != nullptr) command_of = [hooks = hooks_](Edge* edge) { return hooks->command_for(edge); };
     auto caching = std::make_unique<CachingCommandRunner>(
         std::make_unique<SubprocessCommandRunner>(options_.config, std::move(command_of)), hooks_);
     *runner = caching.get();
@@ -158,7 +158,7 @@ std::unique_ptr<Builder> BuildSession::MakeBuilder(CachingCommandRunner** runner
   return builder;
 }
 
-ManifestRebuild BuildSession::RebuildManifest(std::string* err) {
+ManifestRebuild BuildSession::rebuild_manifest(std::string* err) {
   std::string path = options_.input_file;
   if (path.empty()) {
     *err = "empty path";
@@ -171,7 +171,7 @@ ManifestRebuild BuildSession::RebuildManifest(std::string* err) {
   if (manifest == nullptr) return ManifestRebuild::kUnchanged;
 
   CachingCommandRunner* runner = nullptr;
-  std::unique_ptr<Builder> builder = MakeBuilder(&runner);
+  std::unique_ptr<Builder> builder = make_builder(&runner);
   if (!builder->AddTarget(manifest, err))
     return err->empty() ? ManifestRebuild::kUnchanged : ManifestRebuild::kFailed;
   if (builder->AlreadyUpToDate()) return ManifestRebuild::kUnchanged;
@@ -186,7 +186,7 @@ ManifestRebuild BuildSession::RebuildManifest(std::string* err) {
   return ManifestRebuild::kRebuilt;
 }
 
-Node* BuildSession::CollectTarget(std::string path, std::string* err) {
+Node* BuildSession::collect_target(std::string path, std::string* err) {
   if (path.empty()) {
     *err = "empty path";
     return nullptr;
@@ -220,29 +220,29 @@ Node* BuildSession::CollectTarget(std::string path, std::string* err) {
   return nullptr;
 }
 
-bool BuildSession::CollectTargets(std::vector<Node*>* targets, std::string* err) {
+bool BuildSession::collect_targets(std::vector<Node*>* targets, std::string* err) {
   if (options_.args.empty()) {
     *targets = state_.DefaultNodes(err);
     return err->empty();
   }
   for (const std::string& arg : options_.args) {
-    Node* node = CollectTarget(arg, err);
+    Node* node = collect_target(arg, err);
     if (node == nullptr) return false;
     targets->push_back(node);
   }
   return true;
 }
 
-int BuildSession::BuildTargets() {
+int BuildSession::build_targets() {
   std::string err;
   std::vector<Node*> targets;
-  if (!CollectTargets(&targets, &err)) {
+  if (!collect_targets(&targets, &err)) {
     status_->Error("%s", err.c_str());
     return 1;
   }
   disk_.AllowStatCache(g_experimental_statcache);
   CachingCommandRunner* runner = nullptr;
-  std::unique_ptr<Builder> builder = MakeBuilder(&runner);
+  std::unique_ptr<Builder> builder = make_builder(&runner);
   for (Node* target : targets) {
     // false with an empty err means "already up to date", not a failure.
     if (!builder->AddTarget(target, &err) && !err.empty()) {
@@ -256,10 +256,10 @@ int BuildSession::BuildTargets() {
     status_->Info("no work to do.");
     return 0;
   }
-  if (runner != nullptr && hooks_ != nullptr) hooks_->OnBuildPlanned(targets);
+  if (runner != nullptr && hooks_ != nullptr) hooks_->on_build_planned(targets);
   const bool ok = builder->Build(&err);
   if (runner != nullptr && hooks_ != nullptr) {
-    if (auto line = FormatBuildSummary(hooks_->Counts(), runner->counts()))
+    if (auto line = format_build_summary(hooks_->counts(), runner->counts()))
       std::printf("%s\n", line->c_str());
   }
   if (ok) return 0;
@@ -269,15 +269,15 @@ int BuildSession::BuildTargets() {
 
 }  // namespace
 
-int RunBuildCommand(const NinjaOptions& options, EdgeCacheHooks* hooks, Status* status) {
+int run_build_command(const NinjaOptions& options, EdgeCacheHooks* hooks, Status* status) {
   // Each generator run may leave build.ninja dirty again (e.g. a clock
   // skew); give up after this many rounds, as Ninja does.
   constexpr int kMaxManifestRebuilds = 100;
   for (int round = 0; round < kMaxManifestRebuilds; ++round) {
     BuildSession session(options, hooks, status);
-    if (!session.LoadManifest() || !session.OpenLogs()) return 1;
+    if (!session.load_manifest() || !session.open_logs()) return 1;
     std::string err;
-    switch (session.RebuildManifest(&err)) {
+    switch (session.rebuild_manifest(&err)) {
       case ManifestRebuild::kRebuilt:
         // -n only pretends to regenerate; the manifest would stay stale forever.
         if (options.config.dry_run) return 0;
@@ -288,8 +288,8 @@ int RunBuildCommand(const NinjaOptions& options, EdgeCacheHooks* hooks, Status* 
       case ManifestRebuild::kUnchanged:
         break;
     }
-    const int result = session.BuildTargets();
-    if (g_metrics != nullptr) session.DumpMetrics();
+    const int result = session.build_targets();
+    if (g_metrics != nullptr) session.dump_metrics();
     return result;
   }
   status->Error("manifest '%s' still dirty after %d tries, perhaps system time is not set",

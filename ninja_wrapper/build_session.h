@@ -15,6 +15,6 @@ namespace edgecache::ninja {
 /// has applied -C). Returns Ninja's exit code: 0 success or nothing to do,
 /// 1 failure (bad manifest, unknown target, failed command), 2 interrupted.
 /// `hooks` may be null (--skip-cache).
-int RunBuildCommand(const NinjaOptions& options, EdgeCacheHooks* hooks, Status* status);
+int run_build_command(const NinjaOptions& options, EdgeCacheHooks* hooks, Status* status);
 
 }  // namespace edgecache::ninja

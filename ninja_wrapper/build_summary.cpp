@@ -6,7 +6,7 @@ namespace edgecache::ninja {
 namespace {
 
 /// "0.4s", "12.3s", "4m31s", "2h05m": short, and precise where it matters.
-std::string FormatDuration(uint64_t ms) {
+std::string format_duration(uint64_t ms) {
   char text[32];
   const uint64_t seconds = ms / 1000;
   if (seconds < 60) {
@@ -22,7 +22,7 @@ std::string FormatDuration(uint64_t ms) {
 
 }  // namespace
 
-std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& cache,
+std::optional<std::string> format_build_summary(const std::optional<CacheCounts>& cache,
                                               const RunnerCounts& runner) {
   if (!cache) return std::nullopt;
   if (runner.ran == 0 && runner.restored == 0) return std::nullopt;
@@ -38,7 +38,7 @@ std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& 
   return "edgecache: " + std::to_string(hits) + "/" + std::to_string(edges) +
          " edges from cache (" + std::to_string(cache->local_hits) + " local, " +
          std::to_string(cache->remote_hits) + " remote), " + std::to_string(ran) + " ran" + verified +
-         (cache->saved_ms > 0 ? ", " + FormatDuration(cache->saved_ms) + " saved" : "");
+         (cache->saved_ms > 0 ? ", " + format_duration(cache->saved_ms) + " saved" : "");
 }
 
 }  // namespace edgecache::ninja

@@ -15,7 +15,7 @@ namespace edgecache::ninja {
 /// The summary line without a newline, or nullopt when there is nothing to
 /// say: no caching hooks (plain-Ninja output stays byte-identical) or no
 /// command ran and nothing was restored.
-std::optional<std::string> FormatBuildSummary(const std::optional<CacheCounts>& cache,
+std::optional<std::string> format_build_summary(const std::optional<CacheCounts>& cache,
                                               const RunnerCounts& runner);
 
 }  // namespace edgecache::ninja

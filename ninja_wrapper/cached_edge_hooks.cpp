@@ -16,15 +16,15 @@
 namespace edgecache::ninja {
 namespace {
 
-uint64_t Milliseconds(double seconds) { return seconds <= 0 ? 0 : static_cast<uint64_t>(seconds * 1000.0 + 0.5); }
+uint64_t milliseconds(double seconds) { return seconds <= 0 ? 0 : static_cast<uint64_t>(seconds * 1000.0 + 0.5); }
 
-EdgeStepContext StepContext(const Config& config, std::string build_dir) {
+EdgeStepContext step_context(const Config& config, std::string build_dir) {
   const char* path_env = std::getenv("PATH");
   return EdgeStepContext{std::move(build_dir), config.cache_dir(), path_env ? path_env : "/usr/bin:/bin",
                          config.exclude_rules()};
 }
 
-EdgeRecord NewRecord(const Edge& edge) {
+EdgeRecord new_record(const Edge& edge) {
   EdgeRecord record;
   record.output = edge.outputs_.empty() ? "" : edge.outputs_.front()->path();
   record.rule = edge.rule().name();
@@ -35,7 +35,7 @@ EdgeRecord NewRecord(const Edge& edge) {
 
 CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir)
     : session_(config, SessionOptions{options.no_remote, ""}),
-      step_context_(StepContext(config, build_dir)),
+      step_context_(step_context(config, build_dir)),
       steps_(step_context_, session_.paths(), session_.hasher()),
       observer_(build_dir + "/" + kTraceDirPath),
       build_dir_(std::move(build_dir)),
@@ -43,21 +43,21 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       tree_place_(run_place_of(build_dir_ + "/.")),
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
-  for (const std::string& warning : session_.setup_warnings()) Warn("setup", warning);
+  for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
 }
 
-void CachedEdgeHooks::OnManifestLoaded(State& state) {
+void CachedEdgeHooks::on_manifest_loaded(State& state) {
   // A new manifest means new Edge objects; the old pointers may be reused.
   declared_inputs_.clear();
-  dyndep_inputs_.Reset(&state);
+  dyndep_inputs_.reset(&state);
   for (const Edge* edge : state.edges_)
     declared_inputs_[edge] = edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
 }
 
-void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
+void CachedEdgeHooks::on_build_planned(const std::vector<Node*>& targets) {
   // Only a remote is slow enough to be worth the threads.
   if (!session_.has_remote() || prefetch_ != nullptr || !plan_.edges.empty()) return;
-  plan_ = PlanPrefetch(targets);
+  plan_ = plan_prefetch(targets);
   plan_progress_.assign(plan_.edges.size(), PrefetchStart::kPlanned);
   for (size_t i = 0; i < plan_.edges.size(); ++i) plan_index_[plan_.edges[i]] = i;
 }
@@ -65,11 +65,11 @@ void CachedEdgeHooks::OnBuildPlanned(const std::vector<Node*>& targets) {
 // Not at plan time: a warm build finds every edge in the local cache, and
 // workers keying and fetching each edge beside the main thread only cost it
 // time and memory. The first lookup that needs the remote starts them.
-void CachedEdgeHooks::StartPrefetch() {
+void CachedEdgeHooks::start_prefetch() {
   if (prefetch_ != nullptr || plan_.edges.empty()) return;
   std::vector<PrefetchEdge> edges(plan_.edges.size());
   for (size_t i = 0; i < plan_.edges.size(); ++i) {
-    if (plan_.cacheable[i] && plan_progress_[i] == PrefetchStart::kPlanned) edges[i].facts = Describe(plan_.edges[i]);
+    if (plan_.cacheable[i] && plan_progress_[i] == PrefetchStart::kPlanned) edges[i].facts = describe(plan_.edges[i]);
     edges[i].producers = std::move(plan_.producers[i]);
     edges[i].cacheable = plan_.cacheable[i];
     edges[i].start = plan_progress_[i];
@@ -78,87 +78,87 @@ void CachedEdgeHooks::StartPrefetch() {
   prefetch_ = std::make_unique<RemotePrefetch>(session_.config(), step_context_, std::move(edges));
 }
 
-void CachedEdgeHooks::NoteOffered(const Edge* edge) {
-  const size_t index = PlanIndex(edge);
+void CachedEdgeHooks::note_offered(const Edge* edge) {
+  const size_t index = plan_index(edge);
   if (index < plan_progress_.size() && plan_progress_[index] == PrefetchStart::kPlanned)
     plan_progress_[index] = PrefetchStart::kMainThread;
 }
 
-void CachedEdgeHooks::NoteOnDisk(const Edge* edge, bool ok) {
-  const size_t index = PlanIndex(edge);
+void CachedEdgeHooks::note_on_disk(const Edge* edge, bool ok) {
+  const size_t index = plan_index(edge);
   if (index < plan_progress_.size()) plan_progress_[index] = ok ? PrefetchStart::kOnDisk : PrefetchStart::kFailed;
-  if (prefetch_ != nullptr) prefetch_->OutputsOnDisk(index, ok);
+  if (prefetch_ != nullptr) prefetch_->outputs_on_disk(index, ok);
 }
 
-size_t CachedEdgeHooks::PlanIndex(const Edge* edge) const {
+size_t CachedEdgeHooks::plan_index(const Edge* edge) const {
   auto found = plan_index_.find(edge);
   return found == plan_index_.end() ? SIZE_MAX : found->second;
 }
 
-void CachedEdgeHooks::NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record) {
-  std::optional<CacheKey> predicted = prefetch_ != nullptr ? prefetch_->FoundResult(PlanIndex(edge)) : std::nullopt;
+void CachedEdgeHooks::note_misprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record) {
+  std::optional<CacheKey> predicted = prefetch_ != nullptr ? prefetch_->found_result(plan_index(edge)) : std::nullopt;
   if (!predicted || (found.result == LookupResult::kHit && found.result_key == *predicted)) return;
   // The prefetch keyed this edge from the digests upstream entries promised;
   // the files on disk say otherwise (a verified or failed upstream hit ran
   // for real and wrote other bytes). The lookup above used the files.
-  Count("prefetch.mispredicted");
+  count("prefetch.mispredicted");
   record->detail += std::string(record->detail.empty() ? "" : "; ") +
                     "an input differs from the prefetch's prediction (looked up with the files on disk)";
 }
 
-size_t CachedEdgeHooks::DeclaredInputs(const Edge* edge) const {
+size_t CachedEdgeHooks::declared_inputs(const Edge* edge) const {
   auto found = declared_inputs_.find(edge);
   if (found != declared_inputs_.end()) return found->second;
   return edge->inputs_.size() - static_cast<size_t>(edge->order_only_deps_);
 }
 
-EdgeFacts CachedEdgeHooks::Describe(const Edge* edge) {
-  EdgeFacts facts = DescribeEdge(*edge, DeclaredInputs(edge));
-  DyndepInputsOf dyndep = dyndep_inputs_.Of(*edge);
+EdgeFacts CachedEdgeHooks::describe(const Edge* edge) {
+  EdgeFacts facts = describe_edge(*edge, declared_inputs(edge));
+  DyndepInputsOf dyndep = dyndep_inputs_.of(*edge);
   facts.dyndep_inputs = std::move(dyndep.inputs);
   facts.dyndep_error = std::move(dyndep.error);
   return facts;
 }
 
-std::optional<HitInfo> CachedEdgeHooks::TryRestore(Edge* edge) {
+std::optional<HitInfo> CachedEdgeHooks::try_restore(Edge* edge) {
   ++counts_.lookups;
   try {
     // A hit's outputs are on disk only after finish_restore(): that tells the prefetch.
-    std::optional<HitInfo> hit = Lookup(edge, NewRecord(*edge));
-    NoteOffered(edge);
+    std::optional<HitInfo> hit = lookup(edge, new_record(*edge));
+    note_offered(edge);
     return hit;
   } catch (const std::exception& error) {
     restoring_.erase(edge);
-    RunAfterInternalError(edge, "cache lookup failed: ", error);
+    run_after_internal_error(edge, "cache lookup failed: ", error);
     return std::nullopt;
   }
 }
 
-void CachedEdgeHooks::RunAfterInternalError(Edge* edge, const char* what, const std::exception& error) {
+void CachedEdgeHooks::run_after_internal_error(Edge* edge, const char* what, const std::exception& error) {
   // The cache must never break the build: the edge runs uncached.
-  Warn("internal", what + std::string(error.what()));
-  EdgeRecord record = NewRecord(*edge);
+  warn("internal", what + std::string(error.what()));
+  EdgeRecord record = new_record(*edge);
   record.start_ms = record_.offset_ms(now_ns());
-  SetUncached(&record, "internal", error.what());
+  set_uncached(&record, "internal", error.what());
   session_.ledger().uncached("internal");
   pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
 }
 
-std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
+std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
   const auto started = std::chrono::steady_clock::now();
   record.start_ms = record_.offset_ms(now_ns());
   // Before any input is hashed: an input changed from here on may differ
   // from what the key says, so the result is not stored (StepCache::store).
   const StepStart inputs_read = step_start();
-  const EdgeFacts facts = Describe(edge);
-  EdgeStep keyed = steps_.Build(facts);
+  const EdgeFacts facts = describe(edge);
+  EdgeStep keyed = steps_.build(facts);
   if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {
     // Sound by default: a step whose read set we cannot observe is not cached.
     keyed = EdgeStep{std::nullopt, "not-observable", observer_.unavailable()};
   }
   if (!keyed.step) {
-    SetUncached(&record, keyed.uncacheable_reason, keyed.detail);
-    session_.ledger().uncached(keyed.uncacheable_reason, PlaceOf(record), record.input_key, "", record.detail);
+    set_uncached(&record, keyed.uncacheable_reason, keyed.detail);
+    session_.ledger().uncached(keyed.uncacheable_reason, place_of(record), record.input_key, "", record.detail);
     pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
@@ -166,20 +166,20 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   record.input_key = cache.input_key(*keyed.step).to_string();
   // The first lookup whose manifest is not in the local cache starts the
   // prefetch, which then fetches this edge with the others, in parallel.
-  if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step))) StartPrefetch();
-  if (prefetch_ != nullptr) prefetch_->Settle(PlanIndex(edge));
+  if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step))) start_prefetch();
+  if (prefetch_ != nullptr) prefetch_->settle(plan_index(edge));
   auto job = std::make_shared<BackgroundRestore>();
   LookupOutcome found = cache.locate(*keyed.step, &job->located);
-  ReportStoreWarnings();
+  report_store_warnings();
   // A manifest in the local cache that did not give a local hit: the
   // remote is needed after all (a changed header, an evicted entry).
   if (!plan_.edges.empty() && (found.result == LookupResult::kMiss || found.source != StoreTier::kLocal))
-    StartPrefetch();
+    start_prefetch();
   if (found.result == LookupResult::kMiss) {
-    BeginRun(edge, std::move(record), std::move(*keyed.step), facts, found, inputs_read);
+    begin_run(edge, std::move(record), std::move(*keyed.step), facts, found, inputs_read);
     return std::nullopt;
   }
-  NoteMisprediction(edge, found, &record);
+  note_misprediction(edge, found, &record);
   if (!sampled_for_verify(verify_, cache.input_key(*keyed.step))) {
     // The outputs are written by a restore thread; finish_restore() ends the hit.
     job->record = std::move(record);
@@ -198,19 +198,19 @@ std::optional<HitInfo> CachedEdgeHooks::Lookup(Edge* edge, EdgeRecord record) {
   }
   // --verify: the hit is restored here, keeping the entry's bytes to
   // compare with the real run, which the runner starts as for a miss, and
-  // OnCommandFinished compares.
+  // on_command_finished compares.
   RestoreOutcome restored = cache.restore_found(*keyed.step, job->located, true);
   cache.settle_restore(*keyed.step, job->located, restored);
-  ReportStoreWarnings();
+  report_store_warnings();
   if (!restored.restored) {
     LookupOutcome failed;
     failed.cause = restored.cause;
     failed.miss_detail = std::move(restored.detail);
-    BeginRun(edge, std::move(record), std::move(*keyed.step), facts, failed, inputs_read);
+    begin_run(edge, std::move(record), std::move(*keyed.step), facts, failed, inputs_read);
     return std::nullopt;
   }
   found.entry = std::move(restored.entry);
-  RestoreHit(std::move(record), found, started, true);
+  restore_hit(std::move(record), found, started, true);
   const size_t index = record_.edges().size() - 1;
   pending_[edge] = PendingRun{std::move(keyed.step), step_start(), index, found.entry, "", {}};
   ++counts_.verified;
@@ -224,11 +224,11 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
   restoring_.erase(running);
   try {
     session_.steps().settle_restore(job->step, job->located, job->restored);
-    ReportStoreWarnings();
+    report_store_warnings();
     if (job->restored.restored) {
       job->found.entry = std::move(job->restored.entry);
-      std::optional<HitInfo> hit = RestoreHit(std::move(job->record), job->found, job->started, false);
-      NoteOnDisk(edge, true);
+      std::optional<HitInfo> hit = restore_hit(std::move(job->record), job->found, job->started, false);
+      note_on_disk(edge, true);
       return hit;
     }
     // The hit was decided, but its outputs could not be written: the edge
@@ -236,22 +236,22 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
     LookupOutcome failed;
     failed.cause = job->restored.cause;
     failed.miss_detail = job->restored.detail.empty() ? "the restore did not finish" : job->restored.detail;
-    BeginRun(edge, std::move(job->record), std::move(job->step), Describe(edge), failed, job->inputs_read);
+    begin_run(edge, std::move(job->record), std::move(job->step), describe(edge), failed, job->inputs_read);
   } catch (const std::exception& error) {
-    RunAfterInternalError(edge, "cache restore failed: ", error);
+    run_after_internal_error(edge, "cache restore failed: ", error);
   }
   return std::nullopt;
 }
 
-void CachedEdgeHooks::BeginRun(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts,
+void CachedEdgeHooks::begin_run(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts,
                                const LookupOutcome& found, const StepStart& inputs_read) {
-  if (found.cause == MissCause::kCorrupt) Warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
+  if (found.cause == MissCause::kCorrupt) warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
   record.outcome = StepOutcome::kRan;
-  record.detail = WhyMissed(*edge, step, found, record);
-  NoteMisprediction(edge, found, &record);
+  record.detail = why_missed(*edge, step, found, record);
+  note_misprediction(edge, found, &record);
   session_.ledger().missed(found.cause);
   PendingRun run;
-  if (step.observed) Observe(step, facts, &run);
+  if (step.observed) observe(step, facts, &run);
   session_.steps().read_listings_before_run(step);
   run.step = std::move(step);
   run.start = inputs_read;
@@ -261,36 +261,36 @@ void CachedEdgeHooks::BeginRun(Edge* edge, EdgeRecord record, Step step, const E
   pending_[edge] = std::move(run);
 }
 
-void CachedEdgeHooks::Observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
-  run->trace_file = observer_.NewTraceFile();
+void CachedEdgeHooks::observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
+  run->trace_file = observer_.new_trace_file();
   run->owned.cwd = build_dir_;
   for (const StepOutput& output : step.outputs) run->owned.owned.insert(absolute_path(output.path, build_dir_));
   if (!facts.rspfile.empty()) run->owned.owned.insert(absolute_path(facts.rspfile, build_dir_));
 }
 
-std::string CachedEdgeHooks::CommandFor(Edge* edge) {
+std::string CachedEdgeHooks::command_for(Edge* edge) {
   auto found = pending_.find(edge);
   if (found == pending_.end() || found->second.trace_file.empty()) return edge->EvaluateCommand();
-  return observer_.WrapCommand(edge->EvaluateCommand(), found->second.trace_file);
+  return observer_.wrap_command(edge->EvaluateCommand(), found->second.trace_file);
 }
 
-std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const LookupOutcome& found,
+std::optional<HitInfo> CachedEdgeHooks::restore_hit(EdgeRecord record, const LookupOutcome& found,
                                                    std::chrono::steady_clock::time_point started, bool verifying) {
   // A local hit on what the prefetch just brought from the remote is a
   // remote hit for the summary: that is where the bytes came from.
   const bool prefetched = found.hit_outcome() == StepOutcome::kLocalHit && prefetch_ != nullptr &&
-                          prefetch_->FetchedFromRemote(record.input_key);
+                          prefetch_->fetched_from_remote(record.input_key);
   const StepOutcome outcome = prefetched ? StepOutcome::kRemoteHit : found.hit_outcome();
   const bool remote = outcome == StepOutcome::kRemoteHit;
   if (prefetched) record.detail = "prefetched from the remote" + (record.detail.empty() ? "" : "; " + record.detail);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   record.outcome = outcome;
-  record.duration_ms = Milliseconds(took.count());
+  record.duration_ms = milliseconds(took.count());
   // A verified hit runs its command after all: it saves nothing.
   const uint64_t saved_ms = verifying ? 0 : found.entry.duration_ms;
   record.saved_ms = saved_ms;
   if (verifying) record.verify = "pending";
-  session_.ledger().hit(PlaceOf(record), record.input_key, found.result_key.to_string(), outcome,
+  session_.ledger().hit(place_of(record), record.input_key, found.result_key.to_string(), outcome,
                         found.entry.duration_ms, verifying);
   record_.add(std::move(record));
   ++(remote ? counts_.remote_hits : counts_.local_hits);
@@ -299,21 +299,21 @@ std::optional<HitInfo> CachedEdgeHooks::RestoreHit(EdgeRecord record, const Look
   return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text), nullptr};
 }
 
-void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
-  NoteOnDisk(edge, result.success());
+void CachedEdgeHooks::on_command_finished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
+  note_on_disk(edge, result.success());
   auto found = pending_.find(edge);
   if (found == pending_.end()) return;
   const PendingRun run = std::move(found->second);
   pending_.erase(found);
   EdgeRecord& record = record_.at(run.record);
-  record.duration_ms = Milliseconds(duration_s);
+  record.duration_ms = milliseconds(duration_s);
   if (run.verified_hit) {
-    CheckVerifiedHit(run, result);
+    check_verified_hit(run, result);
     if (!result.success()) record.success = false;
     return;
   }
   if (!result.success()) {
-    StepObserver::Discard(run.trace_file);
+    StepObserver::discard(run.trace_file);
     // A failed command's outputs are never stored, whatever -k says.
     record.success = false;
     session_.ledger().failed();
@@ -321,55 +321,55 @@ void CachedEdgeHooks::OnCommandFinished(Edge* edge, const CommandRunner::Result&
   }
   if (!run.step) return;
   try {
-    Store(run, result, record.duration_ms);
+    store(run, result, record.duration_ms);
   } catch (const std::exception& error) {
-    Warn("internal", std::string("cache store failed: ") + error.what());
+    warn("internal", std::string("cache store failed: ") + error.what());
   }
 }
 
-bool CachedEdgeHooks::JudgeObservedRun(const PendingRun& run, std::vector<Dependency>* deps) {
+bool CachedEdgeHooks::judge_observed_run(const PendingRun& run, std::vector<Dependency>* deps) {
   ObservationVerdict verdict =
-      observer_.Judge(run.trace_file, run.owned, run.start, session_.hasher(), session_.paths());
+      observer_.judge(run.trace_file, run.owned, run.start, session_.hasher(), session_.paths());
   EdgeRecord& record = record_.at(run.record);
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
-    SetUncached(&record, verdict.uncacheable_reason, verdict.detail);
-    session_.ledger().uncached(verdict.uncacheable_reason, PlaceOf(record), record.input_key, record.input_key,
+    set_uncached(&record, verdict.uncacheable_reason, verdict.detail);
+    session_.ledger().uncached(verdict.uncacheable_reason, place_of(record), record.input_key, record.input_key,
                                record.detail);
     return false;
   }
   if (!verdict.not_stored_reason.empty()) {
     session_.ledger().not_stored(verdict.not_stored_reason);
-    SetNotStored(&record, verdict.not_stored_reason, verdict.detail);
+    set_not_stored(&record, verdict.not_stored_reason, verdict.detail);
     return false;
   }
   *deps = std::move(verdict.deps);
   return true;
 }
 
-void CachedEdgeHooks::OnOutputsWritten(Edge* edge) {
+void CachedEdgeHooks::on_outputs_written(Edge* edge) {
   for (const Node* output : edge->outputs_) session_.hasher().forget(absolute_path(output->path(), build_dir_));
 }
 
-void CachedEdgeHooks::Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
+void CachedEdgeHooks::store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
   std::vector<Dependency> observed;
-  if (!run.trace_file.empty() && !JudgeObservedRun(run, &observed)) return;
+  if (!run.trace_file.empty() && !judge_observed_run(run, &observed)) return;
   StoreOutcome stored =
       session_.steps().store(*run.step, result.output, "", duration_ms, run.start, std::move(observed));
   EdgeRecord& record = record_.at(run.record);
   // The history keeps a stored run's miss sentence.
-  session_.ledger().stored(PlaceOf(record), record.input_key, stored, record.detail);
-  if (stored.kind == StoreResultKind::kSkipped) SetNotStored(&record, stored.reason, "");
-  ReportStoreWarnings();
+  session_.ledger().stored(place_of(record), record.input_key, stored, record.detail);
+  if (stored.kind == StoreResultKind::kSkipped) set_not_stored(&record, stored.reason, "");
+  report_store_warnings();
 }
 
-void CachedEdgeHooks::CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result) {
+void CachedEdgeHooks::check_verified_hit(const PendingRun& run, const CommandRunner::Result& result) {
   EdgeRecord& record = record_.at(run.record);
   // Ninja reports a failed command as ExitFailure, not its code: 1 stands for it.
   const int real_exit = result.success() ? 0 : 1;
   const VerifyOutcome checked = compare_real_run(*run.step, *run.verified_hit, real_exit, session_.paths(), verify_ignore_);
-  Count(counter::kVerifyChecked);
-  if (!checked.ignored.empty()) Count(counter::kVerifyIgnored);
+  count(counter::kVerifyChecked);
+  if (!checked.ignored.empty()) count(counter::kVerifyIgnored);
   if (!checked.mismatch()) {
     record.verify = "same";
     return;
@@ -377,12 +377,12 @@ void CachedEdgeHooks::CheckVerifiedHit(const PendingRun& run, const CommandRunne
   record.verify = "mismatch";
   record.detail = checked.describe();
   ++counts_.verify_mismatches;
-  Count(counter::kVerifyMismatch);
+  count(counter::kVerifyMismatch);
   std::fprintf(stderr, "edgecache: verify: %s differs from the cache entry: %s (the real output is kept)\n",
                record.output.c_str(), record.detail.c_str());
 }
 
-RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
+RunPlace CachedEdgeHooks::place_of(const EdgeRecord& record) const {
   const std::string output = absolute_path(record.output, build_dir_);
   // Outputs inside the build tree (nearly all): no need to search and read
   // CMakeCache.txt again for each edge.
@@ -392,21 +392,21 @@ RunPlace CachedEdgeHooks::PlaceOf(const EdgeRecord& record) const {
              : run_place_of(output);
 }
 
-void CachedEdgeHooks::SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+void CachedEdgeHooks::set_uncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
   record->outcome = StepOutcome::kUncached;
   record->reason = reason;
   record->detail = uncached_sentence(reason, detail);
 }
 
-void CachedEdgeHooks::SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+void CachedEdgeHooks::set_not_stored(EdgeRecord* record, const std::string& reason, const std::string& detail) {
   record->reason = "not-stored." + reason;
   record->detail += (record->detail.empty() ? "" : "; ") + not_stored_sentence(reason, detail);
 }
 
-std::string CachedEdgeHooks::WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found,
+std::string CachedEdgeHooks::why_missed(const Edge& edge, const Step& step, const LookupOutcome& found,
                                        const EdgeRecord& record) {
   std::string why =
-      session_.ledger().why_missed(PlaceOf(record), found, step, record.input_key, session_.remote_use());
+      session_.ledger().why_missed(place_of(record), found, step, record.input_key, session_.remote_use());
   // A changed input that another step of this build writes: name that step,
   // where the user should look next.
   for (const Node* input : edge.inputs_) {
@@ -422,26 +422,26 @@ std::string CachedEdgeHooks::WhyMissed(const Edge& edge, const Step& step, const
   return why;
 }
 
-void CachedEdgeHooks::Warn(const std::string& kind, const std::string& text) {
+void CachedEdgeHooks::warn(const std::string& kind, const std::string& text) {
   if (!warned_.insert(kind).second) return;
   std::fprintf(stderr, "edgecache: warning: %s\n", text.c_str());
 }
 
-void CachedEdgeHooks::ReportStoreWarnings() {
-  for (const SessionWarning& warning : session_.warnings()) Warn(warning_kind_name(warning.kind), warning.text);
+void CachedEdgeHooks::report_store_warnings() {
+  for (const SessionWarning& warning : session_.warnings()) warn(warning_kind_name(warning.kind), warning.text);
 }
 
-void CachedEdgeHooks::Finish() {
+void CachedEdgeHooks::finish() {
   // Interrupted runs are never judged.
-  for (const auto& [edge, run] : pending_) StepObserver::Discard(run.trace_file);
+  for (const auto& [edge, run] : pending_) StepObserver::discard(run.trace_file);
   if (prefetch_ != nullptr) {
-    if (std::string warning = prefetch_->RemoteWarning(); !warning.empty()) Warn("remote-off", warning);
+    if (std::string warning = prefetch_->remote_warning(); !warning.empty()) warn("remote-off", warning);
     prefetch_.reset();  // joins the workers, which flush their own stats
   }
-  if (!session_.flush_stats()) Warn("stats", "cannot update the stats in " + session_.config().cache_dir());
+  if (!session_.flush_stats()) warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   if (record_.edges().empty()) return;
   const std::string path = build_dir_ + "/" + kRunRecordPath;
-  if (Status written = record_.write(path, now_ns()); !written) Warn("record", "cannot write " + path + ": " + written.error());
+  if (Status written = record_.write(path, now_ns()); !written) warn("record", "cannot write " + path + ": " + written.error());
 }
 
 }  // namespace edgecache::ninja

@@ -34,19 +34,19 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir);
 
   /// Never throws and never fails the edge: any cache trouble is a miss.
-  std::optional<HitInfo> TryRestore(Edge* edge) override;
+  std::optional<HitInfo> try_restore(Edge* edge) override;
   std::optional<HitInfo> finish_restore(Edge* edge) override;
-  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
+  void on_command_finished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
   /// The edge's command, under the tracer when its miss is observed.
-  std::string CommandFor(Edge* edge) override;
-  void OnOutputsWritten(Edge* edge) override;
-  std::optional<CacheCounts> Counts() const override { return counts_; }
-  void OnManifestLoaded(State& state) override;
+  std::string command_for(Edge* edge) override;
+  void on_outputs_written(Edge* edge) override;
+  std::optional<CacheCounts> counts() const override { return counts_; }
+  void on_manifest_loaded(State& state) override;
   /// With a remote: plans the RemotePrefetch of the planned edges, which
-  /// starts at the first lookup that needs the remote (StartPrefetch).
-  void OnBuildPlanned(const std::vector<Node*>& targets) override;
-  void Finish() override;
-  bool StrictVerifyFailed() const override { return verify_.strict && counts_.verify_mismatches > 0; }
+  /// starts at the first lookup that needs the remote (start_prefetch).
+  void on_build_planned(const std::vector<Node*>& targets) override;
+  void finish() override;
+  bool strict_verify_failed() const override { return verify_.strict && counts_.verify_mismatches > 0; }
 
  private:
   /// An edge offered and not a hit, until its command finishes.
@@ -78,52 +78,52 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     RestoreOutcome restored;
   };
 
-  std::optional<HitInfo> Lookup(Edge* edge, EdgeRecord record);
+  std::optional<HitInfo> lookup(Edge* edge, EdgeRecord record);
   /// An exception escaped the cache for `edge`: one warning, and it runs uncached.
-  void RunAfterInternalError(Edge* edge, const char* what, const std::exception& error);
+  void run_after_internal_error(Edge* edge, const char* what, const std::exception& error);
   /// The edge missed (`found` says why): records it and prepares its run.
-  void BeginRun(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts, const LookupOutcome& found,
+  void begin_run(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts, const LookupOutcome& found,
                 const StepStart& inputs_read);
   /// Records the hit in record_, the counters and the history; what Ninja
   /// replays. `verifying`: the command runs as well (--verify), saving nothing.
-  std::optional<HitInfo> RestoreHit(EdgeRecord record, const LookupOutcome& found,
+  std::optional<HitInfo> restore_hit(EdgeRecord record, const LookupOutcome& found,
                                     std::chrono::steady_clock::time_point started, bool verifying);
   /// The edge runs without the cache: said in words in its record.
-  void SetUncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
+  void set_uncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
   /// The edge ran, but its result is not stored: said in its record.
-  void SetNotStored(EdgeRecord* record, const std::string& reason, const std::string& detail);
+  void set_not_stored(EdgeRecord* record, const std::string& reason, const std::string& detail);
   /// The build tree of `record`'s output.
-  RunPlace PlaceOf(const EdgeRecord& record) const;
+  RunPlace place_of(const EdgeRecord& record) const;
   /// The miss sentence for the run record and the history (miss_explanation.h),
   /// naming the step that made a changed input.
-  std::string WhyMissed(const Edge& edge, const Step& step, const LookupOutcome& found, const EdgeRecord& record);
-  void Store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
+  std::string why_missed(const Edge& edge, const Step& step, const LookupOutcome& found, const EdgeRecord& record);
+  void store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
   /// --verify: compares what `run`'s command left with the hit's entry.
-  void CheckVerifiedHit(const PendingRun& run, const CommandRunner::Result& result);
+  void check_verified_hit(const PendingRun& run, const CommandRunner::Result& result);
   /// Judges an observed run: its read set, or false when it must not be
   /// stored (the record and counters say why).
-  bool JudgeObservedRun(const PendingRun& run, std::vector<Dependency>* deps);
+  bool judge_observed_run(const PendingRun& run, std::vector<Dependency>* deps);
   /// Prepares the observation of `step`'s run (trace file, owned paths).
-  void Observe(const Step& step, const EdgeFacts& facts, PendingRun* run);
-  size_t DeclaredInputs(const Edge* edge) const;
+  void observe(const Step& step, const EdgeFacts& facts, PendingRun* run);
+  size_t declared_inputs(const Edge* edge) const;
   /// The edge's index in the prefetch plan; SIZE_MAX when not planned.
-  size_t PlanIndex(const Edge* edge) const;
+  size_t plan_index(const Edge* edge) const;
   /// Starts the prefetch of the planned edges not done yet; once per build.
-  void StartPrefetch();
-  /// The main thread took the edge (TryRestore), or its outputs are on
+  void start_prefetch();
+  /// The main thread took the edge (try_restore), or its outputs are on
   /// disk (`ok`: it succeeded), for the prefetch, started or not.
-  void NoteOffered(const Edge* edge);
-  void NoteOnDisk(const Edge* edge, bool ok);
+  void note_offered(const Edge* edge);
+  void note_on_disk(const Edge* edge, bool ok);
   /// After a lookup that did not give the result the prefetch found with
   /// predicted inputs: counts and records the misprediction.
-  void NoteMisprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
-  /// DescribeEdge() with the inputs from the edge's dyndep file.
-  EdgeFacts Describe(const Edge* edge);
+  void note_misprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
+  /// describe_edge() with the inputs from the edge's dyndep file.
+  EdgeFacts describe(const Edge* edge);
   /// Adds to the stats (on Finish), with the ledger's counters.
-  void Count(const std::string& counter) { session_.ledger().counters()[counter] += 1; }
+  void count(const std::string& counter) { session_.ledger().counters()[counter] += 1; }
   /// Prints "edgecache: warning: <text>" the first time `kind` is seen.
-  void Warn(const std::string& kind, const std::string& text);
-  void ReportStoreWarnings();
+  void warn(const std::string& kind, const std::string& text);
+  void report_store_warnings();
 
   CacheSession session_;
   /// What EdgeStepBuilders need; the prefetch workers get a copy.
@@ -133,7 +133,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   StepObserver observer_;
   std::string build_dir_;
   RunRecord record_;
-  /// The build tree of build_dir_, for PlaceOf.
+  /// The build tree of build_dir_, for place_of.
   RunPlace tree_place_;
   /// Per edge of the loaded manifest: how many inputs it declares.
   std::map<const Edge*, size_t> declared_inputs_;

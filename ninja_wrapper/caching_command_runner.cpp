@@ -6,7 +6,7 @@
 
 namespace edgecache::ninja {
 
-bool IsNeverCached(const Edge& edge) {
+bool is_never_cached(const Edge& edge) {
   return edge.is_phony() || edge.GetBindingBool("generator") || edge.use_console();
 }
 
@@ -16,15 +16,15 @@ CachingCommandRunner::CachingCommandRunner(std::unique_ptr<CommandRunner> inner,
 
 bool CachingCommandRunner::CanRunMore() const {
   // Edges whose restore failed run before any new edge starts.
-  return to_run_.empty() && restores_.Pending() < kMaxRestoresInFlight && inner_->CanRunMore();
+  return to_run_.empty() && restores_.pending() < kMaxRestoresInFlight && inner_->CanRunMore();
 }
 
 bool CachingCommandRunner::StartCommand(Edge* edge) {
-  const bool offered = hooks_ != nullptr && !IsNeverCached(*edge);
+  const bool offered = hooks_ != nullptr && !is_never_cached(*edge);
   if (offered) {
-    if (std::optional<HitInfo> hit = hooks_->TryRestore(edge)) {
+    if (std::optional<HitInfo> hit = hooks_->try_restore(edge)) {
       if (hit->write_outputs) {
-        restores_.Submit(edge, std::move(hit->write_outputs));
+        restores_.submit(edge, std::move(hit->write_outputs));
         return true;
       }
       Result result;
@@ -35,25 +35,25 @@ bool CachingCommandRunner::StartCommand(Edge* edge) {
       ++counts_.restored;
       return true;
     }
-    return StartRun(edge);
+    return start_run(edge);
   }
   if (!inner_->StartCommand(edge)) return false;
   ++counts_.ran;
   return true;
 }
 
-bool CachingCommandRunner::StartRun(Edge* edge) {
+bool CachingCommandRunner::start_run(Edge* edge) {
   if (!inner_->StartCommand(edge)) return false;
   ++counts_.ran;
   offered_started_.emplace(edge, Clock::now());
   return true;
 }
 
-bool CachingCommandRunner::StartFailedRestores(Result* result) {
+bool CachingCommandRunner::start_failed_restores(Result* result) {
   while (!to_run_.empty() && inner_->CanRunMore()) {
     Edge* edge = to_run_.front();
     to_run_.pop_front();
-    if (StartRun(edge)) continue;
+    if (start_run(edge)) continue;
     // As Builder::StartEdge reports a command that cannot start.
     result->edge = edge;
     result->status = ExitFailure;
@@ -70,9 +70,9 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
     return true;
   }
   for (;;) {
-    if (!StartFailedRestores(result)) return true;
-    if (restores_.Pending() == 0) break;
-    Edge* edge = restores_.WaitFinished();
+    if (!start_failed_restores(result)) return true;
+    if (restores_.pending() == 0) break;
+    Edge* edge = restores_.wait_finished();
     if (edge == nullptr) break;
     if (std::optional<HitInfo> hit = hooks_->finish_restore(edge)) {
       result->edge = edge;
@@ -84,14 +84,14 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
     to_run_.push_back(edge);  // the hooks made it a miss: it runs for real
   }
   if (!inner_->WaitForCommand(result)) return false;
-  if (hooks_ != nullptr) hooks_->OnOutputsWritten(result->edge);
+  if (hooks_ != nullptr) hooks_->on_outputs_written(result->edge);
   auto started = offered_started_.find(result->edge);
   if (started != offered_started_.end()) {
     const std::chrono::duration<double> duration = Clock::now() - started->second;
     offered_started_.erase(started);
     // An interrupted command's outputs are partial: never worth storing.
     if (result->status != ExitInterrupted)
-      hooks_->OnCommandFinished(result->edge, *result, duration.count());
+      hooks_->on_command_finished(result->edge, *result, duration.count());
   }
   return true;
 }
@@ -101,8 +101,8 @@ std::vector<Edge*> CachingCommandRunner::GetActiveEdges() { return inner_->GetAc
 void CachingCommandRunner::Abort() {
   // Restores in flight finish (each output is written atomically); their
   // edges are never reported to Ninja.
-  restores_.Drain();
-  while (restores_.WaitFinished() != nullptr) {
+  restores_.drain();
+  while (restores_.wait_finished() != nullptr) {
   }
   restored_.clear();
   to_run_.clear();

@@ -26,11 +26,11 @@ struct RunnerCounts {
 /// True for edges that are never offered to the cache: phony edges (no
 /// command), the generator (rewrites build.ninja; must see the real tree) and
 /// console-pool edges (interactive; their output is not captured).
-bool IsNeverCached(const Edge& edge);
+bool is_never_cached(const Edge& edge);
 
 /// How Builder::Build meets this runner:
 ///  - CanRunMore() asks only the inner runner, so hits never use a -j slot;
-///  - StartCommand() calls TryRestore; a hit is queued as a finished result,
+///  - StartCommand() calls try_restore; a hit is queued as a finished result,
 ///    a miss starts the command in the inner runner;
 ///  - a hit whose outputs are still to be written (HitInfo::write_outputs)
 ///    goes to the RestorePool; the main thread goes on with the next edge;
@@ -48,7 +48,7 @@ class CachingCommandRunner final : public CommandRunner {
   /// `hooks` may be null (--skip-cache): every edge runs. It must outlive
   /// the runner.
   CachingCommandRunner(std::unique_ptr<CommandRunner> inner, EdgeCacheHooks* hooks,
-                       size_t restore_threads = RestorePool::DefaultThreads());
+                       size_t restore_threads = RestorePool::default_threads());
 
   bool CanRunMore() const override;
   bool StartCommand(Edge* edge) override;
@@ -68,10 +68,10 @@ class CachingCommandRunner final : public CommandRunner {
   using Clock = std::chrono::steady_clock;
 
   /// Starts `edge`'s command in the inner runner, for a cacheable edge.
-  bool StartRun(Edge* edge);
+  bool start_run(Edge* edge);
   /// Starts the misses of failed restores while a slot is free. False when
   /// one could not start: `*result` then reports it as failed.
-  bool StartFailedRestores(Result* result);
+  bool start_failed_restores(Result* result);
 
   /// Runs the commands of misses and uncacheable edges.
   std::unique_ptr<CommandRunner> inner_;

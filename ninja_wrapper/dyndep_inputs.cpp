@@ -6,12 +6,12 @@
 
 namespace edgecache::ninja {
 
-void DyndepInputs::Reset(State* state) {
+void DyndepInputs::reset(State* state) {
   state_ = state;
   files_.clear();
 }
 
-DyndepInputsOf DyndepInputs::Of(const Edge& edge) {
+DyndepInputsOf DyndepInputs::of(const Edge& edge) {
   DyndepInputsOf result;
   if (edge.dyndep_ == nullptr) return result;
   const std::string& path = edge.dyndep_->path();

@@ -32,8 +32,8 @@ struct DyndepInputsOf {
 class DyndepInputs {
  public:
   /// The manifest just loaded; forgets everything read for the last one.
-  void Reset(State* state);
-  DyndepInputsOf Of(const Edge& edge);
+  void reset(State* state);
+  DyndepInputsOf of(const Edge& edge);
 
  private:
   struct ParsedFile {

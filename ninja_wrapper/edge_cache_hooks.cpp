@@ -9,16 +9,16 @@
 
 namespace edgecache::ninja {
 
-std::string EdgeCacheHooks::CommandFor(Edge* edge) { return edge->EvaluateCommand(); }
+std::string EdgeCacheHooks::command_for(Edge* edge) { return edge->EvaluateCommand(); }
 
-std::optional<HitInfo> PassThroughHooks::TryRestore(Edge* /*edge*/) { return std::nullopt; }
+std::optional<HitInfo> PassThroughHooks::try_restore(Edge* /*edge*/) { return std::nullopt; }
 
-void PassThroughHooks::OnCommandFinished(Edge* /*edge*/, const CommandRunner::Result& /*result*/,
+void PassThroughHooks::on_command_finished(Edge* /*edge*/, const CommandRunner::Result& /*result*/,
                                          double /*duration_s*/) {}
 
-std::optional<CacheCounts> PassThroughHooks::Counts() const { return std::nullopt; }
+std::optional<CacheCounts> PassThroughHooks::counts() const { return std::nullopt; }
 
-std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options) {
+std::unique_ptr<EdgeCacheHooks> make_edge_cache_hooks(const CacheOptions& options) {
   if (options.skip_cache) return nullptr;
   ConfigInputs inputs = process_config_inputs();
   if (options.verify) inputs.command_line["verify"] = *options.verify;

@@ -19,7 +19,7 @@ struct State;
 
 namespace edgecache::ninja {
 
-/// A cache hit. When TryRestore returns one without `write_outputs`, the
+/// A cache hit. When try_restore returns one without `write_outputs`, the
 /// edge's outputs (and its depfile, if the rule has one) are already on
 /// disk, so Ninja reads the depfile into its deps log exactly as after a
 /// real run.
@@ -36,7 +36,7 @@ struct HitInfo {
 
 /// Counts for the summary line; only hooks that really cache report them.
 struct CacheCounts {
-  /// Edges offered to TryRestore.
+  /// Edges offered to try_restore.
   int lookups = 0;
   /// Hits from the local store.
   int local_hits = 0;
@@ -71,63 +71,63 @@ class EdgeCacheHooks {
   /// written; the runner then reports the edge as finished successfully with
   /// `output`, without running the command and without taking a -j slot.
   /// nullopt means miss (or not cacheable): the command runs.
-  virtual std::optional<HitInfo> TryRestore(Edge* edge) = 0;
+  virtual std::optional<HitInfo> try_restore(Edge* edge) = 0;
 
-  /// After the `write_outputs` of the hit TryRestore returned for `edge`
+  /// After the `write_outputs` of the hit try_restore returned for `edge`
   /// ran: the hit as Ninja reports it, its outputs complete on disk; or
   /// nullopt when they could not be written (a corrupt entry, a full disk):
   /// the hooks took the edge as a miss, and its command must run.
   virtual std::optional<HitInfo> finish_restore(Edge* /*edge*/) { return std::nullopt; }
 
-  /// Called after a command offered to TryRestore really ran, whatever its
+  /// Called after a command offered to try_restore really ran, whatever its
   /// exit status, BEFORE Ninja reads (and by default deletes) the depfile,
   /// so a store can still read it. `duration_s` is wall time of the command.
-  virtual void OnCommandFinished(Edge* edge, const CommandRunner::Result& result,
+  virtual void on_command_finished(Edge* edge, const CommandRunner::Result& result,
                                  double duration_s) = 0;
 
-  /// The command to run for `edge` after TryRestore missed: the edge's own
+  /// The command to run for `edge` after try_restore missed: the edge's own
   /// command, or the same command under observation (step_observer.h).
-  virtual std::string CommandFor(Edge* edge);
+  virtual std::string command_for(Edge* edge);
 
   /// Called after every command that really ran, offered or not (console
   /// pool, generator), whatever its exit status: its outputs changed on
   /// disk, so what the cache memoized about them is stale.
-  virtual void OnOutputsWritten(Edge* /*edge*/) {}
+  virtual void on_outputs_written(Edge* /*edge*/) {}
 
   /// Counts for the summary line, or nullopt when these hooks do not cache
   /// (then no summary is printed).
-  virtual std::optional<CacheCounts> Counts() const = 0;
+  virtual std::optional<CacheCounts> counts() const = 0;
 
   /// Called each time build.ninja was parsed, before any edge's deps are
   /// loaded from the deps log: the inputs each edge has now are the ones
   /// the manifest declares (Ninja appends discovered headers later).
-  virtual void OnManifestLoaded(State& /*state*/) {}
+  virtual void on_manifest_loaded(State& /*state*/) {}
 
   /// Called when the targets' dirty state is known, just before the build
   /// starts: the edges to run are those with dirty outputs.
-  virtual void OnBuildPlanned(const std::vector<Node*>& /*targets*/) {}
+  virtual void on_build_planned(const std::vector<Node*>& /*targets*/) {}
 
   /// Called once when the invocation ends, built or not: write what must
   /// outlive the run (stats, run record).
-  virtual void Finish() {}
+  virtual void finish() {}
 
   /// --verify=strict and a verified hit differed from its real run: the
   /// build must exit non-zero even though every command succeeded.
-  virtual bool StrictVerifyFailed() const { return false; }
+  virtual bool strict_verify_failed() const { return false; }
 };
 
 /// Hooks that never hit and store nothing: the runner behaves as plain Ninja.
 class PassThroughHooks final : public EdgeCacheHooks {
  public:
-  std::optional<HitInfo> TryRestore(Edge* edge) override;
-  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result,
+  std::optional<HitInfo> try_restore(Edge* edge) override;
+  void on_command_finished(Edge* edge, const CommandRunner::Result& result,
                          double duration_s) override;
-  std::optional<CacheCounts> Counts() const override;
+  std::optional<CacheCounts> counts() const override;
 };
 
 /// The hooks for a build in the current directory (the build dir, after
 /// -C): nullptr with --skip-cache, when the configuration disables the cache
 /// (EDGECACHE_DISABLE) or is broken (one warning); else CachedEdgeHooks.
-std::unique_ptr<EdgeCacheHooks> MakeEdgeCacheHooks(const CacheOptions& options);
+std::unique_ptr<EdgeCacheHooks> make_edge_cache_hooks(const CacheOptions& options);
 
 }  // namespace edgecache::ninja

@@ -22,14 +22,14 @@ using Words = std::vector<std::string>;
 namespace {
 
 
-/// A reader of one /bin/sh command line, for SplitShellCommand.
+/// A reader of one /bin/sh command line, for split_shell_command.
 class ShellSplitter {
  public:
   explicit ShellSplitter(const std::string& text) : text_(text) {}
 
-  std::optional<std::vector<Words>> Split(std::string* reason) {
-    for (pos_ = 0; pos_ < text_.size() && error_.empty(); ++pos_) Step(text_[pos_]);
-    EndCommand();
+  std::optional<std::vector<Words>> split(std::string* reason) {
+    for (pos_ = 0; pos_ < text_.size() && error_.empty(); ++pos_) step(text_[pos_]);
+    end_command();
     if (!error_.empty()) {
       *reason = error_;
       return std::nullopt;
@@ -38,32 +38,32 @@ class ShellSplitter {
   }
 
  private:
-  void Step(char c) {
+  void step(char c) {
     switch (c) {
       case '\\':
-        if (pos_ + 1 < text_.size()) Append(text_[++pos_]);
+        if (pos_ + 1 < text_.size()) append(text_[++pos_]);
         return;
-      case '\'': return SingleQuoted();
-      case '"': return DoubleQuoted();
+      case '\'': return single_quoted();
+      case '"': return double_quoted();
       case '$': case '`': error_ = "shell-expansion"; return;
       case '*': case '?': case '(': case ')': case '#': case '~': case '[':
         // '~', '#', '[' only matter at a word start, but are rare enough in
         // generated commands that being strict costs nothing.
         error_ = "shell-syntax";
         return;
-      case ' ': case '\t': case '\n': return EndWord();
-      case '&': case '|': case ';': return EndCommand();
-      case '<': case '>': return Redirection();
-      default: Append(c);
+      case ' ': case '\t': case '\n': return end_word();
+      case '&': case '|': case ';': return end_command();
+      case '<': case '>': return redirection();
+      default: append(c);
     }
   }
 
-  void Append(char c) {
+  void append(char c) {
     word_ += c;
     in_word_ = true;
   }
 
-  void SingleQuoted() {
+  void single_quoted() {
     const size_t close = text_.find('\'', pos_ + 1);
     if (close == std::string::npos) {
       error_ = "unbalanced-quote";
@@ -74,7 +74,7 @@ class ShellSplitter {
     pos_ = close;
   }
 
-  void DoubleQuoted() {
+  void double_quoted() {
     in_word_ = true;
     for (++pos_; pos_ < text_.size(); ++pos_) {
       const char c = text_[pos_];
@@ -95,14 +95,14 @@ class ShellSplitter {
 
   /// Drops the operator (`>`, `>>`, `2>&1`, `<`) and a file descriptor
   /// number glued to it; a target file name stays as the next word.
-  void Redirection() {
+  void redirection() {
     const bool fd_number = in_word_ && !word_.empty() &&
                            std::all_of(word_.begin(), word_.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (fd_number) {
       word_.clear();
       in_word_ = false;
     }
-    EndWord();
+    end_word();
     while (pos_ + 1 < text_.size() && std::string_view("<>&").find(text_[pos_ + 1]) != std::string_view::npos) {
       const bool dup = text_[++pos_] == '&';
       // `>&2`, `2>&1`: a descriptor, not a file.
@@ -110,14 +110,14 @@ class ShellSplitter {
     }
   }
 
-  void EndWord() {
+  void end_word() {
     if (in_word_) words_.push_back(std::move(word_));
     word_.clear();
     in_word_ = false;
   }
 
-  void EndCommand() {
-    EndWord();
+  void end_command() {
+    end_word();
     if (!words_.empty()) commands_.push_back(std::move(words_));
     words_.clear();
   }
@@ -131,12 +131,12 @@ class ShellSplitter {
   std::string error_;
 };
 
-std::string BaseName(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
+std::string base_name(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 /// gcc, g++, cc, c++, clang, clang++, with a target prefix
 /// (x86_64-linux-gnu-g++) or a version suffix (g++-12, clang-16).
-bool IsCompilerName(const std::string& program) {
-  std::string name = BaseName(program);
+bool is_compiler_name(const std::string& program) {
+  std::string name = base_name(program);
   const size_t dash = name.find_last_of('-');
   if (dash != std::string::npos && dash + 1 < name.size() &&
       name.find_first_not_of("0123456789.", dash + 1) == std::string::npos) {
@@ -148,19 +148,19 @@ bool IsCompilerName(const std::string& program) {
 }
 
 /// Programs that run the compiler named by their first argument.
-bool IsLauncherName(const std::string& program) {
+bool is_launcher_name(const std::string& program) {
   constexpr std::array kLaunchers = {"ccache", "sccache", "distcc", "icecc", "edgecache"};
-  return std::find(kLaunchers.begin(), kLaunchers.end(), BaseName(program)) != kLaunchers.end();
+  return std::find(kLaunchers.begin(), kLaunchers.end(), base_name(program)) != kLaunchers.end();
 }
 
 /// Shell builtins that run no program (or whose program does not matter).
-bool IsBuiltin(const std::string& word) {
+bool is_builtin(const std::string& word) {
   constexpr std::array kBuiltins = {"cd", ":", "true", "false", "echo", "test", "exit", "set", "export", "umask"};
   return std::find(kBuiltins.begin(), kBuiltins.end(), word) != kBuiltins.end();
 }
 
 /// `NAME=value` before a command sets its environment.
-bool IsAssignment(const std::string& word) {
+bool is_assignment(const std::string& word) {
   const size_t eq = word.find('=');
   if (eq == std::string::npos || eq == 0) return false;
   return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
@@ -169,7 +169,7 @@ bool IsAssignment(const std::string& word) {
 
 /// A compiler call that compiles (rather than only links): it reads headers
 /// the manifest does not declare, so it needs the compile model's keying.
-bool CompilesSomething(const Words& argv) {
+bool compiles_something(const Words& argv) {
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
     if (arg == "-c" || arg == "-E" || arg == "-S" || arg == "-M" || arg == "-MM") return true;
@@ -206,8 +206,8 @@ class CommandScanner {
   CommandScanner(const EdgeStepContext& context, CommandScan* scan)
       : context_(context), scan_(*scan), dir_(context.cwd) {}
 
-  void ScanCommand(Words words) {
-    auto first = std::find_if_not(words.begin(), words.end(), IsAssignment);
+  void scan_command(Words words) {
+    auto first = std::find_if_not(words.begin(), words.end(), is_assignment);
     // `CPATH=dir gcc -c ...`: the environment changes what the compiler
     // reads, so such a call is observed like any other command, never keyed
     // by the compile model alone.
@@ -215,29 +215,29 @@ class CommandScanner {
     words.erase(words.begin(), first);
     if (words.empty() || words[0] == ":") return;
     ++scan_.commands;
-    if (IsBuiltin(words[0])) {
+    if (is_builtin(words[0])) {
       scan_.tools.emplace_back(words[0], "builtin");
       // `cd dir && tool rel/path`: later relative words are below dir.
       if (words[0] == "cd" && words.size() == 2) dir_ = absolute_path(words[1], dir_);
-    } else if (!AddTool(words[0], &words[0])) {
+    } else if (!add_tool(words[0], &words[0])) {
       return;
     }
     size_t program = 0;
-    if (IsLauncherName(words[0]) && words.size() > 1) {
+    if (is_launcher_name(words[0]) && words.size() > 1) {
       program = 1;
-      if (!AddTool(words[1], &words[1])) return;
+      if (!add_tool(words[1], &words[1])) return;
     }
-    if (IsCompilerName(words[program]) && !sets_environment) {
+    if (is_compiler_name(words[program]) && !sets_environment) {
       Words argv(words.begin() + static_cast<std::ptrdiff_t>(program), words.end());
-      if (CompilesSomething(argv)) scan_.compiles.push_back(std::move(argv));
+      if (compiles_something(argv)) scan_.compiles.push_back(std::move(argv));
     }
-    for (size_t i = program + 1; i < words.size(); ++i) AddPathWords(words[i]);
+    for (size_t i = program + 1; i < words.size(); ++i) add_path_words(words[i]);
   }
 
  private:
   /// Resolves `written` as the shell would and keys its content; replaces
   /// it by the resolved path. False (edge uncacheable) when not found.
-  bool AddTool(const std::string& written, std::string* resolved) {
+  bool add_tool(const std::string& written, std::string* resolved) {
     std::string name = written;
     if (name.find('/') != std::string::npos) name = absolute_path(name, dir_);
     auto found = find_program(name, context_.path_env);
@@ -255,13 +255,13 @@ class CommandScanner {
   /// A word, or the value of `--opt=value` / `-DNAME=value`, that names a
   /// regular file: its content is part of the key even when the manifest
   /// does not declare it (a script passed to `cmake -P` or `python3`).
-  void AddPathWords(const std::string& word) {
-    AddPathWord(word);
+  void add_path_words(const std::string& word) {
+    add_path_word(word);
     const size_t eq = word.find('=');
-    if (eq != std::string::npos) AddPathWord(word.substr(eq + 1));
+    if (eq != std::string::npos) add_path_word(word.substr(eq + 1));
   }
 
-  void AddPathWord(const std::string& word) {
+  void add_path_word(const std::string& word) {
     if (word.empty() || word[0] == '-') return;
     std::string path = absolute_path(word, dir_);
     auto stamp = stat_file(path);
@@ -274,13 +274,13 @@ class CommandScanner {
   std::string dir_;
 };
 
-CommandScan ScanCommandLine(const std::string& command, const EdgeStepContext& context) {
+CommandScan scan_command_line(const std::string& command, const EdgeStepContext& context) {
   CommandScan scan;
-  auto commands = SplitShellCommand(command, &scan.uncacheable_reason);
+  auto commands = split_shell_command(command, &scan.uncacheable_reason);
   if (!commands) return scan;
   CommandScanner scanner(context, &scan);
   for (Words& words : *commands) {
-    scanner.ScanCommand(std::move(words));
+    scanner.scan_command(std::move(words));
     if (!scan.uncacheable_reason.empty()) return scan;
   }
   if (scan.compiles.size() > 0 && (scan.compiles.size() > 1 || scan.commands > 1)) {
@@ -293,11 +293,11 @@ CommandScan ScanCommandLine(const std::string& command, const EdgeStepContext& c
 
 }  // namespace
 
-std::optional<std::vector<Words>> SplitShellCommand(const std::string& command, std::string* reason) {
-  return ShellSplitter(command).Split(reason);
+std::optional<std::vector<Words>> split_shell_command(const std::string& command, std::string* reason) {
+  return ShellSplitter(command).split(reason);
 }
 
-bool RuleIsExcluded(const std::string& rule, const std::vector<std::string>& patterns) {
+bool rule_is_excluded(const std::string& rule, const std::vector<std::string>& patterns) {
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
     return !pattern.empty() && ::fnmatch(pattern.c_str(), rule.c_str(), 0) == 0;
   });
@@ -306,7 +306,7 @@ bool RuleIsExcluded(const std::string& rule, const std::vector<std::string>& pat
 EdgeStepBuilder::EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher)
     : context_(std::move(context)), paths_(paths), hasher_(hasher) {}
 
-EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs) {
+EdgeFacts describe_edge(const Edge& edge, size_t declared_inputs) {
   EdgeFacts facts;
   facts.rule = edge.rule().name();
   facts.command = edge.EvaluateCommand(/*incl_rsp_file=*/false);
@@ -320,10 +320,10 @@ EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs) {
   return facts;
 }
 
-EdgeStep EdgeStepBuilder::Build(const EdgeFacts& edge) {
+EdgeStep EdgeStepBuilder::build(const EdgeFacts& edge) {
   EdgeStep result;
   Step step;
-  if (std::optional<Uncacheable> why = KeyEdge(edge, &step)) {
+  if (std::optional<Uncacheable> why = key_edge(edge, &step)) {
     result.uncacheable_reason = std::move(why->reason);
     result.detail = std::move(why->detail);
     return result;
@@ -332,24 +332,24 @@ EdgeStep EdgeStepBuilder::Build(const EdgeFacts& edge) {
   return result;
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(const EdgeFacts& edge, Step* step) {
-  if (RuleIsExcluded(edge.rule, context_.exclude_rules))
+std::optional<Uncacheable> EdgeStepBuilder::key_edge(const EdgeFacts& edge, Step* step) {
+  if (rule_is_excluded(edge.rule, context_.exclude_rules))
     return Uncacheable{"excluded-rule", "rule " + edge.rule + " is in exclude_rules"};
   const std::string& command = edge.command;
-  CommandScan scan = ScanCommandLine(command, context_);
+  CommandScan scan = scan_command_line(command, context_);
   if (!scan.uncacheable_reason.empty()) return Uncacheable{scan.uncacheable_reason, scan.detail};
   if (!scan.compiles.empty()) {
-    if (auto why = KeyCompile(scan.compiles.front(), step)) return why;
+    if (auto why = key_compile(scan.compiles.front(), step)) return why;
   } else {
-    KeyCommand(command, scan, step);
+    key_command(command, scan, step);
   }
-  std::set<std::string> keyed = AddOutputs(edge, step);
+  std::set<std::string> keyed = add_outputs(edge, step);
   // A compiler writes through a symlink; other steps (ln -s, CMake's
   // cmake_symlink_library) make their own.
   step->symlink_outputs = scan.compiles.empty();
   step->keep_unchanged_outputs = edge.restat;
   if (auto hazard = check_output_paths(step)) return Uncacheable{kOutputNotAFile, *hazard};
-  if (auto why = AddInputs(edge, step, &keyed)) return why;
+  if (auto why = add_inputs(edge, step, &keyed)) return why;
   for (const auto& [written, path] : scan.path_words) {
     if (!keyed.insert(path).second) continue;
     auto hash = hasher_.hash_file(path);
@@ -362,7 +362,7 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyEdge(const EdgeFacts& edge, Step*
   return std::nullopt;
 }
 
-void EdgeStepBuilder::KeyCommand(const std::string& command, const CommandScan& scan, Step* step) const {
+void EdgeStepBuilder::key_command(const std::string& command, const CommandScan& scan, Step* step) const {
   KeyRecipe& recipe = step->recipe;
   recipe.add("kind", "edge");
   // No tool model says what such a command reads: its run is observed, and
@@ -374,7 +374,7 @@ void EdgeStepBuilder::KeyCommand(const std::string& command, const CommandScan& 
   for (const auto& [written, identity] : scan.tools) recipe.add("tool:" + paths_.normalize(written), identity);
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::KeyCompile(const std::vector<std::string>& argv, Step* step) const {
+std::optional<Uncacheable> EdgeStepBuilder::key_compile(const std::vector<std::string>& argv, Step* step) const {
   CompilerInvocation inv = classify_compiler_invocation(argv);
   if (!inv.cacheable) return Uncacheable{inv.uncacheable_reason, "the compiler model does not cache this call"};
   CompileStep compile;
@@ -393,7 +393,7 @@ std::optional<Uncacheable> EdgeStepBuilder::KeyCompile(const std::vector<std::st
 /// Every output as role output:<i> (the compile model's object and depfile
 /// keep their roles), and the rule's depfile as the discovered deps; returns
 /// their absolute paths: a word naming one is no input.
-std::set<std::string> EdgeStepBuilder::AddOutputs(const EdgeFacts& edge, Step* step) const {
+std::set<std::string> EdgeStepBuilder::add_outputs(const EdgeFacts& edge, Step* step) const {
   std::set<std::string> owned;
   for (const StepOutput& output : step->outputs) owned.insert(absolute_path(output.path, context_.cwd));
   // A compile's own outputs whose names change nothing it writes: the same
@@ -415,7 +415,7 @@ std::set<std::string> EdgeStepBuilder::AddOutputs(const EdgeFacts& edge, Step* s
   return owned;
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::AddInputs(const EdgeFacts& edge, Step* step,
+std::optional<Uncacheable> EdgeStepBuilder::add_inputs(const EdgeFacts& edge, Step* step,
                                                       std::set<std::string>* keyed) {
   for (const std::string& path : edge.inputs) {
     // (hash_file answers nullopt for a directory; ahead of the build, a

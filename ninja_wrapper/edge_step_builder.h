@@ -59,7 +59,7 @@ struct EdgeFacts {
 /// headers to an edge's implicit inputs, and those belong in the manifest
 /// candidates of the two-level lookup, not in the input key (else a clean
 /// build and an incremental one would never share a key).
-EdgeFacts DescribeEdge(const Edge& edge, size_t declared_inputs);
+EdgeFacts describe_edge(const Edge& edge, size_t declared_inputs);
 
 /// Why an edge is not cached (see EdgeStep).
 struct Uncacheable {
@@ -88,14 +88,14 @@ class EdgeStepBuilder {
   EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher);
 
   /// Keys the edge `facts` describe; reads files, never Ninja's graph.
-  EdgeStep Build(const EdgeFacts& edge);
+  EdgeStep build(const EdgeFacts& edge);
 
  private:
-  std::optional<Uncacheable> KeyEdge(const EdgeFacts& edge, Step* step);
-  void KeyCommand(const std::string& command, const CommandScan& scan, Step* step) const;
-  std::optional<Uncacheable> KeyCompile(const std::vector<std::string>& argv, Step* step) const;
-  std::set<std::string> AddOutputs(const EdgeFacts& edge, Step* step) const;
-  std::optional<Uncacheable> AddInputs(const EdgeFacts& edge, Step* step, std::set<std::string>* keyed);
+  std::optional<Uncacheable> key_edge(const EdgeFacts& edge, Step* step);
+  void key_command(const std::string& command, const CommandScan& scan, Step* step) const;
+  std::optional<Uncacheable> key_compile(const std::vector<std::string>& argv, Step* step) const;
+  std::set<std::string> add_outputs(const EdgeFacts& edge, Step* step) const;
+  std::optional<Uncacheable> add_inputs(const EdgeFacts& edge, Step* step, std::set<std::string>* keyed);
 
   EdgeStepContext context_;
   const PathNormalizer& paths_;
@@ -103,14 +103,14 @@ class EdgeStepBuilder {
 };
 
 /// True when `rule` matches one of the exclude patterns.
-bool RuleIsExcluded(const std::string& rule, const std::vector<std::string>& patterns);
+bool rule_is_excluded(const std::string& rule, const std::vector<std::string>& patterns);
 
 /// The words of each simple command of a /bin/sh command line split on
 /// `&&`, `||`, `;`, `|` and `&`, with quotes and backslashes removed and
 /// redirection operators dropped (their targets stay as words). nullopt with
 /// `reason` set for what we cannot read statically: `$` and backquote
 /// expansions, globs, `~`, subshells, unbalanced quotes.
-std::optional<std::vector<std::vector<std::string>>> SplitShellCommand(const std::string& command,
+std::optional<std::vector<std::vector<std::string>>> split_shell_command(const std::string& command,
                                                                        std::string* reason);
 
 }  // namespace edgecache::ninja

@@ -20,10 +20,10 @@ int main(int argc, char** argv) {
   // Line-buffered like Ninja, so our output interleaves with the commands'.
   std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
 
-  ParsedCommandLine parsed = ParseCommandLine(argc, argv);
+  ParsedCommandLine parsed = parse_command_line(argc, argv);
   if (!parsed.options) return parsed.exit_code;
   const NinjaOptions& options = *parsed.options;
-  if (!options.tool.empty()) return ExecRealNinjaTool(options);
+  if (!options.tool.empty()) return exec_real_ninja_tool(options);
 
   StatusPrinter status(options.config);
   if (!options.working_dir.empty()) {
@@ -36,11 +36,11 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::unique_ptr<EdgeCacheHooks> hooks = MakeEdgeCacheHooks(options.cache);
-  const int exit_code = RunBuildCommand(options, hooks.get(), &status);
-  if (hooks != nullptr) hooks->Finish();
+  std::unique_ptr<EdgeCacheHooks> hooks = make_edge_cache_hooks(options.cache);
+  const int exit_code = run_build_command(options, hooks.get(), &status);
+  if (hooks != nullptr) hooks->finish();
   std::fflush(stdout);
-  if (exit_code == 0 && hooks != nullptr && hooks->StrictVerifyFailed()) {
+  if (exit_code == 0 && hooks != nullptr && hooks->strict_verify_failed()) {
     std::fprintf(stderr, "edgecache: --verify=strict: cached outputs differed from real runs (see above)\n");
     return 1;
   }

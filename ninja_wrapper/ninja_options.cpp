@@ -20,13 +20,13 @@ enum LongOnly { kVersion = 256, kQuiet, kSkipCache, kNoRemote, kVerify };
 
 /// -j when none is given; the same numbers as Ninja's own default so that
 /// `edgecache-ninja` and `ninja` load a machine alike.
-int DefaultParallelism() {
+int default_parallelism() {
   const int processors = GetProcessorCount();
   if (processors <= 1) return 2;
   return processors == 2 ? 3 : processors + 2;
 }
 
-void PrintUsage(const BuildConfig& config) {
+void print_usage(const BuildConfig& config) {
   std::fprintf(stderr,
                "usage: edgecache-ninja [options] [targets...]\n"
                "\n"
@@ -61,13 +61,13 @@ void PrintUsage(const BuildConfig& config) {
 }
 
 /// Ninja's Fatal() wording, but returned as an exit code, not exit().
-int FatalUsage(const char* message) {
+int fatal_usage(const char* message) {
   std::fprintf(stderr, "ninja: fatal: %s\n", message);
   return 1;
 }
 
 /// Ninja's error for an unknown -d or -w value, with a spelling suggestion.
-void ReportUnknown(const char* what, const std::string& value, const char* suggestion) {
+void report_unknown(const char* what, const std::string& value, const char* suggestion) {
   if (suggestion != nullptr)
     ::Error("unknown %s '%s', did you mean '%s'?", what, value.c_str(), suggestion);
   else
@@ -75,7 +75,7 @@ void ReportUnknown(const char* what, const std::string& value, const char* sugge
 }
 
 /// -d MODE. Returns false when the process should exit (list or unknown).
-bool EnableDebugMode(const std::string& mode) {
+bool enable_debug_mode(const std::string& mode) {
   if (mode == "list") {
     std::printf(
         "debugging modes:\n"
@@ -100,14 +100,14 @@ bool EnableDebugMode(const std::string& mode) {
   } else {
     const char* suggestion = SpellcheckString(mode.c_str(), "stats", "explain", "keepdepfile",
                                               "keeprsp", "nostatcache", nullptr);
-    ReportUnknown("debug setting", mode, suggestion);
+    report_unknown("debug setting", mode, suggestion);
     return false;
   }
   return true;
 }
 
 /// -w FLAG. Returns false when the process should exit (list or unknown).
-bool SetWarningFlag(const std::string& flag, NinjaOptions* options) {
+bool set_warning_flag(const std::string& flag, NinjaOptions* options) {
   if (flag == "list") {
     std::printf("warning flags:\n  phonycycle={err,warn}  phony build statement references itself\n");
     return false;
@@ -121,28 +121,28 @@ bool SetWarningFlag(const std::string& flag, NinjaOptions* options) {
   } else {
     const char* suggestion = SpellcheckString(flag.c_str(), "dupbuild=err", "dupbuild=warn",
                                               "phonycycle=err", "phonycycle=warn", nullptr);
-    ReportUnknown("warning flag", flag, suggestion);
+    report_unknown("warning flag", flag, suggestion);
     return false;
   }
   return true;
 }
 
 /// Applies one numeric option (-j, -k, -l); returns an exit code on error.
-std::optional<int> ApplyNumber(int opt, const char* text, NinjaOptions* options) {
+std::optional<int> apply_number(int opt, const char* text, NinjaOptions* options) {
   char* end = nullptr;
   if (opt == 'l') {
     const double value = std::strtod(text, &end);
-    if (end == text) return FatalUsage("-l parameter not numeric: did you mean -l 0.0?");
+    if (end == text) return fatal_usage("-l parameter not numeric: did you mean -l 0.0?");
     options->config.max_load_average = value;
     return std::nullopt;
   }
   const long value = std::strtol(text, &end, 10);
   if (opt == 'j') {
-    if (*end != '\0' || value < 0) return FatalUsage("invalid -j parameter");
+    if (*end != '\0' || value < 0) return fatal_usage("invalid -j parameter");
     // 0 means "no limit"; INT_MAX is as good as infinite.
     options->config.parallelism = value > 0 ? static_cast<int>(value) : INT_MAX;
   } else {
-    if (*end != '\0') return FatalUsage("-k parameter not numeric; did you mean -k 0?");
+    if (*end != '\0') return fatal_usage("-k parameter not numeric; did you mean -k 0?");
     // -k N allows N failures; N <= 0 means keep going regardless.
     options->config.failures_allowed = value > 0 ? static_cast<int>(value) : INT_MAX;
   }
@@ -151,16 +151,16 @@ std::optional<int> ApplyNumber(int opt, const char* text, NinjaOptions* options)
 
 /// --verify[=VALUE]: no value means every hit. False (message printed)
 /// for a value parse_verify_mode rejects.
-bool SetVerify(const char* value, CacheOptions* cache) {
+bool set_verify(const char* value, CacheOptions* cache) {
   cache->verify = value != nullptr ? value : "all";
   if (parse_verify_mode(*cache->verify)) return true;
-  FatalUsage("--verify takes a fraction (0.05), all, or strict");
+  fatal_usage("--verify takes a fraction (0.05), all, or strict");
   return false;
 }
 
 }  // namespace
 
-ParsedCommandLine ParseCommandLine(int argc, char** argv) {
+ParsedCommandLine parse_command_line(int argc, char** argv) {
   static const option kLongOptions[] = {
       {"help", no_argument, nullptr, 'h'},
       {"version", no_argument, nullptr, kVersion},
@@ -172,7 +172,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
       {nullptr, 0, nullptr, 0},
   };
   NinjaOptions options;
-  options.config.parallelism = DefaultParallelism();
+  options.config.parallelism = default_parallelism();
   auto exit_with = [](int code) { return ParsedCommandLine{std::nullopt, code}; };
 
   int opt = 0;
@@ -181,26 +181,26 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
          (opt = getopt_long(argc, argv, "d:f:j:k:l:nt:vw:C:h", kLongOptions, nullptr)) != -1) {
     switch (opt) {
       case 'd':
-        if (!EnableDebugMode(optarg)) return exit_with(1);
+        if (!enable_debug_mode(optarg)) return exit_with(1);
         break;
       case 'f': options.input_file = optarg; break;
       case 'j':
       case 'k':
       case 'l':
-        if (std::optional<int> code = ApplyNumber(opt, optarg, &options)) return exit_with(*code);
+        if (std::optional<int> code = apply_number(opt, optarg, &options)) return exit_with(*code);
         break;
       case 'n': options.config.dry_run = true; break;
       case 't': options.tool = optarg; break;
       case 'v': options.config.verbosity = BuildConfig::VERBOSE; break;
       case kQuiet: options.config.verbosity = BuildConfig::NO_STATUS_UPDATE; break;
       case 'w':
-        if (!SetWarningFlag(optarg, &options)) return exit_with(1);
+        if (!set_warning_flag(optarg, &options)) return exit_with(1);
         break;
       case 'C': options.working_dir = optarg; break;
       case kSkipCache: options.cache.skip_cache = true; break;
       case kNoRemote: options.cache.no_remote = true; break;
       case kVerify:
-        if (!SetVerify(optarg, &options.cache)) return exit_with(1);
+        if (!set_verify(optarg, &options.cache)) return exit_with(1);
         break;
       case kVersion:
         // CMake reads this to accept us as CMAKE_MAKE_PROGRAM: it must be
@@ -209,7 +209,7 @@ ParsedCommandLine ParseCommandLine(int argc, char** argv) {
         return exit_with(0);
       case 'h':
       default:
-        PrintUsage(options.config);
+        print_usage(options.config);
         return exit_with(1);
     }
   }

@@ -40,6 +40,6 @@ struct ParsedCommandLine {
 
 /// Parses argv as Ninja 1.11 does (getopt_long, options may follow targets,
 /// `-t TOOL` ends the options). Sets Ninja's debug globals for `-d MODE`.
-ParsedCommandLine ParseCommandLine(int argc, char** argv);
+ParsedCommandLine parse_command_line(int argc, char** argv);
 
 }  // namespace edgecache::ninja

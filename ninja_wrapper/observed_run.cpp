@@ -12,44 +12,44 @@ namespace edgecache::ninja {
 namespace {
 
 /// True when `dir` is an ancestor directory of one of `paths`.
-bool IsAncestorOfAny(const std::string& dir, const std::set<std::string>& paths) {
+bool is_ancestor_of_any(const std::string& dir, const std::set<std::string>& paths) {
   const std::string prefix = dir.back() == '/' ? dir : dir + "/";
   auto next = paths.lower_bound(prefix);
   return next != paths.end() && next->compare(0, prefix.size(), prefix) == 0;
 }
 
 /// The written paths the step leaves behind without declaring them.
-std::vector<std::string> UndeclaredWrites(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
+std::vector<std::string> undeclared_writes(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
   std::vector<std::string> undeclared;
   for (const std::string& path : accesses.written) {
     if (paths.owned.count(path) || paths.ignored.count(path)) continue;
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;  // a temporary, gone again
     // A directory made to hold a declared output: Ninja makes it too.
-    if (S_ISDIR(st.st_mode) && IsAncestorOfAny(path, paths.owned)) continue;
+    if (S_ISDIR(st.st_mode) && is_ancestor_of_any(path, paths.owned)) continue;
     undeclared.push_back(path);
   }
   return undeclared;
 }
 
 /// `path` relative to `dir` when below it, for messages.
-std::string Shown(const std::string& path, const std::string& dir) {
+std::string shown(const std::string& path, const std::string& dir) {
   if (dir.empty() || path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/')
     return path;
   return path.substr(dir.size() + 1);
 }
 
 /// "a, b, c (and 4 more)": the first few of `paths`, as the user sees them.
-std::string FirstPaths(const std::vector<std::string>& paths, const std::string& dir) {
+std::string first_paths(const std::vector<std::string>& paths, const std::string& dir) {
   constexpr size_t kShown = 3;
   std::string text;
-  for (size_t i = 0; i < paths.size() && i < kShown; ++i) text += (i ? ", " : "") + Shown(paths[i], dir);
+  for (size_t i = 0; i < paths.size() && i < kShown; ++i) text += (i ? ", " : "") + shown(paths[i], dir);
   if (paths.size() > kShown) text += " (and " + std::to_string(paths.size() - kShown) + " more)";
   return text;
 }
 
 /// The reason code of a '!' message, and its detail (the program's path).
-std::pair<std::string, std::string> UntraceableReason(const std::string& message) {
+std::pair<std::string, std::string> untraceable_reason(const std::string& message) {
   static const std::pair<const char*, const char*> kKinds[] = {
       {"untraceable static binary ", "untraceable-static-binary"},
       {"untraceable setuid program ", "untraceable-setuid-program"},
@@ -63,7 +63,7 @@ std::pair<std::string, std::string> UntraceableReason(const std::string& message
   return {"untraceable-program", message};
 }
 
-bool ChangedSince(const struct stat& st, const StepStart& start) {
+bool changed_since(const struct stat& st, const StepStart& start) {
   const int64_t mtime = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
   const int64_t ctime = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
   // `start` is step_start() before the inputs were hashed, and the command
@@ -73,7 +73,7 @@ bool ChangedSince(const struct stat& st, const StepStart& start) {
 
 /// Fingerprints one path of the read set into `verdict`; false when the
 /// verdict is final (not cacheable, or not storable).
-bool AddReadDependency(const std::string& path, bool listed, const StepStart& start, FileHasher& hasher,
+bool add_read_dependency(const std::string& path, bool listed, const StepStart& start, FileHasher& hasher,
                        const PathNormalizer& normalizer, ObservationVerdict* verdict) {
   const std::string name = normalizer.normalize(path);
   struct stat st {};
@@ -93,7 +93,7 @@ bool AddReadDependency(const std::string& path, bool listed, const StepStart& st
   }
   // Created, edited or listed-and-changed while the step ran: what the step
   // saw is not what we would record.
-  if (ChangedSince(st, start)) {
+  if (changed_since(st, start)) {
     verdict->not_stored_reason = "input-changed-during-run";
     verdict->detail = path;
     return false;
@@ -139,14 +139,14 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
                                      const StepStart& start, FileHasher& hasher, const PathNormalizer& normalizer) {
   ObservationVerdict verdict;
   if (!accesses.untraceable.empty()) {
-    auto [reason, detail] = UntraceableReason(accesses.untraceable.front());
+    auto [reason, detail] = untraceable_reason(accesses.untraceable.front());
     verdict.uncacheable_reason = std::move(reason);
     verdict.detail = std::move(detail);
     return verdict;
   }
-  if (std::vector<std::string> undeclared = UndeclaredWrites(accesses, paths); !undeclared.empty()) {
+  if (std::vector<std::string> undeclared = undeclared_writes(accesses, paths); !undeclared.empty()) {
     verdict.uncacheable_reason = "writes-undeclared-files";
-    verdict.detail = FirstPaths(undeclared, paths.cwd);
+    verdict.detail = first_paths(undeclared, paths.cwd);
     return verdict;
   }
   std::set<std::string> read_set = accesses.reads;
@@ -158,9 +158,9 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
         paths.ignored.count(path)) {
       continue;
     }
-    if (!AddReadDependency(path, accesses.listed.count(path) > 0, start, hasher, normalizer, &verdict)) {
+    if (!add_read_dependency(path, accesses.listed.count(path) > 0, start, hasher, normalizer, &verdict)) {
       verdict.deps.clear();
-      verdict.detail = Shown(verdict.detail, paths.cwd);
+      verdict.detail = shown(verdict.detail, paths.cwd);
       return verdict;
     }
   }

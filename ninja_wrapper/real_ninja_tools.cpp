@@ -17,40 +17,40 @@ namespace {
 namespace fs = std::filesystem;
 
 /// The canonical path of `path`, or empty if it does not resolve.
-fs::path Canonical(const fs::path& path) {
+fs::path resolved_path(const fs::path& path) {
   std::error_code ec;
   fs::path resolved = fs::canonical(path, ec);
   return ec ? fs::path() : resolved;
 }
 
-bool IsExecutableFile(const fs::path& path) {
+bool is_executable_file(const fs::path& path) {
   std::error_code ec;
   return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
 }
 
 }  // namespace
 
-std::optional<std::string> FindRealNinja() {
+std::optional<std::string> find_real_ninja() {
   if (const char* forced = std::getenv("EDGECACHE_REAL_NINJA"); forced && *forced)
     return std::string(forced);
   const char* path_env = std::getenv("PATH");
   if (path_env == nullptr) return std::nullopt;
-  const fs::path self = Canonical("/proc/self/exe");
+  const fs::path self = resolved_path("/proc/self/exe");
   std::string_view rest(path_env);
   while (true) {
     const size_t colon = rest.find(':');
     const std::string_view dir = rest.substr(0, colon);
     // An empty PATH entry means the current directory, as for execvp.
     const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / "ninja";
-    if (IsExecutableFile(candidate) && Canonical(candidate) != self)
+    if (is_executable_file(candidate) && resolved_path(candidate) != self)
       return candidate.string();
     if (colon == std::string_view::npos) return std::nullopt;
     rest.remove_prefix(colon + 1);
   }
 }
 
-int ExecRealNinjaTool(const NinjaOptions& options) {
-  const std::optional<std::string> ninja = FindRealNinja();
+int exec_real_ninja_tool(const NinjaOptions& options) {
+  const std::optional<std::string> ninja = find_real_ninja();
   if (!ninja) {
     Error("'-t %s' needs the real ninja, but none is on PATH (or set EDGECACHE_REAL_NINJA)",
           options.tool.c_str());

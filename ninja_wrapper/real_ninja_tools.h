@@ -14,11 +14,11 @@ namespace edgecache::ninja {
 /// The real ninja: $EDGECACHE_REAL_NINJA if set, else the first executable
 /// `ninja` on PATH that is not this very program (CMake users often put
 /// edgecache-ninja first on PATH under the name `ninja`).
-std::optional<std::string> FindRealNinja();
+std::optional<std::string> find_real_ninja();
 
 /// Replaces this process with `ninja [-C dir] -f file -t tool args...`, so the
 /// tool's output and exit status are the real ninja's. Returns only when that
 /// fails, with the exit code to use (the error is printed).
-int ExecRealNinjaTool(const NinjaOptions& options);
+int exec_real_ninja_tool(const NinjaOptions& options);
 
 }  // namespace edgecache::ninja

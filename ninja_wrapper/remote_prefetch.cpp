@@ -7,7 +7,7 @@
 #include <chrono>
 #include <exception>
 
-#include "caching_command_runner.h"  // IsNeverCached
+#include "caching_command_runner.h"  // is_never_cached
 #include "edgecache/cache_session.h"
 #include "edgecache/path_normalizer.h"
 #include "ninja/graph.h"
@@ -31,13 +31,13 @@ struct PlanWalk {
   std::map<const Edge*, std::vector<size_t>> presents;
 };
 
-const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk);
+const std::vector<size_t>& walk_edge(Edge* edge, PlanWalk* walk);
 
-std::vector<size_t> ProducersOfInputs(Edge* edge, PlanWalk* walk) {
+std::vector<size_t> producers_of_inputs(Edge* edge, PlanWalk* walk) {
   std::set<size_t> producers;
   for (Node* input : edge->inputs_) {
     if (Edge* maker = input->in_edge()) {
-      const std::vector<size_t>& made = Walk(maker, walk);
+      const std::vector<size_t>& made = walk_edge(maker, walk);
       producers.insert(made.begin(), made.end());
     }
   }
@@ -45,10 +45,10 @@ std::vector<size_t> ProducersOfInputs(Edge* edge, PlanWalk* walk) {
 }
 
 /// Post-order: an edge's index is after every producer's.
-const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk) {
+const std::vector<size_t>& walk_edge(Edge* edge, PlanWalk* walk) {
   if (auto found = walk->presents.find(edge); found != walk->presents.end()) return found->second;
   walk->presents[edge] = {};  // a cycle (Ninja rejects them) ends here
-  std::vector<size_t> producers = ProducersOfInputs(edge, walk);
+  std::vector<size_t> producers = producers_of_inputs(edge, walk);
   const bool planned = std::any_of(edge->outputs_.begin(), edge->outputs_.end(),
                                    [](const Node* output) { return output->dirty(); });
   std::vector<size_t> presents;
@@ -58,7 +58,7 @@ const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk) {
     presents = {walk->plan.edges.size()};
     walk->plan.edges.push_back(edge);
     walk->plan.producers.push_back(std::move(producers));
-    walk->plan.cacheable.push_back(!IsNeverCached(*edge));
+    walk->plan.cacheable.push_back(!is_never_cached(*edge));
   }
   // A clean edge's inputs are clean too: its outputs are on disk.
   return walk->presents[edge] = std::move(presents);
@@ -68,7 +68,7 @@ const std::vector<size_t>& Walk(Edge* edge, PlanWalk* walk) {
 /// predictions), finds its result and fetches it into the local store, and
 /// predicts its outputs. The result key when found; `remote`: an object
 /// came from the remote.
-std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
+std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
                                   const std::string& build_dir, PredictedFiles& predictions, std::string* input_key,
                                   bool* remote) {
   // Ninja makes the directories of an edge's outputs before it runs the
@@ -80,7 +80,7 @@ std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builde
     output_dirs.insert(path.substr(0, std::max<size_t>(path.find_last_of('/'), 1)));
   }
   session.hasher().set_expected_directories(std::move(output_dirs));
-  EdgeStep keyed = builder.Build(facts);
+  EdgeStep keyed = builder.build(facts);
   if (!keyed.step) return std::nullopt;
   StepCache& steps = session.steps();
   *input_key = steps.input_key(*keyed.step).to_string();
@@ -105,10 +105,10 @@ std::optional<CacheKey> FetchEdge(CacheSession& session, EdgeStepBuilder& builde
 
 }  // namespace
 
-PrefetchPlan PlanPrefetch(const std::vector<Node*>& targets) {
+PrefetchPlan plan_prefetch(const std::vector<Node*>& targets) {
   PlanWalk walk;
   for (Node* target : targets) {
-    if (Edge* edge = target->in_edge()) Walk(edge, &walk);
+    if (Edge* edge = target->in_edge()) walk_edge(edge, &walk);
   }
   return std::move(walk.plan);
 }
@@ -133,8 +133,8 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, st
       const PrefetchStart start = edges_[i].start;
       if (start != PrefetchStart::kPlanned) states_[i] = State::kMainThread;
       if (start == PrefetchStart::kOnDisk || start == PrefetchStart::kFailed)
-        ResolveLocked(i, start == PrefetchStart::kOnDisk);
-      else if (!edges_[i].cacheable) ResolveLocked(i, false);
+        resolve_locked(i, start == PrefetchStart::kOnDisk);
+      else if (!edges_[i].cacheable) resolve_locked(i, false);
     }
     for (size_t i = 0; i < edges_.size(); ++i) {
       if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
@@ -148,7 +148,7 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, st
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the workers
   alive_ = count;
-  for (size_t i = 0; i < count; ++i) workers_.emplace_back([this] { Work(); });
+  for (size_t i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
@@ -161,17 +161,17 @@ RemotePrefetch::~RemotePrefetch() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-bool RemotePrefetch::Resolved(State state) const {
+bool RemotePrefetch::resolved(State state) const {
   return state == State::kPredicted || state == State::kOnDisk || state == State::kFailed;
 }
 
-void RemotePrefetch::ResolveLocked(size_t index, bool ok) {
+void RemotePrefetch::resolve_locked(size_t index, bool ok) {
   // Iterative: failing an edge fails everything downstream of it.
   std::vector<std::pair<size_t, bool>> work{{index, ok}};
   while (!work.empty()) {
     auto [edge, good] = work.back();
     work.pop_back();
-    if (Resolved(states_[edge])) continue;
+    if (resolved(states_[edge])) continue;
     if (states_[edge] == State::kQueued) std::erase(queue_, edge);
     states_[edge] = !good ? State::kFailed : states_[edge] == State::kWorking ? State::kPredicted : State::kOnDisk;
     for (size_t dependent : dependents_[edge]) {
@@ -191,7 +191,7 @@ void RemotePrefetch::ResolveLocked(size_t index, bool ok) {
   changed_.notify_all();
 }
 
-void RemotePrefetch::Settle(size_t index) {
+void RemotePrefetch::settle(size_t index) {
   if (index >= edges_.size()) return;
   std::unique_lock<std::mutex> lock(mutex_);
   if (states_[index] == State::kQueued) {
@@ -204,39 +204,39 @@ void RemotePrefetch::Settle(size_t index) {
     return stop_ || alive_ == 0 || (states_[index] != State::kQueued && states_[index] != State::kWorking);
   });
   if (states_[index] == State::kQueued) std::erase(queue_, index);
-  if (!Resolved(states_[index]) && states_[index] != State::kWorking) states_[index] = State::kMainThread;
+  if (!resolved(states_[index]) && states_[index] != State::kWorking) states_[index] = State::kMainThread;
 }
 
-void RemotePrefetch::OutputsOnDisk(size_t index, bool ok) {
+void RemotePrefetch::outputs_on_disk(size_t index, bool ok) {
   if (index >= edges_.size()) return;
   std::lock_guard<std::mutex> lock(mutex_);
   // A worker still holding it (the main thread did not wait: the edge was
   // not cacheable there) resolves it itself.
-  if (states_[index] == State::kWorking || Resolved(states_[index])) return;
+  if (states_[index] == State::kWorking || resolved(states_[index])) return;
   states_[index] = State::kMainThread;
-  ResolveLocked(index, ok);
+  resolve_locked(index, ok);
 }
 
-std::optional<CacheKey> RemotePrefetch::FoundResult(size_t index) const {
+std::optional<CacheKey> RemotePrefetch::found_result(size_t index) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto found = found_.find(index);
   if (found == found_.end()) return std::nullopt;
   return found->second;
 }
 
-bool RemotePrefetch::FetchedFromRemote(const std::string& input_key) const {
+bool RemotePrefetch::fetched_from_remote(const std::string& input_key) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return from_remote_.count(input_key) != 0;
 }
 
-std::string RemotePrefetch::RemoteWarning() const {
+std::string RemotePrefetch::remote_warning() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return remote_warning_;
 }
 
-void RemotePrefetch::Work() {
+void RemotePrefetch::work() {
   // A prefetch is only a head start: any failure just leaves the edge to
-  // TryRestore, which reports problems on the main thread.
+  // try_restore, which reports problems on the main thread.
   try {
     CacheSession session(config_);
     session.hasher().set_predictions(&predictions_);
@@ -255,13 +255,13 @@ void RemotePrefetch::Work() {
       std::optional<CacheKey> found;
       ++looked_up;
       try {
-        found = FetchEdge(session, builder, edges_[index].facts, context_.cwd, predictions_, &input_key, &remote);
+        found = fetch_edge(session, builder, edges_[index].facts, context_.cwd, predictions_, &input_key, &remote);
       } catch (const std::exception&) {
       }
       lock.lock();
       if (remote) from_remote_.insert(input_key);
       if (found) found_[index] = *found;
-      if (states_[index] == State::kWorking) ResolveLocked(index, found.has_value());
+      if (states_[index] == State::kWorking) resolve_locked(index, found.has_value());
     }
     lock.unlock();
     if (std::string off = session.remote_off_warning(); !off.empty()) {

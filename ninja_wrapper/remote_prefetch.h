@@ -1,7 +1,7 @@
 // Lookups ahead of -j: when a remote cache is configured, edgecache-ninja
 // looks up every planned edge as soon as the build plan is known, and
 // fetches the matching results into the local store. When Ninja later
-// offers the edge, TryRestore finds a local copy and does not wait on the
+// offers the edge, try_restore finds a local copy and does not wait on the
 // network with a -j slot's worth of work queued behind it.
 //
 // The whole plan, not only the edges whose inputs are on disk: when an
@@ -12,7 +12,7 @@
 // parallel instead of one layer per round trip.
 //
 // Soundness: a prediction only decides what is fetched into the local store.
-// Every edge is still looked up by the main thread (TryRestore) with the
+// Every edge is still looked up by the main thread (try_restore) with the
 // files on disk, so a wrong prediction (a verified hit whose real run wrote
 // other bytes, a nondeterministic generator, a race between two writers of
 // one result) costs a wasted fetch and a miss, never a wrong hit. Such an
@@ -62,14 +62,14 @@ struct PrefetchPlan {
 };
 
 /// The plan for `targets`. Phony edges are left out (seen through).
-PrefetchPlan PlanPrefetch(const std::vector<Node*>& targets);
+PrefetchPlan plan_prefetch(const std::vector<Node*>& targets);
 
 /// Where the main thread is with a planned edge when the prefetch starts
 /// (it starts only once a lookup needs the remote: a warm build whose every
 /// edge hits the local cache never keys an edge twice).
 enum class PrefetchStart {
   kPlanned,     // not offered yet: the workers may look it up
-  kMainThread,  // offered, its outputs not on disk yet: OutputsOnDisk() comes later
+  kMainThread,  // offered, its outputs not on disk yet: outputs_on_disk() comes later
   kOnDisk,      // restored or ran successfully
   kFailed,      // its command failed
 };
@@ -95,27 +95,27 @@ class RemotePrefetch {
   /// The main thread is about to look edge `index` up: waits while a worker
   /// has it queued or in hand (moving it to the front of the queue), so its
   /// bytes are not fetched twice; then the edge is the main thread's.
-  void Settle(size_t index);
+  void settle(size_t index);
   /// The main thread restored or ran edge `index` (`ok`: it succeeded): its
   /// dependents may be keyed from the files on disk.
-  void OutputsOnDisk(size_t index, bool ok);
+  void outputs_on_disk(size_t index, bool ok);
   /// The result key a worker found for edge `index`, if it found one.
-  std::optional<CacheKey> FoundResult(size_t index) const;
+  std::optional<CacheKey> found_result(size_t index) const;
   /// True when a worker brought objects of `input_key` (CacheKey spelling)
   /// from the remote: a local hit on it then counts as a remote hit.
-  bool FetchedFromRemote(const std::string& input_key) const;
+  bool fetched_from_remote(const std::string& input_key) const;
   /// The warning of a worker that switched the remote off, if any
   /// (CacheSession::remote_off_warning; the main thread prints it: workers
   /// never print).
-  std::string RemoteWarning() const;
+  std::string remote_warning() const;
 
  private:
   enum class State { kWaiting, kQueued, kWorking, kPredicted, kMainThread, kOnDisk, kFailed };
-  void Work();
+  void work();
   /// Marks `index` resolved (`ok`: its outputs are known, predicted or on
   /// disk) and queues or fails the dependents. Holds mutex_.
-  void ResolveLocked(size_t index, bool ok);
-  bool Resolved(State state) const;
+  void resolve_locked(size_t index, bool ok);
+  bool resolved(State state) const;
 
   const Config config_;
   const EdgeStepContext context_;

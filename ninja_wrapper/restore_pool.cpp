@@ -12,7 +12,7 @@ namespace edgecache::ninja {
 RestorePool::RestorePool(size_t threads) : threads_(std::max<size_t>(threads, 1)) {}
 
 RestorePool::~RestorePool() {
-  Drain();
+  drain();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
@@ -21,12 +21,12 @@ RestorePool::~RestorePool() {
   for (std::thread& worker : workers_) worker.join();
 }
 
-size_t RestorePool::DefaultThreads() {
+size_t RestorePool::default_threads() {
   const unsigned cores = std::thread::hardware_concurrency();
   return std::clamp<size_t>(cores > 1 ? cores - 1 : 1, 1, 4);
 }
 
-void RestorePool::Submit(Edge* edge, std::function<void()> job) {
+void RestorePool::submit(Edge* edge, std::function<void()> job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queue_.emplace_back(edge, std::move(job));
@@ -37,16 +37,16 @@ void RestorePool::Submit(Edge* edge, std::function<void()> job) {
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the worker
-  workers_.emplace_back([this] { Work(); });
+  workers_.emplace_back([this] { work(); });
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-size_t RestorePool::Pending() const {
+size_t RestorePool::pending() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return running_ + finished_.size();
 }
 
-Edge* RestorePool::WaitFinished() {
+Edge* RestorePool::wait_finished() {
   std::unique_lock<std::mutex> lock(mutex_);
   finished_changed_.wait(lock, [&] { return !finished_.empty() || running_ == 0; });
   if (finished_.empty()) return nullptr;
@@ -55,12 +55,12 @@ Edge* RestorePool::WaitFinished() {
   return edge;
 }
 
-void RestorePool::Drain() {
+void RestorePool::drain() {
   std::unique_lock<std::mutex> lock(mutex_);
   finished_changed_.wait(lock, [&] { return running_ == 0; });
 }
 
-void RestorePool::Work() {
+void RestorePool::work() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     queued_.wait(lock, [&] { return stop_ || !queue_.empty(); });

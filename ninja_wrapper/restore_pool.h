@@ -34,23 +34,23 @@ class RestorePool {
   RestorePool(const RestorePool&) = delete;
   RestorePool& operator=(const RestorePool&) = delete;
 
-  /// Runs `job` on a worker; `edge` comes back from WaitFinished() after it.
-  void Submit(Edge* edge, std::function<void()> job);
-  /// Jobs submitted and not yet returned by WaitFinished().
-  size_t Pending() const;
+  /// Runs `job` on a worker; `edge` comes back from wait_finished() after it.
+  void submit(Edge* edge, std::function<void()> job);
+  /// Jobs submitted and not yet returned by wait_finished().
+  size_t pending() const;
   /// Blocks until a job has finished, oldest finished first; nullptr when
   /// none is pending.
-  Edge* WaitFinished();
+  Edge* wait_finished();
   /// Blocks until every submitted job has run (their edges stay to be
-  /// returned by WaitFinished()).
-  void Drain();
+  /// returned by wait_finished()).
+  void drain();
 
   /// Workers for this machine: one per core beside the main thread's, at
   /// least one, at most four.
-  static size_t DefaultThreads();
+  static size_t default_threads();
 
  private:
-  void Work();
+  void work();
 
   const size_t threads_;
   mutable std::mutex mutex_;

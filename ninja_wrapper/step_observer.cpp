@@ -13,13 +13,13 @@ namespace edgecache::ninja {
 namespace {
 
 /// `text` as one /bin/sh word.
-std::string ShellQuoted(const std::string& text) {
+std::string shell_quoted(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
 }
 
-std::string ExecutableDir() {
+std::string executable_dir() {
   char buffer[PATH_MAX];
   const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
   if (n <= 0) return "";
@@ -27,7 +27,7 @@ std::string ExecutableDir() {
   return path.substr(0, path.find_last_of('/'));
 }
 
-bool IsFile(const std::string& path) {
+bool is_file(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
@@ -35,9 +35,9 @@ bool IsFile(const std::string& path) {
 }  // namespace
 
 StepObserver::StepObserver(std::string trace_dir) : trace_dir_(std::move(trace_dir)) {
-  const std::string dir = ExecutableDir();
+  const std::string dir = executable_dir();
   for (const std::string& candidate : {dir + "/" + kTracerLibrary, dir + "/../lib/edgecache/" + kTracerLibrary}) {
-    if (!dir.empty() && IsFile(candidate)) {
+    if (!dir.empty() && is_file(candidate)) {
       tracer_ = candidate;
       break;
     }
@@ -52,24 +52,24 @@ StepObserver::StepObserver(std::string trace_dir) : trace_dir_(std::move(trace_d
   }
 }
 
-std::string StepObserver::NewTraceFile() {
+std::string StepObserver::new_trace_file() {
   return trace_dir_ + "/" + std::to_string(::getpid()) + "-" + std::to_string(++traces_) + ".trace";
 }
 
-std::string StepObserver::WrapCommand(const std::string& command, const std::string& trace_file) const {
+std::string StepObserver::wrap_command(const std::string& command, const std::string& trace_file) const {
   // The outer shell only sets the environment; the inner one, and every
   // program it starts, runs with the tracer (a user's LD_PRELOAD is kept).
   // The file is created empty first: a run whose processes all failed to
   // load the tracer leaves it empty, which Judge refuses.
-  return "export LD_PRELOAD=" + ShellQuoted(tracer_) + "${LD_PRELOAD:+\" $LD_PRELOAD\"} EDGECACHE_TRACE_FILE=" +
-         ShellQuoted(trace_file) + " && : >\"$EDGECACHE_TRACE_FILE\" && exec /bin/sh -c " + ShellQuoted(command);
+  return "export LD_PRELOAD=" + shell_quoted(tracer_) + "${LD_PRELOAD:+\" $LD_PRELOAD\"} EDGECACHE_TRACE_FILE=" +
+         shell_quoted(trace_file) + " && : >\"$EDGECACHE_TRACE_FILE\" && exec /bin/sh -c " + shell_quoted(command);
 }
 
-ObservationVerdict StepObserver::Judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
+ObservationVerdict StepObserver::judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
                                        FileHasher& hasher, const PathNormalizer& normalizer) const {
   ObservationVerdict verdict;
   auto text = read_file(trace_file);
-  Discard(trace_file);
+  discard(trace_file);
   auto accesses = text ? parse_trace(*text) : Result<ObservedAccesses>(Error{text.error()});
   if (!accesses || accesses->reads.empty()) {
     verdict.uncacheable_reason = "untraced-run";
@@ -81,7 +81,7 @@ ObservationVerdict StepObserver::Judge(const std::string& trace_file, ObservedSt
   return judge_observation(*accesses, paths, start, hasher, normalizer);
 }
 
-void StepObserver::Discard(const std::string& trace_file) {
+void StepObserver::discard(const std::string& trace_file) {
   if (!trace_file.empty()) ::unlink(trace_file.c_str());
 }
 

@@ -26,19 +26,19 @@ class StepObserver {
   const std::string& unavailable() const { return unavailable_; }
 
   /// A fresh trace file path for one run.
-  std::string NewTraceFile();
+  std::string new_trace_file();
 
   /// `command` as /bin/sh runs it, but with the tracer loaded into the shell
   /// and everything it starts, writing to `trace_file`.
-  std::string WrapCommand(const std::string& command, const std::string& trace_file) const;
+  std::string wrap_command(const std::string& command, const std::string& trace_file) const;
 
   /// Reads and removes `trace_file`, and judges the run that started at
   /// `start`. The tracer and the trace file are never inputs.
-  ObservationVerdict Judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
+  ObservationVerdict judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
                            FileHasher& hasher, const PathNormalizer& normalizer) const;
 
   /// Removes a trace that will not be judged (a failed command).
-  static void Discard(const std::string& trace_file);
+  static void discard(const std::string& trace_file);
 
  private:
   std::string trace_dir_;

@@ -50,9 +50,9 @@ build console.out: interactive
 build all: phony a.o b.o gen.out console.out
 )";
 
-void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-std::string ReadFile(const std::string& path) {
+std::string read_file(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -63,20 +63,20 @@ std::string ReadFile(const std::string& path) {
 /// output and its depfile, as a real restore must.
 class FakeCacheHooks final : public EdgeCacheHooks {
  public:
-  std::optional<HitInfo> TryRestore(Edge* edge) override {
+  std::optional<HitInfo> try_restore(Edge* edge) override {
     const std::string out = edge->outputs_[0]->path();
     offered.push_back(out);
     if (!cached.count(out)) return std::nullopt;
-    WriteFile(out, "restored");
-    WriteFile(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
+    write_file(out, "restored");
+    write_file(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
     return HitInfo{"cached output of " + out + "\n", nullptr};
   }
-  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
+  void on_command_finished(Edge* edge, const CommandRunner::Result& result, double) override {
     finished.push_back(edge->outputs_[0]->path());
     depfile_seen_at_finish.push_back(fs::exists(edge->GetUnescapedDepfile()));
     EXPECT_TRUE(result.success());
   }
-  std::optional<CacheCounts> Counts() const override {
+  std::optional<CacheCounts> counts() const override {
     return CacheCounts{static_cast<int>(offered.size()), 0, static_cast<int>(cached.size())};
   }
 
@@ -91,7 +91,7 @@ class FakeCacheHooks final : public EdgeCacheHooks {
 /// fail to restore: their edges must run for real.
 class BackgroundCacheHooks final : public EdgeCacheHooks {
  public:
-  std::optional<HitInfo> TryRestore(Edge* edge) override {
+  std::optional<HitInfo> try_restore(Edge* edge) override {
     const std::string out = edge->outputs_[0]->path();
     if (!cached.count(out)) return std::nullopt;
     const std::string depfile = edge->GetUnescapedDepfile();
@@ -101,8 +101,8 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
     hit.write_outputs = [out, depfile, input, fails, this] {
       ::usleep(20000);  // slower than the main thread: Ninja must wait for it
       if (fails) return;
-      WriteFile(out, "restored");
-      WriteFile(depfile, out + ": " + input + " hdr.h\n");
+      write_file(out, "restored");
+      write_file(depfile, out + ": " + input + " hdr.h\n");
       ++written;
     };
     return hit;
@@ -110,15 +110,15 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
   std::optional<HitInfo> finish_restore(Edge* edge) override {
     const std::string out = edge->outputs_[0]->path();
     finished_restores.push_back(out);
-    outputs_there_at_finish.push_back(fs::exists(out) && ReadFile(out) == "restored");
+    outputs_there_at_finish.push_back(fs::exists(out) && read_file(out) == "restored");
     if (broken.count(out)) return std::nullopt;
     return HitInfo{"cached output of " + out + "\n", nullptr};
   }
-  void OnCommandFinished(Edge* edge, const CommandRunner::Result& result, double) override {
+  void on_command_finished(Edge* edge, const CommandRunner::Result& result, double) override {
     ran.push_back(edge->outputs_[0]->path());
     EXPECT_TRUE(result.success());
   }
-  std::optional<CacheCounts> Counts() const override { return CacheCounts{}; }
+  std::optional<CacheCounts> counts() const override { return CacheCounts{}; }
 
   std::set<std::string> cached;
   std::set<std::string> broken;
@@ -138,10 +138,10 @@ class RunnerTest : public ::testing::Test {
     ASSERT_NE(::mkdtemp(pattern), nullptr);
     dir_ = pattern;
     fs::current_path(dir_);
-    WriteFile("build.ninja", kManifest);
-    WriteFile("a.c", "a");
-    WriteFile("b.c", "b");
-    WriteFile("hdr.h", "h");
+    write_file("build.ninja", kManifest);
+    write_file("a.c", "a");
+    write_file("b.c", "b");
+    write_file("hdr.h", "h");
     std::string err;
     ManifestParser parser(&state_, &disk_);
     ASSERT_TRUE(parser.Load("build.ninja", &err)) << err;
@@ -155,7 +155,7 @@ class RunnerTest : public ::testing::Test {
 
   /// Builds `all` with -j`jobs` through a CachingCommandRunner over real
   /// subprocesses; returns what the runner counted.
-  RunnerCounts Build(EdgeCacheHooks* hooks, int jobs) {
+  RunnerCounts build(EdgeCacheHooks* hooks, int jobs) {
     config_.parallelism = jobs;
     config_.verbosity = BuildConfig::QUIET;
     StatusPrinter status(config_);
@@ -171,15 +171,15 @@ class RunnerTest : public ::testing::Test {
   }
 
   /// The outputs whose commands ran, sorted.
-  std::vector<std::string> Ran() const {
+  std::vector<std::string> ran() const {
     std::vector<std::string> lines;
-    std::istringstream log(ReadFile((dir_ / "ran.log").string()));
+    std::istringstream log(read_file((dir_ / "ran.log").string()));
     for (std::string line; std::getline(log, line);) lines.push_back(line);
     std::sort(lines.begin(), lines.end());
     return lines;
   }
 
-  std::vector<std::string> DepsOf(const std::string& path) {
+  std::vector<std::string> deps_of(const std::string& path) {
     std::vector<std::string> deps;
     if (DepsLog::Deps* recorded = deps_log_.GetDeps(state_.LookupNode(path)))
       for (int i = 0; i < recorded->node_count; ++i) deps.push_back(recorded->nodes[i]->path());
@@ -198,26 +198,26 @@ class RunnerTest : public ::testing::Test {
 TEST_F(RunnerTest, HitIsNotRunAndItsDepfileReachesTheDepsLog) {
   FakeCacheHooks hooks;
   hooks.cached = {"a.o"};
-  const RunnerCounts counts = Build(&hooks, 1);
+  const RunnerCounts counts = build(&hooks, 1);
 
-  EXPECT_EQ(Ran(), (std::vector<std::string>{"b.o", "console.out", "gen.out"}));
-  EXPECT_EQ(ReadFile("a.o"), "restored");
-  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
-  EXPECT_EQ(DepsOf("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
+  EXPECT_EQ(ran(), (std::vector<std::string>{"b.o", "console.out", "gen.out"}));
+  EXPECT_EQ(read_file("a.o"), "restored");
+  EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(deps_of("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
   EXPECT_EQ(counts.restored, 1);
   EXPECT_EQ(counts.ran, 3);
 }
 
 TEST_F(RunnerTest, NeverOffersPhonyGeneratorOrConsoleEdges) {
   FakeCacheHooks hooks;
-  Build(&hooks, 2);
+  build(&hooks, 2);
   std::sort(hooks.offered.begin(), hooks.offered.end());
   EXPECT_EQ(hooks.offered, (std::vector<std::string>{"a.o", "b.o"}));
 }
 
 TEST_F(RunnerTest, MissesAreReportedWhileTheirDepfileStillExists) {
   FakeCacheHooks hooks;
-  Build(&hooks, 2);
+  build(&hooks, 2);
   std::sort(hooks.finished.begin(), hooks.finished.end());
   EXPECT_EQ(hooks.finished, (std::vector<std::string>{"a.o", "b.o"}));
   EXPECT_EQ(hooks.depfile_seen_at_finish, (std::vector<bool>{true, true}));
@@ -226,8 +226,8 @@ TEST_F(RunnerTest, MissesAreReportedWhileTheirDepfileStillExists) {
 }
 
 TEST_F(RunnerTest, WithoutHooksEverythingRuns) {
-  const RunnerCounts counts = Build(nullptr, 2);
-  EXPECT_EQ(Ran(), (std::vector<std::string>{"a.o", "b.o", "console.out", "gen.out"}));
+  const RunnerCounts counts = build(nullptr, 2);
+  EXPECT_EQ(ran(), (std::vector<std::string>{"a.o", "b.o", "console.out", "gen.out"}));
   EXPECT_EQ(counts.ran, 4);
   EXPECT_EQ(counts.restored, 0);
 }
@@ -279,15 +279,15 @@ TEST_F(RunnerTest, HitsTakeNoJobSlotAndAreReapedFirst) {
 TEST_F(RunnerTest, BackgroundHitsReachNinjaOnlyWithTheirOutputsAndDepfileWritten) {
   BackgroundCacheHooks hooks;
   hooks.cached = {"a.o", "b.o"};
-  const RunnerCounts counts = Build(&hooks, 2);
+  const RunnerCounts counts = build(&hooks, 2);
 
-  EXPECT_EQ(Ran(), (std::vector<std::string>{"console.out", "gen.out"}));
+  EXPECT_EQ(ran(), (std::vector<std::string>{"console.out", "gen.out"}));
   EXPECT_EQ(hooks.written, 2);
   EXPECT_EQ(hooks.outputs_there_at_finish, (std::vector<bool>{true, true}));
-  EXPECT_EQ(ReadFile("a.o"), "restored");
+  EXPECT_EQ(read_file("a.o"), "restored");
   // Ninja read each depfile into its deps log: it was there when the edge finished.
-  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
-  EXPECT_EQ(DepsOf("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
+  EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(deps_of("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
   EXPECT_EQ(counts.restored, 2);
   EXPECT_EQ(counts.ran, 2);
 }
@@ -296,22 +296,22 @@ TEST_F(RunnerTest, ABackgroundRestoreThatFailsRunsTheCommandForReal) {
   BackgroundCacheHooks hooks;
   hooks.cached = {"a.o", "b.o"};
   hooks.broken = {"a.o"};
-  const RunnerCounts counts = Build(&hooks, 1);
+  const RunnerCounts counts = build(&hooks, 1);
 
-  EXPECT_EQ(Ran(), (std::vector<std::string>{"a.o", "console.out", "gen.out"}));
+  EXPECT_EQ(ran(), (std::vector<std::string>{"a.o", "console.out", "gen.out"}));
   EXPECT_EQ(hooks.ran, (std::vector<std::string>{"a.o"})) << "the hooks hear about the real run, to store it";
-  EXPECT_EQ(ReadFile("a.o"), "a") << "the command's output, not a partial restore";
-  EXPECT_EQ(ReadFile("b.o"), "restored");
-  EXPECT_EQ(DepsOf("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(read_file("a.o"), "a") << "the command's output, not a partial restore";
+  EXPECT_EQ(read_file("b.o"), "restored");
+  EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
   EXPECT_EQ(counts.restored, 1);
   EXPECT_EQ(counts.ran, 3);
 }
 
 TEST(BuildSummaryTest, CountsHitsBySourceAndRunsOnlyWhenCaching) {
-  EXPECT_EQ(FormatBuildSummary(CacheCounts{3, 1, 1}, RunnerCounts{1, 2}),
+  EXPECT_EQ(format_build_summary(CacheCounts{3, 1, 1}, RunnerCounts{1, 2}),
             "edgecache: 2/3 edges from cache (1 local, 1 remote), 1 ran");
-  EXPECT_EQ(FormatBuildSummary(std::nullopt, RunnerCounts{4, 0}), std::nullopt);
-  EXPECT_EQ(FormatBuildSummary(CacheCounts{}, RunnerCounts{}), std::nullopt);
+  EXPECT_EQ(format_build_summary(std::nullopt, RunnerCounts{4, 0}), std::nullopt);
+  EXPECT_EQ(format_build_summary(CacheCounts{}, RunnerCounts{}), std::nullopt);
 }
 
 }  // namespace

@@ -24,11 +24,11 @@ class ObservedRunTest : public ::testing::Test {
     dir_ = pattern;
   }
   void TearDown() override { fs::remove_all(dir_); }
-  std::string Write(const std::string& name) {
+  std::string write(const std::string& name) {
     std::ofstream(dir_ + "/" + name) << name;
     return dir_ + "/" + name;
   }
-  ObservationVerdict Judge(const ObservedAccesses& accesses, ObservedStepPaths paths) {
+  ObservationVerdict judge(const ObservedAccesses& accesses, ObservedStepPaths paths) {
     paths.cwd = dir_;
     return judge_observation(accesses, paths, StepStart{}, hasher_, normalizer_);
   }
@@ -40,11 +40,11 @@ class ObservedRunTest : public ::testing::Test {
 
 TEST_F(ObservedRunTest, NamesTheFirstThreeUndeclaredWritesRelativeToTheBuildDir) {
   ObservedAccesses accesses;
-  for (const char* name : {"gen.h", "a.inc", "b.inc", "c.inc", "d.inc"}) accesses.written.insert(Write(name));
+  for (const char* name : {"gen.h", "a.inc", "b.inc", "c.inc", "d.inc"}) accesses.written.insert(write(name));
   accesses.written.insert(dir_ + "/removed.tmp");  // a temporary, gone again
   ObservedStepPaths paths;
   paths.owned.insert(dir_ + "/gen.h");
-  const ObservationVerdict verdict = Judge(accesses, paths);
+  const ObservationVerdict verdict = judge(accesses, paths);
   EXPECT_EQ(verdict.uncacheable_reason, "writes-undeclared-files");
   EXPECT_EQ(verdict.detail, "a.inc, b.inc, c.inc (and 1 more)");
   EXPECT_EQ(uncached_sentence(verdict.uncacheable_reason, verdict.detail),
@@ -63,12 +63,12 @@ TEST_F(ObservedRunTest, TellsUntraceablePrograms) {
   for (const auto& [message, reason] : cases) {
     ObservedAccesses accesses;
     accesses.untraceable.push_back(message);
-    const ObservationVerdict verdict = Judge(accesses, {});
+    const ObservationVerdict verdict = judge(accesses, {});
     EXPECT_EQ(verdict.uncacheable_reason, reason) << message;
   }
   ObservedAccesses accesses;
   accesses.untraceable.push_back("untraceable static binary /opt/gen");
-  const ObservationVerdict verdict = Judge(accesses, {});
+  const ObservationVerdict verdict = judge(accesses, {});
   EXPECT_EQ(uncached_sentence(verdict.uncacheable_reason, verdict.detail),
             "not cached: untraceable static binary /opt/gen (LD_PRELOAD cannot see what a statically linked "
             "program reads)");
