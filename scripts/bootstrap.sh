@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-  g++ clang clang-tidy libclang-rt-14-dev cmake ninja-build pkg-config
+  g++ clang clang-tidy clang-format libclang-rt-14-dev cmake ninja-build pkg-config
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
   nginx-light python3 redis-server gfortran

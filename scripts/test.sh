@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds edgecache and
-# runs every test in three stages:
+# runs every test in these stages:
+#   format    every C/C++ file of ours as clang-format writes it (scripts/check_format.sh)
 #   main      unit and integration tests (real gcc, cmake, ninja and nginx)
 #   sanitize  the same suite built with AddressSanitizer + UBSan
 #   fuzz      libFuzzer targets (clang) for a fixed number of iterations
@@ -10,7 +11,7 @@
 # EDGECACHE_TEST_STAGES="main fuzz" runs a subset.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-stages=${EDGECACHE_TEST_STAGES:-main sanitize fuzz real}
+stages=${EDGECACHE_TEST_STAGES:-format main sanitize fuzz real}
 failed=()
 
 run_stage() {  # NAME BUILD_DIR [cmake args...]
@@ -22,6 +23,9 @@ run_stage() {  # NAME BUILD_DIR [cmake args...]
 
 for stage in $stages; do
   case $stage in
+    format)
+      echo "== test stage: format (scripts/check_format.sh)"
+      bash "$repo/scripts/check_format.sh" || failed+=(format) ;;
     main) run_stage main "$repo/build" ;;
     sanitize)
       # Ninja's own never-freed graph is suppressed (tests/sanitizer/lsan.supp);
