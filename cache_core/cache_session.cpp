@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "store/remote/remote_health.h"
 #include "edgecache/remote_store.h"
+#include "store/remote/remote_health.h"
 #include "store/remote/sharded_store.h"
 
 namespace edgecache {
@@ -13,7 +13,8 @@ namespace {
 // One state file per server, so switching servers starts from a clean slate
 // and one server's failures never switch off another.
 std::string health_file(const Config& config, const RemoteSpec& spec) {
-  return config.cache_dir() + "/remote-health-" + hash_bytes(spec.url).hex().substr(0, 12) + ".json";
+  return config.cache_dir() + "/remote-health-" + hash_bytes(spec.url).hex().substr(0, 12) +
+         ".json";
 }
 
 // How every remote of a session is watched: one policy, so the warnings
@@ -34,9 +35,12 @@ CacheSession::CacheSession(const Config& config, SessionOptions options)
     : config_(config), options_(options), paths_(config.base_dirs()) {
   local_ = std::make_unique<LocalStore>(config.cache_dir(), config.max_size());
   if (!config.remote().empty()) {
-    if (options.no_remote) remote_off_reason_ = "--no-remote";
-    else if (config.no_remote()) remote_off_reason_ = "no_remote is set";
-    else open_remote();
+    if (options.no_remote)
+      remote_off_reason_ = "--no-remote";
+    else if (config.no_remote())
+      remote_off_reason_ = "no_remote is set";
+    else
+      open_remote();
   }
   tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), remote_gate());
   step_cache_ = std::make_unique<StepCache>(
@@ -76,16 +80,17 @@ void CacheSession::open_remote() {
   for (RemoteSpec& spec : *specs) spec.bearer_token = config_.remote_token();
   if (specs->size() > 1) return open_servers(std::move(*specs));
   remote_ = make_single_remote(split_remote_list(config_.remote()).front(), specs->front());
-  health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()), std::chrono::system_clock::now,
-                                           kHealthPolicy);
+  health_ = std::make_unique<RemoteHealth>(health_file(config_, specs->front()),
+                                           std::chrono::system_clock::now, kHealthPolicy);
 }
 
 void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
   std::vector<ShardedStore::Server> servers;
   for (const RemoteSpec& spec : specs) {
-    servers.push_back({make_remote_store(spec), spec.url,
-                       std::make_unique<RemoteHealth>(health_file(config_, spec), std::chrono::system_clock::now,
-                                                      kHealthPolicy)});
+    servers.push_back(
+        {make_remote_store(spec), spec.url,
+         std::make_unique<RemoteHealth>(health_file(config_, spec), std::chrono::system_clock::now,
+                                        kHealthPolicy)});
   }
   auto sharded = std::make_unique<ShardedStore>(std::move(servers));
   sharded_ = sharded.get();
@@ -94,13 +99,15 @@ void CacheSession::open_servers(std::vector<RemoteSpec> specs) {
 
 // An http(s) remote goes through the remote helper unless remote_helper=off
 // or the face keeps its own connections (empty helper_dir).
-std::unique_ptr<Store> CacheSession::make_single_remote(std::string_view entry, const RemoteSpec& spec) {
+std::unique_ptr<Store> CacheSession::make_single_remote(std::string_view entry,
+                                                        const RemoteSpec& spec) {
   const std::string mode = config_.remote_helper();
   bool http = spec.scheme == RemoteScheme::kHttp || spec.scheme == RemoteScheme::kHttps;
   if (!http || mode == "off" || options_.helper_dir.empty()) return make_remote_store(spec);
   const bool automatic = mode == "auto";
   std::string program = automatic ? options_.helper_dir + "/edgecache-remote-helper" : mode;
-  HelperLaunch launch = helper_launch_for(entry, spec.bearer_token, program, config_.remote_helper_idle_timeout());
+  HelperLaunch launch =
+      helper_launch_for(entry, spec.bearer_token, program, config_.remote_helper_idle_timeout());
   launch.warn_if_missing = !automatic;
   auto socket = helper_socket_path(launch);
   if (!socket) {
@@ -108,12 +115,15 @@ std::unique_ptr<Store> CacheSession::make_single_remote(std::string_view entry, 
     return make_remote_store(spec);
   }
   launch.socket_path = *socket;
-  auto store = std::make_unique<HelperStore>(spec, std::move(launch), [spec] { return make_remote_store(spec); });
+  auto store = std::make_unique<HelperStore>(spec, std::move(launch),
+                                             [spec] { return make_remote_store(spec); });
   helper_ = store.get();
   return store;
 }
 
-std::string CacheSession::remote_helper_problem() const { return helper_ ? helper_->problem() : ""; }
+std::string CacheSession::remote_helper_problem() const {
+  return helper_ ? helper_->problem() : "";
+}
 
 std::string CacheSession::remote_description() const {
   return remote_ ? remote_->description() : "";
@@ -124,7 +134,8 @@ RemoteUse CacheSession::remote_use() const {
   if (config_.remote().empty()) return {State::kNone, ""};
   if (!remote_) return {State::kOff, remote_off_reason_};
   if (tiered_->remote_skipped())
-    return {State::kOff, "it failed recently and is skipped for " + duration_in_words(kHealthPolicy.disabled_for)};
+    return {State::kOff, "it failed recently and is skipped for " +
+                             duration_in_words(kHealthPolicy.disabled_for)};
   return {remote_->read_only() ? State::kReadOnly : State::kOn, ""};
 }
 
@@ -139,10 +150,14 @@ std::string CacheSession::remote_off_warning() const {
 
 const char* warning_kind_name(SessionWarning::Kind kind) {
   switch (kind) {
-    case SessionWarning::Kind::kRemoteHelper: return "remote-helper";
-    case SessionWarning::Kind::kRemoteOff: return "remote-off";
-    case SessionWarning::Kind::kLocalIo: return "local-io";
-    case SessionWarning::Kind::kRemoteFailure: return "remote";
+    case SessionWarning::Kind::kRemoteHelper:
+      return "remote-helper";
+    case SessionWarning::Kind::kRemoteOff:
+      return "remote-off";
+    case SessionWarning::Kind::kLocalIo:
+      return "local-io";
+    case SessionWarning::Kind::kRemoteFailure:
+      return "remote";
   }
   return "remote";
 }
@@ -150,14 +165,18 @@ const char* warning_kind_name(SessionWarning::Kind kind) {
 std::vector<SessionWarning> CacheSession::warnings() const {
   using Kind = SessionWarning::Kind;
   std::vector<SessionWarning> out;
-  if (std::string problem = remote_helper_problem(); !problem.empty()) out.push_back({Kind::kRemoteHelper, problem});
+  if (std::string problem = remote_helper_problem(); !problem.empty())
+    out.push_back({Kind::kRemoteHelper, problem});
   if (std::string off = remote_off_warning(); !off.empty()) out.push_back({Kind::kRemoteOff, off});
   const std::vector<StoreWarning>& failures = tiered_->warnings();
   for (StoreTier tier : {StoreTier::kLocal, StoreTier::kRemote}) {
-    auto first = std::find_if(failures.begin(), failures.end(), [tier](const StoreWarning& w) { return w.tier == tier; });
+    auto first = std::find_if(failures.begin(), failures.end(),
+                              [tier](const StoreWarning& w) { return w.tier == tier; });
     if (first == failures.end()) continue;
-    if (tier == StoreTier::kLocal) out.push_back({Kind::kLocalIo, first->text + " (build continues without it)"});
-    else out.push_back({Kind::kRemoteFailure, first->text});
+    if (tier == StoreTier::kLocal)
+      out.push_back({Kind::kLocalIo, first->text + " (build continues without it)"});
+    else
+      out.push_back({Kind::kRemoteFailure, first->text});
   }
   return out;
 }

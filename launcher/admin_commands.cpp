@@ -6,16 +6,16 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "background_upload.h"
 #include "edgecache/cache_check.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
 #include "edgecache/local_store.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/stats.h"
-#include "edgecache/uncached_reason.h"
-#include "edgecache/miss_explanation.h"
 #include "edgecache/step_history.h"
-#include "background_upload.h"
+#include "edgecache/uncached_reason.h"
 #include "run_report.h"
 #include "setup_commands.h"
 #include "user_messages.h"
@@ -89,11 +89,15 @@ int print_stats(bool json) {
   int64_t hits = c[counter::kLocalHit] + c[counter::kRemoteHit];
   int64_t lookups = hits + c[counter::kMiss];
   std::printf("Cache directory       %s\n", config.cache_dir().c_str());
-  std::printf("Hits                  %lld (local %lld, remote %lld)\n", static_cast<long long>(hits),
-              static_cast<long long>(c[counter::kLocalHit]), static_cast<long long>(c[counter::kRemoteHit]));
+  std::printf("Hits                  %lld (local %lld, remote %lld)\n",
+              static_cast<long long>(hits), static_cast<long long>(c[counter::kLocalHit]),
+              static_cast<long long>(c[counter::kRemoteHit]));
   std::printf("Misses                %lld\n", static_cast<long long>(c[counter::kMiss]));
-  if (lookups > 0) std::printf("Hit rate              %.1f %%\n", 100.0 * static_cast<double>(hits) / static_cast<double>(lookups));
-  std::printf("Time saved            %.1f s\n", static_cast<double>(c[counter::kTimeSavedMs]) / 1000.0);
+  if (lookups > 0)
+    std::printf("Hit rate              %.1f %%\n",
+                100.0 * static_cast<double>(hits) / static_cast<double>(lookups));
+  std::printf("Time saved            %.1f s\n",
+              static_cast<double>(c[counter::kTimeSavedMs]) / 1000.0);
   std::printf("Failed compiles       %lld\n", static_cast<long long>(c[counter::kFailedCommand]));
   for (auto& [name, value] : c) {
     const bool uncached = name.rfind(counter::kUncacheablePrefix, 0) == 0;
@@ -101,29 +105,35 @@ int print_stats(bool json) {
     if (!uncached && !not_stored && name.rfind("miss.", 0) != 0) continue;
     std::printf("  %-28s %lld", name.c_str(), static_cast<long long>(value));
     // The reason in words, as the run record and explain say it.
-    if (uncached || not_stored) std::printf("  (%s)", uncached_phrase(name.substr(name.find('.') + 1)).c_str());
+    if (uncached || not_stored)
+      std::printf("  (%s)", uncached_phrase(name.substr(name.find('.') + 1)).c_str());
     std::printf("\n");
   }
   std::printf("Corrupt entries       %lld\n", static_cast<long long>(c[counter::kCorruptEntry]));
   std::printf("Bad signatures        %lld\n", static_cast<long long>(c[counter::kBadSignature]));
   if (c[counter::kVerifyChecked] > 0) {
     std::printf("Verified hits         %lld (%lld differed, %lld accepted by verify_ignore)\n",
-                static_cast<long long>(c[counter::kVerifyChecked]), static_cast<long long>(c[counter::kVerifyMismatch]),
+                static_cast<long long>(c[counter::kVerifyChecked]),
+                static_cast<long long>(c[counter::kVerifyMismatch]),
                 static_cast<long long>(c[counter::kVerifyIgnored]));
   }
   std::printf("Remote errors         %lld\n", static_cast<long long>(c[counter::kRemoteError]));
-  std::printf("Remote read/written   %s / %s\n", human_size(static_cast<uint64_t>(c[counter::kRemoteBytesRead])).c_str(),
+  std::printf("Remote read/written   %s / %s\n",
+              human_size(static_cast<uint64_t>(c[counter::kRemoteBytesRead])).c_str(),
               human_size(static_cast<uint64_t>(c[counter::kRemoteBytesWritten])).c_str());
-  std::printf("Cache size            %s in %llu files (limit %s)\n", human_size(usage.bytes).c_str(),
-              static_cast<unsigned long long>(usage.files), human_size(config.max_size()).c_str());
+  std::printf("Cache size            %s in %llu files (limit %s)\n",
+              human_size(usage.bytes).c_str(), static_cast<unsigned long long>(usage.files),
+              human_size(config.max_size()).c_str());
   return 0;
 }
 
 int stats_command(const std::vector<std::string>& args) {
   bool json = false, zero = false;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--json") json = true;
-    else if (args[i] == "--zero" || args[i] == "-z") zero = true;
+    if (args[i] == "--json")
+      json = true;
+    else if (args[i] == "--zero" || args[i] == "-z")
+      zero = true;
     else {
       std::fprintf(stderr, "edgecache stats: unknown option %s\n", args[i].c_str());
       return 2;
@@ -157,8 +167,10 @@ int trim_command(const std::vector<std::string>& args) {
   uint64_t max_size = config.max_size();
   for (size_t i = 1; i < args.size(); ++i) {
     std::string value;
-    if (args[i] == "--max-size" && i + 1 < args.size()) value = args[++i];
-    else if (args[i].rfind("--max-size=", 0) == 0) value = args[i].substr(11);
+    if (args[i] == "--max-size" && i + 1 < args.size())
+      value = args[++i];
+    else if (args[i].rfind("--max-size=", 0) == 0)
+      value = args[i].substr(11);
     else {
       std::fprintf(stderr, "edgecache trim: unknown option %s\n", args[i].c_str());
       return 2;
@@ -176,7 +188,8 @@ int trim_command(const std::vector<std::string>& args) {
     std::fprintf(stderr, "edgecache trim: %s\n", trimmed.error().c_str());
     return 1;
   }
-  std::printf("Trimmed to %s (now %s)\n", human_size(max_size).c_str(), human_size(store.usage().bytes).c_str());
+  std::printf("Trimmed to %s (now %s)\n", human_size(max_size).c_str(),
+              human_size(store.usage().bytes).c_str());
   return 0;
 }
 
@@ -193,8 +206,10 @@ int config_command(const std::vector<std::string>&) {
     std::printf("%-18s %-40s (%s)\n", spec.key.c_str(), displayed_value(spec, value).c_str(),
                 value.origin.c_str());
   }
-  if (!config.project_file().empty()) std::printf("\nproject file: %s\n", config.project_file().c_str());
-  for (const std::string& error : config.errors()) std::fprintf(stderr, "edgecache: config error: %s\n", error.c_str());
+  if (!config.project_file().empty())
+    std::printf("\nproject file: %s\n", config.project_file().c_str());
+  for (const std::string& error : config.errors())
+    std::fprintf(stderr, "edgecache: config error: %s\n", error.c_str());
   return config.errors().empty() ? 0 : 1;
 }
 
@@ -206,7 +221,8 @@ int verify_command(const std::vector<std::string>& args) {
   }
   Config config = load_config();
   LocalStore local(config.cache_dir(), config.max_size());
-  CheckReport report = check_local_store(local, BlobCodec{1, config.signing_key(), kDefaultMaxPayloadSize}, repair);
+  CheckReport report =
+      check_local_store(local, BlobCodec{1, config.signing_key(), kDefaultMaxPayloadSize}, repair);
   for (const std::string& bad : report.bad) std::printf("bad: %s\n", bad.c_str());
   std::printf("%llu objects checked, %zu bad%s\n", static_cast<unsigned long long>(report.objects),
               report.bad.size(), repair && !report.bad.empty() ? " (removed)" : "");
@@ -244,10 +260,12 @@ int wait_uploads_command(const std::vector<std::string>& args) {
 }  // namespace
 
 std::optional<int> run_admin_command(const std::vector<std::string>& args) {
-  static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands = {
-      {"stats", stats_command}, {"clean", clean_command}, {"trim", trim_command}, {"config", config_command},
-      {"explain", explain_command}, {"connect", connect_command}, {"verify", verify_command}, {"doctor", doctor_command},
-      {"report", report_command}, {"wait-uploads", wait_uploads_command}};
+  static const std::map<std::string, std::function<int(const std::vector<std::string>&)>> commands =
+      {{"stats", stats_command},     {"clean", clean_command},
+       {"trim", trim_command},       {"config", config_command},
+       {"explain", explain_command}, {"connect", connect_command},
+       {"verify", verify_command},   {"doctor", doctor_command},
+       {"report", report_command},   {"wait-uploads", wait_uploads_command}};
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
     return args.empty() ? 2 : 0;

@@ -13,7 +13,9 @@ namespace {
 
 std::string uploads_dir(const std::string& cache_dir) { return cache_dir + "/uploads"; }
 
-std::string warning_path(const std::string& cache_dir) { return uploads_dir(cache_dir) + "/warning"; }
+std::string warning_path(const std::string& cache_dir) {
+  return uploads_dir(cache_dir) + "/warning";
+}
 
 std::string slot_path(const std::string& cache_dir, int slot) {
   return uploads_dir(cache_dir) + "/slot-" + std::to_string(slot) + ".lock";
@@ -45,7 +47,8 @@ int take_free_slot(const std::string& cache_dir) {
   session.store().run_deferred_writes();
   (void)session.flush_stats();  // best effort, as every stats flush
   if (std::string off = session.remote_off_warning(); !off.empty() && !said_by_launcher) {
-    (void)write_file_atomic(warning_path(session.config().cache_dir()), off);  // best effort: it is only a warning
+    (void)write_file_atomic(warning_path(session.config().cache_dir()),
+                            off);  // best effort: it is only a warning
   }
   ::_exit(0);
 }

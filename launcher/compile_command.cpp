@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "background_upload.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/compile_step.h"
 #include "edgecache/compiler_identity.h"
@@ -13,11 +14,10 @@
 #include "edgecache/config.h"
 #include "edgecache/file_io.h"
 #include "edgecache/hit_verification.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
-#include "edgecache/miss_explanation.h"
 #include "edgecache/step_ledger.h"
-#include "background_upload.h"
 #include "user_messages.h"
 
 namespace edgecache {
@@ -54,7 +54,8 @@ int exec_compiler(const std::vector<std::string>& argv) {
 }
 
 void count(const Config& config, const std::string& name) {
-  (void)StatsFile(config.cache_dir()).add({{name, 1}});  // stats are best effort: never fail a compile
+  (void)StatsFile(config.cache_dir())
+      .add({{name, 1}});  // stats are best effort: never fail a compile
 }
 
 RunPlace place_of(const CompileStep& prepared) {
@@ -83,9 +84,13 @@ void report_store_warnings(CacheSession& session) {
   const std::string& cache_dir = session.config().cache_dir();
   for (const SessionWarning& warning : session.warnings()) {
     switch (warning.kind) {
-      case SessionWarning::Kind::kRemoteOff: print_warning(warning.text); break;
-      case SessionWarning::Kind::kRemoteFailure: break;  // said by kRemoteOff when it switches the remote off
-      default: print_warning_once(cache_dir, warning_kind_name(warning.kind), warning.text);
+      case SessionWarning::Kind::kRemoteOff:
+        print_warning(warning.text);
+        break;
+      case SessionWarning::Kind::kRemoteFailure:
+        break;  // said by kRemoteOff when it switches the remote off
+      default:
+        print_warning_once(cache_dir, warning_kind_name(warning.kind), warning.text);
     }
   }
   // Said by the background upload that switched the remote off (it has no terminal).
@@ -101,7 +106,8 @@ struct RealRun {
 };
 
 // `start`: step_start() before the source was first read.
-std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared, const StepStart& start) {
+std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep& prepared,
+                                const StepStart& start) {
   std::vector<std::string> argv = inv.argv;
   if (!prepared.our_depfile.empty()) argv.insert(argv.end(), {"-MD", "-MF", prepared.our_depfile});
   RealRun run;
@@ -114,7 +120,8 @@ std::optional<RealRun> run_real(const CompilerInvocation& inv, const CompileStep
     return std::nullopt;
   }
   auto elapsed = std::chrono::steady_clock::now() - started;
-  run.duration_ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+  run.duration_ms =
+      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
   run.result = std::move(*result);
   write_all(STDOUT_FILENO, run.result.stdout_text);
   write_all(STDERR_FILENO, run.result.stderr_text);
@@ -126,7 +133,8 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   StepLedger& ledger = session.ledger();
   const RunPlace place = place_of(prepared);
   const std::string input_key = input_key_of(session, prepared);
-  std::string why = ledger.why_missed(place, lookup, prepared.step, input_key, session.remote_use());
+  std::string why =
+      ledger.why_missed(place, lookup, prepared.step, input_key, session.remote_use());
   const Config& config = session.config();
   session.steps().read_listings_before_run(prepared.step);
   std::optional<RealRun> run = run_real(inv, prepared, start);
@@ -135,21 +143,24 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
     if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
     ledger.failed();
     (void)session.flush_stats();
-    log_decision(config.log_file(), inv.object, "failed exit=" + std::to_string(run->result.exit_status));
+    log_decision(config.log_file(), inv.object,
+                 "failed exit=" + std::to_string(run->result.exit_status));
     return run->result.exit_status;
   }
   // The remote writes wait until the compile's result is handed back (below).
   session.store().defer_remote_writes();
-  StoreOutcome stored = session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
-                                              run->duration_ms, run->start);
+  StoreOutcome stored =
+      session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
+                            run->duration_ms, run->start);
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   ledger.missed(lookup.cause);
   ledger.stored(place, input_key, stored, why);
   (void)session.flush_stats();
-  log_decision(config.log_file(), inv.object,
-               "miss (" + why + ") " +
-                   (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
-                                                            : "not stored: " + stored.reason));
+  log_decision(
+      config.log_file(), inv.object,
+      "miss (" + why + ") " +
+          (stored.kind == StoreResultKind::kStored ? "stored " + stored.result_key.to_string()
+                                                   : "not stored: " + stored.reason));
   report_store_warnings(session);
   if (upload_in_background(session)) ::_exit(run->result.exit_status);
   return run->result.exit_status;
@@ -164,15 +175,16 @@ int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep
   std::optional<RealRun> run = run_real(inv, prepared, step_start());
   if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
   if (!run) return 127;
-  const VerifyOutcome checked =
-      compare_real_run(prepared.step, hit.entry, run->result.exit_status, session.paths(), config.verify_ignore());
+  const VerifyOutcome checked = compare_real_run(prepared.step, hit.entry, run->result.exit_status,
+                                                 session.paths(), config.verify_ignore());
   const bool remote = hit.hit_outcome() == StepOutcome::kRemoteHit;
   Counters counters{{counter::kVerifyChecked, 1}};
   if (!checked.ignored.empty()) counters[counter::kVerifyIgnored] = 1;
   if (checked.mismatch()) {
     counters[counter::kVerifyMismatch] = 1;
-    print_warning("verify: " + prepared.step.outputs.front().path + " differs from the cache entry " +
-                  hit.result_key.to_string() + ": " + checked.describe() + " (the real output is kept)");
+    print_warning("verify: " + prepared.step.outputs.front().path +
+                  " differs from the cache entry " + hit.result_key.to_string() + ": " +
+                  checked.describe() + " (the real output is kept)");
   }
   (void)session.flush_stats(counters);
   log_decision(config.log_file(), inv.object,
@@ -188,8 +200,9 @@ int run_compile_command(const std::vector<std::string>& argv) {
   Config config = Config::load(process_config_inputs());
   if (config.disabled()) return exec_compiler(argv);
   if (!config.errors().empty()) {
-    print_warning_once(config.cache_dir(), "config", "configuration error: " + config.errors().front() +
-                                                         " (run `edgecache config`); compiling without the cache");
+    print_warning_once(config.cache_dir(), "config",
+                       "configuration error: " + config.errors().front() +
+                           " (run `edgecache config`); compiling without the cache");
     return exec_compiler(argv);
   }
   const char* path_env = std::getenv("PATH");
@@ -216,8 +229,8 @@ int run_compile_command(const std::vector<std::string>& argv) {
   // may not describe what the compiler read, so the result is not stored.
   const StepStart start = step_start();
   CompileStep prepared;
-  CompileContext context{*compiler, config.cache_dir(), current_directory(), isatty(STDERR_FILENO) != 0,
-                         &session.hasher()};
+  CompileContext context{*compiler, config.cache_dir(), current_directory(),
+                         isatty(STDERR_FILENO) != 0, &session.hasher()};
   if (auto reason = make_compile_step(inv, context, session.paths(), &prepared)) {
     count(config, counter::kUncacheablePrefix + *reason);
     log_decision(config.log_file(), inv.object, "uncacheable " + *reason);
@@ -226,9 +239,11 @@ int run_compile_command(const std::vector<std::string>& argv) {
   LookupOutcome outcome = session.steps().lookup(prepared.step);
   if (outcome.result == LookupResult::kHit) {
     report_store_warnings(session);
-    const bool verifying = sampled_for_verify(config.verify(), session.steps().input_key(prepared.step));
-    session.ledger().hit(place_of(prepared), input_key_of(session, prepared), outcome.result_key.to_string(),
-                         outcome.hit_outcome(), outcome.entry.duration_ms, verifying);
+    const bool verifying =
+        sampled_for_verify(config.verify(), session.steps().input_key(prepared.step));
+    session.ledger().hit(place_of(prepared), input_key_of(session, prepared),
+                         outcome.result_key.to_string(), outcome.hit_outcome(),
+                         outcome.entry.duration_ms, verifying);
     if (verifying) return verify_hit(session, inv, prepared, outcome);
     return replay_hit(session, inv, outcome, config);
   }

@@ -30,8 +30,10 @@ edgecache::Result<edgecache::RemoteSpec> spec_from_environment() {
   for (long i = 0; i < count; ++i) {
     std::string name = env("CRSH_ATTR_KEY_" + std::to_string(i));
     std::string value = env("CRSH_ATTR_VALUE_" + std::to_string(i));
-    if (name == "bearer-token") token = value;
-    else text += "|" + name + (value.empty() ? "" : "=" + value);
+    if (name == "bearer-token")
+      token = value;
+    else
+      text += "|" + name + (value.empty() ? "" : "=" + value);
   }
   auto spec = edgecache::parse_remote_spec(text);
   if (spec) spec->bearer_token = token;
@@ -46,12 +48,15 @@ int main() {
   auto spec = spec_from_environment();
   std::string socket_path = env("CRSH_IPC_ENDPOINT");
   if (!spec || socket_path.empty()) return 2;
-  if (spec->scheme != edgecache::RemoteScheme::kHttp && spec->scheme != edgecache::RemoteScheme::kHttps) return 2;
+  if (spec->scheme != edgecache::RemoteScheme::kHttp &&
+      spec->scheme != edgecache::RemoteScheme::kHttps)
+    return 2;
   auto store = edgecache::make_remote_store(*spec);
   long idle_s = std::strtol(env("CRSH_IDLE_TIMEOUT").c_str(), nullptr, 10);
-  edgecache::HelperServer server(*store, {socket_path, std::chrono::milliseconds(idle_s * 1000),
-                                          std::string("edgecache-remote-helper ") + EDGECACHE_VERSION,
-                                          /*read_ahead=*/true});
+  edgecache::HelperServer server(*store,
+                                 {socket_path, std::chrono::milliseconds(idle_s * 1000),
+                                  std::string("edgecache-remote-helper ") + EDGECACHE_VERSION,
+                                  /*read_ahead=*/true});
   auto exit = server.run();
   // Client threads may still be running: leave without destructors.
   ::_exit(exit ? 0 : 1);

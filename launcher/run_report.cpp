@@ -19,12 +19,23 @@ std::string escape_html(const std::string& text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -32,8 +43,10 @@ std::string escape_html(const std::string& text) {
 
 std::string format_ms(uint64_t ms) {
   char text[32];
-  if (ms < 1000) std::snprintf(text, sizeof text, "%llu ms", static_cast<unsigned long long>(ms));
-  else std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms) / 1000.0);
+  if (ms < 1000)
+    std::snprintf(text, sizeof text, "%llu ms", static_cast<unsigned long long>(ms));
+  else
+    std::snprintf(text, sizeof text, "%.1f s", static_cast<double>(ms) / 1000.0);
   return text;
 }
 
@@ -66,12 +79,15 @@ th{background:#f4f4f4}td.path{font:12px monospace;word-break:break-all}
 std::string summary_html(const ParsedRunRecord& record) {
   const RunTotals& r = record.totals;
   const uint64_t hits = r.local_hits + r.remote_hits;
-  std::string html = "<section class=\"summary\" id=\"summary\">\n<p class=\"headline\">" + std::to_string(hits) +
-                     "/" + std::to_string(r.edges) + " edges from cache</p>\n";
+  std::string html = "<section class=\"summary\" id=\"summary\">\n<p class=\"headline\">" +
+                     std::to_string(hits) + "/" + std::to_string(r.edges) +
+                     " edges from cache</p>\n";
   html += "<p>" + std::to_string(r.local_hits) + " local hits, " + std::to_string(r.remote_hits) +
-          " remote hits, " + std::to_string(r.ran) + " ran, " + std::to_string(r.uncached) + " uncached, " +
-          std::to_string(r.failed) + " failed; " + format_ms(r.saved_ms) + " saved</p>\n";
-  html += "<p>start " + escape_html(record.start) + ", end " + escape_html(record.end) + "</p>\n</section>\n";
+          " remote hits, " + std::to_string(r.ran) + " ran, " + std::to_string(r.uncached) +
+          " uncached, " + std::to_string(r.failed) + " failed; " + format_ms(r.saved_ms) +
+          " saved</p>\n";
+  html += "<p>start " + escape_html(record.start) + ", end " + escape_html(record.end) +
+          "</p>\n</section>\n";
   return html;
 }
 
@@ -81,41 +97,50 @@ std::string legend_html() {
     html += "<span><i class=\"swatch " + std::string(outcome_name(outcome)) + "\"></i>" +
             outcome_words(outcome) + "</span>";
   }
-  return html + "<span><i class=\"swatch verify-mismatch\"></i>hit differed from its real run (--verify)</span>"
-                "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
+  return html +
+         "<span><i class=\"swatch verify-mismatch\"></i>hit differed from its real run "
+         "(--verify)</span>"
+         "<span><i class=\"swatch failed\"></i>failed</span></p>\n";
 }
 
 std::string timeline_html(const ParsedRunRecord& r) {
   uint64_t span = 1;
   for (const EdgeRecord& e : r.edges) span = std::max(span, e.start_ms + e.duration_ms);
-  std::string html = "<h2>Timeline</h2>\n" + legend_html() + "<div class=\"timeline\" id=\"timeline\">\n";
+  std::string html =
+      "<h2>Timeline</h2>\n" + legend_html() + "<div class=\"timeline\" id=\"timeline\">\n";
   for (const EdgeRecord& e : r.edges) {
     const double left = 100.0 * static_cast<double>(e.start_ms) / static_cast<double>(span);
     const double width = 100.0 * static_cast<double>(e.duration_ms) / static_cast<double>(span);
-    const std::string tip = e.output + " (" + outcome_words(e.outcome) + (e.success ? "" : ", failed") + ", " +
-                            format_ms(e.duration_ms) + " at " + format_ms(e.start_ms) + ")";
+    const std::string tip = e.output + " (" + outcome_words(e.outcome) +
+                            (e.success ? "" : ", failed") + ", " + format_ms(e.duration_ms) +
+                            " at " + format_ms(e.start_ms) + ")";
     html += "<div class=\"row\"><div class=\"label\" title=\"" + escape_html(e.output) + "\">" +
             escape_html(e.output) + "</div><div class=\"track\"><div class=\"bar " +
             (e.verify == "mismatch" ? "verify-mismatch" : outcome_name(e.outcome)) +
-            (e.success ? "" : " failed") + "\" style=\"left:" + percent(left) + ";width:" + percent(width) +
-            "\" title=\"" + escape_html(tip) + "\"></div></div></div>\n";
+            (e.success ? "" : " failed") + "\" style=\"left:" + percent(left) +
+            ";width:" + percent(width) + "\" title=\"" + escape_html(tip) +
+            "\"></div></div></div>\n";
   }
-  return html + "</div>\n<div class=\"axis\"><span>0</span><span>" + format_ms(span) + "</span></div>\n";
+  return html + "</div>\n<div class=\"axis\"><span>0</span><span>" + format_ms(span) +
+         "</span></div>\n";
 }
 
 std::string misses_html(const ParsedRunRecord& r) {
   std::string rows;
   for (const EdgeRecord& e : r.edges) {
     if (is_hit(e.outcome) && e.success) continue;
-    rows += "<tr><td class=\"path\">" + escape_html(e.output) + "</td><td>" + escape_html(e.rule) + "</td><td>" +
-            outcome_words(e.outcome) + (e.success ? "" : ", failed") + "</td><td>" + escape_html(e.detail) +
-            "</td><td>" + format_ms(e.duration_ms) + "</td></tr>\n";
+    rows += "<tr><td class=\"path\">" + escape_html(e.output) + "</td><td>" + escape_html(e.rule) +
+            "</td><td>" + outcome_words(e.outcome) + (e.success ? "" : ", failed") + "</td><td>" +
+            escape_html(e.detail) + "</td><td>" + format_ms(e.duration_ms) + "</td></tr>\n";
   }
   std::string html = "<h2>Edges not from the cache</h2>\n";
   if (rows.empty()) return html + "<p id=\"misses\">None: every edge came from the cache.</p>\n";
-  return html + "<p>For a miss, <code>edgecache explain &lt;build dir&gt;/&lt;output&gt;</code> names the flag, "
-                "input or header that changed.</p>\n<table id=\"misses\">\n<tr><th>output</th><th>rule</th>"
-                "<th>result</th><th>why</th><th>took</th></tr>\n" +
+  return html +
+         "<p>For a miss, <code>edgecache explain &lt;build dir&gt;/&lt;output&gt;</code> names the "
+         "flag, "
+         "input or header that changed.</p>\n<table "
+         "id=\"misses\">\n<tr><th>output</th><th>rule</th>"
+         "<th>result</th><th>why</th><th>took</th></tr>\n" +
          rows + "</table>\n";
 }
 
@@ -126,23 +151,28 @@ std::string verify_html(const ParsedRunRecord& r) {
   for (const bool mismatches : {true, false}) {
     for (const EdgeRecord& e : r.edges) {
       if (e.verify.empty() || (e.verify == "mismatch") != mismatches) continue;
-      rows += "<tr" + std::string(mismatches ? " class=\"mismatch\"" : "") + "><td class=\"path\">" +
-              escape_html(e.output) + "</td><td>" + outcome_words(e.outcome) + "</td><td>" + escape_html(e.verify) +
-              "</td><td>" + (mismatches ? escape_html(e.detail) : "") + "</td></tr>\n";
+      rows += "<tr" + std::string(mismatches ? " class=\"mismatch\"" : "") +
+              "><td class=\"path\">" + escape_html(e.output) + "</td><td>" +
+              outcome_words(e.outcome) + "</td><td>" + escape_html(e.verify) + "</td><td>" +
+              (mismatches ? escape_html(e.detail) : "") + "</td></tr>\n";
     }
   }
-  return "<h2>Verify</h2>\n<p>" + std::to_string(r.totals.verified) + " hits also ran their command; " +
-         std::to_string(r.totals.verify_mismatch) +
-         " differed from the cache (the real output was kept).</p>\n<table id=\"verify\">\n<tr><th>output</th>"
-         "<th>hit</th><th>verify</th><th>what differed</th></tr>\n" + rows + "</table>\n";
+  return "<h2>Verify</h2>\n<p>" + std::to_string(r.totals.verified) +
+         " hits also ran their command; " + std::to_string(r.totals.verify_mismatch) +
+         " differed from the cache (the real output was kept).</p>\n<table "
+         "id=\"verify\">\n<tr><th>output</th>"
+         "<th>hit</th><th>verify</th><th>what differed</th></tr>\n" +
+         rows + "</table>\n";
 }
 
 }  // namespace
 
 std::string render_run_report(const ParsedRunRecord& report) {
-  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>edgecache run " +
-         escape_html(report.start) + "</title>\n" + kStyle + "</head>\n<body>\n<h1>edgecache-ninja run</h1>\n" +
-         summary_html(report) + timeline_html(report) + verify_html(report) + misses_html(report) + "</body>\n</html>\n";
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>edgecache "
+         "run " +
+         escape_html(report.start) + "</title>\n" + kStyle +
+         "</head>\n<body>\n<h1>edgecache-ninja run</h1>\n" + summary_html(report) +
+         timeline_html(report) + verify_html(report) + misses_html(report) + "</body>\n</html>\n";
 }
 
 namespace {
@@ -155,12 +185,17 @@ struct ReportArgs {
 std::optional<ReportArgs> parse_report_args(const std::vector<std::string>& args) {
   ReportArgs parsed;
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--output" && i + 1 < args.size()) parsed.output = args[++i];
-    else if (args[i].rfind("--output=", 0) == 0) parsed.output = args[i].substr(9);
-    else if (args[i].rfind("-", 0) != 0 && parsed.build_dir.empty()) parsed.build_dir = args[i];
-    else return std::nullopt;
+    if (args[i] == "--output" && i + 1 < args.size())
+      parsed.output = args[++i];
+    else if (args[i].rfind("--output=", 0) == 0)
+      parsed.output = args[i].substr(9);
+    else if (args[i].rfind("-", 0) != 0 && parsed.build_dir.empty())
+      parsed.build_dir = args[i];
+    else
+      return std::nullopt;
   }
-  if (parsed.build_dir.empty() || (parsed.output.empty() && args.back() == "--output")) return std::nullopt;
+  if (parsed.build_dir.empty() || (parsed.output.empty() && args.back() == "--output"))
+    return std::nullopt;
   return parsed;
 }
 
@@ -182,10 +217,12 @@ int report_command(const std::vector<std::string>& args) {
     return report_error(parsed->build_dir + " is not a directory");
   const std::string record_path = parsed->build_dir + "/" + kRunRecordPath;
   auto text = read_file(record_path);
-  if (!text) return report_error("no run record at " + record_path + " (build with edgecache-ninja first)");
+  if (!text)
+    return report_error("no run record at " + record_path + " (build with edgecache-ninja first)");
   auto report = parse_run_record(*text);
   if (!report) return report_error(record_path + " is not a usable run record: " + report.error());
-  const std::string page = parsed->output.empty() ? parsed->build_dir + "/" + kPagePath : parsed->output;
+  const std::string page =
+      parsed->output.empty() ? parsed->build_dir + "/" + kPagePath : parsed->output;
   if (Status written = write_file_atomic(page, render_run_report(*report)); !written)
     return report_error("cannot write " + page + ": " + written.error());
   std::printf("%s\n", page.c_str());

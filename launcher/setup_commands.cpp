@@ -26,19 +26,25 @@ struct ConnectOptions {
 
 bool parse_connect_args(const std::vector<std::string>& args, ConnectOptions* out) {
   for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == "--read-only") out->read_only = true;
-    else if (args[i] == "--save-token") out->save_token = true;
-    else if (args[i] == "--token-env" && i + 1 < args.size()) out->token_env = args[++i];
-    else if (args[i].rfind("-", 0) != 0 && out->url.empty()) out->url = args[i];
-    else return false;
+    if (args[i] == "--read-only")
+      out->read_only = true;
+    else if (args[i] == "--save-token")
+      out->save_token = true;
+    else if (args[i] == "--token-env" && i + 1 < args.size())
+      out->token_env = args[++i];
+    else if (args[i].rfind("-", 0) != 0 && out->url.empty())
+      out->url = args[i];
+    else
+      return false;
   }
   return !out->url.empty();
 }
 
 void print_probe(const ProbeReport& report) {
   for (const ProbeStep& step : report.steps) {
-    std::printf("  %-20s %s (%.0f ms)%s%s\n", step.name.c_str(), step.ok ? "ok" : "FAILED", step.milliseconds,
-                step.ok ? "" : ": ", step.ok ? "" : (step.failure + " - " + step.detail).c_str());
+    std::printf("  %-20s %s (%.0f ms)%s%s\n", step.name.c_str(), step.ok ? "ok" : "FAILED",
+                step.milliseconds, step.ok ? "" : ": ",
+                step.ok ? "" : (step.failure + " - " + step.detail).c_str());
   }
 }
 
@@ -49,7 +55,8 @@ bool write_project_file(const std::string& path, const std::string& url, const s
   if (auto text = read_file(path)) {
     json = nlohmann::json::parse(*text, nullptr, false);
     if (json.is_discarded() || !json.is_object()) {
-      std::fprintf(stderr, "edgecache connect: %s is not a JSON object; not changed\n", path.c_str());
+      std::fprintf(stderr, "edgecache connect: %s is not a JSON object; not changed\n",
+                   path.c_str());
       return false;
     }
   }
@@ -62,7 +69,8 @@ bool write_project_file(const std::string& path, const std::string& url, const s
 
 std::string project_file_path() {
   Config config = Config::load(process_config_inputs());
-  return config.project_file().empty() ? current_directory() + "/edgecache.json" : config.project_file();
+  return config.project_file().empty() ? current_directory() + "/edgecache.json"
+                                       : config.project_file();
 }
 
 }  // namespace
@@ -70,7 +78,8 @@ std::string project_file_path() {
 int connect_command(const std::vector<std::string>& args) {
   ConnectOptions options;
   if (!parse_connect_args(args, &options)) {
-    std::fprintf(stderr, "usage: edgecache connect URL [--read-only] [--token-env VAR] [--save-token]\n");
+    std::fprintf(stderr,
+                 "usage: edgecache connect URL [--read-only] [--token-env VAR] [--save-token]\n");
     return 2;
   }
   std::string url;
@@ -99,16 +108,22 @@ int connect_command(const std::vector<std::string>& args) {
   bool read_only = specs->front().read_only;
   std::string path = project_file_path();
   if (options.save_token && token) {
-    std::fprintf(stderr, "edgecache: warning: the token is saved in plain text in %s; keep that file out of version control\n",
+    std::fprintf(stderr,
+                 "edgecache: warning: the token is saved in plain text in %s; keep that file out "
+                 "of version control\n",
                  path.c_str());
   }
   if (!write_project_file(path, url, options.save_token && token ? token : "")) return 1;
-  std::printf("\nConnected. Wrote \"remote\" to %s:\n  every edgecache build below %s now reads%s this cache.\n",
-              path.c_str(), path.substr(0, path.find_last_of('/')).c_str(), read_only ? "" : " and writes");
+  std::printf(
+      "\nConnected. Wrote \"remote\" to %s:\n  every edgecache build below %s now reads%s this "
+      "cache.\n",
+      path.c_str(), path.substr(0, path.find_last_of('/')).c_str(), read_only ? "" : " and writes");
   if (!options.save_token && token && *token) {
     std::printf("  The token was not saved: set %s where builds run.\n", options.token_env.c_str());
   }
-  std::printf("  Off for one build: EDGECACHE_NO_REMOTE=1. Off for good: remove \"remote\" from the file.\n");
+  std::printf(
+      "  Off for one build: EDGECACHE_NO_REMOTE=1. Off for good: remove \"remote\" from the "
+      "file.\n");
   return 0;
 }
 
@@ -129,8 +144,9 @@ void check_cache_dir(const Config& config, DoctorReport& report) {
   report.line(written.ok(), "cache dir writable", written ? config.cache_dir() : written.error());
   CacheUsage usage = LocalStore(config.cache_dir(), config.max_size()).usage();
   report.line(true, "cache size",
-              std::to_string(usage.bytes / (1024 * 1024)) + " MiB in " + std::to_string(usage.files) +
-                  " files, limit " + std::to_string(config.max_size() / (1024 * 1024)) + " MiB");
+              std::to_string(usage.bytes / (1024 * 1024)) + " MiB in " +
+                  std::to_string(usage.files) + " files, limit " +
+                  std::to_string(config.max_size() / (1024 * 1024)) + " MiB");
 }
 
 void check_remote(const Config& config, DoctorReport& report) {
@@ -152,7 +168,8 @@ void check_remote(const Config& config, DoctorReport& report) {
       char timing[32];
       std::snprintf(timing, sizeof timing, " (%.1f ms)", step.milliseconds);
       report.line(step.ok, "remote " + step.name,
-                  step.ok ? redacted_url(spec) + timing : redacted_url(spec) + ": " + step.failure + ": " + step.detail);
+                  step.ok ? redacted_url(spec) + timing
+                          : redacted_url(spec) + ": " + step.failure + ": " + step.detail);
     }
   }
 }
@@ -166,8 +183,9 @@ void check_compilers(const Config& config, DoctorReport& report) {
       continue;
     }
     auto identity = compiler_identity(*found, config.cache_dir());
-    report.line(identity.ok(), std::string("compiler ") + name,
-                identity ? *found + " (content " + identity->hex().substr(0, 12) + ")" : identity.error());
+    report.line(
+        identity.ok(), std::string("compiler ") + name,
+        identity ? *found + " (content " + identity->hex().substr(0, 12) + ")" : identity.error());
   }
 }
 
@@ -176,9 +194,10 @@ void check_hit_rate(const Config& config, DoctorReport& report) {
   Counters c = counters ? *counters : Counters{};
   int64_t hits = c[counter::kLocalHit] + c[counter::kRemoteHit];
   int64_t total = hits + c[counter::kMiss];
-  report.line(true, "hit rate", total == 0 ? "no cached compiles yet"
-                                           : std::to_string(100 * hits / total) + "% of " + std::to_string(total) +
-                                                 " lookups (edgecache stats --zero to restart)");
+  report.line(true, "hit rate",
+              total == 0 ? "no cached compiles yet"
+                         : std::to_string(100 * hits / total) + "% of " + std::to_string(total) +
+                               " lookups (edgecache stats --zero to restart)");
 }
 
 }  // namespace
@@ -188,13 +207,16 @@ int doctor_command(const std::vector<std::string>&) {
   DoctorReport report;
   std::printf("edgecache doctor\n");
   for (const std::string& error : config.errors()) report.line(false, "configuration", error);
-  if (config.errors().empty()) report.line(true, "configuration", "no errors (edgecache config shows every value)");
-  if (config.disabled()) report.line(true, "disabled", "EDGECACHE_DISABLE/disable is set: no caching");
+  if (config.errors().empty())
+    report.line(true, "configuration", "no errors (edgecache config shows every value)");
+  if (config.disabled())
+    report.line(true, "disabled", "EDGECACHE_DISABLE/disable is set: no caching");
   check_cache_dir(config, report);
   check_remote(config, report);
   check_compilers(config, report);
   check_hit_rate(config, report);
-  std::printf(report.failures == 0 ? "All checks passed.\n" : "%d check(s) failed.\n", report.failures);
+  std::printf(report.failures == 0 ? "All checks passed.\n" : "%d check(s) failed.\n",
+              report.failures);
   return report.failures == 0 ? 0 : 1;
 }
 

@@ -23,7 +23,8 @@ void print_warning(const std::string& message) {
   (void)ignored;
 }
 
-void print_warning_once(const std::string& scope, const std::string& kind, const std::string& message) {
+void print_warning_once(const std::string& scope, const std::string& kind,
+                        const std::string& message) {
   // The marker lives in the temp dir, not the cache dir: the problem may be
   // that the cache dir is unwritable.
   const char* tmp = std::getenv("TMPDIR");

@@ -10,7 +10,8 @@ namespace edgecache {
 
 void print_warning(const std::string& message);
 // Prints unless the same `kind` was printed for `scope` (a cache dir) recently.
-void print_warning_once(const std::string& scope, const std::string& kind, const std::string& message);
+void print_warning_once(const std::string& scope, const std::string& kind,
+                        const std::string& message);
 
 // Appends one line to the decision log named by EDGECACHE_LOG (if any):
 // "<object>: <decision>", the object as the compile names it (its -o, or

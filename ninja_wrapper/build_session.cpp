@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "ninja/build.h"
-#include "ninja/build_log.h"
 #include "build_summary.h"
 #include "caching_command_runner.h"
+#include "ninja/build.h"
+#include "ninja/build_log.h"
 #include "ninja/debug_flags.h"  // g_experimental_statcache
 #include "ninja/deps_log.h"
 #include "ninja/disk_interface.h"
@@ -19,8 +19,8 @@
 #include "ninja/metrics.h"
 #include "ninja/state.h"
 #include "ninja/status.h"
-#include "subprocess_command_runner.h"
 #include "ninja/util.h"
+#include "subprocess_command_runner.h"
 
 namespace edgecache::ninja {
 namespace {
@@ -149,7 +149,8 @@ std::unique_ptr<Builder> BuildSession::make_builder(CachingCommandRunner** runne
   *runner = nullptr;
   if (!options_.config.dry_run) {
     SubprocessCommandRunner::CommandOf command_of;
-    if (hooks_ != nullptr) command_of = [hooks = hooks_](Edge* edge) { return hooks->command_for(edge); };
+    if (hooks_ != nullptr)
+      command_of = [hooks = hooks_](Edge* edge) { return hooks->command_for(edge); };
     auto caching = std::make_unique<CachingCommandRunner>(
         std::make_unique<SubprocessCommandRunner>(options_.config, std::move(command_of)), hooks_);
     *runner = caching.get();

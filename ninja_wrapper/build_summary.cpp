@@ -12,7 +12,8 @@ std::string format_duration(uint64_t ms) {
   if (seconds < 60) {
     std::snprintf(text, sizeof text, "%.1fs", static_cast<double>(ms) / 1000.0);
   } else if (seconds < 3600) {
-    std::snprintf(text, sizeof text, "%um%02us", static_cast<unsigned>(seconds / 60), static_cast<unsigned>(seconds % 60));
+    std::snprintf(text, sizeof text, "%um%02us", static_cast<unsigned>(seconds / 60),
+                  static_cast<unsigned>(seconds % 60));
   } else {
     std::snprintf(text, sizeof text, "%uh%02um", static_cast<unsigned>(seconds / 3600),
                   static_cast<unsigned>(seconds / 60 % 60));
@@ -23,7 +24,7 @@ std::string format_duration(uint64_t ms) {
 }  // namespace
 
 std::optional<std::string> format_build_summary(const std::optional<CacheCounts>& cache,
-                                              const RunnerCounts& runner) {
+                                                const RunnerCounts& runner) {
   if (!cache) return std::nullopt;
   if (runner.ran == 0 && runner.restored == 0) return std::nullopt;
   const int hits = cache->local_hits + cache->remote_hits;
@@ -37,8 +38,8 @@ std::optional<std::string> format_build_summary(const std::optional<CacheCounts>
   }
   return "edgecache: " + std::to_string(hits) + "/" + std::to_string(edges) +
          " edges from cache (" + std::to_string(cache->local_hits) + " local, " +
-         std::to_string(cache->remote_hits) + " remote), " + std::to_string(ran) + " ran" + verified +
-         (cache->saved_ms > 0 ? ", " + format_duration(cache->saved_ms) + " saved" : "");
+         std::to_string(cache->remote_hits) + " remote), " + std::to_string(ran) + " ran" +
+         verified + (cache->saved_ms > 0 ? ", " + format_duration(cache->saved_ms) + " saved" : "");
 }
 
 }  // namespace edgecache::ninja

@@ -16,6 +16,6 @@ namespace edgecache::ninja {
 /// say: no caching hooks (plain-Ninja output stays byte-identical) or no
 /// command ran and nothing was restored.
 std::optional<std::string> format_build_summary(const std::optional<CacheCounts>& cache,
-                                              const RunnerCounts& runner);
+                                                const RunnerCounts& runner);
 
 }  // namespace edgecache::ninja

@@ -6,8 +6,8 @@
 #include <exception>
 #include <utility>
 
-#include "edgecache/path_normalizer.h"
 #include "edgecache/miss_explanation.h"
+#include "edgecache/path_normalizer.h"
 #include "edgecache/step_ledger.h"
 #include "edgecache/uncached_reason.h"
 #include "ninja/graph.h"
@@ -16,12 +16,14 @@
 namespace edgecache::ninja {
 namespace {
 
-uint64_t milliseconds(double seconds) { return seconds <= 0 ? 0 : static_cast<uint64_t>(seconds * 1000.0 + 0.5); }
+uint64_t milliseconds(double seconds) {
+  return seconds <= 0 ? 0 : static_cast<uint64_t>(seconds * 1000.0 + 0.5);
+}
 
 EdgeStepContext step_context(const Config& config, std::string build_dir) {
   const char* path_env = std::getenv("PATH");
-  return EdgeStepContext{std::move(build_dir), config.cache_dir(), path_env ? path_env : "/usr/bin:/bin",
-                         config.exclude_rules()};
+  return EdgeStepContext{std::move(build_dir), config.cache_dir(),
+                         path_env ? path_env : "/usr/bin:/bin", config.exclude_rules()};
 }
 
 EdgeRecord new_record(const Edge& edge) {
@@ -33,7 +35,8 @@ EdgeRecord new_record(const Edge& edge) {
 
 }  // namespace
 
-CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options, std::string build_dir)
+CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& options,
+                                 std::string build_dir)
     : session_(config, SessionOptions{options.no_remote, ""}),
       step_context_(step_context(config, build_dir)),
       steps_(step_context_, session_.paths(), session_.hasher()),
@@ -69,7 +72,8 @@ void CachedEdgeHooks::start_prefetch() {
   if (prefetch_ != nullptr || plan_.edges.empty()) return;
   std::vector<PrefetchEdge> edges(plan_.edges.size());
   for (size_t i = 0; i < plan_.edges.size(); ++i) {
-    if (plan_.cacheable[i] && plan_progress_[i] == PrefetchStart::kPlanned) edges[i].facts = describe(plan_.edges[i]);
+    if (plan_.cacheable[i] && plan_progress_[i] == PrefetchStart::kPlanned)
+      edges[i].facts = describe(plan_.edges[i]);
     edges[i].producers = std::move(plan_.producers[i]);
     edges[i].cacheable = plan_.cacheable[i];
     edges[i].start = plan_progress_[i];
@@ -86,7 +90,8 @@ void CachedEdgeHooks::note_offered(const Edge* edge) {
 
 void CachedEdgeHooks::note_on_disk(const Edge* edge, bool ok) {
   const size_t index = plan_index(edge);
-  if (index < plan_progress_.size()) plan_progress_[index] = ok ? PrefetchStart::kOnDisk : PrefetchStart::kFailed;
+  if (index < plan_progress_.size())
+    plan_progress_[index] = ok ? PrefetchStart::kOnDisk : PrefetchStart::kFailed;
   if (prefetch_ != nullptr) prefetch_->outputs_on_disk(index, ok);
 }
 
@@ -95,15 +100,18 @@ size_t CachedEdgeHooks::plan_index(const Edge* edge) const {
   return found == plan_index_.end() ? SIZE_MAX : found->second;
 }
 
-void CachedEdgeHooks::note_misprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record) {
-  std::optional<CacheKey> predicted = prefetch_ != nullptr ? prefetch_->found_result(plan_index(edge)) : std::nullopt;
+void CachedEdgeHooks::note_misprediction(const Edge* edge, const LookupOutcome& found,
+                                         EdgeRecord* record) {
+  std::optional<CacheKey> predicted =
+      prefetch_ != nullptr ? prefetch_->found_result(plan_index(edge)) : std::nullopt;
   if (!predicted || (found.result == LookupResult::kHit && found.result_key == *predicted)) return;
   // The prefetch keyed this edge from the digests upstream entries promised;
   // the files on disk say otherwise (a verified or failed upstream hit ran
   // for real and wrote other bytes). The lookup above used the files.
   count("prefetch.mispredicted");
-  record->detail += std::string(record->detail.empty() ? "" : "; ") +
-                    "an input differs from the prefetch's prediction (looked up with the files on disk)";
+  record->detail +=
+      std::string(record->detail.empty() ? "" : "; ") +
+      "an input differs from the prefetch's prediction (looked up with the files on disk)";
 }
 
 size_t CachedEdgeHooks::declared_inputs(const Edge* edge) const {
@@ -134,14 +142,16 @@ std::optional<HitInfo> CachedEdgeHooks::try_restore(Edge* edge) {
   }
 }
 
-void CachedEdgeHooks::run_after_internal_error(Edge* edge, const char* what, const std::exception& error) {
+void CachedEdgeHooks::run_after_internal_error(Edge* edge, const char* what,
+                                               const std::exception& error) {
   // The cache must never break the build: the edge runs uncached.
   warn("internal", what + std::string(error.what()));
   EdgeRecord record = new_record(*edge);
   record.start_ms = record_.offset_ms(now_ns());
   set_uncached(&record, "internal", error.what());
   session_.ledger().uncached("internal");
-  pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
+  pending_[edge] =
+      PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
 }
 
 std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
@@ -158,22 +168,26 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
   }
   if (!keyed.step) {
     set_uncached(&record, keyed.uncacheable_reason, keyed.detail);
-    session_.ledger().uncached(keyed.uncacheable_reason, place_of(record), record.input_key, "", record.detail);
-    pending_[edge] = PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
+    session_.ledger().uncached(keyed.uncacheable_reason, place_of(record), record.input_key, "",
+                               record.detail);
+    pending_[edge] =
+        PendingRun{std::nullopt, StepStart{}, record_.add(std::move(record)), std::nullopt, "", {}};
     return std::nullopt;
   }
   StepCache& cache = session_.steps();
   record.input_key = cache.input_key(*keyed.step).to_string();
   // The first lookup whose manifest is not in the local cache starts the
   // prefetch, which then fetches this edge with the others, in parallel.
-  if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step))) start_prefetch();
+  if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step)))
+    start_prefetch();
   if (prefetch_ != nullptr) prefetch_->settle(plan_index(edge));
   auto job = std::make_shared<BackgroundRestore>();
   LookupOutcome found = cache.locate(*keyed.step, &job->located);
   report_store_warnings();
   // A manifest in the local cache that did not give a local hit: the
   // remote is needed after all (a changed header, an evicted entry).
-  if (!plan_.edges.empty() && (found.result == LookupResult::kMiss || found.source != StoreTier::kLocal))
+  if (!plan_.edges.empty() &&
+      (found.result == LookupResult::kMiss || found.source != StoreTier::kLocal))
     start_prefetch();
   if (found.result == LookupResult::kMiss) {
     begin_run(edge, std::move(record), std::move(*keyed.step), facts, found, inputs_read);
@@ -227,7 +241,8 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
     report_store_warnings();
     if (job->restored.restored) {
       job->found.entry = std::move(job->restored.entry);
-      std::optional<HitInfo> hit = restore_hit(std::move(job->record), job->found, job->started, false);
+      std::optional<HitInfo> hit =
+          restore_hit(std::move(job->record), job->found, job->started, false);
       note_on_disk(edge, true);
       return hit;
     }
@@ -235,8 +250,10 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
     // runs for real, as for any miss.
     LookupOutcome failed;
     failed.cause = job->restored.cause;
-    failed.miss_detail = job->restored.detail.empty() ? "the restore did not finish" : job->restored.detail;
-    begin_run(edge, std::move(job->record), std::move(job->step), describe(edge), failed, job->inputs_read);
+    failed.miss_detail =
+        job->restored.detail.empty() ? "the restore did not finish" : job->restored.detail;
+    begin_run(edge, std::move(job->record), std::move(job->step), describe(edge), failed,
+              job->inputs_read);
   } catch (const std::exception& error) {
     run_after_internal_error(edge, "cache restore failed: ", error);
   }
@@ -244,8 +261,9 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
 }
 
 void CachedEdgeHooks::begin_run(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts,
-                               const LookupOutcome& found, const StepStart& inputs_read) {
-  if (found.cause == MissCause::kCorrupt) warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
+                                const LookupOutcome& found, const StepStart& inputs_read) {
+  if (found.cause == MissCause::kCorrupt)
+    warn("corrupt", found.miss_detail + " (discarded; the edge runs)");
   record.outcome = StepOutcome::kRan;
   record.detail = why_missed(*edge, step, found, record);
   note_misprediction(edge, found, &record);
@@ -264,7 +282,8 @@ void CachedEdgeHooks::begin_run(Edge* edge, EdgeRecord record, Step step, const 
 void CachedEdgeHooks::observe(const Step& step, const EdgeFacts& facts, PendingRun* run) {
   run->trace_file = observer_.new_trace_file();
   run->owned.cwd = build_dir_;
-  for (const StepOutput& output : step.outputs) run->owned.owned.insert(absolute_path(output.path, build_dir_));
+  for (const StepOutput& output : step.outputs)
+    run->owned.owned.insert(absolute_path(output.path, build_dir_));
   if (!facts.rspfile.empty()) run->owned.owned.insert(absolute_path(facts.rspfile, build_dir_));
 }
 
@@ -275,14 +294,17 @@ std::string CachedEdgeHooks::command_for(Edge* edge) {
 }
 
 std::optional<HitInfo> CachedEdgeHooks::restore_hit(EdgeRecord record, const LookupOutcome& found,
-                                                   std::chrono::steady_clock::time_point started, bool verifying) {
+                                                    std::chrono::steady_clock::time_point started,
+                                                    bool verifying) {
   // A local hit on what the prefetch just brought from the remote is a
   // remote hit for the summary: that is where the bytes came from.
   const bool prefetched = found.hit_outcome() == StepOutcome::kLocalHit && prefetch_ != nullptr &&
                           prefetch_->fetched_from_remote(record.input_key);
   const StepOutcome outcome = prefetched ? StepOutcome::kRemoteHit : found.hit_outcome();
   const bool remote = outcome == StepOutcome::kRemoteHit;
-  if (prefetched) record.detail = "prefetched from the remote" + (record.detail.empty() ? "" : "; " + record.detail);
+  if (prefetched)
+    record.detail =
+        "prefetched from the remote" + (record.detail.empty() ? "" : "; " + record.detail);
   const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
   record.outcome = outcome;
   record.duration_ms = milliseconds(took.count());
@@ -296,10 +318,12 @@ std::optional<HitInfo> CachedEdgeHooks::restore_hit(EdgeRecord record, const Loo
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
   const PathNormalizer& paths = session_.paths();
-  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text), nullptr};
+  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text),
+                 nullptr};
 }
 
-void CachedEdgeHooks::on_command_finished(Edge* edge, const CommandRunner::Result& result, double duration_s) {
+void CachedEdgeHooks::on_command_finished(Edge* edge, const CommandRunner::Result& result,
+                                          double duration_s) {
   note_on_disk(edge, result.success());
   auto found = pending_.find(edge);
   if (found == pending_.end()) return;
@@ -334,8 +358,8 @@ bool CachedEdgeHooks::judge_observed_run(const PendingRun& run, std::vector<Depe
   if (!verdict.uncacheable_reason.empty()) {
     // Known only after the run, but the same verdict as before it: uncached.
     set_uncached(&record, verdict.uncacheable_reason, verdict.detail);
-    session_.ledger().uncached(verdict.uncacheable_reason, place_of(record), record.input_key, record.input_key,
-                               record.detail);
+    session_.ledger().uncached(verdict.uncacheable_reason, place_of(record), record.input_key,
+                               record.input_key, record.detail);
     return false;
   }
   if (!verdict.not_stored_reason.empty()) {
@@ -348,14 +372,16 @@ bool CachedEdgeHooks::judge_observed_run(const PendingRun& run, std::vector<Depe
 }
 
 void CachedEdgeHooks::on_outputs_written(Edge* edge) {
-  for (const Node* output : edge->outputs_) session_.hasher().forget(absolute_path(output->path(), build_dir_));
+  for (const Node* output : edge->outputs_)
+    session_.hasher().forget(absolute_path(output->path(), build_dir_));
 }
 
-void CachedEdgeHooks::store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms) {
+void CachedEdgeHooks::store(const PendingRun& run, const CommandRunner::Result& result,
+                            uint64_t duration_ms) {
   std::vector<Dependency> observed;
   if (!run.trace_file.empty() && !judge_observed_run(run, &observed)) return;
-  StoreOutcome stored =
-      session_.steps().store(*run.step, result.output, "", duration_ms, run.start, std::move(observed));
+  StoreOutcome stored = session_.steps().store(*run.step, result.output, "", duration_ms, run.start,
+                                               std::move(observed));
   EdgeRecord& record = record_.at(run.record);
   // The history keeps a stored run's miss sentence.
   session_.ledger().stored(place_of(record), record.input_key, stored, record.detail);
@@ -363,11 +389,13 @@ void CachedEdgeHooks::store(const PendingRun& run, const CommandRunner::Result& 
   report_store_warnings();
 }
 
-void CachedEdgeHooks::check_verified_hit(const PendingRun& run, const CommandRunner::Result& result) {
+void CachedEdgeHooks::check_verified_hit(const PendingRun& run,
+                                         const CommandRunner::Result& result) {
   EdgeRecord& record = record_.at(run.record);
   // Ninja reports a failed command as ExitFailure, not its code: 1 stands for it.
   const int real_exit = result.success() ? 0 : 1;
-  const VerifyOutcome checked = compare_real_run(*run.step, *run.verified_hit, real_exit, session_.paths(), verify_ignore_);
+  const VerifyOutcome checked =
+      compare_real_run(*run.step, *run.verified_hit, real_exit, session_.paths(), verify_ignore_);
   count(counter::kVerifyChecked);
   if (!checked.ignored.empty()) count(counter::kVerifyIgnored);
   if (!checked.mismatch()) {
@@ -378,7 +406,8 @@ void CachedEdgeHooks::check_verified_hit(const PendingRun& run, const CommandRun
   record.detail = checked.describe();
   ++counts_.verify_mismatches;
   count(counter::kVerifyMismatch);
-  std::fprintf(stderr, "edgecache: verify: %s differs from the cache entry: %s (the real output is kept)\n",
+  std::fprintf(stderr,
+               "edgecache: verify: %s differs from the cache entry: %s (the real output is kept)\n",
                record.output.c_str(), record.detail.c_str());
 }
 
@@ -392,21 +421,23 @@ RunPlace CachedEdgeHooks::place_of(const EdgeRecord& record) const {
              : run_place_of(output);
 }
 
-void CachedEdgeHooks::set_uncached(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+void CachedEdgeHooks::set_uncached(EdgeRecord* record, const std::string& reason,
+                                   const std::string& detail) {
   record->outcome = StepOutcome::kUncached;
   record->reason = reason;
   record->detail = uncached_sentence(reason, detail);
 }
 
-void CachedEdgeHooks::set_not_stored(EdgeRecord* record, const std::string& reason, const std::string& detail) {
+void CachedEdgeHooks::set_not_stored(EdgeRecord* record, const std::string& reason,
+                                     const std::string& detail) {
   record->reason = "not-stored." + reason;
   record->detail += (record->detail.empty() ? "" : "; ") + not_stored_sentence(reason, detail);
 }
 
-std::string CachedEdgeHooks::why_missed(const Edge& edge, const Step& step, const LookupOutcome& found,
-                                       const EdgeRecord& record) {
-  std::string why =
-      session_.ledger().why_missed(place_of(record), found, step, record.input_key, session_.remote_use());
+std::string CachedEdgeHooks::why_missed(const Edge& edge, const Step& step,
+                                        const LookupOutcome& found, const EdgeRecord& record) {
+  std::string why = session_.ledger().why_missed(place_of(record), found, step, record.input_key,
+                                                 session_.remote_use());
   // A changed input that another step of this build writes: name that step,
   // where the user should look next.
   for (const Node* input : edge.inputs_) {
@@ -428,20 +459,24 @@ void CachedEdgeHooks::warn(const std::string& kind, const std::string& text) {
 }
 
 void CachedEdgeHooks::report_store_warnings() {
-  for (const SessionWarning& warning : session_.warnings()) warn(warning_kind_name(warning.kind), warning.text);
+  for (const SessionWarning& warning : session_.warnings())
+    warn(warning_kind_name(warning.kind), warning.text);
 }
 
 void CachedEdgeHooks::finish() {
   // Interrupted runs are never judged.
   for (const auto& [edge, run] : pending_) StepObserver::discard(run.trace_file);
   if (prefetch_ != nullptr) {
-    if (std::string warning = prefetch_->remote_warning(); !warning.empty()) warn("remote-off", warning);
+    if (std::string warning = prefetch_->remote_warning(); !warning.empty())
+      warn("remote-off", warning);
     prefetch_.reset();  // joins the workers, which flush their own stats
   }
-  if (!session_.flush_stats()) warn("stats", "cannot update the stats in " + session_.config().cache_dir());
+  if (!session_.flush_stats())
+    warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   if (record_.edges().empty()) return;
   const std::string path = build_dir_ + "/" + kRunRecordPath;
-  if (Status written = record_.write(path, now_ns()); !written) warn("record", "cannot write " + path + ": " + written.error());
+  if (Status written = record_.write(path, now_ns()); !written)
+    warn("record", "cannot write " + path + ": " + written.error());
 }
 
 }  // namespace edgecache::ninja

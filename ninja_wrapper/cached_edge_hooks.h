@@ -5,8 +5,8 @@
 #pragma once
 
 #include <chrono>
-#include <exception>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <optional>
@@ -14,16 +14,16 @@
 #include <string>
 #include <vector>
 
-#include "edge_cache_hooks.h"
 #include "dyndep_inputs.h"
+#include "edge_cache_hooks.h"
 #include "edge_step_builder.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
 #include "edgecache/hit_verification.h"
 #include "edgecache/miss_explanation.h"
+#include "edgecache/run_record.h"
 #include "edgecache/stats.h"
 #include "remote_prefetch.h"
-#include "edgecache/run_record.h"
 #include "step_observer.h"
 
 namespace edgecache::ninja {
@@ -36,7 +36,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// Never throws and never fails the edge: any cache trouble is a miss.
   std::optional<HitInfo> try_restore(Edge* edge) override;
   std::optional<HitInfo> finish_restore(Edge* edge) override;
-  void on_command_finished(Edge* edge, const CommandRunner::Result& result, double duration_s) override;
+  void on_command_finished(Edge* edge, const CommandRunner::Result& result,
+                           double duration_s) override;
   /// The edge's command, under the tracer when its miss is observed.
   std::string command_for(Edge* edge) override;
   void on_outputs_written(Edge* edge) override;
@@ -46,7 +47,9 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// starts at the first lookup that needs the remote (start_prefetch).
   void on_build_planned(const std::vector<Node*>& targets) override;
   void finish() override;
-  bool strict_verify_failed() const override { return verify_.strict && counts_.verify_mismatches > 0; }
+  bool strict_verify_failed() const override {
+    return verify_.strict && counts_.verify_mismatches > 0;
+  }
 
  private:
   /// An edge offered and not a hit, until its command finishes.
@@ -82,12 +85,12 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// An exception escaped the cache for `edge`: one warning, and it runs uncached.
   void run_after_internal_error(Edge* edge, const char* what, const std::exception& error);
   /// The edge missed (`found` says why): records it and prepares its run.
-  void begin_run(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts, const LookupOutcome& found,
-                const StepStart& inputs_read);
+  void begin_run(Edge* edge, EdgeRecord record, Step step, const EdgeFacts& facts,
+                 const LookupOutcome& found, const StepStart& inputs_read);
   /// Records the hit in record_, the counters and the history; what Ninja
   /// replays. `verifying`: the command runs as well (--verify), saving nothing.
   std::optional<HitInfo> restore_hit(EdgeRecord record, const LookupOutcome& found,
-                                    std::chrono::steady_clock::time_point started, bool verifying);
+                                     std::chrono::steady_clock::time_point started, bool verifying);
   /// The edge runs without the cache: said in words in its record.
   void set_uncached(EdgeRecord* record, const std::string& reason, const std::string& detail);
   /// The edge ran, but its result is not stored: said in its record.
@@ -96,7 +99,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   RunPlace place_of(const EdgeRecord& record) const;
   /// The miss sentence for the run record and the history (miss_explanation.h),
   /// naming the step that made a changed input.
-  std::string why_missed(const Edge& edge, const Step& step, const LookupOutcome& found, const EdgeRecord& record);
+  std::string why_missed(const Edge& edge, const Step& step, const LookupOutcome& found,
+                         const EdgeRecord& record);
   void store(const PendingRun& run, const CommandRunner::Result& result, uint64_t duration_ms);
   /// --verify: compares what `run`'s command left with the hit's entry.
   void check_verified_hit(const PendingRun& run, const CommandRunner::Result& result);

@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "ninja/build.h"
 #include "edge_cache_hooks.h"
+#include "ninja/build.h"
 #include "restore_pool.h"
 
 namespace edgecache::ninja {

@@ -14,7 +14,7 @@ std::string EdgeCacheHooks::command_for(Edge* edge) { return edge->EvaluateComma
 std::optional<HitInfo> PassThroughHooks::try_restore(Edge* /*edge*/) { return std::nullopt; }
 
 void PassThroughHooks::on_command_finished(Edge* /*edge*/, const CommandRunner::Result& /*result*/,
-                                         double /*duration_s*/) {}
+                                           double /*duration_s*/) {}
 
 std::optional<CacheCounts> PassThroughHooks::counts() const { return std::nullopt; }
 
@@ -26,7 +26,9 @@ std::unique_ptr<EdgeCacheHooks> make_edge_cache_hooks(const CacheOptions& option
   if (config.disabled()) return nullptr;
   if (!config.errors().empty()) {
     // As the launcher: a broken configuration never stops a build.
-    std::fprintf(stderr, "edgecache: warning: configuration error: %s (run `edgecache config`); building without the cache\n",
+    std::fprintf(stderr,
+                 "edgecache: warning: configuration error: %s (run `edgecache config`); building "
+                 "without the cache\n",
                  config.errors().front().c_str());
     return nullptr;
   }

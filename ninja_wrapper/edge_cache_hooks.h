@@ -83,7 +83,7 @@ class EdgeCacheHooks {
   /// exit status, BEFORE Ninja reads (and by default deletes) the depfile,
   /// so a store can still read it. `duration_s` is wall time of the command.
   virtual void on_command_finished(Edge* edge, const CommandRunner::Result& result,
-                                 double duration_s) = 0;
+                                   double duration_s) = 0;
 
   /// The command to run for `edge` after try_restore missed: the edge's own
   /// command, or the same command under observation (step_observer.h).
@@ -121,7 +121,7 @@ class PassThroughHooks final : public EdgeCacheHooks {
  public:
   std::optional<HitInfo> try_restore(Edge* edge) override;
   void on_command_finished(Edge* edge, const CommandRunner::Result& result,
-                         double duration_s) override;
+                           double duration_s) override;
   std::optional<CacheCounts> counts() const override;
 };
 

@@ -3,8 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <cctype>
 #include <array>
+#include <cctype>
 #include <set>
 #include <string_view>
 #include <utility>
@@ -20,7 +20,6 @@ namespace edgecache::ninja {
 using Words = std::vector<std::string>;
 
 namespace {
-
 
 /// A reader of one /bin/sh command line, for split_shell_command.
 class ShellSplitter {
@@ -43,18 +42,38 @@ class ShellSplitter {
       case '\\':
         if (pos_ + 1 < text_.size()) append(text_[++pos_]);
         return;
-      case '\'': return single_quoted();
-      case '"': return double_quoted();
-      case '$': case '`': error_ = "shell-expansion"; return;
-      case '*': case '?': case '(': case ')': case '#': case '~': case '[':
+      case '\'':
+        return single_quoted();
+      case '"':
+        return double_quoted();
+      case '$':
+      case '`':
+        error_ = "shell-expansion";
+        return;
+      case '*':
+      case '?':
+      case '(':
+      case ')':
+      case '#':
+      case '~':
+      case '[':
         // '~', '#', '[' only matter at a word start, but are rare enough in
         // generated commands that being strict costs nothing.
         error_ = "shell-syntax";
         return;
-      case ' ': case '\t': case '\n': return end_word();
-      case '&': case '|': case ';': return end_command();
-      case '<': case '>': return redirection();
-      default: append(c);
+      case ' ':
+      case '\t':
+      case '\n':
+        return end_word();
+      case '&':
+      case '|':
+      case ';':
+        return end_command();
+      case '<':
+      case '>':
+        return redirection();
+      default:
+        append(c);
     }
   }
 
@@ -96,17 +115,20 @@ class ShellSplitter {
   /// Drops the operator (`>`, `>>`, `2>&1`, `<`) and a file descriptor
   /// number glued to it; a target file name stays as the next word.
   void redirection() {
-    const bool fd_number = in_word_ && !word_.empty() &&
-                           std::all_of(word_.begin(), word_.end(), [](char c) { return c >= '0' && c <= '9'; });
+    const bool fd_number =
+        in_word_ && !word_.empty() &&
+        std::all_of(word_.begin(), word_.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (fd_number) {
       word_.clear();
       in_word_ = false;
     }
     end_word();
-    while (pos_ + 1 < text_.size() && std::string_view("<>&").find(text_[pos_ + 1]) != std::string_view::npos) {
+    while (pos_ + 1 < text_.size() &&
+           std::string_view("<>&").find(text_[pos_ + 1]) != std::string_view::npos) {
       const bool dup = text_[++pos_] == '&';
       // `>&2`, `2>&1`: a descriptor, not a file.
-      while (dup && pos_ + 1 < text_.size() && text_[pos_ + 1] >= '0' && text_[pos_ + 1] <= '9') ++pos_;
+      while (dup && pos_ + 1 < text_.size() && text_[pos_ + 1] >= '0' && text_[pos_ + 1] <= '9')
+        ++pos_;
     }
   }
 
@@ -155,7 +177,8 @@ bool is_launcher_name(const std::string& program) {
 
 /// Shell builtins that run no program (or whose program does not matter).
 bool is_builtin(const std::string& word) {
-  constexpr std::array kBuiltins = {"cd", ":", "true", "false", "echo", "test", "exit", "set", "export", "umask"};
+  constexpr std::array kBuiltins = {"cd",   ":",    "true", "false",  "echo",
+                                    "test", "exit", "set",  "export", "umask"};
   return std::find(kBuiltins.begin(), kBuiltins.end(), word) != kBuiltins.end();
 }
 
@@ -163,8 +186,9 @@ bool is_builtin(const std::string& word) {
 bool is_assignment(const std::string& word) {
   const size_t eq = word.find('=');
   if (eq == std::string::npos || eq == 0) return false;
-  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq),
-                     [](char c) { return c == '_' || std::isalnum(static_cast<unsigned char>(c)); });
+  return std::all_of(word.begin(), word.begin() + static_cast<std::ptrdiff_t>(eq), [](char c) {
+    return c == '_' || std::isalnum(static_cast<unsigned char>(c));
+  });
 }
 
 /// A compiler call that compiles (rather than only links): it reads headers
@@ -173,7 +197,8 @@ bool compiles_something(const Words& argv) {
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
     if (arg == "-c" || arg == "-E" || arg == "-S" || arg == "-M" || arg == "-MM") return true;
-    if (arg == "-o") ++i;  // an output name is not a source
+    if (arg == "-o")
+      ++i;  // an output name is not a source
     else if (!arg.empty() && arg[0] != '-') {
       // The extensions the compiler model treats as sources (compile-and-link).
       CompilerInvocation probe = classify_compiler_invocation({argv[0], "-c", arg});
@@ -241,7 +266,8 @@ class CommandScanner {
     std::string name = written;
     if (name.find('/') != std::string::npos) name = absolute_path(name, dir_);
     auto found = find_program(name, context_.path_env);
-    auto identity = found ? compiler_identity(*found, context_.cache_dir) : Result<Hash128>(Error{found.error()});
+    auto identity = found ? compiler_identity(*found, context_.cache_dir)
+                          : Result<Hash128>(Error{found.error()});
     if (!identity) {
       scan_.uncacheable_reason = "program-not-found";
       scan_.detail = written + ": " + identity.error();
@@ -293,7 +319,8 @@ CommandScan scan_command_line(const std::string& command, const EdgeStepContext&
 
 }  // namespace
 
-std::optional<std::vector<Words>> split_shell_command(const std::string& command, std::string* reason) {
+std::optional<std::vector<Words>> split_shell_command(const std::string& command,
+                                                      std::string* reason) {
   return ShellSplitter(command).split(reason);
 }
 
@@ -303,7 +330,8 @@ bool rule_is_excluded(const std::string& rule, const std::vector<std::string>& p
   });
 }
 
-EdgeStepBuilder::EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths, FileHasher& hasher)
+EdgeStepBuilder::EdgeStepBuilder(EdgeStepContext context, const PathNormalizer& paths,
+                                 FileHasher& hasher)
     : context_(std::move(context)), paths_(paths), hasher_(hasher) {}
 
 EdgeFacts describe_edge(const Edge& edge, size_t declared_inputs) {
@@ -314,7 +342,8 @@ EdgeFacts describe_edge(const Edge& edge, size_t declared_inputs) {
   facts.rspfile_content = edge.GetBinding("rspfile_content");
   facts.depfile = edge.GetUnescapedDepfile();
   const size_t non_order_only = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
-  for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i) facts.inputs.push_back(edge.inputs_[i]->path());
+  for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i)
+    facts.inputs.push_back(edge.inputs_[i]->path());
   for (const Node* output : edge.outputs_) facts.outputs.push_back(output->path());
   facts.restat = edge.GetBindingBool("restat");
   return facts;
@@ -358,11 +387,13 @@ std::optional<Uncacheable> EdgeStepBuilder::key_edge(const EdgeFacts& edge, Step
   }
   // Ninja writes the response file just before the command starts: its
   // content is in the key; its path, a temporary, is not read back.
-  if (!edge.rspfile_content.empty()) step->recipe.add("rspfile-content", paths_.normalize(edge.rspfile_content));
+  if (!edge.rspfile_content.empty())
+    step->recipe.add("rspfile-content", paths_.normalize(edge.rspfile_content));
   return std::nullopt;
 }
 
-void EdgeStepBuilder::key_command(const std::string& command, const CommandScan& scan, Step* step) const {
+void EdgeStepBuilder::key_command(const std::string& command, const CommandScan& scan,
+                                  Step* step) const {
   KeyRecipe& recipe = step->recipe;
   recipe.add("kind", "edge");
   // No tool model says what such a command reads: its run is observed, and
@@ -371,15 +402,19 @@ void EdgeStepBuilder::key_command(const std::string& command, const CommandScan&
   step->observed = true;
   recipe.add("command", paths_.normalize(command));
   recipe.add("cwd", paths_.normalize(context_.cwd));
-  for (const auto& [written, identity] : scan.tools) recipe.add("tool:" + paths_.normalize(written), identity);
+  for (const auto& [written, identity] : scan.tools)
+    recipe.add("tool:" + paths_.normalize(written), identity);
 }
 
-std::optional<Uncacheable> EdgeStepBuilder::key_compile(const std::vector<std::string>& argv, Step* step) const {
+std::optional<Uncacheable> EdgeStepBuilder::key_compile(const std::vector<std::string>& argv,
+                                                        Step* step) const {
   CompilerInvocation inv = classify_compiler_invocation(argv);
-  if (!inv.cacheable) return Uncacheable{inv.uncacheable_reason, "the compiler model does not cache this call"};
+  if (!inv.cacheable)
+    return Uncacheable{inv.uncacheable_reason, "the compiler model does not cache this call"};
   CompileStep compile;
   // Ninja's subprocesses write to a pipe, so GCC never colours for a tty.
-  CompileContext compile_context{argv[0], context_.cache_dir, context_.cwd, /*stderr_is_tty=*/false, &hasher_};
+  CompileContext compile_context{argv[0], context_.cache_dir, context_.cwd, /*stderr_is_tty=*/false,
+                                 &hasher_};
   if (auto reason = make_compile_step(inv, compile_context, paths_, &compile))
     return Uncacheable{*reason, "source " + inv.source};
   // Without -MD/-MF the headers stay unknown: the launcher adds the flags to
@@ -395,7 +430,8 @@ std::optional<Uncacheable> EdgeStepBuilder::key_compile(const std::vector<std::s
 /// their absolute paths: a word naming one is no input.
 std::set<std::string> EdgeStepBuilder::add_outputs(const EdgeFacts& edge, Step* step) const {
   std::set<std::string> owned;
-  for (const StepOutput& output : step->outputs) owned.insert(absolute_path(output.path, context_.cwd));
+  for (const StepOutput& output : step->outputs)
+    owned.insert(absolute_path(output.path, context_.cwd));
   // A compile's own outputs whose names change nothing it writes: the same
   // compile into another object (one source in two targets) shares the entry.
   const std::set<std::string> unkeyed = step->output_paths_keyed ? std::set<std::string>{} : owned;
@@ -404,19 +440,21 @@ std::set<std::string> EdgeStepBuilder::add_outputs(const EdgeFacts& edge, Step* 
     // CMake names some outputs twice, relative and absolute.
     if (owned.insert(absolute_path(path, context_.cwd)).second)
       step->outputs.push_back({"output:" + std::to_string(i), path, false});
-    if (!unkeyed.count(absolute_path(path, context_.cwd))) step->recipe.add("output", paths_.normalize(path));
+    if (!unkeyed.count(absolute_path(path, context_.cwd)))
+      step->recipe.add("output", paths_.normalize(path));
   }
   const std::string& depfile = edge.depfile;
   if (!depfile.empty() && step->discovered_deps_file.empty()) {
     step->discovered_deps_file = depfile;
-    if (owned.insert(absolute_path(depfile, context_.cwd)).second) step->outputs.push_back({"depfile", depfile, true});
+    if (owned.insert(absolute_path(depfile, context_.cwd)).second)
+      step->outputs.push_back({"depfile", depfile, true});
   }
   if (!edge.rspfile.empty()) owned.insert(absolute_path(edge.rspfile, context_.cwd));
   return owned;
 }
 
 std::optional<Uncacheable> EdgeStepBuilder::add_inputs(const EdgeFacts& edge, Step* step,
-                                                      std::set<std::string>* keyed) {
+                                                       std::set<std::string>* keyed) {
   for (const std::string& path : edge.inputs) {
     // (hash_file answers nullopt for a directory; ahead of the build, a
     // prediction for a file a planned step writes: predicted_files.h.)
@@ -429,7 +467,9 @@ std::optional<Uncacheable> EdgeStepBuilder::add_inputs(const EdgeFacts& edge, St
   if (!edge.dyndep_error.empty()) return Uncacheable{"dyndep-unreadable", edge.dyndep_error};
   for (const std::string& path : edge.dyndep_inputs) {
     auto hash = hasher_.hash_file(path);
-    if (!hash) return Uncacheable{"input-not-a-file", path + " (from the dyndep file) is not a readable file"};
+    if (!hash)
+      return Uncacheable{"input-not-a-file",
+                         path + " (from the dyndep file) is not a readable file"};
     step->recipe.add_hash("dyndep-input:" + paths_.normalize(path), *hash);
     keyed->insert(absolute_path(path, context_.cwd));
   }

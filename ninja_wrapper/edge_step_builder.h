@@ -95,7 +95,8 @@ class EdgeStepBuilder {
   void key_command(const std::string& command, const CommandScan& scan, Step* step) const;
   std::optional<Uncacheable> key_compile(const std::vector<std::string>& argv, Step* step) const;
   std::set<std::string> add_outputs(const EdgeFacts& edge, Step* step) const;
-  std::optional<Uncacheable> add_inputs(const EdgeFacts& edge, Step* step, std::set<std::string>* keyed);
+  std::optional<Uncacheable> add_inputs(const EdgeFacts& edge, Step* step,
+                                        std::set<std::string>* keyed);
 
   EdgeStepContext context_;
   const PathNormalizer& paths_;
@@ -111,6 +112,6 @@ bool rule_is_excluded(const std::string& rule, const std::vector<std::string>& p
 /// `reason` set for what we cannot read statically: `$` and backquote
 /// expansions, globs, `~`, subshells, unbalanced quotes.
 std::optional<std::vector<std::vector<std::string>>> split_shell_command(const std::string& command,
-                                                                       std::string* reason);
+                                                                         std::string* reason);
 
 }  // namespace edgecache::ninja

@@ -10,9 +10,9 @@
 
 #include "build_session.h"
 #include "edge_cache_hooks.h"
+#include "ninja/status.h"
 #include "ninja_options.h"
 #include "real_ninja_tools.h"
-#include "ninja/status.h"
 
 using namespace edgecache::ninja;
 
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
   if (hooks != nullptr) hooks->finish();
   std::fflush(stdout);
   if (exit_code == 0 && hooks != nullptr && hooks->strict_verify_failed()) {
-    std::fprintf(stderr, "edgecache: --verify=strict: cached outputs differed from real runs (see above)\n");
+    std::fprintf(
+        stderr, "edgecache: --verify=strict: cached outputs differed from real runs (see above)\n");
     return 1;
   }
   return exit_code;

@@ -6,11 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "ninja/debug_flags.h"  // g_explaining, g_keep_depfile, ...
-#include "ninja/metrics.h"      // g_metrics
-#include "ninja/util.h"         // Error, Warning, GetProcessorCount, SpellcheckString
-#include "ninja/version.h"      // kNinjaVersion
 #include "edgecache/hit_verification.h"  // parse_verify_mode
+#include "ninja/debug_flags.h"           // g_explaining, g_keep_depfile, ...
+#include "ninja/metrics.h"               // g_metrics
+#include "ninja/util.h"                  // Error, Warning, GetProcessorCount, SpellcheckString
+#include "ninja/version.h"               // kNinjaVersion
 
 namespace edgecache::ninja {
 namespace {
@@ -109,7 +109,8 @@ bool enable_debug_mode(const std::string& mode) {
 /// -w FLAG. Returns false when the process should exit (list or unknown).
 bool set_warning_flag(const std::string& flag, NinjaOptions* options) {
   if (flag == "list") {
-    std::printf("warning flags:\n  phonycycle={err,warn}  phony build statement references itself\n");
+    std::printf(
+        "warning flags:\n  phonycycle={err,warn}  phony build statement references itself\n");
     return false;
   }
   if (flag == "dupbuild=err" || flag == "dupbuild=warn") {
@@ -183,22 +184,38 @@ ParsedCommandLine parse_command_line(int argc, char** argv) {
       case 'd':
         if (!enable_debug_mode(optarg)) return exit_with(1);
         break;
-      case 'f': options.input_file = optarg; break;
+      case 'f':
+        options.input_file = optarg;
+        break;
       case 'j':
       case 'k':
       case 'l':
         if (std::optional<int> code = apply_number(opt, optarg, &options)) return exit_with(*code);
         break;
-      case 'n': options.config.dry_run = true; break;
-      case 't': options.tool = optarg; break;
-      case 'v': options.config.verbosity = BuildConfig::VERBOSE; break;
-      case kQuiet: options.config.verbosity = BuildConfig::NO_STATUS_UPDATE; break;
+      case 'n':
+        options.config.dry_run = true;
+        break;
+      case 't':
+        options.tool = optarg;
+        break;
+      case 'v':
+        options.config.verbosity = BuildConfig::VERBOSE;
+        break;
+      case kQuiet:
+        options.config.verbosity = BuildConfig::NO_STATUS_UPDATE;
+        break;
       case 'w':
         if (!set_warning_flag(optarg, &options)) return exit_with(1);
         break;
-      case 'C': options.working_dir = optarg; break;
-      case kSkipCache: options.cache.skip_cache = true; break;
-      case kNoRemote: options.cache.no_remote = true; break;
+      case 'C':
+        options.working_dir = optarg;
+        break;
+      case kSkipCache:
+        options.cache.skip_cache = true;
+        break;
+      case kNoRemote:
+        options.cache.no_remote = true;
+        break;
       case kVerify:
         if (!set_verify(optarg, &options.cache)) return exit_with(1);
         break;

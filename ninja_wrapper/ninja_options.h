@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "ninja/build.h"  // BuildConfig
 #include "edge_cache_hooks.h"  // CacheOptions
+#include "ninja/build.h"       // BuildConfig
 
 namespace edgecache::ninja {
 

@@ -19,7 +19,8 @@ bool is_ancestor_of_any(const std::string& dir, const std::set<std::string>& pat
 }
 
 /// The written paths the step leaves behind without declaring them.
-std::vector<std::string> undeclared_writes(const ObservedAccesses& accesses, const ObservedStepPaths& paths) {
+std::vector<std::string> undeclared_writes(const ObservedAccesses& accesses,
+                                           const ObservedStepPaths& paths) {
   std::vector<std::string> undeclared;
   for (const std::string& path : accesses.written) {
     if (paths.owned.count(path) || paths.ignored.count(path)) continue;
@@ -34,7 +35,8 @@ std::vector<std::string> undeclared_writes(const ObservedAccesses& accesses, con
 
 /// `path` relative to `dir` when below it, for messages.
 std::string shown(const std::string& path, const std::string& dir) {
-  if (dir.empty() || path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 || path[dir.size()] != '/')
+  if (dir.empty() || path.size() <= dir.size() + 1 || path.compare(0, dir.size(), dir) != 0 ||
+      path[dir.size()] != '/')
     return path;
   return path.substr(dir.size() + 1);
 }
@@ -43,7 +45,8 @@ std::string shown(const std::string& path, const std::string& dir) {
 std::string first_paths(const std::vector<std::string>& paths, const std::string& dir) {
   constexpr size_t kShown = 3;
   std::string text;
-  for (size_t i = 0; i < paths.size() && i < kShown; ++i) text += (i ? ", " : "") + shown(paths[i], dir);
+  for (size_t i = 0; i < paths.size() && i < kShown; ++i)
+    text += (i ? ", " : "") + shown(paths[i], dir);
   if (paths.size() > kShown) text += " (and " + std::to_string(paths.size() - kShown) + " more)";
   return text;
 }
@@ -73,8 +76,9 @@ bool changed_since(const struct stat& st, const StepStart& start) {
 
 /// Fingerprints one path of the read set into `verdict`; false when the
 /// verdict is final (not cacheable, or not storable).
-bool add_read_dependency(const std::string& path, bool listed, const StepStart& start, FileHasher& hasher,
-                       const PathNormalizer& normalizer, ObservationVerdict* verdict) {
+bool add_read_dependency(const std::string& path, bool listed, const StepStart& start,
+                         FileHasher& hasher, const PathNormalizer& normalizer,
+                         ObservationVerdict* verdict) {
   const std::string name = normalizer.normalize(path);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -120,23 +124,40 @@ Result<ObservedAccesses> parse_trace(const std::string& text) {
     if (end == std::string::npos) return Error{"trace ends in a partial line"};
     std::string_view line(text.data() + start, end - start);
     start = end + 1;
-    if (line.size() < 3 || line[1] != ' ') return Error{"malformed trace line: " + std::string(line)};
+    if (line.size() < 3 || line[1] != ' ')
+      return Error{"malformed trace line: " + std::string(line)};
     std::string path(line.substr(2));
     switch (line[0]) {
-      case 'x': case 'r': accesses.reads.insert(std::move(path)); break;
-      case 's': accesses.probes.insert(std::move(path)); break;
-      case 'd': accesses.listed.insert(std::move(path)); break;
-      case 'w': case 'u': accesses.written.insert(std::move(path)); break;
-      case 'a': accesses.appended.insert(std::move(path)); break;
-      case '!': accesses.untraceable.push_back(std::move(path)); break;
-      default: return Error{"unknown trace tag in: " + std::string(line)};
+      case 'x':
+      case 'r':
+        accesses.reads.insert(std::move(path));
+        break;
+      case 's':
+        accesses.probes.insert(std::move(path));
+        break;
+      case 'd':
+        accesses.listed.insert(std::move(path));
+        break;
+      case 'w':
+      case 'u':
+        accesses.written.insert(std::move(path));
+        break;
+      case 'a':
+        accesses.appended.insert(std::move(path));
+        break;
+      case '!':
+        accesses.untraceable.push_back(std::move(path));
+        break;
+      default:
+        return Error{"unknown trace tag in: " + std::string(line)};
     }
   }
   return accesses;
 }
 
-ObservationVerdict judge_observation(const ObservedAccesses& accesses, const ObservedStepPaths& paths,
-                                     const StepStart& start, FileHasher& hasher, const PathNormalizer& normalizer) {
+ObservationVerdict judge_observation(const ObservedAccesses& accesses,
+                                     const ObservedStepPaths& paths, const StepStart& start,
+                                     FileHasher& hasher, const PathNormalizer& normalizer) {
   ObservationVerdict verdict;
   if (!accesses.untraceable.empty()) {
     auto [reason, detail] = untraceable_reason(accesses.untraceable.front());
@@ -144,7 +165,8 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
     verdict.detail = std::move(detail);
     return verdict;
   }
-  if (std::vector<std::string> undeclared = undeclared_writes(accesses, paths); !undeclared.empty()) {
+  if (std::vector<std::string> undeclared = undeclared_writes(accesses, paths);
+      !undeclared.empty()) {
     verdict.uncacheable_reason = "writes-undeclared-files";
     verdict.detail = first_paths(undeclared, paths.cwd);
     return verdict;
@@ -158,7 +180,8 @@ ObservationVerdict judge_observation(const ObservedAccesses& accesses, const Obs
         paths.ignored.count(path)) {
       continue;
     }
-    if (!add_read_dependency(path, accesses.listed.count(path) > 0, start, hasher, normalizer, &verdict)) {
+    if (!add_read_dependency(path, accesses.listed.count(path) > 0, start, hasher, normalizer,
+                             &verdict)) {
       verdict.deps.clear();
       verdict.detail = shown(verdict.detail, paths.cwd);
       return verdict;

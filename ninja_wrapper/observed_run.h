@@ -88,7 +88,8 @@ struct ObservationVerdict {
 /// path read, probed or listed is fingerprinted: content hash, directory
 /// listing, "directory", or "absent". A read input changed since the start
 /// makes the run unsafe to store.
-ObservationVerdict judge_observation(const ObservedAccesses& accesses, const ObservedStepPaths& paths,
-                                     const StepStart& start, FileHasher& hasher, const PathNormalizer& normalizer);
+ObservationVerdict judge_observation(const ObservedAccesses& accesses,
+                                     const ObservedStepPaths& paths, const StepStart& start,
+                                     FileHasher& hasher, const PathNormalizer& normalizer);
 
 }  // namespace edgecache::ninja

@@ -68,9 +68,10 @@ const std::vector<size_t>& walk_edge(Edge* edge, PlanWalk* walk) {
 /// predictions), finds its result and fetches it into the local store, and
 /// predicts its outputs. The result key when found; `remote`: an object
 /// came from the remote.
-std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
-                                  const std::string& build_dir, PredictedFiles& predictions, std::string* input_key,
-                                  bool* remote) {
+std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& builder,
+                                   const EdgeFacts& facts, const std::string& build_dir,
+                                   PredictedFiles& predictions, std::string* input_key,
+                                   bool* remote) {
   // Ninja makes the directories of an edge's outputs before it runs the
   // edge: a step that saw its output dir (a generator's mkdir or stat) is
   // keyed as it will be then, not as the build dir is now.
@@ -98,7 +99,8 @@ std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& build
     const EntryFile* file = found.entry.find(output.role);
     // A symlink is restored as a link: what reading it gives is not known.
     if (file == nullptr || file->kind != EntryFileKind::kRegular) continue;
-    predictions.predict(output.path, hash_bytes(output.holds_paths ? paths.restore(file->content) : file->content));
+    predictions.predict(
+        output.path, hash_bytes(output.holds_paths ? paths.restore(file->content) : file->content));
   }
   return found.result_key;
 }
@@ -113,8 +115,8 @@ PrefetchPlan plan_prefetch(const std::vector<Node*>& targets) {
   return std::move(walk.plan);
 }
 
-RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, std::vector<PrefetchEdge> edges,
-                               int threads)
+RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
+                               std::vector<PrefetchEdge> edges, int threads)
     : config_(config),
       context_(std::move(context)),
       edges_(std::move(edges)),
@@ -134,7 +136,8 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context, st
       if (start != PrefetchStart::kPlanned) states_[i] = State::kMainThread;
       if (start == PrefetchStart::kOnDisk || start == PrefetchStart::kFailed)
         resolve_locked(i, start == PrefetchStart::kOnDisk);
-      else if (!edges_[i].cacheable) resolve_locked(i, false);
+      else if (!edges_[i].cacheable)
+        resolve_locked(i, false);
     }
     for (size_t i = 0; i < edges_.size(); ++i) {
       if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
@@ -173,7 +176,9 @@ void RemotePrefetch::resolve_locked(size_t index, bool ok) {
     work.pop_back();
     if (resolved(states_[edge])) continue;
     if (states_[edge] == State::kQueued) std::erase(queue_, edge);
-    states_[edge] = !good ? State::kFailed : states_[edge] == State::kWorking ? State::kPredicted : State::kOnDisk;
+    states_[edge] = !good                              ? State::kFailed
+                    : states_[edge] == State::kWorking ? State::kPredicted
+                                                       : State::kOnDisk;
     for (size_t dependent : dependents_[edge]) {
       if (!good) {
         // Its key needs bytes nobody can predict: the main thread keys it
@@ -201,10 +206,12 @@ void RemotePrefetch::settle(size_t index) {
     changed_.notify_all();
   }
   changed_.wait_for(lock, kMaxSettleWait, [&] {
-    return stop_ || alive_ == 0 || (states_[index] != State::kQueued && states_[index] != State::kWorking);
+    return stop_ || alive_ == 0 ||
+           (states_[index] != State::kQueued && states_[index] != State::kWorking);
   });
   if (states_[index] == State::kQueued) std::erase(queue_, index);
-  if (!resolved(states_[index]) && states_[index] != State::kWorking) states_[index] = State::kMainThread;
+  if (!resolved(states_[index]) && states_[index] != State::kWorking)
+    states_[index] = State::kMainThread;
 }
 
 void RemotePrefetch::outputs_on_disk(size_t index, bool ok) {
@@ -255,7 +262,8 @@ void RemotePrefetch::work() {
       std::optional<CacheKey> found;
       ++looked_up;
       try {
-        found = fetch_edge(session, builder, edges_[index].facts, context_.cwd, predictions_, &input_key, &remote);
+        found = fetch_edge(session, builder, edges_[index].facts, context_.cwd, predictions_,
+                           &input_key, &remote);
       } catch (const std::exception&) {
       }
       lock.lock();

@@ -36,7 +36,8 @@ bool is_file(const std::string& path) {
 
 StepObserver::StepObserver(std::string trace_dir) : trace_dir_(std::move(trace_dir)) {
   const std::string dir = executable_dir();
-  for (const std::string& candidate : {dir + "/" + kTracerLibrary, dir + "/../lib/edgecache/" + kTracerLibrary}) {
+  for (const std::string& candidate :
+       {dir + "/" + kTracerLibrary, dir + "/../lib/edgecache/" + kTracerLibrary}) {
     if (!dir.empty() && is_file(candidate)) {
       tracer_ = candidate;
       break;
@@ -56,17 +57,20 @@ std::string StepObserver::new_trace_file() {
   return trace_dir_ + "/" + std::to_string(::getpid()) + "-" + std::to_string(++traces_) + ".trace";
 }
 
-std::string StepObserver::wrap_command(const std::string& command, const std::string& trace_file) const {
+std::string StepObserver::wrap_command(const std::string& command,
+                                       const std::string& trace_file) const {
   // The outer shell only sets the environment; the inner one, and every
   // program it starts, runs with the tracer (a user's LD_PRELOAD is kept).
   // The file is created empty first: a run whose processes all failed to
   // load the tracer leaves it empty, which Judge refuses.
-  return "export LD_PRELOAD=" + shell_quoted(tracer_) + "${LD_PRELOAD:+\" $LD_PRELOAD\"} EDGECACHE_TRACE_FILE=" +
-         shell_quoted(trace_file) + " && : >\"$EDGECACHE_TRACE_FILE\" && exec /bin/sh -c " + shell_quoted(command);
+  return "export LD_PRELOAD=" + shell_quoted(tracer_) +
+         "${LD_PRELOAD:+\" $LD_PRELOAD\"} EDGECACHE_TRACE_FILE=" + shell_quoted(trace_file) +
+         " && : >\"$EDGECACHE_TRACE_FILE\" && exec /bin/sh -c " + shell_quoted(command);
 }
 
-ObservationVerdict StepObserver::judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
-                                       FileHasher& hasher, const PathNormalizer& normalizer) const {
+ObservationVerdict StepObserver::judge(const std::string& trace_file, ObservedStepPaths paths,
+                                       const StepStart& start, FileHasher& hasher,
+                                       const PathNormalizer& normalizer) const {
   ObservationVerdict verdict;
   auto text = read_file(trace_file);
   discard(trace_file);

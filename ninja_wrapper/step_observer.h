@@ -34,8 +34,9 @@ class StepObserver {
 
   /// Reads and removes `trace_file`, and judges the run that started at
   /// `start`. The tracer and the trace file are never inputs.
-  ObservationVerdict judge(const std::string& trace_file, ObservedStepPaths paths, const StepStart& start,
-                           FileHasher& hasher, const PathNormalizer& normalizer) const;
+  ObservationVerdict judge(const std::string& trace_file, ObservedStepPaths paths,
+                           const StepStart& start, FileHasher& hasher,
+                           const PathNormalizer& normalizer) const;
 
   /// Removes a trace that will not be judged (a failed command).
   static void discard(const std::string& trace_file);

@@ -41,9 +41,12 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
     for (std::string line; std::getline(in, line);) {
       if (line.rfind(absent, 0) == 0 && line.back() == '"') {
         listing += line.substr(absent.size(), line.size() - absent.size() - 1) + "\n";
-      } else if (line.rfind("#include <...> search starts here:", 0) == 0) inside = true;
-      else if (line.rfind("End of search list.", 0) == 0) inside = false;
-      else if (inside && !line.empty() && line[0] == ' ') listing += line.substr(1) + "\n";
+      } else if (line.rfind("#include <...> search starts here:", 0) == 0)
+        inside = true;
+      else if (line.rfind("End of search list.", 0) == 0)
+        inside = false;
+      else if (inside && !line.empty() && line[0] == ' ')
+        listing += line.substr(1) + "\n";
     }
     (void)write_file_atomic(memo_path, listing);  // a memo: a failure only costs time
   }

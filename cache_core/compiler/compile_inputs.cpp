@@ -38,7 +38,8 @@ std::string pch_fingerprint(const std::string& path, const std::string& cache_di
 
 // The dirs a lookup of `spelling` visits, in order (the first is the
 // includer's dir, or the cwd for -include).
-std::vector<std::string> lookup_dirs(const IncludeSearch& search, const std::string& first_dir, bool quoted) {
+std::vector<std::string> lookup_dirs(const IncludeSearch& search, const std::string& first_dir,
+                                     bool quoted) {
   std::vector<std::string> dirs;
   if (quoted) {
     if (!first_dir.empty()) dirs.push_back(first_dir);
@@ -55,14 +56,15 @@ struct PchProbe {
   std::set<std::string> seen;
 };
 
-void add_pch_candidates(const std::vector<std::string>& dirs, const std::string& name, PchProbe& probe,
-                        KeyRecipe* recipe) {
+void add_pch_candidates(const std::vector<std::string>& dirs, const std::string& name,
+                        PchProbe& probe, KeyRecipe* recipe) {
   for (const std::string& dir : dirs) {
     std::string header = name.front() == '/' ? name : join_path(dir, name);
     for (const char* suffix : {".gch", ".pch"}) {
       std::string candidate = header + suffix;
       if (!probe.seen.insert(candidate).second || !probe.hasher.exists(candidate)) continue;
-      recipe->add("pch:" + probe.paths.normalize(candidate), pch_fingerprint(candidate, probe.cache_dir));
+      recipe->add("pch:" + probe.paths.normalize(candidate),
+                  pch_fingerprint(candidate, probe.cache_dir));
     }
     if (name.front() == '/') return;
   }
@@ -75,7 +77,8 @@ std::optional<std::string> add_flag_files(const CompilerInvocation& inv, const s
                                           const std::string& cache_dir, KeyRecipe* recipe) {
   for (const FlagFile& file : inv.flag_files) {
     auto stamp = stat_file(absolute_path(file.path, cwd));
-    auto hash = stamp && !stamp->is_directory ? hasher.hash_file(absolute_path(file.path, cwd)) : std::nullopt;
+    auto hash = stamp && !stamp->is_directory ? hasher.hash_file(absolute_path(file.path, cwd))
+                                              : std::nullopt;
     // A name the compiler looks up elsewhere (a specs file in its own
     // dirs), a directory of profiles: not keyed here, so not cached.
     if (!hash) return file.reason;
@@ -83,22 +86,27 @@ std::optional<std::string> add_flag_files(const CompilerInvocation& inv, const s
   }
   for (const std::string& pch : inv.include_pchs) {
     std::string fingerprint = pch_fingerprint(absolute_path(pch, cwd), cache_dir);
-    if (fingerprint == kAbsentFingerprint || fingerprint == "unreadable") return std::string("pch-unreadable");
+    if (fingerprint == kAbsentFingerprint || fingerprint == "unreadable")
+      return std::string("pch-unreadable");
     recipe->add("pch:" + paths.normalize(pch), fingerprint);
   }
   return std::nullopt;
 }
 
-void add_pch_files(const IncludeSearch& search, const std::string& source_path, const std::string& source_text,
-                   const PathNormalizer& paths, FileHasher& hasher, const std::string& cache_dir, KeyRecipe* recipe) {
+void add_pch_files(const IncludeSearch& search, const std::string& source_path,
+                   const std::string& source_text, const PathNormalizer& paths, FileHasher& hasher,
+                   const std::string& cache_dir, KeyRecipe* recipe) {
   PchProbe probe{paths, hasher, cache_dir, {}};
   for (const std::string& name : search.forced_includes) {
-    if (!name.empty()) add_pch_candidates(lookup_dirs(search, search.cwd, true), name, probe, recipe);
+    if (!name.empty())
+      add_pch_candidates(lookup_dirs(search, search.cwd, true), name, probe, recipe);
   }
-  std::string source_dir = search.includer_dir_searched ? source_path.substr(0, source_path.find_last_of('/')) : "";
+  std::string source_dir =
+      search.includer_dir_searched ? source_path.substr(0, source_path.find_last_of('/')) : "";
   bool computed = false;
   for (const IncludeSpelling& spelling : scan_include_spellings(source_text, &computed)) {
-    add_pch_candidates(lookup_dirs(search, source_dir, spelling.quoted), spelling.name, probe, recipe);
+    add_pch_candidates(lookup_dirs(search, source_dir, spelling.quoted), spelling.name, probe,
+                       recipe);
   }
 }
 

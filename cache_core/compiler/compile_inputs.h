@@ -28,8 +28,8 @@ std::optional<std::string> add_flag_files(const CompilerInvocation& inv, const s
 // <dir>/<name>.gch in each dir of that lookup; clang for <name>.pch and
 // <name>.gch beside an -include name): each one present is keyed by content
 // (memoized across processes in `cache_dir`, as compiler hashes are).
-void add_pch_files(const IncludeSearch& search, const std::string& source_path, const std::string& source_text,
-                   const PathNormalizer& paths, FileHasher& hasher, const std::string& cache_dir,
-                   KeyRecipe* recipe);
+void add_pch_files(const IncludeSearch& search, const std::string& source_path,
+                   const std::string& source_text, const PathNormalizer& paths, FileHasher& hasher,
+                   const std::string& cache_dir, KeyRecipe* recipe);
 
 }  // namespace edgecache

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "compiler/compile_inputs.h"
 #include "compiler/builtin_include_dirs.h"
+#include "compiler/compile_inputs.h"
 #include "edgecache/compiler_identity.h"
 #include "edgecache/file_io.h"
 #include "edgecache/step_outputs.h"
@@ -30,8 +30,9 @@ std::vector<std::string> system_dir_flags(const CompilerInvocation& inv) {
   std::vector<std::string> flags;
   for (size_t i = 1; i < inv.argv.size(); ++i) {
     const std::string& a = inv.argv[i];
-    if (a.rfind("--sysroot", 0) == 0 || a.rfind("-nostdinc", 0) == 0 || a.rfind("-stdlib=", 0) == 0 ||
-        a.rfind("--target=", 0) == 0 || a == "-m32" || a == "-m64" || a == "-mx32") {
+    if (a.rfind("--sysroot", 0) == 0 || a.rfind("-nostdinc", 0) == 0 ||
+        a.rfind("-stdlib=", 0) == 0 || a.rfind("--target=", 0) == 0 || a == "-m32" || a == "-m64" ||
+        a == "-mx32") {
       flags.push_back(a);
     } else if ((a == "-target" || a == "-isysroot") && i + 1 < inv.argv.size()) {
       flags.push_back(a);
@@ -49,7 +50,8 @@ std::string unkeyable_source(const std::string& text, const std::string& languag
   }
   // The assembler reads these files; no depfile names them.
   if (text.find(".incbin") != std::string::npos) return "incbin";
-  if (language.rfind("assembler", 0) == 0 && text.find(".include") != std::string::npos) return "asm-include";
+  if (language.rfind("assembler", 0) == 0 && text.find(".include") != std::string::npos)
+    return "asm-include";
   return "";
 }
 
@@ -57,9 +59,11 @@ IncludeSearch include_search_of(const CompilerInvocation& inv, const CompileCont
                                 const std::vector<std::string>& builtin_dirs) {
   IncludeSearch search;
   const std::string& cwd = context.cwd;
-  for (const std::string& dir : inv.quote_dirs) search.quote_dirs.push_back(absolute_path(dir, cwd));
+  for (const std::string& dir : inv.quote_dirs)
+    search.quote_dirs.push_back(absolute_path(dir, cwd));
   for (const auto* list : {&inv.user_dirs, &inv.system_dirs, &builtin_dirs, &inv.after_dirs}) {
-    for (const std::string& dir : *list) search.bracket_dirs.push_back(join_path(absolute_path(dir, cwd), ""));
+    for (const std::string& dir : *list)
+      search.bracket_dirs.push_back(join_path(absolute_path(dir, cwd), ""));
   }
   search.includer_dir_searched = inv.includer_dir_searched;
   search.cwd = cwd;
@@ -75,9 +79,13 @@ void add_full_deps_command(const CompilerInvocation& inv, Step* step) {
   for (size_t i = 0; i < inv.argv.size(); ++i) {
     const std::string& a = inv.argv[i];
     bool with_value = a == "-o" || a == "-MF" || a == "-MT" || a == "-MQ";
-    if (with_value) { ++i; continue; }
-    if (a == "-c" || a == "-MMD" || a == "-MD" || a == "-MP" || a == "-MG" || a.rfind("-MF", 0) == 0 ||
-        a.rfind("-MT", 0) == 0 || a.rfind("-MQ", 0) == 0 || a.rfind("-o", 0) == 0) {
+    if (with_value) {
+      ++i;
+      continue;
+    }
+    if (a == "-c" || a == "-MMD" || a == "-MD" || a == "-MP" || a == "-MG" ||
+        a.rfind("-MF", 0) == 0 || a.rfind("-MT", 0) == 0 || a.rfind("-MQ", 0) == 0 ||
+        a.rfind("-o", 0) == 0) {
       continue;
     }
     argv.push_back(a);
@@ -89,11 +97,12 @@ void add_full_deps_command(const CompilerInvocation& inv, Step* step) {
 
 std::string temporary_depfile_name(const std::string& object, const char* what) {
   const char* tmp = std::getenv("TMPDIR");
-  return std::string(tmp && *tmp ? tmp : "/tmp") + "/edgecache-" + std::to_string(getpid()) + "-" + what + "-" +
-         hash_bytes(object).hex().substr(0, 8) + ".d";
+  return std::string(tmp && *tmp ? tmp : "/tmp") + "/edgecache-" + std::to_string(getpid()) + "-" +
+         what + "-" + hash_bytes(object).hex().substr(0, 8) + ".d";
 }
 
-std::optional<std::string> make_compile_step(const CompilerInvocation& inv, const CompileContext& context,
+std::optional<std::string> make_compile_step(const CompilerInvocation& inv,
+                                             const CompileContext& context,
                                              const PathNormalizer& paths, CompileStep* out) {
   const std::string& compiler = context.compiler;
   const std::string& cwd = context.cwd;
@@ -111,7 +120,8 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   for (const std::string& arg : keyed_arguments(inv)) recipe.add("arg", paths.normalize(arg));
   recipe.add("cwd", paths.normalize(cwd));
   for (const std::string& name : compiler_environment_variables()) {
-    if (const char* value = std::getenv(name.c_str())) recipe.add("env:" + name, paths.normalize(value));
+    if (const char* value = std::getenv(name.c_str()))
+      recipe.add("env:" + name, paths.normalize(value));
   }
   recipe.add_hash("input:" + paths.normalize(inv.source), hash_bytes(*source));
   if (!inv.explicit_color) recipe.add("stderr-is-tty", context.stderr_is_tty ? "yes" : "no");
@@ -128,7 +138,7 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
     step.discovered_deps_file = inv.depfile;
     if (inv.depfile_mode == DepfileMode::kMMD) add_full_deps_command(inv, &step);
   } else if (inv.records_command_line) {
-    return "records-command-line";  // our -MD -MF <temp> would be written into the object
+    return "records-command-line";       // our -MD -MF <temp> would be written into the object
   } else if (language != "assembler") {  // plain assembler reads only the source (checked above)
     out->our_depfile = temporary_depfile_name(inv.object, "deps");
     step.discovered_deps_file = out->our_depfile;
@@ -136,14 +146,14 @@ std::optional<std::string> make_compile_step(const CompilerInvocation& inv, cons
   // -o /dev/null (CMake's and autoconf's probes), a FIFO, a symlink the
   // compiler writes through: run the real compiler, never restore over it.
   if (check_output_paths(&step)) return kOutputNotAFile;
-  std::vector<std::string> builtin_dirs =
-      compiler_system_include_dirs(compiler, *identity, language, system_dir_flags(inv), context.cache_dir);
+  std::vector<std::string> builtin_dirs = compiler_system_include_dirs(
+      compiler, *identity, language, system_dir_flags(inv), context.cache_dir);
   step.include_search = include_search_of(inv, context, builtin_dirs);
   FileHasher local_hasher;
   FileHasher& hasher = context.hasher ? *context.hasher : local_hasher;
   if (auto why = add_flag_files(inv, cwd, paths, hasher, context.cache_dir, &recipe)) return why;
-  add_pch_files(step.include_search, absolute_path(inv.source, cwd), *source, paths, hasher, context.cache_dir,
-                &recipe);
+  add_pch_files(step.include_search, absolute_path(inv.source, cwd), *source, paths, hasher,
+                context.cache_dir, &recipe);
   return std::nullopt;
 }
 

@@ -22,10 +22,10 @@ struct CompileStep {
 };
 
 struct CompileContext {
-  std::string compiler;     // resolved path of the compiler binary
-  std::string cache_dir;    // for the memoized compiler identity
-  std::string cwd;          // where the compile runs
-  bool stderr_is_tty = false;  // GCC colours diagnostics for a terminal
+  std::string compiler;          // resolved path of the compiler binary
+  std::string cache_dir;         // for the memoized compiler identity
+  std::string cwd;               // where the compile runs
+  bool stderr_is_tty = false;    // GCC colours diagnostics for a terminal
   FileHasher* hasher = nullptr;  // the caller's memo for pch probes (a private one when null)
 };
 
@@ -34,7 +34,8 @@ std::string temporary_depfile_name(const std::string& object, const char* what);
 
 // Builds the step for a cacheable invocation. Returns the reason when the
 // call turns out uncacheable after all (e.g. "time-macros" in the source).
-std::optional<std::string> make_compile_step(const CompilerInvocation& inv, const CompileContext& context,
+std::optional<std::string> make_compile_step(const CompilerInvocation& inv,
+                                             const CompileContext& context,
                                              const PathNormalizer& paths, CompileStep* out);
 
 }  // namespace edgecache

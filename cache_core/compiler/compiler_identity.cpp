@@ -31,7 +31,8 @@ Result<Hash128> compiler_identity(const std::string& binary, const std::string& 
   return *content;
 }
 
-std::string compiler_version(const std::string& binary, const Hash128& identity, const std::string& cache_dir) {
+std::string compiler_version(const std::string& binary, const Hash128& identity,
+                             const std::string& cache_dir) {
   std::string memo_path = cache_dir + "/compilers/version-" + identity.hex();
   if (auto memo = read_file(memo_path)) return *memo;
   auto result = run_process({binary, "--version"});

@@ -20,6 +20,7 @@ Result<Hash128> compiler_identity(const std::string& binary, const std::string& 
 // memoized per identity like the include dirs; "" when it prints nothing.
 // Part of the key only so that `edgecache explain` can name the versions
 // when the compiler changed (the identity already decides hits).
-std::string compiler_version(const std::string& binary, const Hash128& identity, const std::string& cache_dir);
+std::string compiler_version(const std::string& binary, const Hash128& identity,
+                             const std::string& cache_dir);
 
 }  // namespace edgecache

@@ -31,11 +31,11 @@ struct CompilerInvocation {
   bool cacheable = false;
   std::string uncacheable_reason;  // short, stable, for stats: "link", "preprocess-only", ...
 
-  std::string source;         // the one input file, as written on the command line
-  std::string object;         // -o value, or the name the compiler derives
+  std::string source;  // the one input file, as written on the command line
+  std::string object;  // -o value, or the name the compiler derives
   DepfileMode depfile_mode = DepfileMode::kNone;
-  std::string depfile;        // where the compiler writes the depfile (-MF or derived)
-  bool debug_info = false;    // -g.. other than -g0: objects embed the working directory
+  std::string depfile;          // where the compiler writes the depfile (-MF or derived)
+  bool debug_info = false;      // -g.. other than -g0: objects embed the working directory
   bool has_prefix_map = false;  // -ffile-prefix-map / -fdebug-prefix-map / -fmacro-prefix-map
   bool explicit_color = false;  // -fdiagnostics-color=.. / -fcolor-diagnostics given
   // -frecord-command-line, -grecord-command-line (and the -gcc-switches
@@ -43,14 +43,14 @@ struct CompilerInvocation {
   // cache would add (-MD -MF <temp>) would change it.
   bool records_command_line = false;
   // The include search, in the compiler's order (values as written):
-  std::vector<std::string> quote_dirs;   // -iquote, and -I before -I-: "..." only
-  std::vector<std::string> user_dirs;    // -I
-  std::vector<std::string> system_dirs;  // -isystem
-  std::vector<std::string> after_dirs;   // -idirafter (after the built-in dirs)
-  bool includer_dir_searched = true;     // false after -I-: "..." skips the includer's dir
+  std::vector<std::string> quote_dirs;       // -iquote, and -I before -I-: "..." only
+  std::vector<std::string> user_dirs;        // -I
+  std::vector<std::string> system_dirs;      // -isystem
+  std::vector<std::string> after_dirs;       // -idirafter (after the built-in dirs)
+  bool includer_dir_searched = true;         // false after -I-: "..." skips the includer's dir
   std::vector<std::string> forced_includes;  // -include / -imacros names (cwd searched first)
   std::vector<std::string> include_pchs;     // clang -include-pch files
-  std::vector<FlagFile> flag_files;  // their content is in the key
+  std::vector<FlagFile> flag_files;          // their content is in the key
 
   // Whether the output names (-o, -MF, an -MT/-MQ naming the object) can
   // change what the compiler writes. Usually not: the object's bytes do not

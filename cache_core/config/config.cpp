@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "key/build_tree.h"
 #include "edgecache/file_io.h"
 #include "edgecache/hit_verification.h"
 #include "edgecache/path_normalizer.h"
+#include "key/build_tree.h"
 
 namespace edgecache {
 namespace {
@@ -105,7 +105,8 @@ std::string find_project_file(const std::string& cwd) {
 void add_build_tree_defaults(const ConfigInputs& in, std::map<std::string, SettingValue>* values) {
   auto tree = find_build_tree(absolute_path(in.cwd, "/"));
   if (!tree) return;
-  std::string dirs = tree->source_dir.empty() ? tree->build_dir : tree->source_dir + ":" + tree->build_dir;
+  std::string dirs =
+      tree->source_dir.empty() ? tree->build_dir : tree->source_dir + ":" + tree->build_dir;
   (*values)["base_dir"] = {dirs, "default from " + tree->cache_file};
 }
 
@@ -155,19 +156,26 @@ const std::vector<SettingSpec>& setting_specs() {
       {"dir", "EDGECACHE_DIR", "local cache directory"},
       {"max_size", "EDGECACHE_MAX_SIZE", "local cache size limit (e.g. 5G, 500M)"},
       {"base_dir", "EDGECACHE_BASEDIR", "':'-separated dirs whose paths are made relative in keys"},
-      {"remote", "EDGECACHE_REMOTE", "remote cache URL with |attributes (http://, https://, file://, redis://, s3://); several separated by spaces"},
+      {"remote", "EDGECACHE_REMOTE",
+       "remote cache URL with |attributes (http://, https://, file://, redis://, s3://); several "
+       "separated by spaces"},
       {"remote_token", "EDGECACHE_REMOTE_TOKEN", "bearer token for the remote", true},
       {"no_remote", "EDGECACHE_NO_REMOTE", "true: use the local cache only"},
       {"remote_helper", "EDGECACHE_REMOTE_HELPER",
-       "launcher's way to an http(s) remote: auto (edgecache-remote-helper beside edgecache, which keeps connections open), off (direct), or the absolute path of a helper (a ccache storage helper works)"},
-      {"remote_helper_idle_timeout", "EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT", "seconds the remote helper stays up without clients (0: until stopped)"},
+       "launcher's way to an http(s) remote: auto (edgecache-remote-helper beside edgecache, which "
+       "keeps connections open), off (direct), or the absolute path of a helper (a ccache storage "
+       "helper works)"},
+      {"remote_helper_idle_timeout", "EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT",
+       "seconds the remote helper stays up without clients (0: until stopped)"},
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
       {"exclude_rules", "EDGECACHE_EXCLUDE_RULES", "':'-separated Ninja rule names never cached"},
       {"signing_key", "EDGECACHE_SIGNING_KEY", "shared secret for signed entries", true},
-      {"verify", "EDGECACHE_VERIFY", "re-run hits and compare: off, a fraction (0.05), all, or strict"},
-      {"verify_ignore", "EDGECACHE_VERIFY_IGNORE", "':'-separated shell patterns of outputs whose differences are accepted"},
+      {"verify", "EDGECACHE_VERIFY",
+       "re-run hits and compare: off, a fraction (0.05), all, or strict"},
+      {"verify_ignore", "EDGECACHE_VERIFY_IGNORE",
+       "':'-separated shell patterns of outputs whose differences are accepted"},
   };
   return specs;
 }
@@ -187,12 +195,14 @@ Config Config::load(const ConfigInputs& inputs) {
   Config config;
   for (auto& [key, value] : default_layer(inputs)) config.values_[key] = {value, "default"};
   add_build_tree_defaults(inputs, &config.values_);
-  std::string user_file = home_relative(inputs, "XDG_CONFIG_HOME", ".config") + "/edgecache/config.json";
+  std::string user_file =
+      home_relative(inputs, "XDG_CONFIG_HOME", ".config") + "/edgecache/config.json";
   config.project_file_ = find_project_file(inputs.cwd);
   std::vector<std::pair<std::string, Layer>> layers;
   layers.emplace_back(user_file, json_file_layer(user_file, &config.errors_));
   if (!config.project_file_.empty()) {
-    layers.emplace_back(config.project_file_, json_file_layer(config.project_file_, &config.errors_));
+    layers.emplace_back(config.project_file_,
+                        json_file_layer(config.project_file_, &config.errors_));
   }
   layers.emplace_back("env", env_layer(inputs));
   layers.emplace_back("command line", inputs.command_line);
@@ -227,13 +237,19 @@ long Config::remote_helper_idle_timeout() const {
 }
 bool Config::disabled() const { return parse_bool(setting("disable").value).value_or(false); }
 std::string Config::log_file() const { return setting("log").value; }
-int Config::compression_level() const { return std::atoi(setting("compression_level").value.c_str()); }
+int Config::compression_level() const {
+  return std::atoi(setting("compression_level").value.c_str());
+}
 std::vector<std::string> Config::exclude_rules() const {
   return split(setting("exclude_rules").value, ':');
 }
 std::string Config::signing_key() const { return setting("signing_key").value; }
-VerifyMode Config::verify() const { return parse_verify_mode(setting("verify").value).value_or(VerifyMode{}); }
-std::vector<std::string> Config::verify_ignore() const { return split(setting("verify_ignore").value, ':'); }
+VerifyMode Config::verify() const {
+  return parse_verify_mode(setting("verify").value).value_or(VerifyMode{});
+}
+std::vector<std::string> Config::verify_ignore() const {
+  return split(setting("verify_ignore").value, ':');
+}
 
 std::optional<uint64_t> parse_size(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -244,11 +260,16 @@ std::optional<uint64_t> parse_size(const std::string& text) {
   if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
   if (!unit.empty() && (unit.back() == 'i')) unit.pop_back();
   double scale = 1;
-  if (unit == "k" || unit == "K") scale = 1024.0;
-  else if (unit == "M" || unit == "m") scale = 1024.0 * 1024;
-  else if (unit == "G" || unit == "g") scale = 1024.0 * 1024 * 1024;
-  else if (unit == "T" || unit == "t") scale = 1024.0 * 1024 * 1024 * 1024;
-  else if (!unit.empty()) return std::nullopt;
+  if (unit == "k" || unit == "K")
+    scale = 1024.0;
+  else if (unit == "M" || unit == "m")
+    scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "g")
+    scale = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "t")
+    scale = 1024.0 * 1024 * 1024 * 1024;
+  else if (!unit.empty())
+    return std::nullopt;
   return static_cast<uint64_t>(number * scale);
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // Layered configuration. Each source is one layer, later layers win:
 //   built-in defaults < defaults of the CMake build tree around the working
-//   dir (base_dir: its source and build dirs, see build_tree.h) < user file ($XDG_CONFIG_HOME/edgecache/config.json)
-//   < project file (edgecache.json, searched upward from the working dir)
-//   < EDGECACHE_* environment < command-line flags.
+//   dir (base_dir: its source and build dirs, see build_tree.h) < user file
+//   ($XDG_CONFIG_HOME/edgecache/config.json) < project file (edgecache.json, searched upward from
+//   the working dir) < EDGECACHE_* environment < command-line flags.
 // A malformed layer or value never stops a build: it is reported in errors()
 // and the value from the layers below is used.
 
@@ -30,7 +30,8 @@ const std::vector<SettingSpec>& setting_specs();
 
 struct SettingValue {
   std::string value;
-  std::string origin;  // "default", "default from <dir>/CMakeCache.txt", a file path, "env EDGECACHE_X", "command line"
+  std::string origin;  // "default", "default from <dir>/CMakeCache.txt", a file path, "env
+                       // EDGECACHE_X", "command line"
 };
 
 // Everything the loader reads from the process, injectable for tests.

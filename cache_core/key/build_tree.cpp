@@ -36,7 +36,8 @@ std::string cmake_cache_value(const std::string& text, const std::string& name) 
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + pos, end - pos);
-    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 && line[name.size()] == ':') {
+    if (line.size() > name.size() && line.compare(0, name.size(), name) == 0 &&
+        line[name.size()] == ':') {
       size_t eq = line.find('=');
       if (eq != std::string_view::npos) {
         std::string value(line.substr(eq + 1));

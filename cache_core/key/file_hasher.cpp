@@ -50,7 +50,9 @@ std::string stamp_text(const FileStamp& stamp) {
   std::string text;
   text.reserve(5 * 21);
   char number[24];
-  auto put = [&](auto value) { text.append(number, std::to_chars(number, number + sizeof number, value).ptr); };
+  auto put = [&](auto value) {
+    text.append(number, std::to_chars(number, number + sizeof number, value).ptr);
+  };
   put(stamp.device);
   text += '-';
   put(stamp.inode);
@@ -144,7 +146,8 @@ FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
       FileStamp stamp = stamp_of(st);
       listing.read_ns = clock;
       listing.changed_ns = std::max(stamp.mtime_ns, stamp.ctime_ns);
-      if (std::max(stamp.mtime_ns, stamp.ctime_ns) < clock - kListingStampSettle) listing.stamp = stamp_text(stamp);
+      if (std::max(stamp.mtime_ns, stamp.ctime_ns) < clock - kListingStampSettle)
+        listing.stamp = stamp_text(stamp);
     }
     listing.names.emplace();
     while (dirent* entry = ::readdir(handle)) listing.names->emplace_back(entry->d_name);
@@ -179,14 +182,17 @@ std::string FileHasher::absence_stamp(const std::string& path) {
   }
 }
 
-std::optional<int64_t> FileHasher::change_of_listing_read_since(const std::string& dir, int64_t since_ns) const {
+std::optional<int64_t> FileHasher::change_of_listing_read_since(const std::string& dir,
+                                                                int64_t since_ns) const {
   auto it = listings_.find(dir);
-  if (it == listings_.end() || !it->second.names || it->second.read_ns < since_ns) return std::nullopt;
+  if (it == listings_.end() || !it->second.names || it->second.read_ns < since_ns)
+    return std::nullopt;
   return it->second.changed_ns;
 }
 
 bool FileHasher::exists(const std::string& path) {
-  if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;  // as may_exist()
+  if (predictions_ && (predictions_->find(path) || predicted_directory(path)))
+    return true;  // as may_exist()
   auto slash = path.find_last_of('/');
   if (slash != std::string::npos && slash > 0) {
     auto it = listings_.find(path.substr(0, slash));
@@ -243,10 +249,11 @@ bool is_ignored_listing_name(std::string_view name) {
       name = target;
     }
   }
-  static constexpr std::string_view kSuffixes[] = {".o",   ".obj", ".d",  ".gcno", ".gcda", ".dwo",
-                                                   ".a",   ".so",  ".lib", ".dll", ".exe", ".pdb"};
+  static constexpr std::string_view kSuffixes[] = {".o", ".obj", ".d",   ".gcno", ".gcda", ".dwo",
+                                                   ".a", ".so",  ".lib", ".dll",  ".exe",  ".pdb"};
   for (std::string_view suffix : kSuffixes) {
-    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return true;
+    if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix)
+      return true;
   }
   return false;
 }
@@ -279,14 +286,16 @@ std::string FileHasher::listing_fingerprint(const std::string& dir) {
 
 void FileHasher::forget(const std::string& path) {
   // The smallest stamp: every memoized hash of `path` sorts at or after it.
-  FileStamp lowest{0, 0, 0, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min(), false};
+  FileStamp lowest{
+      0, 0, 0, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min(), false};
   for (auto it = memo_.lower_bound({path, lowest}); it != memo_.end() && it->first.first == path;) {
     it = memo_.erase(it);
   }
   // `path` may be a directory the step made: its listing and those below.
   std::string below = path + "/";
-  for (auto it = listings_.lower_bound(path); it != listings_.end() &&
-                                            (it->first == path || it->first.compare(0, below.size(), below) == 0);) {
+  for (auto it = listings_.lower_bound(path);
+       it != listings_.end() &&
+       (it->first == path || it->first.compare(0, below.size(), below) == 0);) {
     it = listings_.erase(it);
   }
   std::string child = path;
@@ -297,7 +306,9 @@ void FileHasher::forget(const std::string& path) {
     if (found != listings_.end()) {
       // Already naming the child: this listing and all above are unchanged.
       const auto& names = found->second.names;
-      if (names && std::binary_search(names->begin(), names->end(), std::string_view(child).substr(slash + 1))) return;
+      if (names && std::binary_search(names->begin(), names->end(),
+                                      std::string_view(child).substr(slash + 1)))
+        return;
       listings_.erase(found);
     }
     child = std::move(dir);

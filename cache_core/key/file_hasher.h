@@ -94,7 +94,8 @@ class FileHasher {
   // For a dir whose memoized listing was read at or after `since_ns` (the
   // coarse clock): the dir's last change when it was read. nullopt when the
   // listing was read before, or is not memoized, or the dir was not read.
-  std::optional<int64_t> change_of_listing_read_since(const std::string& dir, int64_t since_ns) const;
+  std::optional<int64_t> change_of_listing_read_since(const std::string& dir,
+                                                      int64_t since_ns) const;
 
   // A step of this build wrote `path` (absolute): drops the memoized hash
   // of it and every memoized directory listing the write may have changed
@@ -135,8 +136,8 @@ class FileHasher {
     // listing_fingerprint() of `names`, "" until first asked. Kept in the
     // listing itself, so forget() drops it with the names it was made from.
     std::string fingerprint;
-    int64_t read_ns = 0;      // the coarse clock just before the names were read
-    int64_t changed_ns = 0;   // the dir's last change (max of mtime, ctime) then
+    int64_t read_ns = 0;     // the coarse clock just before the names were read
+    int64_t changed_ns = 0;  // the dir's last change (max of mtime, ctime) then
   };
   // The memoized listing of a directory, read on first use.
   DirListing& listing(const std::string& dir);

@@ -43,7 +43,8 @@ Result<KeyRecipe> KeyRecipe::from_json(const nlohmann::json& json) {
 namespace {
 
 // Fields other than "arg", numbered by occurrence when a name repeats.
-std::map<std::string, std::string> named_fields(const KeyRecipe& recipe, std::vector<std::string>* order) {
+std::map<std::string, std::string> named_fields(const KeyRecipe& recipe,
+                                                std::vector<std::string>* order) {
   std::map<std::string, std::string> result;
   std::map<std::string, int> seen;
   for (const RecipeField& field : recipe.fields()) {
@@ -77,8 +78,10 @@ void describe_argument_changes(const std::vector<std::string>& a, const std::vec
   std::vector<std::string> removed, added;
   auto flush = [&] {
     size_t paired = removed.size() == added.size() ? removed.size() : 0;
-    for (size_t k = 0; k < paired; ++k) changes->push_back("changed arg: " + removed[k] + " -> " + added[k]);
-    for (size_t k = paired; k < removed.size(); ++k) changes->push_back("removed arg: " + removed[k]);
+    for (size_t k = 0; k < paired; ++k)
+      changes->push_back("changed arg: " + removed[k] + " -> " + added[k]);
+    for (size_t k = paired; k < removed.size(); ++k)
+      changes->push_back("removed arg: " + removed[k]);
     for (size_t k = paired; k < added.size(); ++k) changes->push_back("added arg: " + added[k]);
     removed.clear();
     added.clear();

@@ -2,11 +2,10 @@
 // A cache key as an ordered list of named fields, kept so that a miss can be
 // explained field by field against an earlier recipe (`edgecache explain`).
 
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "edgecache/hash.h"
 #include "edgecache/result.h"

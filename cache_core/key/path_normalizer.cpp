@@ -86,7 +86,8 @@ std::string PathNormalizer::restore(std::string_view text) const {
 
 bool PathNormalizer::covers(std::string_view path) const {
   for (const std::string& dir : base_dirs_) {
-    if (path.compare(0, dir.size(), dir) == 0 && (path.size() == dir.size() || path[dir.size()] == '/')) {
+    if (path.compare(0, dir.size(), dir) == 0 &&
+        (path.size() == dir.size() || path[dir.size()] == '/')) {
       return true;
     }
   }

@@ -31,7 +31,7 @@ class PathNormalizer {
   bool covers(std::string_view path) const;
 
  private:
-  std::vector<std::string> base_dirs_;     // sorted longest first
+  std::vector<std::string> base_dirs_;  // sorted longest first
   // placeholders_[i] stands for base_dirs_[i]; numbered in the configured order
   std::vector<std::string> placeholders_;
 };

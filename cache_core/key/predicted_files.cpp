@@ -23,8 +23,8 @@ std::set<std::string> PredictedFiles::names_in(const std::string& dir) const {
   if (prefix != "/") prefix += "/";
   std::set<std::string> names;
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto it = digests_.lower_bound(prefix); it != digests_.end() && it->first.compare(0, prefix.size(), prefix) == 0;
-       ++it) {
+  for (auto it = digests_.lower_bound(prefix);
+       it != digests_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     std::string_view rest = std::string_view(it->first).substr(prefix.size());
     names.emplace(rest.substr(0, rest.find('/')));
   }

@@ -2,8 +2,8 @@
 
 #include <zstd.h>
 
-#include "object/byte_codec.h"
 #include "edgecache/hash.h"
+#include "object/byte_codec.h"
 #include "util/hmac.h"
 
 namespace edgecache {
@@ -18,7 +18,8 @@ constexpr uint8_t kSignedFlag = 1;
 // Without libcrypto there is no signature: "" never matches a stored one,
 // so every signed object is rejected (a miss), and objects written then
 // carry none and are rejected by every reader with the key.
-std::string signature(const std::string& secret, const CacheKey& object_key, std::string_view blob) {
+std::string signature(const std::string& secret, const CacheKey& object_key,
+                      std::string_view blob) {
   std::string data = "edgecache-signed-object";
   data += '\0';
   data += object_key.to_string();
@@ -65,8 +66,8 @@ struct CheckedFrame {
   Hash128 checksum;
 };
 
-Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
-                                 const std::string& signing_key) {
+Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob,
+                                 uint64_t max_payload_size, const std::string& signing_key) {
   ObjectKind kind = key.kind;
   if (blob.size() < kHeaderSize || blob.substr(0, 4) != kMagic) {
     return Error::corrupt("not an edgecache object (bad magic)");
@@ -87,11 +88,12 @@ Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob, uin
     return Error::corrupt("object claims " + std::to_string(size) + " bytes, over the limit");
   }
   bool is_signed = (flags & kSignedFlag) != 0;
-  if (is_signed && blob.size() < kHeaderSize + kSignatureSize) return Error::corrupt("object signature truncated");
-  std::string_view signed_part = blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
-  if (!signing_key.empty() &&
-      (!is_signed ||
-       !same_bytes(signature(signing_key, key, signed_part), blob.substr(signed_part.size())))) {
+  if (is_signed && blob.size() < kHeaderSize + kSignatureSize)
+    return Error::corrupt("object signature truncated");
+  std::string_view signed_part =
+      blob.substr(0, is_signed ? blob.size() - kSignatureSize : blob.size());
+  if (!signing_key.empty() && (!is_signed || !same_bytes(signature(signing_key, key, signed_part),
+                                                         blob.substr(signed_part.size())))) {
     return Error{std::string(kSignatureError), ErrorCode::kBadSignature};
   }
   std::string_view frame = signed_part.substr(kHeaderSize);
@@ -104,7 +106,8 @@ Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob, uin
 // verifies the checksum.
 Status decompress_into(const CheckedFrame& checked, char* out) {
   size_t n = ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
-  if (ZSTD_isError(n) || n != checked.size) return Error::corrupt("object payload does not decompress");
+  if (ZSTD_isError(n) || n != checked.size)
+    return Error::corrupt("object payload does not decompress");
   if (!(hash_bytes(std::string_view(out, checked.size)) == checked.checksum))
     return Error::corrupt("object checksum mismatch");
   return ok_status();

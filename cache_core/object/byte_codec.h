@@ -15,7 +15,10 @@ class ByteWriter {
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
   void u32(uint32_t v) { raw(&v, sizeof v); }
   void u64(uint64_t v) { raw(&v, sizeof v); }
-  void bytes(std::string_view s) { u64(s.size()); out_.append(s); }
+  void bytes(std::string_view s) {
+    u64(s.size());
+    out_.append(s);
+  }
   void raw(const void* p, size_t n) { out_.append(static_cast<const char*>(p), n); }
   std::string& str() { return out_; }
 

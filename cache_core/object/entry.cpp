@@ -57,8 +57,9 @@ Result<EntryView> decode_entry_view(std::string_view payload) {
     if (!role || !mode || !content) return Error{"entry: truncated file record"};
     uint32_t type = *mode & kTypeMask;
     if (type != kTypeRegular && type != kTypeSymlink) return Error{"entry: unknown file type"};
-    entry.files.emplace_back(*role, *mode & 07777, *content,
-                             type == kTypeSymlink ? EntryFileKind::kSymlink : EntryFileKind::kRegular);
+    entry.files.emplace_back(
+        *role, *mode & 07777, *content,
+        type == kTypeSymlink ? EntryFileKind::kSymlink : EntryFileKind::kRegular);
   }
   auto out = reader.bytes();
   auto err = reader.bytes();
@@ -78,7 +79,8 @@ Result<Entry> decode_entry(std::string_view payload) {
   if (!view) return view.failure();
   Entry entry;
   for (const EntryFileView& file : view->files)
-    entry.files.push_back({std::string(file.role), file.mode, std::string(file.content), file.kind});
+    entry.files.push_back(
+        {std::string(file.role), file.mode, std::string(file.content), file.kind});
   entry.stdout_text = std::string(view->stdout_text);
   entry.stderr_text = std::string(view->stderr_text);
   entry.exit_status = view->exit_status;

@@ -24,18 +24,18 @@ namespace edgecache {
 enum class EntryFileKind { kRegular, kSymlink };
 
 struct EntryFile {
-  std::string role;     // what the file is for the step: "object", "depfile", "output:2", ...
-  uint32_t mode = 0644; // permission bits to restore (an executable link output keeps +x)
-  std::string content;  // the bytes (a symlink: its target); depfiles hold base-dir placeholders
+  std::string role;      // what the file is for the step: "object", "depfile", "output:2", ...
+  uint32_t mode = 0644;  // permission bits to restore (an executable link output keeps +x)
+  std::string content;   // the bytes (a symlink: its target); depfiles hold base-dir placeholders
   EntryFileKind kind = EntryFileKind::kRegular;
 };
 
 struct Entry {
   std::vector<EntryFile> files;
-  std::string stdout_text;  // replayed on a hit
-  std::string stderr_text;  // replayed on a hit (warnings)
-  int exit_status = 0;      // always 0 today: failed steps are never stored
-  uint64_t duration_ms = 0; // how long the real run took: the time a hit saves
+  std::string stdout_text;   // replayed on a hit
+  std::string stderr_text;   // replayed on a hit (warnings)
+  int exit_status = 0;       // always 0 today: failed steps are never stored
+  uint64_t duration_ms = 0;  // how long the real run took: the time a hit saves
 
   const EntryFile* find(std::string_view role) const;
 };
@@ -49,10 +49,13 @@ struct EntryFileView {
   EntryFileKind kind = EntryFileKind::kRegular;
 
   EntryFileView() = default;
-  EntryFileView(std::string_view role_, uint32_t mode_, std::string_view content_, EntryFileKind kind_)
+  EntryFileView(std::string_view role_, uint32_t mode_, std::string_view content_,
+                EntryFileKind kind_)
       : role(role_), mode(mode_), content(content_), kind(kind_) {}
-  // NOLINTNEXTLINE(google-explicit-constructor): an EntryFile is viewed wherever a view is asked for
-  EntryFileView(const EntryFile& file) : role(file.role), mode(file.mode), content(file.content), kind(file.kind) {}
+  // NOLINTNEXTLINE(google-explicit-constructor): an EntryFile is viewed wherever a view is asked
+  // for
+  EntryFileView(const EntryFile& file)
+      : role(file.role), mode(file.mode), content(file.content), kind(file.kind) {}
 };
 
 // An entry decoded in place: valid while the payload it views lives.

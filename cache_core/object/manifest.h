@@ -29,7 +29,7 @@
 namespace edgecache {
 
 struct Dependency {
-  std::string path;         // normalized path of a discovered input
+  std::string path;  // normalized path of a discovered input
   // Content hash hex; "listing:<hash>" for a directory the include search
   // visits (include_listing.h); "dir:<hash of names>"; or "absent".
   std::string fingerprint;
@@ -38,7 +38,9 @@ struct Dependency {
   // content, so a lookup on that machine skips reading the file; anywhere
   // else the stamp differs (inode, ctime) and the content is hashed.
   std::string stamp;
-  bool operator==(const Dependency& o) const { return path == o.path && fingerprint == o.fingerprint; }
+  bool operator==(const Dependency& o) const {
+    return path == o.path && fingerprint == o.fingerprint;
+  }
 };
 
 struct ManifestCandidate {

@@ -17,26 +17,52 @@ std::vector<Token> tokenize(std::string_view text, bool* unbalanced) {
   std::vector<Token> tokens;
   std::string word;
   auto flush = [&](bool ends_target) {
-    if (!word.empty()) tokens.push_back({word, ends_target});
-    else if (ends_target && !tokens.empty()) tokens.back().ends_target = true;
-    else if (ends_target) *unbalanced = true;
+    if (!word.empty())
+      tokens.push_back({word, ends_target});
+    else if (ends_target && !tokens.empty())
+      tokens.back().ends_target = true;
+    else if (ends_target)
+      *unbalanced = true;
     word.clear();
   };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\\' && i + 1 < text.size()) {
       char next = text[i + 1];
-      if (next == '\n') { flush(false); ++i; continue; }
-      if (next == '\r' && i + 2 < text.size() && text[i + 2] == '\n') { flush(false); i += 2; continue; }
-      if (next == ' ' || next == '#' || next == '\\') { word += next; ++i; continue; }
+      if (next == '\n') {
+        flush(false);
+        ++i;
+        continue;
+      }
+      if (next == '\r' && i + 2 < text.size() && text[i + 2] == '\n') {
+        flush(false);
+        i += 2;
+        continue;
+      }
+      if (next == ' ' || next == '#' || next == '\\') {
+        word += next;
+        ++i;
+        continue;
+      }
     }
-    if (c == '$' && i + 1 < text.size() && text[i + 1] == '$') { word += '$'; ++i; continue; }
+    if (c == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+      word += '$';
+      ++i;
+      continue;
+    }
     if (c == ':' && (i + 1 == text.size() || is_space(text[i + 1]) || text[i + 1] == '\n')) {
       flush(true);
       continue;
     }
-    if (is_space(c)) { flush(false); continue; }
-    if (c == '\n') { flush(false); tokens.push_back({"\n", false}); continue; }
+    if (is_space(c)) {
+      flush(false);
+      continue;
+    }
+    if (c == '\n') {
+      flush(false);
+      tokens.push_back({"\n", false});
+      continue;
+    }
     word += c;
   }
   flush(false);

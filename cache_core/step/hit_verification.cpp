@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "step/depfile.h"
 #include "edgecache/file_io.h"
 #include "edgecache/step_outputs.h"
+#include "step/depfile.h"
 
 namespace edgecache {
 namespace {
@@ -26,7 +26,8 @@ bool is_ignored(const std::string& path, const std::vector<std::string>& pattern
 
 uint64_t first_difference(const std::string& a, const std::string& b) {
   const size_t common = std::min(a.size(), b.size());
-  auto differs = std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(common), b.begin());
+  auto differs =
+      std::mismatch(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(common), b.begin());
   return static_cast<uint64_t>(differs.first - a.begin());
 }
 
@@ -42,8 +43,10 @@ bool same_depfile(const std::string& cached, const std::string& real) {
 }  // namespace
 
 std::optional<VerifyMode> parse_verify_mode(const std::string& text) {
-  if (text.empty() || text == "0" || text == "off" || text == "false" || text == "no") return VerifyMode{};
-  if (text == "1" || text == "on" || text == "true" || text == "yes" || text == "all") return VerifyMode{1.0, false};
+  if (text.empty() || text == "0" || text == "off" || text == "false" || text == "no")
+    return VerifyMode{};
+  if (text == "1" || text == "on" || text == "true" || text == "yes" || text == "all")
+    return VerifyMode{1.0, false};
   if (text == "strict") return VerifyMode{1.0, true};
   char* end = nullptr;
   const double fraction = std::strtod(text.c_str(), &end);
@@ -62,7 +65,8 @@ bool sampled_for_verify(const VerifyMode& mode, const CacheKey& input_key) {
 std::string VerifyOutcome::describe() const {
   std::string text;
   if (cached_exit != real_exit) {
-    text = "exit status " + std::to_string(cached_exit) + " cached, " + std::to_string(real_exit) + " real";
+    text = "exit status " + std::to_string(cached_exit) + " cached, " + std::to_string(real_exit) +
+           " real";
   }
   for (const OutputDifference& d : differences) {
     if (!text.empty()) text += "; ";
@@ -72,12 +76,14 @@ std::string VerifyOutcome::describe() const {
       continue;
     }
     text += "first difference at byte " + std::to_string(d.first_difference) + ", " +
-            std::to_string(d.cached_size) + " bytes cached, " + std::to_string(d.real_size) + " real";
+            std::to_string(d.cached_size) + " bytes cached, " + std::to_string(d.real_size) +
+            " real";
   }
   return text;
 }
 
-VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_exit, const PathNormalizer& paths,
+VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_exit,
+                               const PathNormalizer& paths,
                                const std::vector<std::string>& ignore) {
   VerifyOutcome outcome;
   outcome.cached_exit = entry.exit_status;

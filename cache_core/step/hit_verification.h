@@ -37,12 +37,12 @@ bool sampled_for_verify(const VerifyMode& mode, const CacheKey& input_key);
 
 // One output whose real bytes differ from the restored ones.
 struct OutputDifference {
-  std::string role;             // as in the entry: "object", "output:1", ...
-  std::string path;             // as the step names it
+  std::string role;               // as in the entry: "object", "output:1", ...
+  std::string path;               // as the step names it
   uint64_t first_difference = 0;  // byte offset of the first differing byte
-  uint64_t cached_size = 0;     // what the cache restored
-  uint64_t real_size = 0;       // what the real run wrote (0 when missing)
-  bool missing = false;         // the real run did not write it
+  uint64_t cached_size = 0;       // what the cache restored
+  uint64_t real_size = 0;         // what the real run wrote (0 when missing)
+  bool missing = false;           // the real run did not write it
 };
 
 struct VerifyOutcome {
@@ -64,7 +64,7 @@ struct VerifyOutcome {
 // wrapped. `ignore` holds shell patterns (fnmatch) matched
 // against the output's path as the step names it, its absolute path, and its
 // file name.
-VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_exit, const PathNormalizer& paths,
-                               const std::vector<std::string>& ignore);
+VerifyOutcome compare_real_run(const Step& step, const Entry& entry, int real_exit,
+                               const PathNormalizer& paths, const std::vector<std::string>& ignore);
 
 }  // namespace edgecache

@@ -29,7 +29,8 @@ bool read_spelling(std::string_view rest, IncludeSpelling* out) {
 
 std::string join_path(const std::string& dir, std::string_view relative) {
   std::string joined = relative.empty() ? dir : dir + "/" + std::string(relative);
-  if (joined.find("/.") == std::string::npos && joined.find("//") == std::string::npos) return joined;
+  if (joined.find("/.") == std::string::npos && joined.find("//") == std::string::npos)
+    return joined;
   std::string normal = std::filesystem::path(joined).lexically_normal().string();
   if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
   return normal;
@@ -49,15 +50,18 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
   // Directives: '#' first on a line, then include / include_next / import.
   for (size_t pos = 0; pos < text.size();) {
     size_t end = text.find('\n', pos);
-    std::string_view line = skip_spaces(text.substr(pos, end == std::string_view::npos ? end : end - pos));
+    std::string_view line =
+        skip_spaces(text.substr(pos, end == std::string_view::npos ? end : end - pos));
     pos = end == std::string_view::npos ? text.size() : end + 1;
     if (line.empty() || line.front() != '#') continue;
     line = skip_spaces(line.substr(1));
     for (std::string_view word : {"include_next", "include", "import"}) {
       if (line.substr(0, word.size()) != word) continue;
       IncludeSpelling spelling;
-      if (read_spelling(line.substr(word.size()), &spelling)) spellings.push_back(std::move(spelling));
-      else *computed = true;
+      if (read_spelling(line.substr(word.size()), &spelling))
+        spellings.push_back(std::move(spelling));
+      else
+        *computed = true;
       break;
     }
   }
@@ -67,7 +71,8 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
     // "#define __has_include(x) 0" (a portability fallback) asks nothing.
     size_t line_start = text.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start;
-    if (text.substr(line_start, pos - line_start).find("define") != std::string_view::npos) continue;
+    if (text.substr(line_start, pos - line_start).find("define") != std::string_view::npos)
+      continue;
     std::string_view rest = text.substr(pos + 13);
     if (rest.substr(0, 5) == "_next") rest.remove_prefix(5);
     rest = skip_spaces(rest);
@@ -93,14 +98,16 @@ IncludeListings::IncludeListings(const IncludeSearch& search) : search_(search) 
 }
 
 void IncludeListings::add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling) {
-  if (is_ignored_listing_name(spelling.name.substr(spelling.name.find_last_of('/') + 1))) saw_ignored_name_ = true;
+  if (is_ignored_listing_name(spelling.name.substr(spelling.name.find_last_of('/') + 1)))
+    saw_ignored_name_ = true;
   std::string_view relative = parent_of(spelling.name);
   if (!spelling.name.empty() && spelling.name.front() == '/') {
     dirs_.insert(std::string(relative.empty() ? "/" : relative));
     return;
   }
   if (spelling.quoted) {
-    if (search_.includer_dir_searched && !includer_dir.empty()) dirs_.insert(join_path(includer_dir, relative));
+    if (search_.includer_dir_searched && !includer_dir.empty())
+      dirs_.insert(join_path(includer_dir, relative));
     for (const std::string& dir : search_.quote_dirs) dirs_.insert(join_path(dir, relative));
   }
   for (const std::string& dir : search_.bracket_dirs) dirs_.insert(join_path(dir, relative));
@@ -108,7 +115,8 @@ void IncludeListings::add_lookup(const std::string& includer_dir, const IncludeS
 
 void IncludeListings::add_file(const std::string& path, std::string_view content) {
   std::string dir(parent_of(path));
-  for (const IncludeSpelling& spelling : scan_include_spellings(content, &computed_)) add_lookup(dir, spelling);
+  for (const IncludeSpelling& spelling : scan_include_spellings(content, &computed_))
+    add_lookup(dir, spelling);
   files_.push_back(path);
 }
 
@@ -116,7 +124,8 @@ void IncludeListings::read_ahead(FileHasher& hasher) const {
   for (const std::string& dir : dirs_) hasher.listing_fingerprint(dir);
 }
 
-void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, const PathNormalizer& paths) {
+void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher,
+                             const PathNormalizer& paths) {
   if (computed_) {
     // A computed name: any file read could have been asked for by its path
     // below any search dir, from any includer.
@@ -126,7 +135,9 @@ void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, 
     std::set<std::string> relatives;
     for (const std::string& file : files_) {
       for (const std::string& base : bases) {
-        if (file.size() <= base.size() + 1 || file.compare(0, base.size(), base) != 0 || file[base.size()] != '/') continue;
+        if (file.size() <= base.size() + 1 || file.compare(0, base.size(), base) != 0 ||
+            file[base.size()] != '/')
+          continue;
         relatives.emplace(parent_of(std::string_view(file).substr(base.size() + 1)));
       }
     }
@@ -136,7 +147,8 @@ void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher, 
   }
   for (const std::string& dir : dirs_) {
     std::string fingerprint = hasher.listing_fingerprint(dir);
-    std::string stamp = fingerprint == kAbsentFingerprint ? hasher.absence_stamp(dir) : hasher.listing_stamp(dir);
+    std::string stamp =
+        fingerprint == kAbsentFingerprint ? hasher.absence_stamp(dir) : hasher.listing_stamp(dir);
     deps->push_back({paths.normalize(dir), std::move(fingerprint), std::move(stamp)});
   }
 }

@@ -62,8 +62,8 @@ class IncludeListings {
  private:
   void add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling);
   const IncludeSearch& search_;
-  std::set<std::string> dirs_;        // every directory a lookup visits
-  std::vector<std::string> files_;    // the files read, for the computed-include fallback
+  std::set<std::string> dirs_;      // every directory a lookup visits
+  std::vector<std::string> files_;  // the files read, for the computed-include fallback
   bool computed_ = false;
   bool saw_ignored_name_ = false;
 };

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <ctime>
 #include <functional>
-#include <optional>
 #include <map>
+#include <optional>
 
 #include "edgecache/blob_envelope.h"
-#include "key/build_tree.h"
 #include "edgecache/file_hasher.h"
 #include "edgecache/manifest.h"
+#include "key/build_tree.h"
 
 namespace edgecache {
 namespace {
@@ -99,26 +99,30 @@ std::vector<std::string> describe_dependency_changes(const ManifestCandidate& be
     auto it = old_deps.find(dep.path);
     if (dep.path.rfind("@absolute-", 0) == 0) {  // a pseudo-dependency: the paths a result embeds
       if (it != old_deps.end() && it->second != dep.fingerprint)
-        lines.push_back("the result embeds its checkout's path (" + it->second + " -> " + dep.fingerprint + ")");
+        lines.push_back("the result embeds its checkout's path (" + it->second + " -> " +
+                        dep.fingerprint + ")");
       if (it != old_deps.end()) old_deps.erase(it);
       continue;
     }
     if (it == old_deps.end()) {
       lines.push_back("new dependency " + dep.path);
-    } else if (it->second != dep.fingerprint && is_listing(dep.fingerprint) && is_listing(it->second)) {
+    } else if (it->second != dep.fingerprint && is_listing(dep.fingerprint) &&
+               is_listing(it->second)) {
       lines.push_back("searched directory " + dep.path + " has files added or removed");
     } else if (it->second != dep.fingerprint) {
-      lines.push_back("dependency " + dep.path + " changed (" + short_fingerprint(it->second) + " -> " +
-                      short_fingerprint(dep.fingerprint) + ")");
+      lines.push_back("dependency " + dep.path + " changed (" + short_fingerprint(it->second) +
+                      " -> " + short_fingerprint(dep.fingerprint) + ")");
     }
     if (it != old_deps.end()) old_deps.erase(it);
   }
-  for (auto& [path, fingerprint] : old_deps) lines.push_back("dependency " + path + " no longer used");
+  for (auto& [path, fingerprint] : old_deps)
+    lines.push_back("dependency " + path + " no longer used");
   return lines;
 }
 
 // A changed compiler in one sentence, replacing the raw tool fields.
-void describe_tool_change(const KeyRecipe& before, const KeyRecipe& after, std::vector<std::string>* lines) {
+void describe_tool_change(const KeyRecipe& before, const KeyRecipe& after,
+                          std::vector<std::string>* lines) {
   if (field_value(before, "tool") == field_value(after, "tool")) return;
   lines->erase(std::remove_if(lines->begin(), lines->end(),
                               [](const std::string& line) {
@@ -127,7 +131,8 @@ void describe_tool_change(const KeyRecipe& before, const KeyRecipe& after, std::
                                        line.find(" tool-name: ") != std::string::npos;
                               }),
                lines->end());
-  std::string old_version = field_value(before, "tool-version"), new_version = field_value(after, "tool-version");
+  std::string old_version = field_value(before, "tool-version"),
+              new_version = field_value(after, "tool-version");
   std::string name = field_value(after, "tool-name");
   if (!old_version.empty() && !new_version.empty() && old_version != new_version) {
     lines->insert(lines->begin(), "compiler changed (" + old_version + " → " + new_version + ")");
@@ -137,7 +142,8 @@ void describe_tool_change(const KeyRecipe& before, const KeyRecipe& after, std::
   }
 }
 
-KeyRecipe map_recipe(const KeyRecipe& recipe, const std::function<std::string(const std::string&)>& map) {
+KeyRecipe map_recipe(const KeyRecipe& recipe,
+                     const std::function<std::string(const std::string&)>& map) {
   KeyRecipe out;
   for (const RecipeField& field : recipe.fields()) out.add(map(field.name), map(field.value));
   return out;
@@ -148,11 +154,11 @@ std::string path_sentence(const RunPlace& place, const StepRun& earlier, bool ot
   std::string theirs = earlier.base_dirs.empty() ? "none" : earlier.base_dirs;
   std::string ours = place.base_dirs.empty() ? "none" : place.base_dirs;
   if (other_tree && place.base_dirs.empty())
-    return "another build dir or checkout: paths differ (`" + earlier.build_dir + "` vs `" + place.build_dir +
-           "`) and they are part of the key; set base_dir";
+    return "another build dir or checkout: paths differ (`" + earlier.build_dir + "` vs `" +
+           place.build_dir + "`) and they are part of the key; set base_dir";
   if (other_tree)
-    return "another build dir or checkout: paths differ (`" + earlier.build_dir + "` vs `" + place.build_dir +
-           "`) and the base dirs differ too (`" + theirs + "` vs `" + ours + "`)";
+    return "another build dir or checkout: paths differ (`" + earlier.build_dir + "` vs `" +
+           place.build_dir + "`) and the base dirs differ too (`" + theirs + "` vs `" + ours + "`)";
   return "the base dirs changed (`" + theirs + "` vs `" + ours + "`), so paths in the key changed";
 }
 
@@ -160,13 +166,15 @@ std::string path_sentence(const RunPlace& place, const StepRun& earlier, bool ot
 // both recipes with their placeholders restored and the earlier run's build
 // tree replaced by this one, so only real changes are listed; a sentence
 // first when paths alone account for some of the difference.
-std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& recipe, const RunPlace& place,
+std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& recipe,
+                                                            const RunPlace& place,
                                                             const StepRun& earlier, Store& local) {
   auto old_manifest = load_manifest(local, earlier.input_key);
   if (!old_manifest) return std::nullopt;
   const KeyRecipe& before = old_manifest->recipe;
   PathNormalizer their_bases = run_paths(earlier.base_dirs), our_bases = run_paths(place.base_dirs);
-  bool other_tree = !earlier.build_dir.empty() && !place.build_dir.empty() && earlier.build_dir != place.build_dir &&
+  bool other_tree = !earlier.build_dir.empty() && !place.build_dir.empty() &&
+                    earlier.build_dir != place.build_dir &&
                     earlier.source_dir.empty() == place.source_dir.empty();
   PathNormalizer their_tree = tree_paths(earlier.source_dir, earlier.build_dir);
   PathNormalizer our_tree = tree_paths(place.source_dir, place.build_dir);
@@ -174,10 +182,12 @@ std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& rec
     std::string absolute = their_bases.restore(text);
     return other_tree ? our_tree.restore(their_tree.normalize(absolute)) : absolute;
   });
-  KeyRecipe now = map_recipe(recipe, [&](const std::string& text) { return our_bases.restore(text); });
+  KeyRecipe now =
+      map_recipe(recipe, [&](const std::string& text) { return our_bases.restore(text); });
   std::vector<std::string> lines = describe_recipe_changes(before_here, now);
   describe_tool_change(before, recipe, &lines);
-  if (describe_recipe_changes(before, recipe).size() > describe_recipe_changes(before_here, now).size())
+  if (describe_recipe_changes(before, recipe).size() >
+      describe_recipe_changes(before_here, now).size())
     lines.insert(lines.begin(), path_sentence(place, earlier, other_tree));
   return lines;
 }
@@ -185,50 +195,63 @@ std::optional<std::vector<std::string>> describe_difference(const KeyRecipe& rec
 // The earlier run whose recipe differs least from `recipe` (the newest of
 // equals), and what differs; nullopt when no earlier manifest is at hand.
 std::optional<std::pair<const StepRun*, std::vector<std::string>>> closest_run(
-    const KeyRecipe& recipe, const RunPlace& place, const std::vector<const StepRun*>& runs, Store& local) {
+    const KeyRecipe& recipe, const RunPlace& place, const std::vector<const StepRun*>& runs,
+    Store& local) {
   std::optional<std::pair<const StepRun*, std::vector<std::string>>> best;
   for (const StepRun* run : runs) {
     auto lines = describe_difference(recipe, place, *run, local);
-    if (lines && (!best || lines->size() < best->second.size())) best.emplace(run, std::move(*lines));
+    if (lines && (!best || lines->size() < best->second.size()))
+      best.emplace(run, std::move(*lines));
   }
   return best;
 }
 
 std::string evicted_suffix(const RemoteUse& remote) {
   switch (remote.state) {
-    case RemoteUse::State::kNone: return "; no remote is configured";
-    case RemoteUse::State::kOff: return "; the remote was off for this run (" + remote.why_off + ")";
-    case RemoteUse::State::kReadOnly: return "; the remote is read-only, so it never got it";
-    case RemoteUse::State::kOn: return "; the remote does not have it either";
+    case RemoteUse::State::kNone:
+      return "; no remote is configured";
+    case RemoteUse::State::kOff:
+      return "; the remote was off for this run (" + remote.why_off + ")";
+    case RemoteUse::State::kReadOnly:
+      return "; the remote is read-only, so it never got it";
+    case RemoteUse::State::kOn:
+      return "; the remote does not have it either";
   }
   return "";
 }
 
 std::string first_build_sentence(const RemoteUse& remote) {
   switch (remote.state) {
-    case RemoteUse::State::kNone: return "first build of this output: no earlier run in the local cache (no remote configured)";
+    case RemoteUse::State::kNone:
+      return "first build of this output: no earlier run in the local cache (no remote configured)";
     case RemoteUse::State::kOff:
       return "not in the local cache, and the remote was off for this run (" + remote.why_off + ")";
-    default: return "first build of this output: no earlier run anywhere in the cache";
+    default:
+      return "first build of this output: no earlier run anywhere in the cache";
   }
 }
 
-std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& input_key, const RunPlace& place,
-                                  const std::vector<StepRun>& all_runs, const RemoteUse& remote, Store& local) {
+std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& input_key,
+                                  const RunPlace& place, const std::vector<StepRun>& all_runs,
+                                  const RemoteUse& remote, Store& local) {
   // Runs that were not cached stored nothing to compare with; the newest
   // one with this key says why nothing is in the cache.
   std::vector<StepRun> history;
   const StepRun* uncached = nullptr;
   for (const StepRun& run : all_runs) {
-    if (run.outcome != StepOutcome::kUncached) history.push_back(run);
-    else if (uncached == nullptr && run.input_key == input_key && !input_key.empty()) uncached = &run;
+    if (run.outcome != StepOutcome::kUncached)
+      history.push_back(run);
+    else if (uncached == nullptr && run.input_key == input_key && !input_key.empty())
+      uncached = &run;
   }
-  auto same = std::find_if(history.begin(), history.end(), [&](const StepRun& r) { return r.input_key == input_key; });
+  auto same = std::find_if(history.begin(), history.end(),
+                           [&](const StepRun& r) { return r.input_key == input_key; });
   if (same == history.end() && uncached != nullptr)
     return "the earlier run with this key was not cached (" + uncached->why + ")";
   if (same != history.end()) {
     return "an earlier run stored this step (" + utc_time(same->time_ms) +
-           "), but its entry is no longer in the local cache: evicted or cleaned" + evicted_suffix(remote);
+           "), but its entry is no longer in the local cache: evicted or cleaned" +
+           evicted_suffix(remote);
   }
   if (history.empty()) return first_build_sentence(remote);
   std::vector<const StepRun*> runs;
@@ -242,10 +265,12 @@ std::string not_in_cache_sentence(const KeyRecipe& recipe, const std::string& in
     });
     if (place.base_dirs.empty() && other != history.end() && !place.build_dir.empty())
       return path_sentence(place, *other, true);
-    return "changed since the earlier runs of this output, whose manifests are no longer in the local cache";
+    return "changed since the earlier runs of this output, whose manifests are no longer in the "
+           "local cache";
   }
   std::vector<std::string>& lines = closest->second;
-  if (lines.empty()) return "the key differs from the closest earlier run's, but in no field the cache records";
+  if (lines.empty())
+    return "the key differs from the closest earlier run's, but in no field the cache records";
   if (lines.front().find(" paths ") != std::string::npos) return joined(lines, "; ");
   return "changed since the closest earlier run: " + joined(lines, "; ");
 }
@@ -263,13 +288,17 @@ RunPlace run_place_of(const std::string& absolute_output) {
   return place;
 }
 
-std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe, const std::string& input_key,
-                         const RunPlace& place, const std::vector<StepRun>& history, const RemoteUse& remote,
+std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe,
+                         const std::string& input_key, const RunPlace& place,
+                         const std::vector<StepRun>& history, const RemoteUse& remote,
                          Store& local) {
   switch (lookup.cause) {
-    case MissCause::kNotInCache: return not_in_cache_sentence(recipe, input_key, place, history, remote, local);
-    case MissCause::kEntryGone: return lookup.miss_detail + evicted_suffix(remote);
-    default: return lookup.miss_detail;
+    case MissCause::kNotInCache:
+      return not_in_cache_sentence(recipe, input_key, place, history, remote, local);
+    case MissCause::kEntryGone:
+      return lookup.miss_detail + evicted_suffix(remote);
+    default:
+      return lookup.miss_detail;
   }
 }
 
@@ -277,37 +306,45 @@ Result<std::vector<std::string>> explain_output(const std::string& output, Store
                                                 const StepHistory& history) {
   RunPlace place = run_place_of(absolute_path(output, current_directory()));
   std::vector<StepRun> runs = history.runs(place.identity);
-  if (runs.empty()) return Error{"the cache has no record of " + output + " (built without edgecache, or the cache was cleaned)"};
+  if (runs.empty())
+    return Error{"the cache has no record of " + output +
+                 " (built without edgecache, or the cache was cleaned)"};
   const StepRun& latest = runs.front();
   place.build_dir = latest.build_dir;
   place.source_dir = latest.source_dir;
   place.base_dirs = latest.base_dirs;
   if (latest.outcome == StepOutcome::kUncached) {
     // It ran without the cache: why is all there is to say.
-    return std::vector<std::string>{"last run: uncached, it ran without the cache" +
-                                        (latest.build_dir.empty() ? "" : ", in " + latest.build_dir),
-                                    "why: " + latest.why};
+    return std::vector<std::string>{
+        "last run: uncached, it ran without the cache" +
+            (latest.build_dir.empty() ? "" : ", in " + latest.build_dir),
+        "why: " + latest.why};
   }
-  std::vector<std::string> lines{std::string("last run: ") + history_outcome_name(latest.outcome) + ", input key " +
-                                 latest.input_key + ", result " + latest.result_key +
+  std::vector<std::string> lines{std::string("last run: ") + history_outcome_name(latest.outcome) +
+                                 ", input key " + latest.input_key + ", result " +
+                                 latest.result_key +
                                  (latest.build_dir.empty() ? "" : ", in " + latest.build_dir)};
   if (!latest.why.empty()) lines.push_back("why it missed: " + latest.why);
   auto now_manifest = load_manifest(local, latest.input_key);
   std::vector<const StepRun*> others;
   for (size_t i = 1; i < runs.size(); ++i) {
     if (runs[i].outcome == StepOutcome::kUncached) continue;  // nothing stored to compare with
-    if (runs[i].input_key != latest.input_key || runs[i].result_key != latest.result_key) others.push_back(&runs[i]);
+    if (runs[i].input_key != latest.input_key || runs[i].result_key != latest.result_key)
+      others.push_back(&runs[i]);
   }
   if (others.empty()) {
-    if (latest.why.empty()) lines.push_back("no earlier run with another key: nothing changed since it was first stored");
+    if (latest.why.empty())
+      lines.push_back("no earlier run with another key: nothing changed since it was first stored");
     return lines;
   }
   if (!now_manifest) {
-    lines.push_back("the manifests are no longer in the local cache: cannot compare with earlier runs");
+    lines.push_back(
+        "the manifests are no longer in the local cache: cannot compare with earlier runs");
     return lines;
   }
   // The same input key: only discovered dependencies can differ.
-  auto same_key = std::find_if(others.begin(), others.end(), [&](const StepRun* r) { return r->input_key == latest.input_key; });
+  auto same_key = std::find_if(others.begin(), others.end(),
+                               [&](const StepRun* r) { return r->input_key == latest.input_key; });
   std::vector<std::string> changes;
   const StepRun* earlier = nullptr;
   if (same_key != others.end()) {
@@ -321,11 +358,12 @@ Result<std::vector<std::string>> explain_output(const std::string& output, Store
     earlier = closest->first;
     changes = std::move(closest->second);
   } else {
-    lines.push_back("the earlier runs' manifests are no longer in the local cache: cannot compare fields");
+    lines.push_back(
+        "the earlier runs' manifests are no longer in the local cache: cannot compare fields");
     return lines;
   }
-  lines.push_back(std::string("closest earlier run: ") + history_outcome_name(earlier->outcome) + ", input key " +
-                  earlier->input_key +
+  lines.push_back(std::string("closest earlier run: ") + history_outcome_name(earlier->outcome) +
+                  ", input key " + earlier->input_key +
                   (earlier->build_dir.empty() ? "" : ", in " + earlier->build_dir));
   if (changes.empty()) changes.push_back("no field differs that the cache still records");
   for (const std::string& change : changes) lines.push_back("  " + change);

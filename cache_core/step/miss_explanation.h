@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "edgecache/key_recipe.h"
-#include "edgecache/store.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/result.h"
 #include "edgecache/step_cache.h"
 #include "edgecache/step_history.h"
+#include "edgecache/store.h"
 
 namespace edgecache {
 
@@ -40,8 +40,9 @@ struct RunPlace {
 // `history` holds the earlier runs of the step, newest first (this run not
 // yet recorded). Manifests of earlier runs are read from `local` (the local
 // cache: only what is at hand, never a remote round trip).
-std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe, const std::string& input_key,
-                         const RunPlace& place, const std::vector<StepRun>& history, const RemoteUse& remote,
+std::string explain_miss(const LookupOutcome& lookup, const KeyRecipe& recipe,
+                         const std::string& input_key, const RunPlace& place,
+                         const std::vector<StepRun>& history, const RemoteUse& remote,
                          Store& local);
 
 // `edgecache explain <output>`: the last run of the step that writes

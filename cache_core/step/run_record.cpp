@@ -4,9 +4,8 @@
 
 #include <array>
 #include <ctime>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "edgecache/file_io.h"
 
@@ -46,8 +45,14 @@ constexpr size_t kRequiredTotals = 7;
 template <typename Totals>
 auto TotalsFields(Totals& t) {
   return std::to_array<std::pair<const char*, decltype(&t.edges)>>(
-      {{"edges", &t.edges}, {"local_hits", &t.local_hits}, {"remote_hits", &t.remote_hits}, {"ran", &t.ran},
-       {"uncached", &t.uncached}, {"failed", &t.failed}, {"saved_ms", &t.saved_ms}, {"verified", &t.verified},
+      {{"edges", &t.edges},
+       {"local_hits", &t.local_hits},
+       {"remote_hits", &t.remote_hits},
+       {"ran", &t.ran},
+       {"uncached", &t.uncached},
+       {"failed", &t.failed},
+       {"saved_ms", &t.saved_ms},
+       {"verified", &t.verified},
        {"verify_mismatch", &t.verify_mismatch}});
 }
 
@@ -56,12 +61,14 @@ auto TotalsFields(Totals& t) {
 Status ReadNumber(const Json& object, const char* name, const std::string& where, uint64_t* out) {
   auto it = object.find(name);
   if (it == object.end()) return Error{where + "no \"" + name + "\""};
-  if (!it->is_number_unsigned()) return Error{where + "\"" + name + "\" not a non-negative integer"};
+  if (!it->is_number_unsigned())
+    return Error{where + "\"" + name + "\" not a non-negative integer"};
   *out = it->get<uint64_t>();
   return ok_status();
 }
 
-Status ReadString(const Json& object, const char* name, const std::string& where, std::string* out) {
+Status ReadString(const Json& object, const char* name, const std::string& where,
+                  std::string* out) {
   auto it = object.find(name);
   if (it == object.end()) return Error{where + "no \"" + name + "\""};
   if (!it->is_string()) return Error{where + "\"" + name + "\" not a string"};
@@ -82,21 +89,26 @@ Result<EdgeRecord> ReadEdge(const Json& item, size_t index) {
   const std::string where = "edge " + std::to_string(index) + ": ";
   if (!item.is_object()) return Error{where + "not an object"};
   EdgeRecord edge;
-  for (auto [name, target] : {std::pair{"output", &edge.output}, {"rule", &edge.rule},
-                              {"input_key", &edge.input_key}, {"detail", &edge.detail}}) {
+  for (auto [name, target] : {std::pair{"output", &edge.output},
+                              {"rule", &edge.rule},
+                              {"input_key", &edge.input_key},
+                              {"detail", &edge.detail}}) {
     if (Status read = ReadString(item, name, where, target); !read) return Error{read.error()};
   }
   if (Status read = ReadOutcome(item, where, &edge.outcome); !read) return Error{read.error()};
   auto success = item.find("success");
-  if (success == item.end() || !success->is_boolean()) return Error{where + "no boolean \"success\""};
+  if (success == item.end() || !success->is_boolean())
+    return Error{where + "no boolean \"success\""};
   edge.success = success->get<bool>();
-  for (auto [name, target] : {std::pair{"duration_ms", &edge.duration_ms}, {"saved_ms", &edge.saved_ms}}) {
+  for (auto [name, target] :
+       {std::pair{"duration_ms", &edge.duration_ms}, {"saved_ms", &edge.saved_ms}}) {
     if (Status read = ReadNumber(item, name, where, target); !read) return Error{read.error()};
   }
   // Optional: records written before the timeline have no start times,
   // those written before --verify no "verify", older ones no "reason".
   if (item.contains("start_ms")) {
-    if (Status read = ReadNumber(item, "start_ms", where, &edge.start_ms); !read) return Error{read.error()};
+    if (Status read = ReadNumber(item, "start_ms", where, &edge.start_ms); !read)
+      return Error{read.error()};
   }
   for (auto [name, target] : {std::pair{"verify", &edge.verify}, {"reason", &edge.reason}}) {
     if (!item.contains(name)) continue;
@@ -109,7 +121,8 @@ Status ReadHeader(const Json& record, ParsedRunRecord* parsed) {
   if (!record.is_object()) return Error{"not a JSON object"};
   auto version = record.find("version");
   if (version == record.end() || !version->is_number_integer()) return Error{"no \"version\""};
-  if (version->get<int64_t>() != 1) return Error{"version " + version->dump() + " (this edgecache reads version 1)"};
+  if (version->get<int64_t>() != 1)
+    return Error{"version " + version->dump() + " (this edgecache reads version 1)"};
   for (auto [name, target] : {std::pair{"start", &parsed->start}, {"end", &parsed->end}}) {
     if (Status read = ReadString(record, name, "", target); !read) return read;
   }

@@ -103,7 +103,9 @@ class RunRecord {
   const std::vector<EdgeRecord>& edges() const { return edges_; }
   // `ns` (CLOCK_REALTIME) as milliseconds after the run's start, for
   // EdgeRecord::start_ms; 0 for an earlier time.
-  uint64_t offset_ms(int64_t ns) const { return ns <= start_ns_ ? 0 : static_cast<uint64_t>((ns - start_ns_) / 1000000); }
+  uint64_t offset_ms(int64_t ns) const {
+    return ns <= start_ns_ ? 0 : static_cast<uint64_t>((ns - start_ns_) / 1000000);
+  }
 
   // The JSON text (format above), ending at `end_ns`.
   std::string to_json(int64_t end_ns) const;

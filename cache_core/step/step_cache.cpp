@@ -5,15 +5,15 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <set>
-#include <ctime>
 
 #include "edgecache/blob_envelope.h"
-#include "step/depfile.h"
 #include "edgecache/file_io.h"
 #include "edgecache/process.h"
 #include "edgecache/step_outputs.h"
+#include "step/depfile.h"
 
 namespace edgecache {
 namespace {
@@ -34,7 +34,8 @@ bool is_path_byte(char c) {
 
 // Why a compile that read `content` must not be stored ("" when it may).
 const char* unstorable_content(const std::string& content) {
-  if (content.find("__DATE__") != std::string::npos || content.find("__TIME__") != std::string::npos ||
+  if (content.find("__DATE__") != std::string::npos ||
+      content.find("__TIME__") != std::string::npos ||
       content.find("__TIMESTAMP__") != std::string::npos) {
     return "time-macros";
   }
@@ -59,12 +60,18 @@ bool names_an_output(const Step& step, const std::string& text) {
 
 const char* miss_cause_name(MissCause cause) {
   switch (cause) {
-    case MissCause::kNotInCache: return "not-in-cache";
-    case MissCause::kInputsChanged: return "inputs-changed";
-    case MissCause::kEmbeddedPath: return "embedded-path";
-    case MissCause::kEntryGone: return "entry-gone";
-    case MissCause::kCorrupt: return "corrupt";
-    case MissCause::kRestoreFailed: return "restore-failed";
+    case MissCause::kNotInCache:
+      return "not-in-cache";
+    case MissCause::kInputsChanged:
+      return "inputs-changed";
+    case MissCause::kEmbeddedPath:
+      return "embedded-path";
+    case MissCause::kEntryGone:
+      return "entry-gone";
+    case MissCause::kCorrupt:
+      return "corrupt";
+    case MissCause::kRestoreFailed:
+      return "restore-failed";
   }
   return "not-in-cache";
 }
@@ -128,7 +135,8 @@ bool written_during_run(int64_t timestamp_ns, const StepStart& start) {
 
 void wait_past_start_granule(const StepStart& start) {
   const int64_t end = granule_end(start);
-  for (int64_t now = clock_ns(CLOCK_REALTIME_COARSE); now < end; now = clock_ns(CLOCK_REALTIME_COARSE)) {
+  for (int64_t now = clock_ns(CLOCK_REALTIME_COARSE); now < end;
+       now = clock_ns(CLOCK_REALTIME_COARSE)) {
     timespec pause{0, static_cast<long>(std::min<int64_t>(end - now, 999'999'999))};
     nanosleep(&pause, nullptr);
   }
@@ -144,13 +152,15 @@ CacheKey StepCache::input_key(const Step& step) const {
 }
 
 void StepCache::count_rejection(ErrorCode code) {
-  store_.counters()[code == ErrorCode::kBadSignature ? counter::kBadSignature : counter::kCorruptEntry] += 1;
+  store_.counters()[code == ErrorCode::kBadSignature ? counter::kBadSignature
+                                                     : counter::kCorruptEntry] += 1;
 }
 
 // Fetches and decodes one object; a corrupt or badly signed one is counted,
 // dropped from the local cache (so it is not read again) and is a miss.
 template <typename T>
-Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view), StoreTier* source) {
+Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
+                                  StoreTier* source) {
   const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
   auto fetched = store_.get(key);
   if (!fetched) return Error::not_found(std::string("no ") + what);
@@ -159,7 +169,8 @@ Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::
   if (!object) {
     count_rejection(object.code());
     store_.discard_local(key);
-    return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " + object.error());
+    return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " +
+                          object.error());
   }
   if (source) *source = fetched->source;
   return object;
@@ -169,7 +180,8 @@ Result<Entry> StepCache::fetch_entry(const CacheKey& key, StoreTier* source) {
   return fetch_object<Entry>(key, decode_entry, source);
 }
 
-bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs) {
+bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep,
+                                     const std::string& raw_base_dirs) {
   if (dep.path == kAbsolutePathsDep) return dep.fingerprint == raw_base_dirs;
   if (dep.path == kAbsoluteCwdDep) return dep.fingerprint == step.pinned_cwd;
   std::string path = paths_.restore(dep.path);
@@ -181,7 +193,8 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
     // now means the same names, so the path is still absent, without a readdir.
     // (Not ahead of the build for a path with a prediction: it is not on disk yet.)
     auto colon = dep.stamp.find(':');
-    if (colon != std::string::npos && !hasher_.predicted(path) && !hasher_.predicted_directory(path)) {
+    if (colon != std::string::npos && !hasher_.predicted(path) &&
+        !hasher_.predicted_directory(path)) {
       int levels = 0;
       auto [end, error] = std::from_chars(dep.stamp.data(), dep.stamp.data() + colon, levels);
       bool valid = error == std::errc() && end == dep.stamp.data() + colon && levels > 0;
@@ -191,7 +204,9 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
         valid = slash != std::string_view::npos && slash > 0;
         if (valid) ancestor = ancestor.substr(0, slash);
       }
-      if (valid && dir_stamp_now(std::string(ancestor)) == std::string_view(dep.stamp).substr(colon + 1)) return true;
+      if (valid &&
+          dir_stamp_now(std::string(ancestor)) == std::string_view(dep.stamp).substr(colon + 1))
+        return true;
     }
     return !hasher_.may_exist(path);
   }
@@ -204,7 +219,9 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep, co
     // The stamp the dir had when its names were read (if trustworthy then):
     // the same stamp now means the same names, without reading them.
     // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
-    if (!dep.stamp.empty() && !hasher_.predicted_directory(path) && dir_stamp_now(path) == dep.stamp) return true;
+    if (!dep.stamp.empty() && !hasher_.predicted_directory(path) &&
+        dir_stamp_now(path) == dep.stamp)
+      return true;
     return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
   // A lookup ahead of the build: a file a planned step will write is judged
@@ -223,7 +240,8 @@ const std::string& StepCache::dir_stamp_now(const std::string& dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
   auto stamp = stat_file(dir);
-  return dir_stamps_.emplace(dir, stamp && stamp->is_directory ? stamp_text(*stamp) : "").first->second;
+  return dir_stamps_.emplace(dir, stamp && stamp->is_directory ? stamp_text(*stamp) : "")
+      .first->second;
 }
 
 const Dependency* StepCache::first_changed(const Step& step, const ManifestCandidate& candidate,
@@ -245,19 +263,22 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcom
   }
   std::string raw_base_dirs = joined(paths_.base_dirs());
   for (const ManifestCandidate& candidate : manifest->candidates) {
-    if (!first_changed(step, candidate, raw_base_dirs)) return CacheKey{ObjectKind::kResult, candidate.result};
+    if (!first_changed(step, candidate, raw_base_dirs))
+      return CacheKey{ObjectKind::kResult, candidate.result};
   }
   if (source == StoreTier::kLocal) {
     if (auto found = match_remote_manifest(step, raw_base_dirs)) return found;
   }
-  outcome->miss_detail = describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
+  outcome->miss_detail =
+      describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
   return std::nullopt;
 }
 
 // The local manifest has no match: the remote's may have candidates this
 // cache never saw (stored by another machine, or by a writer whose local
 // cache is another). A match there is merged into the local manifest.
-std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step, const std::string& raw_base_dirs) {
+std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step,
+                                                         const std::string& raw_base_dirs) {
   CacheKey key = input_key(step);
   std::optional<std::string> blob = store_.get_remote(key);
   if (!blob) return std::nullopt;
@@ -274,7 +295,8 @@ std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step, const
 // The sentence for a manifest none of whose candidates matches: a candidate
 // that fails only on a checkout's absolute path says so (that is what a
 // teammate at another path meets); else the newest candidate's first change.
-std::string StepCache::describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
+std::string StepCache::describe_mismatch(const Step& step,
+                                         const std::vector<ManifestCandidate>& candidates,
                                          const std::string& raw_base_dirs, MissCause* cause) {
   std::string here;
   for (const std::string& dir : paths_.base_dirs()) here += (here.empty() ? "" : " and ") + dir;
@@ -291,21 +313,25 @@ std::string StepCache::describe_mismatch(const Step& step, const std::vector<Man
     *cause = MissCause::kEmbeddedPath;
     bool cwd = pinned->path == kAbsoluteCwdDep;
     std::string theirs = cwd ? pinned->fingerprint + ", the working dir in its debug info"
-                             : (pinned->stamp.empty() ? pinned->fingerprint : pinned->stamp) + " in __FILE__ or debug info";
+                             : (pinned->stamp.empty() ? pinned->fingerprint : pinned->stamp) +
+                                   " in __FILE__ or debug info";
     return "the cached result embeds another checkout's path (" + theirs + "); this checkout is " +
            (cwd || here.empty() ? step.pinned_cwd : here) +
            " (objects built without -ffile-prefix-map serve only their own path)";
   }
   *cause = MissCause::kInputsChanged;
-  std::string count = std::to_string(candidates.size()) + " stored run" + (candidates.size() == 1 ? "" : "s");
-  const Dependency* dep = candidates.empty() ? nullptr : first_changed(step, candidates.front(), raw_base_dirs);
+  std::string count =
+      std::to_string(candidates.size()) + " stored run" + (candidates.size() == 1 ? "" : "s");
+  const Dependency* dep =
+      candidates.empty() ? nullptr : first_changed(step, candidates.front(), raw_base_dirs);
   if (!dep) return "no stored run matches the discovered inputs (" + count + ")";
   std::string path = paths_.restore(dep->path);
   if (dep->fingerprint == kAbsentFingerprint)
-    return "changed header: " + path + " now exists and would be found before a header the stored runs used (" +
-           count + ", none matches)";
-  return "changed header or discovered input: " + path + " differs from the newest stored run (" + count +
-         ", none matches)";
+    return "changed header: " + path +
+           " now exists and would be found before a header the stored runs used (" + count +
+           ", none matches)";
+  return "changed header or discovered input: " + path + " differs from the newest stored run (" +
+         count + ", none matches)";
 }
 
 // Two-level when the step discovers inputs, or when base dirs are in use:
@@ -336,13 +362,16 @@ std::optional<CacheKey> StepCache::result_key_for(const Step& step, LookupOutcom
   return match_manifest(step, outcome);
 }
 
-void StepCache::note_missing_entry(const Step& step, const Error& missing, LookupOutcome* outcome) const {
+void StepCache::note_missing_entry(const Step& step, const Error& missing,
+                                   LookupOutcome* outcome) const {
   outcome->miss_detail = missing.message;
   if (missing.code == ErrorCode::kCorrupt) {
     outcome->cause = MissCause::kCorrupt;
   } else if (is_two_level(step)) {
     outcome->cause = MissCause::kEntryGone;
-    outcome->miss_detail = "a stored run matches, but its result entry is not in the cache (evicted, or never uploaded)";
+    outcome->miss_detail =
+        "a stored run matches, but its result entry is not in the cache (evicted, or never "
+        "uploaded)";
   }
 }
 
@@ -398,7 +427,8 @@ bool StepCache::prefetch(const Step& step, size_t max_results) {
 
 // Writes only the outputs this step declares, at this step's paths: an entry
 // never chooses where its bytes go.
-RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found, bool keep_files) const {
+RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found,
+                                        bool keep_files) const {
   RestoreOutcome outcome;
   auto payload = codec_.open_payload(found.result_key, found.blob);
   auto entry = payload ? decode_entry_view(payload->view()) : Result<EntryView>(payload.failure());
@@ -424,7 +454,8 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
   outcome.restored = true;
   if (keep_files) {
     for (const EntryFileView& file : entry->files)
-      outcome.entry.files.push_back({std::string(file.role), file.mode, std::string(file.content), file.kind});
+      outcome.entry.files.push_back(
+          {std::string(file.role), file.mode, std::string(file.content), file.kind});
   }
   outcome.entry.stdout_text = std::string(entry->stdout_text);
   outcome.entry.stderr_text = std::string(entry->stderr_text);
@@ -433,7 +464,8 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
   return outcome;
 }
 
-void StepCache::settle_restore(const Step& step, const FoundEntry& found, const RestoreOutcome& restored) {
+void StepCache::settle_restore(const Step& step, const FoundEntry& found,
+                               const RestoreOutcome& restored) {
   std::string cwd = current_directory();
   for (const StepOutput& output : step.outputs) hasher_.forget(absolute_path(output.path, cwd));
   if (!restored.restored && restored.cause == MissCause::kCorrupt) {
@@ -452,7 +484,8 @@ Result<std::vector<std::string>> StepCache::dependency_paths(const Step& step) {
   std::vector<std::string> paths = std::move(depfile->dependencies);
   if (step.full_deps_command.empty()) return paths;
   auto ran = run_process(step.full_deps_command);
-  auto full = ran && ran->exit_status == 0 ? read_file(step.full_deps_file) : Result<std::string>(Error{"failed"});
+  auto full = ran && ran->exit_status == 0 ? read_file(step.full_deps_file)
+                                           : Result<std::string>(Error{"failed"});
   ::unlink(step.full_deps_file.c_str());
   if (!full) return Error{"the full dependency run failed: " + full.error()};
   auto full_depfile = parse_depfile(*full);
@@ -507,7 +540,8 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   // lands in, the source's dir, keeps its listing from before.)
   const IncludeListings known = listings_known_before_run(step);
   for (size_t i = first_listing; i < deps.size(); ++i) {
-    if (std::string_view(deps[i].fingerprint).substr(0, kListingPrefix.size()) != kListingPrefix) continue;
+    if (std::string_view(deps[i].fingerprint).substr(0, kListingPrefix.size()) != kListingPrefix)
+      continue;
     const std::string dir = paths_.restore(deps[i].path);
     if (known.dirs().count(dir)) continue;
     auto changed = hasher_.change_of_listing_read_since(dir, start.coarse_ns);
@@ -599,9 +633,10 @@ ObjectUpdate StepCache::manifest_update(const CacheKey& key, const KeyRecipe& re
   update.holds_addition = [this, key, added](const std::string& blob) {
     Manifest manifest = open_manifest(key, &blob);
     return std::all_of(added->begin(), added->end(), [&](const ManifestCandidate& wanted) {
-      return std::any_of(manifest.candidates.begin(), manifest.candidates.end(), [&](const ManifestCandidate& c) {
-        return c.result == wanted.result && c.deps == wanted.deps;
-      });
+      return std::any_of(manifest.candidates.begin(), manifest.candidates.end(),
+                         [&](const ManifestCandidate& c) {
+                           return c.result == wanted.result && c.deps == wanted.deps;
+                         });
     });
   };
   return update;
@@ -614,7 +649,8 @@ void StepCache::update_manifest(const Step& step, ManifestCandidate candidate) {
 }
 
 StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::string stderr_text,
-                              uint64_t duration_ms, const StepStart& start, std::vector<Dependency> observed) {
+                              uint64_t duration_ms, const StepStart& start,
+                              std::vector<Dependency> observed) {
   StoreOutcome outcome;
   Entry entry;
   entry.stdout_text = paths_.normalize(stdout_text);
@@ -654,7 +690,8 @@ StoreOutcome StepCache::store(const Step& step, std::string stdout_text, std::st
     if (!outcome.reason.empty()) return outcome;
     deps = std::move(*discovered);
   }
-  deps.insert(deps.end(), std::make_move_iterator(observed.begin()), std::make_move_iterator(observed.end()));
+  deps.insert(deps.end(), std::make_move_iterator(observed.begin()),
+              std::make_move_iterator(observed.end()));
   if (std::string example = embedded_base_dir(entry); !example.empty())
     deps.push_back({kAbsolutePathsDep, joined(paths_.base_dirs()), example});
   if (!step.pinned_cwd.empty()) deps.push_back({kAbsoluteCwdDep, step.pinned_cwd, ""});

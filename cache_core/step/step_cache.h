@@ -23,14 +23,14 @@
 namespace edgecache {
 
 struct StepOutput {
-  std::string role;  // stable name inside the entry: "object", "depfile", "output:0", ...
-  std::string path;  // where the step writes it now (absolute, or relative to the cwd)
+  std::string role;          // stable name inside the entry: "object", "depfile", "output:0", ...
+  std::string path;          // where the step writes it now (absolute, or relative to the cwd)
   bool holds_paths = false;  // text naming files (a depfile): base dirs are normalized
 };
 
 struct Step {
-  KeyRecipe recipe;                  // the input key: tool, command, declared inputs, env
-  std::vector<StepOutput> outputs;   // everything restored on a hit
+  KeyRecipe recipe;                 // the input key: tool, command, declared inputs, env
+  std::vector<StepOutput> outputs;  // everything restored on a hit
   // False for a compile whose output names change nothing it writes: the
   // outputs' paths are not in the key (edgecache-ninja keys an edge's other
   // outputs' paths as usual).
@@ -88,21 +88,21 @@ enum class LookupResult { kHit, kMiss };
 
 // Why a lookup missed, as far as the lookup itself can tell.
 enum class MissCause {
-  kNotInCache,      // no manifest (or single-level entry) under the input key
-  kInputsChanged,   // a manifest, but a discovered dependency differs from every candidate
-  kEmbeddedPath,    // a candidate matches except that its result embeds another checkout's path
-  kEntryGone,       // a candidate matched, its result entry is not in the cache
-  kCorrupt,         // an object was corrupt or badly signed (discarded)
-  kRestoreFailed,   // the entry lacks an output, or writing one failed
+  kNotInCache,     // no manifest (or single-level entry) under the input key
+  kInputsChanged,  // a manifest, but a discovered dependency differs from every candidate
+  kEmbeddedPath,   // a candidate matches except that its result embeds another checkout's path
+  kEntryGone,      // a candidate matched, its result entry is not in the cache
+  kCorrupt,        // an object was corrupt or badly signed (discarded)
+  kRestoreFailed,  // the entry lacks an output, or writing one failed
 };
 // Stable short name, for the stats (miss.<name>).
 const char* miss_cause_name(MissCause cause);
 
 struct LookupOutcome {
   LookupResult result = LookupResult::kMiss;
-  StoreTier source = StoreTier::kLocal;  // on a hit: the tier that held the entry
-  Entry entry;              // on a hit: stdout, stderr, duration to replay
-  CacheKey result_key;      // on a hit
+  StoreTier source = StoreTier::kLocal;      // on a hit: the tier that held the entry
+  Entry entry;                               // on a hit: stdout, stderr, duration to replay
+  CacheKey result_key;                       // on a hit
   MissCause cause = MissCause::kNotInCache;  // on a miss
   // On a miss: what the lookup saw, in words (for every cause but
   // kNotInCache a full sentence; the faces complete kNotInCache from the
@@ -175,7 +175,8 @@ class StepCache {
   // entry opens and holds every output. Safe to call from another thread
   // while this StepCache serves lookups: it reads only the step, `found`
   // and what is fixed at construction (paths, codec), and memoizes nothing.
-  RestoreOutcome restore_found(const Step& step, const FoundEntry& found, bool keep_files = false) const;
+  RestoreOutcome restore_found(const Step& step, const FoundEntry& found,
+                               bool keep_files = false) const;
   // On the lookup's thread once restore_found() returned: the hasher forgets
   // what it memoized about the outputs; a corrupt entry is counted and
   // dropped from the local store.
@@ -204,7 +205,8 @@ class StepCache {
   // the run), recorded in its manifest candidate next to the depfile's
   // dependencies.
   StoreOutcome store(const Step& step, std::string stdout_text, std::string stderr_text,
-                     uint64_t duration_ms, const StepStart& start, std::vector<Dependency> observed = {});
+                     uint64_t duration_ms, const StepStart& start,
+                     std::vector<Dependency> observed = {});
 
  private:
   std::optional<CacheKey> match_manifest(const Step& step, LookupOutcome* outcome);
@@ -220,14 +222,16 @@ class StepCache {
   // corrupt or badly signed object: counted, and dropped from the local
   // cache). `source`: set to the tier that held it.
   template <typename T>
-  Result<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view), StoreTier* source);
+  Result<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
+                         StoreTier* source);
   Result<Entry> fetch_entry(const CacheKey& key, StoreTier* source);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, const StepStart& start,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
   Result<std::vector<std::string>> dependency_paths(const Step& step);
   bool keyed_inputs_changed(const Step& step, const StepStart& start) const;
-  bool dependency_unchanged(const Step& step, const Dependency& dep, const std::string& raw_base_dirs);
+  bool dependency_unchanged(const Step& step, const Dependency& dep,
+                            const std::string& raw_base_dirs);
   // The dirs a step's include lookups are known to visit before it runs:
   // every search dir, and each subdir the #includes of its keyed inputs name.
   IncludeListings listings_known_before_run(const Step& step);

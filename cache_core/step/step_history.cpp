@@ -1,8 +1,7 @@
 #include "edgecache/step_history.h"
 
-#include <optional>
-
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "edgecache/file_io.h"
 #include "edgecache/hash.h"
@@ -30,7 +29,9 @@ std::vector<StepRun> StepHistory::runs(const std::string& identity) const {
   auto text = read_file(file_for(identity));
   if (!text) return runs;
   nlohmann::json json = nlohmann::json::parse(*text, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("runs") || !json["runs"].is_array()) return runs;
+  if (json.is_discarded() || !json.is_object() || !json.contains("runs") ||
+      !json["runs"].is_array())
+    return runs;
   auto text_of = [](const nlohmann::json& item, const char* name) {
     auto it = item.find(name);
     return it != item.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -57,20 +58,27 @@ std::vector<StepRun> StepHistory::runs(const std::string& identity) const {
 
 void StepHistory::record(const std::string& identity, const StepRun& run) const {
   std::vector<StepRun> runs = this->runs(identity);
-  if (!runs.empty() && runs.front().input_key == run.input_key && runs.front().result_key == run.result_key &&
-      runs.front().build_dir == run.build_dir && (run.why.empty() || run.why == runs.front().why)) {
+  if (!runs.empty() && runs.front().input_key == run.input_key &&
+      runs.front().result_key == run.result_key && runs.front().build_dir == run.build_dir &&
+      (run.why.empty() || run.why == runs.front().why)) {
     return;  // nothing new: spare the write on the common warm hit
   }
   runs.insert(runs.begin(), run);
   if (runs.size() > kMaxRuns) runs.resize(kMaxRuns);
   nlohmann::json items = nlohmann::json::array();
   for (const StepRun& r : runs) {
-    items.push_back({{"input", r.input_key}, {"result", r.result_key}, {"outcome", history_outcome_name(r.outcome)},
-                     {"time_ms", r.time_ms}, {"build_dir", r.build_dir}, {"source_dir", r.source_dir},
-                     {"base_dirs", r.base_dirs}, {"why", r.why}});
+    items.push_back({{"input", r.input_key},
+                     {"result", r.result_key},
+                     {"outcome", history_outcome_name(r.outcome)},
+                     {"time_ms", r.time_ms},
+                     {"build_dir", r.build_dir},
+                     {"source_dir", r.source_dir},
+                     {"base_dirs", r.base_dirs},
+                     {"why", r.why}});
   }
   nlohmann::json json{{"identity", identity}, {"runs", std::move(items)}};
-  (void)write_file_atomic(file_for(identity), json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  (void)write_file_atomic(file_for(identity),
+                          json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace edgecache

@@ -4,19 +4,26 @@ namespace edgecache {
 
 const char* outcome_name(StepOutcome outcome) {
   switch (outcome) {
-    case StepOutcome::kLocalHit: return "local-hit";
-    case StepOutcome::kRemoteHit: return "remote-hit";
-    case StepOutcome::kRan: return "ran";
-    case StepOutcome::kUncached: return "uncached";
+    case StepOutcome::kLocalHit:
+      return "local-hit";
+    case StepOutcome::kRemoteHit:
+      return "remote-hit";
+    case StepOutcome::kRan:
+      return "ran";
+    case StepOutcome::kUncached:
+      return "uncached";
   }
   return "ran";
 }
 
 const char* outcome_words(StepOutcome outcome) {
   switch (outcome) {
-    case StepOutcome::kLocalHit: return "local hit";
-    case StepOutcome::kRemoteHit: return "remote hit";
-    default: return outcome_name(outcome);
+    case StepOutcome::kLocalHit:
+      return "local hit";
+    case StepOutcome::kRemoteHit:
+      return "remote hit";
+    default:
+      return outcome_name(outcome);
   }
 }
 
@@ -28,7 +35,9 @@ std::optional<StepOutcome> parse_step_outcome(std::string_view name) {
   return std::nullopt;
 }
 
-bool is_hit(StepOutcome outcome) { return outcome == StepOutcome::kLocalHit || outcome == StepOutcome::kRemoteHit; }
+bool is_hit(StepOutcome outcome) {
+  return outcome == StepOutcome::kLocalHit || outcome == StepOutcome::kRemoteHit;
+}
 
 StepOutcome hit_from(StoreTier tier) {
   return tier == StoreTier::kRemote ? StepOutcome::kRemoteHit : StepOutcome::kLocalHit;

@@ -22,8 +22,8 @@ enum class StepOutcome {
   kUncached,   // not looked up: the cache cannot key it, so its command ran without the cache
 };
 
-inline constexpr StepOutcome kStepOutcomes[] = {StepOutcome::kLocalHit, StepOutcome::kRemoteHit, StepOutcome::kRan,
-                                                StepOutcome::kUncached};
+inline constexpr StepOutcome kStepOutcomes[] = {StepOutcome::kLocalHit, StepOutcome::kRemoteHit,
+                                                StepOutcome::kRan, StepOutcome::kUncached};
 
 // "local-hit", "remote-hit", "ran", "uncached".
 const char* outcome_name(StepOutcome outcome);

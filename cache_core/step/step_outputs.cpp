@@ -22,8 +22,9 @@ const char* kind_name(mode_t mode) {
 }
 
 bool same_link_as_before(const Step& step, const std::string& path, const FileStamp& now) {
-  return std::any_of(step.symlinks_before_run.begin(), step.symlinks_before_run.end(),
-                     [&](const auto& before) { return before.first == path && before.second == now; });
+  return std::any_of(
+      step.symlinks_before_run.begin(), step.symlinks_before_run.end(),
+      [&](const auto& before) { return before.first == path && before.second == now; });
 }
 
 // True when the regular file at `path` holds exactly `content`.
@@ -61,8 +62,9 @@ const std::string& target_of(const Step& step, const StepOutput& output) {
 
 }  // namespace
 
-std::optional<std::string> content_to_store(const Step& step, const StepOutput& output, const EntryFile& file,
-                                            const PathNormalizer& paths, std::string* skip_reason) {
+std::optional<std::string> content_to_store(const Step& step, const StepOutput& output,
+                                            const EntryFile& file, const PathNormalizer& paths,
+                                            std::string* skip_reason) {
   if (!names_paths(output, EntryFileView(file))) return file.content;
   const std::string& target = target_of(step, output);
   if (target.empty()) return paths.normalize(file.content);
@@ -71,15 +73,17 @@ std::optional<std::string> content_to_store(const Step& step, const StepOutput& 
     *skip_reason = "depfile-target-unexpected";
     return std::nullopt;
   }
-  return std::string(kDepfileTargetPlaceholder) + paths.normalize(file.content.substr(target.size()));
+  return std::string(kDepfileTargetPlaceholder) +
+         paths.normalize(file.content.substr(target.size()));
 }
 
-std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFileView& file,
-                               const PathNormalizer& paths) {
+std::string content_to_restore(const Step& step, const StepOutput& output,
+                               const EntryFileView& file, const PathNormalizer& paths) {
   if (!names_paths(output, file)) return std::string(file.content);
   std::string content = paths.restore(file.content);
   const std::string& target = target_of(step, output);
-  if (!target.empty() && content.compare(0, kDepfileTargetPlaceholder.size(), kDepfileTargetPlaceholder) == 0)
+  if (!target.empty() &&
+      content.compare(0, kDepfileTargetPlaceholder.size(), kDepfileTargetPlaceholder) == 0)
     content.replace(0, kDepfileTargetPlaceholder.size(), target);
   return content;
 }
@@ -149,7 +153,8 @@ Status restore_output(const Step& step, const StepOutput& output, const EntryFil
   if (exists && S_ISLNK(st.st_mode)) {
     return Error{"output " + path + " is a symlink, the step would write through it"};
   }
-  if (exists && holds_content(path, st, content)) return settle_unchanged_file(step, path, st, file.mode);
+  if (exists && holds_content(path, st, content))
+    return settle_unchanged_file(step, path, st, file.mode);
   return write_file_atomic(path, content, file.mode & 0777);
 }
 

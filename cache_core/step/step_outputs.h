@@ -36,12 +36,13 @@ std::optional<EntryFile> capture_output(const Step& step, const StepOutput& outp
 // (step.depfile_target) replaced by a placeholder. nullopt, with
 // `*skip_reason` = "depfile-target-unexpected", when the depfile does not
 // start with that target.
-std::optional<std::string> content_to_store(const Step& step, const StepOutput& output, const EntryFile& file,
-                                            const PathNormalizer& paths, std::string* skip_reason);
+std::optional<std::string> content_to_store(const Step& step, const StepOutput& output,
+                                            const EntryFile& file, const PathNormalizer& paths,
+                                            std::string* skip_reason);
 // The reverse: the bytes `output` gets here, with this checkout's paths and
 // this step's depfile target.
-std::string content_to_restore(const Step& step, const StepOutput& output, const EntryFileView& file,
-                               const PathNormalizer& paths);
+std::string content_to_restore(const Step& step, const StepOutput& output,
+                               const EntryFileView& file, const PathNormalizer& paths);
 
 // Puts one cached file at `output.path`; `content` is the file's bytes (or
 // link target) with this checkout's paths. Never replaces a device, FIFO or

@@ -30,17 +30,23 @@ constexpr std::array kReasons = {
     ReasonWords{"untraceable-program", "does something the tracer cannot observe", ": ", ""},
     ReasonWords{"reads-special-file", "reads a device or FIFO", ": ", ""},
     ReasonWords{"unreadable-input", "reads a file edgecache cannot read", ": ", ""},
-    ReasonWords{"not-observable", "reads files it does not declare, and its run cannot be observed", ": ", ""},
-    ReasonWords{"untraced-run", "reads files it does not declare, and its run left no trace", ": ", ""},
+    ReasonWords{"not-observable", "reads files it does not declare, and its run cannot be observed",
+                ": ", ""},
+    ReasonWords{"untraced-run", "reads files it does not declare, and its run left no trace", ": ",
+                ""},
     ReasonWords{"excluded-rule", "its rule is excluded", ": ", ""},
     ReasonWords{"program-not-found", "runs a program that is not found", ": ", ""},
     ReasonWords{"input-not-a-file", "has an input that is not a file", ": ", ""},
     ReasonWords{"dyndep-unreadable", "its dyndep file cannot be read", ": ", ""},
-    ReasonWords{"unreadable-argument", "names a file on its command line that cannot be read", ": ", ""},
+    ReasonWords{"unreadable-argument", "names a file on its command line that cannot be read", ": ",
+                ""},
     ReasonWords{"output-not-a-file", "writes to a path that is not a regular file", ": ", ""},
-    ReasonWords{"output-written-through-symlink", "writes through a symlink it did not make", ": ", ""},
-    ReasonWords{"shell-expansion", "its command needs the shell to expand it ($, backquotes, globs, ~)", ": ", ""},
-    ReasonWords{"shell-syntax", "its command uses shell syntax edgecache does not read (subshells, ...)", ": ", ""},
+    ReasonWords{"output-written-through-symlink", "writes through a symlink it did not make", ": ",
+                ""},
+    ReasonWords{"shell-expansion",
+                "its command needs the shell to expand it ($, backquotes, globs, ~)", ": ", ""},
+    ReasonWords{"shell-syntax",
+                "its command uses shell syntax edgecache does not read (subshells, ...)", ": ", ""},
     ReasonWords{"unbalanced-quote", "its command has an unbalanced quote", ": ", ""},
     ReasonWords{"compound-compile", "a compile inside a compound command", ": ", ""},
     ReasonWords{"compile-without-depfile", "a compile without a depfile", ": ", ""},
@@ -50,15 +56,16 @@ constexpr std::array kReasons = {
     ReasonWords{"preprocess-only", "preprocessing only", ": ", ""},
     ReasonWords{"time-macros", "uses __DATE__ or __TIME__", ": ", ""},
     ReasonWords{"dependency-env", "DEPENDENCIES_OUTPUT or SUNPRO_DEPENDENCIES is set", ": ", ""},
-    ReasonWords{"records-command-line", "records its command line in the object and has no depfile", ": ",
-                " (add -MD: the -MD -MF edgecache would add would be recorded too)"},
+    ReasonWords{"records-command-line", "records its command line in the object and has no depfile",
+                ": ", " (add -MD: the -MD -MF edgecache would add would be recorded too)"},
     // Why a run was not stored.
     ReasonWords{"input-changed-during-run", "an input changed while the step ran", ": ", ""},
     ReasonWords{"bad-depfile", "its depfile cannot be read", ": ", ""},
     ReasonWords{"unusual-include-name", "it includes a header by an unusual name", ": ", ""},
-    ReasonWords{"depfile-target-unexpected", "its depfile does not start with the object's name", ": ", ""},
-    ReasonWords{"output-name-in-messages", "its messages name an output, so they are not the same for another name",
+    ReasonWords{"depfile-target-unexpected", "its depfile does not start with the object's name",
                 ": ", ""},
+    ReasonWords{"output-name-in-messages",
+                "its messages name an output, so they are not the same for another name", ": ", ""},
 };
 
 const ReasonWords* find_reason(std::string_view code) {
@@ -80,7 +87,8 @@ std::string uncached_phrase(std::string_view reason) {
 std::string uncached_sentence(std::string_view reason, std::string_view detail) {
   const ReasonWords* words = find_reason(reason);
   std::string sentence = "not cached: " + uncached_phrase(reason);
-  if (!detail.empty()) sentence += std::string(words ? words->separator : ": ") + std::string(detail);
+  if (!detail.empty())
+    sentence += std::string(words ? words->separator : ": ") + std::string(detail);
   if (words) sentence += words->advice;
   return sentence;
 }

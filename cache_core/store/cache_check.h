@@ -13,8 +13,8 @@
 namespace edgecache {
 
 struct CheckReport {
-  uint64_t objects = 0;                 // named objects examined
-  std::vector<std::string> bad;         // "<path>: <why>" for each that fails to open or decode
+  uint64_t objects = 0;          // named objects examined
+  std::vector<std::string> bad;  // "<path>: <why>" for each that fails to open or decode
 };
 
 // With `remove_bad`, failing objects are deleted (a later lookup would treat

@@ -79,7 +79,8 @@ std::string format_usage(const CacheUsage& usage) {
 
 }  // namespace
 
-LocalStore::LocalStore(std::string dir, uint64_t max_size) : dir_(std::move(dir)), max_size_(max_size) {}
+LocalStore::LocalStore(std::string dir, uint64_t max_size)
+    : dir_(std::move(dir)), max_size_(max_size) {}
 
 std::string LocalStore::shard_dir(int shard) const {
   static const char* kHex = "0123456789abcdef";
@@ -133,7 +134,8 @@ Status LocalStore::remove(const CacheKey& key) {
   std::string path = object_path(key);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return Error::not_found();
-  if (::unlink(path.c_str()) != 0) return Error{"cannot remove " + path + ": " + std::strerror(errno)};
+  if (::unlink(path.c_str()) != 0)
+    return Error{"cannot remove " + path + ": " + std::strerror(errno)};
   account(shard_of(key), -static_cast<int64_t>(st.st_size), -1);
   return ok_status();
 }
@@ -142,8 +144,10 @@ void LocalStore::account(int shard, int64_t bytes_delta, int64_t files_delta) {
   FileLock lock(shard_dir(shard) + "/size");
   if (!lock.locked()) return;
   CacheUsage usage = parse_usage(lock.read_all());
-  usage.bytes = static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(usage.bytes) + bytes_delta));
-  usage.files = static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(usage.files) + files_delta));
+  usage.bytes =
+      static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(usage.bytes) + bytes_delta));
+  usage.files =
+      static_cast<uint64_t>(std::max<int64_t>(0, static_cast<int64_t>(usage.files) + files_delta));
   uint64_t shard_limit = max_size_ / kShards;
   if (max_size_ > 0 && usage.bytes > shard_limit) {
     usage = evict_shard(shard, static_cast<uint64_t>(shard_limit * kEvictTarget));

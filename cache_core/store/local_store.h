@@ -47,7 +47,8 @@ class LocalStore : public Store {
   // Removes every object (stats are kept).
   Status clean();
   // Every object file's path and key, shard by shard (temporary files skipped).
-  void for_each_object(const std::function<void(const std::string& path, const CacheKey& key)>& visit) const;
+  void for_each_object(
+      const std::function<void(const std::string& path, const CacheKey& key)>& visit) const;
 
  private:
   std::string shard_dir(int shard) const;

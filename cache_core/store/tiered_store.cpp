@@ -25,7 +25,8 @@ bool TieredStore::remote_usable() {
 
 void TieredStore::note_remote_failure(const Error& failure, const char* what) {
   counters_[counter::kRemoteError] += 1;
-  warnings_.push_back({StoreTier::kRemote, std::string("remote cache ") + what + " failed: " + failure.message});
+  warnings_.push_back(
+      {StoreTier::kRemote, std::string("remote cache ") + what + " failed: " + failure.message});
   gate_.on_failure(failure);
   // One failure is enough to stop waiting on the remote for the rest of this
   // process; the gate decides whether other processes skip it too.
@@ -39,7 +40,8 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
       counters_[counter::kBytesRead] += static_cast<int64_t>(local->size());
       return FetchedObject{std::move(*local), StoreTier::kLocal};
     }
-    if (local.failed()) warnings_.push_back({StoreTier::kLocal, "local cache read failed: " + local.error()});
+    if (local.failed())
+      warnings_.push_back({StoreTier::kLocal, "local cache read failed: " + local.error()});
   }
   if (!remote_usable()) return std::nullopt;
   Result<std::string> remote = remote_->get(key);
@@ -56,7 +58,8 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
   counters_[counter::kRemoteBytesRead] += static_cast<int64_t>(blob.size());
   if (local_) {
     Status filled = local_->put(key, blob);
-    if (filled.failed()) warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + filled.error()});
+    if (filled.failed())
+      warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + filled.error()});
   }
   return FetchedObject{std::move(blob), StoreTier::kRemote};
 }
@@ -64,8 +67,10 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
 void TieredStore::put(const CacheKey& key, std::string_view blob) {
   if (local_) {
     Status written = local_->put(key, blob);
-    if (written.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
-    else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
+    if (written.ok())
+      counters_[counter::kBytesWritten] += static_cast<int64_t>(blob.size());
+    else
+      warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
   }
   if (!remote_ || remote_->read_only()) return;
   if (defer_remote_) {
@@ -93,8 +98,10 @@ void TieredStore::merge_local(const CacheKey& key, const ObjectUpdate& update) {
   if (current.ok() && update.holds_addition(*current)) return;
   std::string merged = update.merge(current.ok() ? &*current : nullptr);
   Status written = local_->put(key, merged);
-  if (written.ok()) counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
-  else warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
+  if (written.ok())
+    counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());
+  else
+    warnings_.push_back({StoreTier::kLocal, "local cache write failed: " + written.error()});
 }
 
 void TieredStore::update_local(const CacheKey& key, const ObjectUpdate& update) {
@@ -132,7 +139,8 @@ namespace {
 // Longer than another writer's read, merge and put take, unless it is
 // descheduled in between: a random 50 to 100 ms.
 void pause_before_confirming() {
-  static std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)));
+  static std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^
+                                 static_cast<unsigned>(::time(nullptr)));
   std::this_thread::sleep_for(std::chrono::milliseconds(50 + jitter() % 51));
 }
 
@@ -151,7 +159,8 @@ void TieredStore::update_remote(const CacheKey& key, const ObjectUpdate& update)
   while (remote_usable() && !remote_->read_only()) {
     Result<std::string> current = remote_->get(key);
     if (current.failed()) return note_remote_failure(current.failure(), "read");
-    if (!current.ok() && current.code() != ErrorCode::kNotFound) return;  // that server is switched off
+    if (!current.ok() && current.code() != ErrorCode::kNotFound)
+      return;  // that server is switched off
     if (current.ok() && update.holds_addition(*current)) {
       if (puts == 0 || seen_once) return;
       seen_once = true;

@@ -111,7 +111,7 @@ class TieredStore {
   RemoteGate gate_;
   bool defer_remote_ = false;            // defer_remote_writes() was called
   std::vector<DeferredWrite> deferred_;  // in the order asked
-  bool remote_off_ = false;  // this process stopped using the remote after a failure
+  bool remote_off_ = false;              // this process stopped using the remote after a failure
   Counters counters_;
   std::vector<StoreWarning> warnings_;
 };

@@ -63,7 +63,8 @@ Result<std::string> read_file(const std::string& path) {
   // Read in place (cache entries are hundreds of KB): sized by fstat, grown
   // when the file turns out longer, cut to what was read.
   struct stat st {};
-  size_t capacity = fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
+  size_t capacity =
+      fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
   std::string content(capacity, '\0');
   size_t got = 0;
   for (;;) {
@@ -161,7 +162,8 @@ Result<std::string> read_symlink(const std::string& path) {
 
 Status write_symlink_atomic(const std::string& path, const std::string& target) {
   PathKind existing = path_kind(path);
-  if (existing == PathKind::kOther) return Error{"not a regular file or symlink, left alone: " + path};
+  if (existing == PathKind::kOther)
+    return Error{"not a regular file or symlink, left alone: " + path};
   std::string temp = temp_name_for(path);
   if (!create_with_parents(path, [&] { return ::symlink(target.c_str(), temp.c_str()) == 0; })) {
     return Error{errno_text("cannot create symlink", temp)};

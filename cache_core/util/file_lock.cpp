@@ -1,12 +1,12 @@
 #include "edgecache/file_lock.h"
 
-#include "edgecache/file_io.h"
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+
+#include "edgecache/file_io.h"
 
 namespace edgecache {
 

@@ -15,7 +15,7 @@ class FileLock {
 
   bool locked() const { return fd_ >= 0; }
   int fd() const { return fd_; }
-  std::string read_all() const;               // the whole file
+  std::string read_all() const;                         // the whole file
   bool replace_content(const std::string& text) const;  // write, then truncate to size
 
  private:

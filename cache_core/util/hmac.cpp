@@ -42,7 +42,8 @@ Result<std::string> hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (!lib.hmac(lib.sha256(), key.data(), static_cast<int>(key.size()),
-                reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length)) {
+                reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+                &length)) {
     return Error{"HMAC-SHA256 failed"};
   }
   return std::string(reinterpret_cast<const char*>(digest), length);

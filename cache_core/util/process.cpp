@@ -1,7 +1,5 @@
 #include "edgecache/process.h"
 
-#include "edgecache/file_io.h"
-
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -10,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+
+#include "edgecache/file_io.h"
 
 extern char** environ;
 
@@ -43,7 +43,8 @@ class CaptureFile {
 Result<ProcessResult> run_process(const std::vector<std::string>& argv) {
   if (argv.empty()) return Error{"empty command"};
   CaptureFile out, err;
-  if (out.fd() < 0 || err.fd() < 0) return Error{std::string("memfd_create: ") + std::strerror(errno)};
+  if (out.fd() < 0 || err.fd() < 0)
+    return Error{std::string("memfd_create: ") + std::strerror(errno)};
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out.fd(), STDOUT_FILENO);

@@ -11,12 +11,12 @@ namespace edgecache {
 
 // What a caller may do differently, and nothing finer: the message says the rest.
 enum class ErrorCode {
-  kFailed,       // it did not work: an I/O error, a refused connection, an HTTP 5xx, a bad reply, ...
-  kNotFound,     // no such object or file: for a store, a miss, not a failure
-  kTimeout,      // the other side did not answer in time
-  kUnavailable,  // not asked: the server for this key is switched off (a miss, not a failure)
-  kCorrupt,      // there, but malformed or truncated
-  kBadSignature, // there, but its signature is missing or wrong: maybe forged (counted apart)
+  kFailed,    // it did not work: an I/O error, a refused connection, an HTTP 5xx, a bad reply, ...
+  kNotFound,  // no such object or file: for a store, a miss, not a failure
+  kTimeout,   // the other side did not answer in time
+  kUnavailable,   // not asked: the server for this key is switched off (a miss, not a failure)
+  kCorrupt,       // there, but malformed or truncated
+  kBadSignature,  // there, but its signature is missing or wrong: maybe forged (counted apart)
 };
 
 // True for the codes that mean something went wrong, not just "not there".
@@ -31,9 +31,13 @@ struct Error {
   std::string message;
   ErrorCode code = ErrorCode::kFailed;
 
-  static Error not_found(std::string message = {}) { return {std::move(message), ErrorCode::kNotFound}; }
+  static Error not_found(std::string message = {}) {
+    return {std::move(message), ErrorCode::kNotFound};
+  }
   static Error timed_out(std::string message) { return {std::move(message), ErrorCode::kTimeout}; }
-  static Error unavailable(std::string message = {}) { return {std::move(message), ErrorCode::kUnavailable}; }
+  static Error unavailable(std::string message = {}) {
+    return {std::move(message), ErrorCode::kUnavailable};
+  }
   static Error corrupt(std::string message) { return {std::move(message), ErrorCode::kCorrupt}; }
 };
 
@@ -42,8 +46,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : data_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : data_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return data_.index() == 0; }
   explicit operator bool() const { return ok(); }

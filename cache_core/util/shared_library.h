@@ -18,7 +18,8 @@ inline void* open_shared_library(const char* soname, const char* package, std::s
   void* handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* why = ::dlerror();
-    *error = std::string("cannot load ") + soname + " (install " + package + "): " + (why ? why : "");
+    *error =
+        std::string("cannot load ") + soname + " (install " + package + "): " + (why ? why : "");
   }
   return handle;
 }
@@ -26,7 +27,8 @@ inline void* open_shared_library(const char* soname, const char* package, std::s
 // Sets `*out` to the function `name` of `handle`; false (and `*error`, if
 // not set yet) when the library lacks it.
 template <typename Function>
-bool resolve_function(void* handle, const char* library, const char* name, Function* out, std::string* error) {
+bool resolve_function(void* handle, const char* library, const char* name, Function* out,
+                      std::string* error) {
   *out = reinterpret_cast<Function>(::dlsym(handle, name));
   if (!*out && error->empty()) *error = std::string(library) + " lacks " + name;
   return *out != nullptr;

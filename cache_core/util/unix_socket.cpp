@@ -26,7 +26,8 @@ int new_socket() { return ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_C
 // Milliseconds left until `deadline` for poll(): -1 for "forever", 0 when past.
 int poll_timeout(Deadline deadline) {
   if (deadline == Deadline::max()) return -1;
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return 0;
   return left.count() > 1'000'000 ? 1'000'000 : static_cast<int>(left.count()) + 1;
 }
@@ -57,10 +58,12 @@ IoStatus send_all(int fd, std::string_view bytes, Deadline deadline) {
     }
     if (sent < 0 && errno == EINTR) continue;
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (IoStatus waited = wait_until_ready(fd, POLLOUT, deadline); waited != IoStatus::kOk) return waited;
+      if (IoStatus waited = wait_until_ready(fd, POLLOUT, deadline); waited != IoStatus::kOk)
+        return waited;
       continue;
     }
-    return sent < 0 && (errno == EPIPE || errno == ECONNRESET) ? IoStatus::kClosed : IoStatus::kError;
+    return sent < 0 && (errno == EPIPE || errno == ECONNRESET) ? IoStatus::kClosed
+                                                               : IoStatus::kError;
   }
   return IoStatus::kOk;
 }
@@ -120,7 +123,9 @@ UnixSocket UnixSocket::accept() const {
   return UnixSocket(client);
 }
 
-IoStatus UnixSocket::write_all(std::string_view bytes, Deadline deadline) { return send_all(fd_, bytes, deadline); }
+IoStatus UnixSocket::write_all(std::string_view bytes, Deadline deadline) {
+  return send_all(fd_, bytes, deadline);
+}
 
 IoStatus UnixSocket::read_exact(size_t count, std::string* out, Deadline deadline) {
   size_t start = out->size();

@@ -299,7 +299,8 @@ TEST_F(RunnerTest, ABackgroundRestoreThatFailsRunsTheCommandForReal) {
   const RunnerCounts counts = build(&hooks, 1);
 
   EXPECT_EQ(ran(), (std::vector<std::string>{"a.o", "console.out", "gen.out"}));
-  EXPECT_EQ(hooks.ran, (std::vector<std::string>{"a.o"})) << "the hooks hear about the real run, to store it";
+  EXPECT_EQ(hooks.ran, (std::vector<std::string>{"a.o"}))
+      << "the hooks hear about the real run, to store it";
   EXPECT_EQ(read_file("a.o"), "a") << "the command's output, not a partial restore";
   EXPECT_EQ(read_file("b.o"), "restored");
   EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));

@@ -40,7 +40,8 @@ class ObservedRunTest : public ::testing::Test {
 
 TEST_F(ObservedRunTest, NamesTheFirstThreeUndeclaredWritesRelativeToTheBuildDir) {
   ObservedAccesses accesses;
-  for (const char* name : {"gen.h", "a.inc", "b.inc", "c.inc", "d.inc"}) accesses.written.insert(write(name));
+  for (const char* name : {"gen.h", "a.inc", "b.inc", "c.inc", "d.inc"})
+    accesses.written.insert(write(name));
   accesses.written.insert(dir_ + "/removed.tmp");  // a temporary, gone again
   ObservedStepPaths paths;
   paths.owned.insert(dir_ + "/gen.h");
@@ -48,7 +49,8 @@ TEST_F(ObservedRunTest, NamesTheFirstThreeUndeclaredWritesRelativeToTheBuildDir)
   EXPECT_EQ(verdict.uncacheable_reason, "writes-undeclared-files");
   EXPECT_EQ(verdict.detail, "a.inc, b.inc, c.inc (and 1 more)");
   EXPECT_EQ(uncached_sentence(verdict.uncacheable_reason, verdict.detail),
-            "not cached: writes undeclared files: a.inc, b.inc, c.inc (and 1 more) (declare them as outputs, e.g. "
+            "not cached: writes undeclared files: a.inc, b.inc, c.inc (and 1 more) (declare them "
+            "as outputs, e.g. "
             "OUTPUT or BYPRODUCTS, to cache the step)");
 }
 
@@ -70,7 +72,8 @@ TEST_F(ObservedRunTest, TellsUntraceablePrograms) {
   accesses.untraceable.push_back("untraceable static binary /opt/gen");
   const ObservationVerdict verdict = judge(accesses, {});
   EXPECT_EQ(uncached_sentence(verdict.uncacheable_reason, verdict.detail),
-            "not cached: untraceable static binary /opt/gen (LD_PRELOAD cannot see what a statically linked "
+            "not cached: untraceable static binary /opt/gen (LD_PRELOAD cannot see what a "
+            "statically linked "
             "program reads)");
 }
 

@@ -34,21 +34,23 @@
 #include "tracer_log.h"
 
 /* Resolves the next definition of `name` once; `type` is its signature. */
-#define REAL(name) \
+#define REAL(name)                      \
   static __typeof__(&name) real_##name; \
   if (!real_##name) real_##name = (__typeof__(&name))dlsym(RTLD_NEXT, #name)
 
 /* Calls `call` (an expression using real_<name>), records, restores errno. */
 #define TRACED(result_type, call, record) \
-  do { \
-    result_type traced_result = call; \
-    int traced_errno = errno; \
-    record; \
-    errno = traced_errno; \
-    return traced_result; \
+  do {                                    \
+    result_type traced_result = call;     \
+    int traced_errno = errno;             \
+    record;                               \
+    errno = traced_errno;                 \
+    return traced_result;                 \
   } while (0)
 
-static int is_write_open(int flags) { return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0; }
+static int is_write_open(int flags) {
+  return (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+}
 
 /* 'a' (append), 'w' (write), 's' (a directory or O_PATH handle), 'r'. */
 static char open_tag(int flags) {
@@ -71,26 +73,28 @@ static mode_t mode_arg(int flags, va_list args) {
   return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(args, int) : 0;
 }
 
-#define OPEN_WRAPPER(name) \
-  int name(const char* path, int flags, ...) { \
-    va_list args; \
-    va_start(args, flags); \
-    mode_t mode = mode_arg(flags, args); \
-    va_end(args); \
-    REAL(name); \
-    TRACED(int, real_##name(path, flags, mode), record_open(AT_FDCWD, path, flags, traced_result >= 0)); \
+#define OPEN_WRAPPER(name)                                          \
+  int name(const char* path, int flags, ...) {                      \
+    va_list args;                                                   \
+    va_start(args, flags);                                          \
+    mode_t mode = mode_arg(flags, args);                            \
+    va_end(args);                                                   \
+    REAL(name);                                                     \
+    TRACED(int, real_##name(path, flags, mode),                     \
+           record_open(AT_FDCWD, path, flags, traced_result >= 0)); \
   }
 OPEN_WRAPPER(open)
 OPEN_WRAPPER(open64)
 
-#define OPENAT_WRAPPER(name) \
-  int name(int dirfd, const char* path, int flags, ...) { \
-    va_list args; \
-    va_start(args, flags); \
-    mode_t mode = mode_arg(flags, args); \
-    va_end(args); \
-    REAL(name); \
-    TRACED(int, real_##name(dirfd, path, flags, mode), record_open(dirfd, path, flags, traced_result >= 0)); \
+#define OPENAT_WRAPPER(name)                                     \
+  int name(int dirfd, const char* path, int flags, ...) {        \
+    va_list args;                                                \
+    va_start(args, flags);                                       \
+    mode_t mode = mode_arg(flags, args);                         \
+    va_end(args);                                                \
+    REAL(name);                                                  \
+    TRACED(int, real_##name(dirfd, path, flags, mode),           \
+           record_open(dirfd, path, flags, traced_result >= 0)); \
   }
 OPENAT_WRAPPER(openat)
 OPENAT_WRAPPER(openat64)
@@ -100,24 +104,25 @@ int __open_2(const char* path, int flags);
 int __open64_2(const char* path, int flags);
 int __openat_2(int dirfd, const char* path, int flags);
 int __openat64_2(int dirfd, const char* path, int flags);
-#define OPEN2_WRAPPER(name) \
-  int name(const char* path, int flags) { \
-    REAL(name); \
+#define OPEN2_WRAPPER(name)                                                                        \
+  int name(const char* path, int flags) {                                                          \
+    REAL(name);                                                                                    \
     TRACED(int, real_##name(path, flags), record_open(AT_FDCWD, path, flags, traced_result >= 0)); \
   }
 OPEN2_WRAPPER(__open_2)
 OPEN2_WRAPPER(__open64_2)
-#define OPENAT2_WRAPPER(name) \
-  int name(int dirfd, const char* path, int flags) { \
-    REAL(name); \
-    TRACED(int, real_##name(dirfd, path, flags), record_open(dirfd, path, flags, traced_result >= 0)); \
+#define OPENAT2_WRAPPER(name)                                    \
+  int name(int dirfd, const char* path, int flags) {             \
+    REAL(name);                                                  \
+    TRACED(int, real_##name(dirfd, path, flags),                 \
+           record_open(dirfd, path, flags, traced_result >= 0)); \
   }
 OPENAT2_WRAPPER(__openat_2)
 OPENAT2_WRAPPER(__openat64_2)
 
-#define CREAT_WRAPPER(name) \
-  int name(const char* path, mode_t mode) { \
-    REAL(name); \
+#define CREAT_WRAPPER(name)                                                                 \
+  int name(const char* path, mode_t mode) {                                                 \
+    REAL(name);                                                                             \
     TRACED(int, real_##name(path, mode), if (traced_result >= 0) tracer_record('w', path)); \
   }
 CREAT_WRAPPER(creat)
@@ -129,17 +134,18 @@ static int fopen_flags(const char* mode) {
   return strchr(mode, '+') ? O_RDWR : O_RDONLY;
 }
 
-#define FOPEN_WRAPPER(name) \
-  FILE* name(const char* path, const char* mode) { \
-    REAL(name); \
-    TRACED(FILE*, real_##name(path, mode), record_open(AT_FDCWD, path, fopen_flags(mode), traced_result != NULL)); \
+#define FOPEN_WRAPPER(name)                                                        \
+  FILE* name(const char* path, const char* mode) {                                 \
+    REAL(name);                                                                    \
+    TRACED(FILE*, real_##name(path, mode),                                         \
+           record_open(AT_FDCWD, path, fopen_flags(mode), traced_result != NULL)); \
   }
 FOPEN_WRAPPER(fopen)
 FOPEN_WRAPPER(fopen64)
-#define FREOPEN_WRAPPER(name) \
-  FILE* name(const char* path, const char* mode, FILE* stream) { \
-    REAL(name); \
-    TRACED(FILE*, real_##name(path, mode, stream), \
+#define FREOPEN_WRAPPER(name)                                                                \
+  FILE* name(const char* path, const char* mode, FILE* stream) {                             \
+    REAL(name);                                                                              \
+    TRACED(FILE*, real_##name(path, mode, stream),                                           \
            if (path) record_open(AT_FDCWD, path, fopen_flags(mode), traced_result != NULL)); \
   }
 FREOPEN_WRAPPER(freopen)
@@ -147,14 +153,14 @@ FREOPEN_WRAPPER(freopen64)
 
 /* Probes: stat, access, readlink, realpath. Their answer (exists, is a
  * directory, where a link points) is what the program learns. */
-#define PROBE_WRAPPER(ret, name, params, args, path) \
-  ret name params { \
-    REAL(name); \
+#define PROBE_WRAPPER(ret, name, params, args, path)         \
+  ret name params {                                          \
+    REAL(name);                                              \
     TRACED(ret, real_##name args, tracer_record('s', path)); \
   }
-#define PROBE_AT_WRAPPER(ret, name, params, args, dirfd, path) \
-  ret name params { \
-    REAL(name); \
+#define PROBE_AT_WRAPPER(ret, name, params, args, dirfd, path)         \
+  ret name params {                                                    \
+    REAL(name);                                                        \
     TRACED(ret, real_##name args, tracer_record_at('s', dirfd, path)); \
   }
 PROBE_WRAPPER(int, stat, (const char* p, struct stat* s), (p, s), p)
@@ -162,8 +168,10 @@ PROBE_WRAPPER(int, stat64, (const char* p, struct stat64* s), (p, s), p)
 PROBE_WRAPPER(int, lstat, (const char* p, struct stat* s), (p, s), p)
 PROBE_WRAPPER(int, lstat64, (const char* p, struct stat64* s), (p, s), p)
 PROBE_AT_WRAPPER(int, fstatat, (int d, const char* p, struct stat* s, int f), (d, p, s, f), d, p)
-PROBE_AT_WRAPPER(int, fstatat64, (int d, const char* p, struct stat64* s, int f), (d, p, s, f), d, p)
-PROBE_AT_WRAPPER(int, statx, (int d, const char* p, int f, unsigned m, struct statx* s), (d, p, f, m, s), d, p)
+PROBE_AT_WRAPPER(int, fstatat64, (int d, const char* p, struct stat64* s, int f), (d, p, s, f), d,
+                 p)
+PROBE_AT_WRAPPER(int, statx, (int d, const char* p, int f, unsigned m, struct statx* s),
+                 (d, p, f, m, s), d, p)
 PROBE_WRAPPER(int, access, (const char* p, int m), (p, m), p)
 PROBE_WRAPPER(int, euidaccess, (const char* p, int m), (p, m), p)
 PROBE_WRAPPER(int, eaccess, (const char* p, int m), (p, m), p)
@@ -183,8 +191,10 @@ PROBE_WRAPPER(int, __xstat, (int v, const char* p, struct stat* s), (v, p, s), p
 PROBE_WRAPPER(int, __xstat64, (int v, const char* p, struct stat64* s), (v, p, s), p)
 PROBE_WRAPPER(int, __lxstat, (int v, const char* p, struct stat* s), (v, p, s), p)
 PROBE_WRAPPER(int, __lxstat64, (int v, const char* p, struct stat64* s), (v, p, s), p)
-PROBE_AT_WRAPPER(int, __fxstatat, (int v, int d, const char* p, struct stat* s, int f), (v, d, p, s, f), d, p)
-PROBE_AT_WRAPPER(int, __fxstatat64, (int v, int d, const char* p, struct stat64* s, int f), (v, d, p, s, f), d, p)
+PROBE_AT_WRAPPER(int, __fxstatat, (int v, int d, const char* p, struct stat* s, int f),
+                 (v, d, p, s, f), d, p)
+PROBE_AT_WRAPPER(int, __fxstatat64, (int v, int d, const char* p, struct stat64* s, int f),
+                 (v, d, p, s, f), d, p)
 
 /* Listings: the names in a directory decide what a program finds there. */
 DIR* opendir(const char* path) {
@@ -195,11 +205,12 @@ DIR* fdopendir(int fd) {
   REAL(fdopendir);
   TRACED(DIR*, real_fdopendir(fd), if (traced_result) tracer_record_at('d', fd, ""));
 }
-#define SCANDIR_WRAPPER(name, entry) \
+#define SCANDIR_WRAPPER(name, entry)                                                   \
   int name(const char* path, struct entry*** list, int (*filter)(const struct entry*), \
-           int (*compare)(const struct entry**, const struct entry**)) { \
-    REAL(name); \
-    TRACED(int, real_##name(path, list, filter, compare), tracer_record(traced_result >= 0 ? 'd' : 's', path)); \
+           int (*compare)(const struct entry**, const struct entry**)) {               \
+    REAL(name);                                                                        \
+    TRACED(int, real_##name(path, list, filter, compare),                              \
+           tracer_record(traced_result >= 0 ? 'd' : 's', path));                       \
   }
 SCANDIR_WRAPPER(scandir, dirent)
 SCANDIR_WRAPPER(scandir64, dirent64)
@@ -226,23 +237,23 @@ static void record_glob(const char* pattern) {
   dir[length] = '\0';
   tracer_record('d', length == 0 ? "/" : dir);
 }
-#define GLOB_WRAPPER(name, type) \
+#define GLOB_WRAPPER(name, type)                                                          \
   int name(const char* pattern, int flags, int (*errfunc)(const char*, int), type* out) { \
-    REAL(name); \
-    TRACED(int, real_##name(pattern, flags, errfunc, out), record_glob(pattern)); \
+    REAL(name);                                                                           \
+    TRACED(int, real_##name(pattern, flags, errfunc, out), record_glob(pattern));         \
   }
 GLOB_WRAPPER(glob, glob_t)
 GLOB_WRAPPER(glob64, glob64_t)
 
 /* Changes to the file system: what the step writes or removes. */
-#define CHANGE_WRAPPER(ret, name, params, args, tag, path) \
-  ret name params { \
-    REAL(name); \
+#define CHANGE_WRAPPER(ret, name, params, args, tag, path)                           \
+  ret name params {                                                                  \
+    REAL(name);                                                                      \
     TRACED(ret, real_##name args, if (traced_result == 0) tracer_record(tag, path)); \
   }
-#define CHANGE_AT_WRAPPER(ret, name, params, args, tag, dirfd, path) \
-  ret name params { \
-    REAL(name); \
+#define CHANGE_AT_WRAPPER(ret, name, params, args, tag, dirfd, path)                           \
+  ret name params {                                                                            \
+    REAL(name);                                                                                \
     TRACED(ret, real_##name args, if (traced_result == 0) tracer_record_at(tag, dirfd, path)); \
   }
 CHANGE_WRAPPER(int, unlink, (const char* p), (p), 'u', p)
@@ -256,41 +267,46 @@ CHANGE_WRAPPER(int, mknod, (const char* p, mode_t m, dev_t d), (p, m, d), 'w', p
 CHANGE_WRAPPER(int, symlink, (const char* t, const char* p), (t, p), 'w', p)
 CHANGE_AT_WRAPPER(int, symlinkat, (const char* t, int d, const char* p), (t, d, p), 'w', d, p)
 CHANGE_WRAPPER(int, link, (const char* t, const char* p), (t, p), 'w', p)
-CHANGE_AT_WRAPPER(int, linkat, (int od, const char* t, int d, const char* p, int f), (od, t, d, p, f), 'w', d, p)
+CHANGE_AT_WRAPPER(int, linkat, (int od, const char* t, int d, const char* p, int f),
+                  (od, t, d, p, f), 'w', d, p)
 CHANGE_WRAPPER(int, truncate, (const char* p, off_t n), (p, n), 'w', p)
 CHANGE_WRAPPER(int, truncate64, (const char* p, off64_t n), (p, n), 'w', p)
 CHANGE_WRAPPER(int, chmod, (const char* p, mode_t m), (p, m), 'w', p)
 CHANGE_AT_WRAPPER(int, fchmodat, (int d, const char* p, mode_t m, int f), (d, p, m, f), 'w', d, p)
-CHANGE_AT_WRAPPER(int, utimensat, (int d, const char* p, const struct timespec t[2], int f), (d, p, t, f), 'w', d, p)
+CHANGE_AT_WRAPPER(int, utimensat, (int d, const char* p, const struct timespec t[2], int f),
+                  (d, p, t, f), 'w', d, p)
 CHANGE_WRAPPER(int, utimes, (const char* p, const struct timeval t[2]), (p, t), 'w', p)
 
 int rename(const char* from, const char* to) {
   REAL(rename);
-  TRACED(int, real_rename(from, to), if (traced_result == 0) {
-    tracer_record('u', from);
-    tracer_record('w', to);
-  });
+  TRACED(
+      int, real_rename(from, to), if (traced_result == 0) {
+        tracer_record('u', from);
+        tracer_record('w', to);
+      });
 }
 int renameat(int from_dir, const char* from, int to_dir, const char* to) {
   REAL(renameat);
-  TRACED(int, real_renameat(from_dir, from, to_dir, to), if (traced_result == 0) {
-    tracer_record_at('u', from_dir, from);
-    tracer_record_at('w', to_dir, to);
-  });
+  TRACED(
+      int, real_renameat(from_dir, from, to_dir, to), if (traced_result == 0) {
+        tracer_record_at('u', from_dir, from);
+        tracer_record_at('w', to_dir, to);
+      });
 }
 int renameat2(int from_dir, const char* from, int to_dir, const char* to, unsigned flags) {
   REAL(renameat2);
-  TRACED(int, real_renameat2(from_dir, from, to_dir, to, flags), if (traced_result == 0) {
-    /* RENAME_EXCHANGE leaves both names in place, both changed. */
-    tracer_record_at((flags & RENAME_EXCHANGE) ? 'w' : 'u', from_dir, from);
-    tracer_record_at('w', to_dir, to);
-  });
+  TRACED(
+      int, real_renameat2(from_dir, from, to_dir, to, flags), if (traced_result == 0) {
+        /* RENAME_EXCHANGE leaves both names in place, both changed. */
+        tracer_record_at((flags & RENAME_EXCHANGE) ? 'w' : 'u', from_dir, from);
+        tracer_record_at('w', to_dir, to);
+      });
 }
 
 /* Temporary files: libc opens them internally; the template holds the name. */
-#define MKSTEMP_WRAPPER(name, params, args) \
-  int name params { \
-    REAL(name); \
+#define MKSTEMP_WRAPPER(name, params, args)                                          \
+  int name params {                                                                  \
+    REAL(name);                                                                      \
     TRACED(int, real_##name args, if (traced_result >= 0) tracer_record('w', path)); \
   }
 MKSTEMP_WRAPPER(mkstemp, (char* path), (path))

@@ -6,6 +6,7 @@
  * follow is recorded as '!' and runs untouched. No malloc here: these run
  * between vfork() and exec. */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +19,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <dlfcn.h>
 
 #include "tracer_log.h"
 
@@ -64,7 +64,8 @@ static int check_script(const char* path, const char* head, long length, int dep
   char interpreter[PATH_MAX];
   long i = 2, n = 0;
   while (i < length && (head[i] == ' ' || head[i] == '\t')) ++i;
-  while (i < length && head[i] != ' ' && head[i] != '\t' && head[i] != '\n' && n < (long)sizeof interpreter - 1)
+  while (i < length && head[i] != ' ' && head[i] != '\t' && head[i] != '\n' &&
+         n < (long)sizeof interpreter - 1)
     interpreter[n++] = head[i++];
   interpreter[n] = '\0';
   if (n == 0 || depth > 4) {
@@ -87,7 +88,9 @@ static int check_elf(const char* path, int fd, const Elf64_Ehdr* header) {
   for (int i = 0; i < header->e_phnum; ++i) {
     Elf64_Phdr program_header;
     off_t at = (off_t)(header->e_phoff + (Elf64_Off)i * header->e_phentsize);
-    if (syscall(SYS_pread64, fd, &program_header, sizeof program_header, at) != (long)sizeof program_header) break;
+    if (syscall(SYS_pread64, fd, &program_header, sizeof program_header, at) !=
+        (long)sizeof program_header)
+      break;
     if (program_header.p_type == PT_INTERP) return 0;
   }
   untraceable("untraceable static binary", path);
@@ -97,7 +100,7 @@ static int check_elf(const char* path, int fd, const Elf64_Ehdr* header) {
 static int check_program(const char* path, int depth) {
   tracer_record('x', path);
   int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;  /* the exec fails the same way */
+  if (fd < 0) return 0; /* the exec fails the same way */
   struct stat st;
   int result = 0;
   if (syscall(SYS_fstat, fd, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID))) {
@@ -129,7 +132,8 @@ static int find_in_path(const char* file, const char* path_list, char* out, size
   if (path_list == NULL) path_list = "/bin:/usr/bin";
   for (const char* dir = path_list;; ++dir) {
     const char* end = strchrnul(dir, ':');
-    int written = snprintf(out, capacity, "%.*s%s%s", (int)(end - dir), dir, end == dir ? "" : "/", file);
+    int written =
+        snprintf(out, capacity, "%.*s%s%s", (int)(end - dir), dir, end == dir ? "" : "/", file);
     if (written > 0 && (size_t)written < capacity) {
       if (syscall(SYS_faccessat, AT_FDCWD, out, X_OK) == 0) return 1;
       tracer_record('s', out);
@@ -187,7 +191,8 @@ int execv(const char* path, char* const argv[]) { return execve(path, argv, envi
 int execvpe(const char* file, char* const argv[], char* const envp[]) {
   if (!real_execvpe) tracer_resolve_exec();
   char found[PATH_MAX];
-  if (!tracer_active() || !find_in_path(file, getenv("PATH"), found, sizeof found) || check_program(found, 0) != 0)
+  if (!tracer_active() || !find_in_path(file, getenv("PATH"), found, sizeof found) ||
+      check_program(found, 0) != 0)
     return real_execvpe(file, argv, envp);
   char* env[count(envp) + 3];
   char preload[2 * PATH_MAX];
@@ -197,17 +202,17 @@ int execvpe(const char* file, char* const argv[], char* const envp[]) {
 int execvp(const char* file, char* const argv[]) { return execvpe(file, argv, environ); }
 
 /* The execl family: the variadic arguments as an argv array on the stack. */
-#define COLLECT_ARGS(first, envp_out) \
-  va_list args; \
-  va_start(args, first); \
-  size_t argc = 1; \
-  while (va_arg(args, char*) != NULL) ++argc; \
-  va_end(args); \
-  char* argv[argc + 1]; \
-  va_start(args, first); \
-  argv[0] = (char*)first; \
+#define COLLECT_ARGS(first, envp_out)                               \
+  va_list args;                                                     \
+  va_start(args, first);                                            \
+  size_t argc = 1;                                                  \
+  while (va_arg(args, char*) != NULL) ++argc;                       \
+  va_end(args);                                                     \
+  char* argv[argc + 1];                                             \
+  va_start(args, first);                                            \
+  argv[0] = (char*)first;                                           \
   for (size_t i = 1; i <= argc; ++i) argv[i] = va_arg(args, char*); \
-  envp_out; \
+  envp_out;                                                         \
   va_end(args)
 
 int execl(const char* path, const char* arg, ...) {
@@ -237,16 +242,19 @@ int posix_spawn(pid_t* pid, const char* path, const posix_spawn_file_actions_t* 
     return real_posix_spawn(pid, path, actions, attributes, argv, envp);
   char* env[count(envp) + 3];
   char preload[2 * PATH_MAX];
-  return real_posix_spawn(pid, path, actions, attributes, argv, traced_env(envp, env, preload, sizeof preload));
+  return real_posix_spawn(pid, path, actions, attributes, argv,
+                          traced_env(envp, env, preload, sizeof preload));
 }
 
 int posix_spawnp(pid_t* pid, const char* file, const posix_spawn_file_actions_t* actions,
                  const posix_spawnattr_t* attributes, char* const argv[], char* const envp[]) {
   if (!real_posix_spawnp) tracer_resolve_exec();
   char found[PATH_MAX];
-  if (!tracer_active() || !find_in_path(file, getenv("PATH"), found, sizeof found) || check_program(found, 0) != 0)
+  if (!tracer_active() || !find_in_path(file, getenv("PATH"), found, sizeof found) ||
+      check_program(found, 0) != 0)
     return real_posix_spawnp(pid, file, actions, attributes, argv, envp);
   char* env[count(envp) + 3];
   char preload[2 * PATH_MAX];
-  return real_posix_spawnp(pid, file, actions, attributes, argv, traced_env(envp, env, preload, sizeof preload));
+  return real_posix_spawnp(pid, file, actions, attributes, argv,
+                           traced_env(envp, env, preload, sizeof preload));
 }

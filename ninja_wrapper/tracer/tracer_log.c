@@ -33,7 +33,8 @@ const char* tracer_library_path(void) { return library_path; }
 const char* tracer_trace_file_entry(void) { return trace_entry; }
 
 static int open_log(void) {
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, trace_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, trace_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+                        0600);
   if (fd < 0) return -1;
   /* Far from the low numbers programs expect to get from open(). */
   int high = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, 737);
@@ -60,7 +61,8 @@ static int not_recorded(const char* path) {
   static const char* const kPrefixes[] = {"/proc/", "/dev/", "/sys/"};
   for (size_t i = 0; i < sizeof kPrefixes / sizeof *kPrefixes; ++i) {
     size_t n = strlen(kPrefixes[i]);
-    if (strncmp(path, kPrefixes[i], n) == 0 || (strncmp(path, kPrefixes[i], n - 1) == 0 && path[n - 1] == 0))
+    if (strncmp(path, kPrefixes[i], n) == 0 ||
+        (strncmp(path, kPrefixes[i], n - 1) == 0 && path[n - 1] == 0))
       return 1;
   }
   return 0;
@@ -98,7 +100,8 @@ void tracer_record_at(char tag, int dirfd, const char* path) {
       return;
     }
     while (path[0] == '.' && path[1] == '/') path += 2;
-    if (path[0] != '\0' && !(path[0] == '.' && path[1] == '\0') && out[length - 1] != '/') out[length++] = '/';
+    if (path[0] != '\0' && !(path[0] == '.' && path[1] == '\0') && out[length - 1] != '/')
+      out[length++] = '/';
     if (path[0] == '.' && path[1] == '\0') path = "";
   }
   size_t rest = strlen(path);
@@ -136,7 +139,8 @@ __attribute__((constructor)) static void tracer_start(void) {
   const char* file = getenv("EDGECACHE_TRACE_FILE");
   if (file == NULL || file[0] != '/' || strlen(file) >= sizeof trace_path) return;
   Dl_info self;
-  if (!dladdr((void*)tracer_start, &self) || self.dli_fname == NULL || strlen(self.dli_fname) >= sizeof library_path)
+  if (!dladdr((void*)tracer_start, &self) || self.dli_fname == NULL ||
+      strlen(self.dli_fname) >= sizeof library_path)
     return;
   strcpy(library_path, self.dli_fname);
   strcpy(trace_path, file);

@@ -1,9 +1,10 @@
 // A config file with any content: errors, never a crash.
+#include <unistd.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <unistd.h>
 
 #include "edgecache/config.h"
 #include "edgecache/file_io.h"

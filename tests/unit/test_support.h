@@ -28,7 +28,8 @@ std::optional<ErrorCode> code_of(const Result<T>& result) {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "edgecache-unit.XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "edgecache-unit.XXXXXX").string();
     if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {

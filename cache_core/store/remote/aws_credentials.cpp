@@ -63,13 +63,16 @@ Result<AwsCredentials> load_aws_credentials(const std::function<const char*(cons
     return credentials;
   }
   std::string file = env(getenv, "AWS_SHARED_CREDENTIALS_FILE");
-  if (file.empty() && !env(getenv, "HOME").empty()) file = env(getenv, "HOME") + "/.aws/credentials";
+  if (file.empty() && !env(getenv, "HOME").empty())
+    file = env(getenv, "HOME") + "/.aws/credentials";
   std::string profile = env(getenv, "AWS_PROFILE");
   if (profile.empty()) profile = "default";
   Result<std::string> text = file.empty() ? Result<std::string>(Error{"no HOME"}) : read_file(file);
   if (!text) {
-    return Error{"no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE "
-                 "with that profile in ~/.aws/credentials (" + (file.empty() ? "no HOME" : file + " not readable") + ")"};
+    return Error{
+        "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE "
+        "with that profile in ~/.aws/credentials (" +
+        (file.empty() ? "no HOME" : file + " not readable") + ")"};
   }
   return from_profile(*text, profile, file);
 }

@@ -24,7 +24,7 @@ struct AwsCredentials {
 };
 
 // `getenv` is injectable for tests; the error says what to set.
-Result<AwsCredentials> load_aws_credentials(
-    const std::function<const char*(const char*)>& getenv = [](const char* name) { return std::getenv(name); });
+Result<AwsCredentials> load_aws_credentials(const std::function<const char*(const char*)>& getenv =
+                                                [](const char* name) { return std::getenv(name); });
 
 }  // namespace edgecache

@@ -9,7 +9,8 @@ constexpr int kPollMs = 10;  // how late a first-byte timeout may fire at most
 
 // True when the request went out more than `timeout_ms` ago and no byte of
 // the response has come back.
-bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point started, long timeout_ms) {
+bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point started,
+                        long timeout_ms) {
   const CurlLibrary& curl = curl_library();
   curl_off_t sent_us = 0;
   curl_off_t first_byte_us = 0;
@@ -17,7 +18,8 @@ bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point starte
   curl.easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T, &first_byte_us);
   if (sent_us <= 0 || first_byte_us > 0) return false;
   auto elapsed_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                        std::chrono::steady_clock::now() - started).count();
+                        std::chrono::steady_clock::now() - started)
+                        .count();
   return elapsed_us - sent_us > static_cast<curl_off_t>(timeout_ms) * 1000;
 }
 

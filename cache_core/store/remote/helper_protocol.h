@@ -49,8 +49,8 @@ enum class Capability : uint8_t { kGetPutRemove = 0, kInfo = 1, kExists = 2 };
 enum class Request : uint8_t { kGet = 0, kPut = 1, kRemove = 2, kStop = 3, kInfo = 4, kExists = 5 };
 enum class Response : uint8_t { kOk = 0, kNoop = 1, kErr = 2 };
 
-inline constexpr uint8_t kPutOverwrite = 1;       // put flags, bit 0
-inline constexpr size_t kMaxMessageBytes = 255;   // <msg> and <key> lengths are one byte
+inline constexpr uint8_t kPutOverwrite = 1;      // put flags, bit 0
+inline constexpr size_t kMaxMessageBytes = 255;  // <msg> and <key> lengths are one byte
 inline constexpr char kTimeoutPrefix[] = "timeout: ";
 
 // The key's 32 wire bytes (hex64() decoded), and back: nullopt when `bytes`

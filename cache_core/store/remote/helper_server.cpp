@@ -14,10 +14,11 @@ namespace {
 
 using namespace helper_wire;
 
-constexpr long kRequestBodyMs = 60'000;          // a client has this long to send one request's bytes
-constexpr long kReplyMs = 60'000;                // and to take the reply
-constexpr uint64_t kMaxValueBytes = uint64_t{1} << 30;  // larger puts are refused (a bug or an attack)
-constexpr int kAcceptPollMs = 200;               // how often the idle and socket checks run
+constexpr long kRequestBodyMs = 60'000;  // a client has this long to send one request's bytes
+constexpr long kReplyMs = 60'000;        // and to take the reply
+constexpr uint64_t kMaxValueBytes = uint64_t{1}
+                                    << 30;  // larger puts are refused (a bug or an attack)
+constexpr int kAcceptPollMs = 200;          // how often the idle and socket checks run
 
 int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -28,7 +29,8 @@ int64_t steady_ms() {
 std::string error_reply(const Error& failure) {
   std::string out;
   put_u8(&out, static_cast<uint8_t>(Response::kErr));
-  put_msg(&out, failure.code == ErrorCode::kTimeout ? kTimeoutPrefix + failure.message : failure.message);
+  put_msg(&out,
+          failure.code == ErrorCode::kTimeout ? kTimeoutPrefix + failure.message : failure.message);
   return out;
 }
 
@@ -51,7 +53,9 @@ std::string failure_reply(const Error& failure) {
   return out;
 }
 
-std::string status_reply(const Status& done) { return done.ok() ? ok_reply(nullptr) : failure_reply(done.failure()); }
+std::string status_reply(const Status& done) {
+  return done.ok() ? ok_reply(nullptr) : failure_reply(done.failure());
+}
 
 std::string exists_reply(const Status& present) {
   if (present.failed()) return error_reply(present.failure());
@@ -65,7 +69,8 @@ std::string greeting() {
   std::string out;
   put_u8(&out, kProtocolVersion);
   put_u8(&out, 3);
-  for (Capability capability : {Capability::kGetPutRemove, Capability::kInfo, Capability::kExists}) {
+  for (Capability capability :
+       {Capability::kGetPutRemove, Capability::kInfo, Capability::kExists}) {
     put_u8(&out, static_cast<uint8_t>(capability));
   }
   return out;
@@ -97,7 +102,8 @@ bool HelperServer::socket_still_ours() const {
 Result<HelperExit> HelperServer::run() {
   const std::string& path = options_.socket_path;
   int error = 0;
-  if (UnixSocket::connect(path, &error).valid()) return Error{"a helper already listens at " + path};
+  if (UnixSocket::connect(path, &error).valid())
+    return Error{"a helper already listens at " + path};
   if (error == ECONNREFUSED) ::unlink(path.c_str());  // left by a helper that died: stale
   auto listening = UnixSocket::listen(path);
   if (!listening) return Error{listening.error()};
@@ -153,7 +159,8 @@ void HelperServer::serve_client(UnixSocket socket) {
 // the store; a manifest served starts the read-ahead of what it names.
 std::string HelperServer::get_reply(const Client& client, const CacheKey& key) {
   if (read_ahead_) {
-    if (auto ahead = read_ahead_->take(client.id, key, deadline_in(kReplyMs))) return ok_reply(&*ahead);
+    if (auto ahead = read_ahead_->take(client.id, key, deadline_in(kReplyMs)))
+      return ok_reply(&*ahead);
   }
   Result<std::string> got = store_.get(key);
   if (!got.ok()) return failure_reply(got.failure());
@@ -179,13 +186,17 @@ bool HelperServer::answer(Client& state, uint8_t request) {
     return client.write_all(reply, deadline_in(kReplyMs)) == IoStatus::kOk;
   }
   std::string key_text;
-  if (request > static_cast<uint8_t>(Request::kExists) || !read_short_string(client, &key_text, body)) return false;
+  if (request > static_cast<uint8_t>(Request::kExists) ||
+      !read_short_string(client, &key_text, body))
+    return false;
   std::optional<CacheKey> key = key_from_bytes(key_text);
   std::string value;
   uint8_t flags = 0;
   uint64_t length = 0;
   if (request == static_cast<uint8_t>(Request::kPut)) {
-    if (!read_u8(client, &flags, body) || !read_u64(client, &length, body) || length > kMaxValueBytes) return false;
+    if (!read_u8(client, &flags, body) || !read_u64(client, &length, body) ||
+        length > kMaxValueBytes)
+      return false;
     if (client.read_exact(length, &value, body) != IoStatus::kOk) return false;
   }
   if (!key) {
@@ -198,7 +209,8 @@ bool HelperServer::answer(Client& state, uint8_t request) {
     reply = status_reply(store_.put(*key, value));
   } else if (request == static_cast<uint8_t>(Request::kRemove)) {
     if (read_ahead_) read_ahead_->forget(*key);
-    reply = status_reply(store_.remove(*key));  } else {
+    reply = status_reply(store_.remove(*key));
+  } else {
     reply = exists_reply(store_.exists(*key));
   }
   return client.write_all(reply, deadline_in(kReplyMs)) == IoStatus::kOk;

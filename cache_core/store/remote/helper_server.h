@@ -32,7 +32,7 @@ struct HelperServerOptions {
   std::string socket_path;                 // where clients connect
   std::chrono::milliseconds idle_timeout;  // 0: never exit for idleness
   std::string identity;                    // answer to `info`, e.g. "edgecache-remote-helper 0.9"
-  bool read_ahead = false;                  // read ahead what served manifests name (read_ahead.h)
+  bool read_ahead = false;                 // read ahead what served manifests name (read_ahead.h)
 };
 
 // Why run() returned.

@@ -31,8 +31,8 @@ struct HelperStore::Exchange {
 
 namespace {
 
-constexpr long kMarginMs = 100;             // the helper's own work on top of the server's time
-constexpr time_t kFailedForSeconds = 60;    // a helper that failed is skipped this long by everyone
+constexpr long kMarginMs = 100;           // the helper's own work on top of the server's time
+constexpr time_t kFailedForSeconds = 60;  // a helper that failed is skipped this long by everyone
 constexpr size_t kMaxBlobBytes = size_t{512} << 20;  // as HttpStore's body limit
 
 std::string trim(std::string_view text) {
@@ -45,8 +45,9 @@ std::string trim(std::string_view text) {
 // A 0700 directory this user owns, for the sockets.
 Result<std::string> socket_dir() {
   const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-  std::string dir = runtime != nullptr && runtime[0] == '/' ? std::string(runtime) + "/edgecache"
-                                                             : "/tmp/edgecache-" + std::to_string(::getuid());
+  std::string dir = runtime != nullptr && runtime[0] == '/'
+                        ? std::string(runtime) + "/edgecache"
+                        : "/tmp/edgecache-" + std::to_string(::getuid());
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Error{"cannot create " + dir + ": " + std::strerror(errno)};
   }
@@ -54,7 +55,8 @@ Result<std::string> socket_dir() {
   if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::getuid()) {
     return Error{dir + " is not a directory of this user"};
   }
-  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0) return Error{dir + " is not private"};
+  if ((st.st_mode & 077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+    return Error{dir + " is not private"};
   return dir;
 }
 
@@ -72,7 +74,8 @@ std::vector<int> inherited_fds() {
   while (dirent* entry = ::readdir(dir)) {
     char* end = nullptr;
     long fd = std::strtol(entry->d_name, &end, 10);
-    if (*end == '\0' && end != entry->d_name && fd > 2 && fd != ::dirfd(dir)) fds.push_back(static_cast<int>(fd));
+    if (*end == '\0' && end != entry->d_name && fd > 2 && fd != ::dirfd(dir))
+      fds.push_back(static_cast<int>(fd));
   }
   ::closedir(dir);
   return fds;
@@ -83,7 +86,9 @@ std::vector<std::string> helper_environment(const HelperLaunch& launch) {
   for (char** entry = environ; *entry != nullptr; ++entry) {
     // Not a step's tracer (edgecache-ninja's observed runs): the helper outlives the step.
     std::string_view name(*entry);
-    if (name.starts_with("CRSH_") || name.starts_with("LD_PRELOAD=") || name.starts_with("EDGECACHE_TRACE")) continue;
+    if (name.starts_with("CRSH_") || name.starts_with("LD_PRELOAD=") ||
+        name.starts_with("EDGECACHE_TRACE"))
+      continue;
     env.emplace_back(*entry);
   }
   env.push_back("CRSH_IPC_ENDPOINT=" + launch.socket_path);
@@ -180,12 +185,15 @@ HelperLaunch helper_launch_for(std::string_view entry, const std::string& bearer
   launch.url = trim(entry.substr(0, bar));
   while (bar != std::string_view::npos) {
     size_t next = entry.find('|', bar + 1);
-    std::string attribute = trim(entry.substr(bar + 1, next == std::string_view::npos ? next : next - bar - 1));
+    std::string attribute =
+        trim(entry.substr(bar + 1, next == std::string_view::npos ? next : next - bar - 1));
     bar = next;
     if (attribute.empty()) continue;
     size_t equals = attribute.find('=');
-    if (equals == std::string::npos) launch.attributes.emplace_back(attribute, "");
-    else launch.attributes.emplace_back(attribute.substr(0, equals), attribute.substr(equals + 1));
+    if (equals == std::string::npos)
+      launch.attributes.emplace_back(attribute, "");
+    else
+      launch.attributes.emplace_back(attribute.substr(0, equals), attribute.substr(equals + 1));
   }
   if (!bearer_token.empty()) launch.attributes.emplace_back("bearer-token", bearer_token);
   return launch;
@@ -210,7 +218,8 @@ void HelperStore::give_up(const std::string& why, bool for_everyone) {
   bypass_ = true;
   socket_ = UnixSocket();
   if (for_everyone) {
-    int fd = ::open((launch_.socket_path + ".failed").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = ::open((launch_.socket_path + ".failed").c_str(),
+                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd >= 0) ::close(fd);
   }
   if (!why.empty() && problem_.empty()) problem_ = why + "; using the remote directly";
@@ -226,7 +235,8 @@ HelperStore::Reach HelperStore::read_greeting(UnixSocket& socket) {
   if (got == IoStatus::kTimeout) return Reach::kHung;
   if (got != IoStatus::kOk) return Reach::kAbsent;  // it was exiting: start another
   std::string capabilities;
-  if (static_cast<uint8_t>(version[0]) != kProtocolVersion || !read_short_string(socket, &capabilities, deadline) ||
+  if (static_cast<uint8_t>(version[0]) != kProtocolVersion ||
+      !read_short_string(socket, &capabilities, deadline) ||
       capabilities.find(static_cast<char>(Capability::kGetPutRemove)) == std::string::npos) {
     return Reach::kIncompatible;
   }
@@ -247,7 +257,8 @@ HelperStore::Reach HelperStore::connect_existing() {
 // every launcher for a while; false then.
 bool HelperStore::usable(Reach reach) {
   if (reach == Reach::kHung) give_up("remote helper did not answer in time", true);
-  if (reach == Reach::kIncompatible) give_up("remote helper " + launch_.program + " speaks another protocol", true);
+  if (reach == Reach::kIncompatible)
+    give_up("remote helper " + launch_.program + " speaks another protocol", true);
   return reach != Reach::kHung && reach != Reach::kIncompatible;
 }
 
@@ -267,7 +278,8 @@ bool HelperStore::ensure_connected() {
 // meanwhile, or remove a stale socket, start ours and wait for it.
 bool HelperStore::start_helper() {
   if (::access(launch_.program.c_str(), X_OK) != 0) {
-    give_up(launch_.warn_if_missing ? "remote helper " + launch_.program + " not found" : "", false);
+    give_up(launch_.warn_if_missing ? "remote helper " + launch_.program + " not found" : "",
+            false);
     return false;
   }
   const Deadline deadline = deadline_in(spec_.connect_timeout_ms);
@@ -294,11 +306,14 @@ HelperStore::Reach HelperStore::spawn_and_wait(Deadline deadline) {
   }
   for (;;) {
     Reach reach = connect_existing();
-    if (reach == Reach::kReady || reach == Reach::kHung || reach == Reach::kIncompatible) return reach;
+    if (reach == Reach::kReady || reach == Reach::kHung || reach == Reach::kIncompatible)
+      return reach;
     int status = 0;
     if (::waitpid(*pid, &status, WNOHANG) == *pid) {
       int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      give_up("remote helper " + launch_.program + " exited at start (status " + std::to_string(code) + ")", true);
+      give_up("remote helper " + launch_.program + " exited at start (status " +
+                  std::to_string(code) + ")",
+              true);
       return Reach::kAbsent;
     }
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -322,8 +337,10 @@ bool HelperStore::exchange(const std::string& request, Exchange* reply, long rep
   }
   // A helper that died is replaced by the next launcher; one that hangs is
   // skipped by every launcher for a while.
-  if (got == IoStatus::kTimeout) give_up("remote helper did not answer in time", true);
-  else give_up("", false);
+  if (got == IoStatus::kTimeout)
+    give_up("remote helper did not answer in time", true);
+  else
+    give_up("", false);
   return false;
 }
 
@@ -332,11 +349,13 @@ Result<std::string> HelperStore::get(const CacheKey& key) {
   if (ensure_connected()) {
     std::string request = request_for(Request::kGet, key);
     Exchange reply;
-    if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.first_byte_timeout_ms + kMarginMs)) {
+    if (exchange(request, &reply,
+                 spec_.connect_timeout_ms + spec_.first_byte_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       if (reply.status == static_cast<uint8_t>(Response::kNoop)) return Error::not_found();
       std::string message;
-      if (reply.status == static_cast<uint8_t>(Response::kErr) && read_short_string(socket_, &message, reply.deadline)) {
+      if (reply.status == static_cast<uint8_t>(Response::kErr) &&
+          read_short_string(socket_, &message, reply.deadline)) {
         return error_from_helper(message);
       }
       // The body may take the whole request timeout, as a direct GET may.
@@ -361,11 +380,13 @@ Status HelperStore::put(const CacheKey& key, std::string_view blob) {
     put_u64(&request, blob.size());
     request.append(blob);
     Exchange reply;
-    if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
+    if (exchange(request, &reply,
+                 spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       std::string message;
       if (reply.status == static_cast<uint8_t>(Response::kOk)) return ok_status();
-      if (reply.status == static_cast<uint8_t>(Response::kNoop)) return Error{"the helper did not store it"};
+      if (reply.status == static_cast<uint8_t>(Response::kNoop))
+        return Error{"the helper did not store it"};
       if (read_short_string(socket_, &message, reply.deadline)) return error_from_helper(message);
       give_up("", false);
     }
@@ -378,15 +399,18 @@ Status HelperStore::exists(const CacheKey& key) {
   if (ensure_connected() && has_exists_) {
     std::string request = request_for(Request::kExists, key);
     Exchange reply;
-    if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.first_byte_timeout_ms + kMarginMs)) {
+    if (exchange(request, &reply,
+                 spec_.connect_timeout_ms + spec_.first_byte_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       uint8_t present = 0;
       std::string message;
-      if (reply.status == static_cast<uint8_t>(Response::kOk) && read_u8(socket_, &present, reply.deadline)) {
+      if (reply.status == static_cast<uint8_t>(Response::kOk) &&
+          read_u8(socket_, &present, reply.deadline)) {
         if (present != 0) return ok_status();
         return Error::not_found();
       }
-      if (reply.status == static_cast<uint8_t>(Response::kErr) && read_short_string(socket_, &message, reply.deadline)) {
+      if (reply.status == static_cast<uint8_t>(Response::kErr) &&
+          read_short_string(socket_, &message, reply.deadline)) {
         return error_from_helper(message);
       }
       give_up("", false);
@@ -400,7 +424,8 @@ Status HelperStore::remove(const CacheKey& key) {
   if (ensure_connected()) {
     std::string request = request_for(Request::kRemove, key);
     Exchange reply;
-    if (exchange(request, &reply, spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
+    if (exchange(request, &reply,
+                 spec_.connect_timeout_ms + spec_.operation_timeout_ms + kMarginMs)) {
       used_helper_ = true;
       std::string message;
       if (reply.status == static_cast<uint8_t>(Response::kOk)) return ok_status();

@@ -36,7 +36,7 @@ struct HelperLaunch {
   std::string socket_path;  // CRSH_IPC_ENDPOINT; helper_socket_path() picks it
   std::string url;          // CRSH_URL: the remote as written, credentials included
   std::vector<std::pair<std::string, std::string>> attributes;  // CRSH_ATTR_*
-  long idle_timeout_s = 600;  // CRSH_IDLE_TIMEOUT
+  long idle_timeout_s = 600;                                    // CRSH_IDLE_TIMEOUT
   bool warn_if_missing = true;  // false: a missing program falls back silently
 };
 
@@ -73,8 +73,8 @@ class HelperStore : public Store {
   bool used_helper() const { return used_helper_; }
 
  private:
-  struct Exchange;     // one request's reply status and deadline, defined in helper_store.cpp
-  enum class Reach;    // what connecting found, defined in helper_store.cpp
+  struct Exchange;   // one request's reply status and deadline, defined in helper_store.cpp
+  enum class Reach;  // what connecting found, defined in helper_store.cpp
 
   bool ensure_connected();
   Reach connect_existing();
@@ -86,14 +86,14 @@ class HelperStore : public Store {
   void give_up(const std::string& why, bool for_everyone);
   Store& direct();
 
-  RemoteSpec spec_;             // the remote (with secrets), for timeouts and description
-  HelperLaunch launch_;         // how to find and start the helper
-  DirectFactory make_direct_;   // the fallback store's maker
+  RemoteSpec spec_;                // the remote (with secrets), for timeouts and description
+  HelperLaunch launch_;            // how to find and start the helper
+  DirectFactory make_direct_;      // the fallback store's maker
   std::unique_ptr<Store> direct_;  // made on first fallback
-  std::mutex mutex_;            // one request at a time on the one connection
-  UnixSocket socket_;           // connected to the helper, greeting read
-  bool has_exists_ = false;     // the helper offers `exists`
-  bool bypass_ = false;         // this process no longer tries the helper
+  std::mutex mutex_;               // one request at a time on the one connection
+  UnixSocket socket_;              // connected to the helper, greeting read
+  bool has_exists_ = false;        // the helper offers `exists`
+  bool bypass_ = false;            // this process no longer tries the helper
   bool used_helper_ = false;
   std::string problem_;
 };

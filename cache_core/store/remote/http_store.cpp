@@ -2,12 +2,12 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "store/remote/curl_library.h"
 #include "store/remote/curl_transfer.h"
 #include "util/hmac.h"
-
-#include <algorithm>
-#include <cstring>
 
 namespace edgecache {
 
@@ -29,7 +29,7 @@ class CurlEasy {
   struct MultiDeleter {
     void operator()(CURLM* multi) const { curl_library().multi_cleanup(multi); }
   };
-  std::unique_ptr<CURL, Deleter> handle_;      // declared first: destroyed after the multi
+  std::unique_ptr<CURL, Deleter> handle_;  // declared first: destroyed after the multi
   std::unique_ptr<CURLM, MultiDeleter> multi_;
 };
 
@@ -54,7 +54,6 @@ const char* method_name(Method method) {
   }
   return "?";
 }
-
 
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_library().slist_free_all(list); }
@@ -178,7 +177,8 @@ void set_method_options(CURL* curl, HttpRequest& request) {
       curl_library().easy_setopt(curl, CURLOPT_HTTPGET, 1L);
       // Refuses at once when Content-Length announces too much; write_body
       // catches bodies without a length.
-      curl_library().easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body));
+      curl_library().easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE,
+                                 static_cast<curl_off_t>(request.max_body));
       break;
     case Method::kHead:
       curl_library().easy_setopt(curl, CURLOPT_NOBODY, 1L);
@@ -188,7 +188,7 @@ void set_method_options(CURL* curl, HttpRequest& request) {
       curl_library().easy_setopt(curl, CURLOPT_READFUNCTION, read_body);
       curl_library().easy_setopt(curl, CURLOPT_READDATA, &request);
       curl_library().easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                       static_cast<curl_off_t>(request.upload.size()));
+                                 static_cast<curl_off_t>(request.upload.size()));
       break;
     case Method::kDelete:
       curl_library().easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
@@ -202,12 +202,15 @@ std::string s3_error_code(const std::string& body) {
   auto end = body.find("</Code>");
   if (start == std::string::npos || end == std::string::npos || end < start) return "";
   std::string code = body.substr(start + 6, end - start - 6);
-  bool plain = code.size() <= 64 && code.find_first_not_of(
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") == std::string::npos;
+  bool plain =
+      code.size() <= 64 &&
+      code.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") ==
+          std::string::npos;
   return plain ? code : "";
 }
 
-Status map_http_status(Method method, long status, const std::string& what, const std::string& error_body) {
+Status map_http_status(Method method, long status, const std::string& what,
+                       const std::string& error_body) {
   bool success = method == Method::kGet ? status == 200 : status >= 200 && status < 300;
   if (success) return ok_status();
   std::string code = s3_error_code(error_body);
@@ -215,11 +218,13 @@ Status map_http_status(Method method, long status, const std::string& what, cons
   return Error{what + ": HTTP " + std::to_string(status) + (code.empty() ? "" : " " + code)};
 }
 
-Error map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec, const std::string& what) {
+Error map_curl_error(CURLcode code, const char* detail, const RemoteSpec& spec,
+                     const std::string& what) {
   std::string message = what + ": " + curl_library().easy_strerror(code);
   if (detail[0] != '\0') message += " (" + std::string(detail) + ")";
   if (code == CURLE_OPERATION_TIMEDOUT) {
-    return Error::timed_out(message + " [connect-timeout=" + std::to_string(spec.connect_timeout_ms) +
+    return Error::timed_out(message +
+                            " [connect-timeout=" + std::to_string(spec.connect_timeout_ms) +
                             "ms, timeout=" + std::to_string(spec.operation_timeout_ms) + "ms]");
   }
   return Error{message};
@@ -312,14 +317,16 @@ Status HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   set_method_options(curl, request);
   // Lookups give up early on a silent server; uploads may take `timeout`.
   const bool lookup = request.method == Method::kGet || request.method == Method::kHead;
-  TransferOutcome transfer = perform_transfer(handle->multi(), curl, lookup ? spec_.first_byte_timeout_ms : 0);
+  TransferOutcome transfer =
+      perform_transfer(handle->multi(), curl, lookup ? spec_.first_byte_timeout_ms : 0);
   CURLcode code = transfer.code;
   long status = 0;
   curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   release_handle(std::move(handle));  // resets the options, which point into this frame
 
   if (request.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-    return Error{what + ": body larger than the limit of " + std::to_string(request.max_body) + " bytes"};
+    return Error{what + ": body larger than the limit of " + std::to_string(request.max_body) +
+                 " bytes"};
   }
   if (transfer.first_byte_timed_out) {
     return scrubbed(Error::timed_out(what + ": no response [first-byte-timeout=" +

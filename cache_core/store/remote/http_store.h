@@ -22,16 +22,16 @@
 #include <string_view>
 #include <vector>
 
-#include "store/remote/aws_credentials.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/store.h"
+#include "store/remote/aws_credentials.h"
 
 namespace edgecache {
 
 // What S3Store adds to HTTP: SigV4 signing for one region.
 struct AwsSigning {
-  std::string region;           // e.g. "us-east-1"; empty: no signing
-  AwsCredentials credentials;   // the keys that sign
+  std::string region;          // e.g. "us-east-1"; empty: no signing
+  AwsCredentials credentials;  // the keys that sign
 };
 
 class CurlEasy;      // one libcurl easy handle (RAII), defined in http_store.cpp

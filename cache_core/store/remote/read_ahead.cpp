@@ -63,7 +63,8 @@ void ReadAhead::work() {
     std::string name = std::move(queue_.front());
     queue_.pop_front();
     auto slot = slots_.find(name);
-    if (slot == slots_.end() || slot->second.state != State::kQueued) continue;  // taken or dropped meanwhile
+    if (slot == slots_.end() || slot->second.state != State::kQueued)
+      continue;  // taken or dropped meanwhile
     slot->second.state = State::kFetching;
     const CacheKey key = slot->second.key;
     lock.unlock();
@@ -85,7 +86,8 @@ void ReadAhead::work() {
   }
 }
 
-std::optional<std::string> ReadAhead::take(uint64_t client, const CacheKey& key, Deadline deadline) {
+std::optional<std::string> ReadAhead::take(uint64_t client, const CacheKey& key,
+                                           Deadline deadline) {
   if (key.kind != ObjectKind::kResult) return std::nullopt;
   const std::string name = slot_name(client, key);
   std::unique_lock lock(mutex_);
@@ -144,7 +146,8 @@ void ReadAhead::end_client(uint64_t client) {
 void ReadAhead::expire_locked(std::chrono::steady_clock::time_point now) {
   for (auto slot = slots_.begin(); slot != slots_.end();) {
     auto next = std::next(slot);
-    if (slot->second.state == State::kReady && now - slot->second.since > limits_.ttl) drop_locked(slot);
+    if (slot->second.state == State::kReady && now - slot->second.since > limits_.ttl)
+      drop_locked(slot);
     slot = next;
   }
 }

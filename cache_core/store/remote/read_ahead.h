@@ -41,10 +41,11 @@
 namespace edgecache {
 
 struct ReadAheadLimits {
-  size_t max_bytes = size_t{64} << 20;  // blobs held, fetched or in flight (sizes known when fetched)
-  size_t per_manifest = 3;              // newest candidates read ahead per manifest
+  size_t max_bytes =
+      size_t{64} << 20;     // blobs held, fetched or in flight (sizes known when fetched)
+  size_t per_manifest = 3;  // newest candidates read ahead per manifest
   std::chrono::milliseconds ttl{30'000};  // a blob not asked for by then is dropped
-  int workers = 4;                      // fetches at a time
+  int workers = 4;                        // fetches at a time
 };
 
 // What became of the read-ahead so far, for tests and diagnostics.
@@ -96,10 +97,10 @@ class ReadAhead {
   Store& store_;
   ReadAheadLimits limits_;
   mutable std::mutex mutex_;
-  std::condition_variable changed_;      // a slot changed state, or work was queued
-  std::map<std::string, Slot> slots_;    // slot_name(client, key) -> slot
-  std::deque<std::string> queue_;        // names of slots in kQueued, oldest first
-  size_t held_bytes_ = 0;                // blobs of kReady slots
+  std::condition_variable changed_;    // a slot changed state, or work was queued
+  std::map<std::string, Slot> slots_;  // slot_name(client, key) -> slot
+  std::deque<std::string> queue_;      // names of slots in kQueued, oldest first
+  size_t held_bytes_ = 0;              // blobs of kReady slots
   ReadAheadCounts counts_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;

@@ -54,7 +54,8 @@ Status RedisStore::ready(const std::string& what) {
   if (!connection_->connected()) session_ready_ = false;
   if (session_ready_) return ok_status();
   RespReply connected = connection_->connect();
-  if (connected.type != Type::kStatus) return failure(what, connected.text, connected.type == Type::kTimeout);
+  if (connected.type != Type::kStatus)
+    return failure(what, connected.text, connected.type == Type::kTimeout);
   if (!spec_.password.empty() || !spec_.username.empty()) {
     std::vector<std::string_view> auth{"AUTH"};
     if (!spec_.username.empty()) auth.push_back(spec_.username);

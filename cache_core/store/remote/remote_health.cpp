@@ -91,7 +91,8 @@ bool RemoteHealth::record_failure(const std::string& message, bool timeout) {
   state.failures += 1;
   if (timeout) state.timeouts += 1;
   state.last_error = message.substr(0, kMaxStoredMessage);
-  bool switched_off = state.failures >= policy_.max_failures || state.timeouts >= policy_.max_timeouts;
+  bool switched_off =
+      state.failures >= policy_.max_failures || state.timeouts >= policy_.max_timeouts;
   if (switched_off) {
     state.disabled_until_ms = now + policy_.disabled_for.count();
     state.failures = 0;  // after the pause the remote gets a fresh count

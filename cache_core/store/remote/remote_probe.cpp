@@ -20,16 +20,19 @@ bool contains_any(const std::string& text, std::initializer_list<const char*> ne
 // S3 region, timeout.
 std::string classify_failure(const Error& failure) {
   const std::string& m = failure.message;
-  if (failure.code == ErrorCode::kTimeout || m.find("imeout") != std::string::npos) return "timeout";
+  if (failure.code == ErrorCode::kTimeout || m.find("imeout") != std::string::npos)
+    return "timeout";
   if (m.find("resolve") != std::string::npos) return "DNS";
-  if (contains_any(m, {"HTTP 401", "HTTP 403", "[auth]", "SignatureDoesNotMatch", "InvalidAccessKeyId"}))
+  if (contains_any(
+          m, {"HTTP 401", "HTTP 403", "[auth]", "SignatureDoesNotMatch", "InvalidAccessKeyId"}))
     return "auth";
   if (m.find("NoSuchBucket") != std::string::npos) return "bucket missing";
   if (contains_any(m, {"AuthorizationHeaderMalformed", "PermanentRedirect", "HTTP 301", "region"}))
     return "wrong region";
   if (contains_any(m, {"refused", "Couldn't connect"})) return "refused";
   if (m.find("connect") != std::string::npos) return "connect";
-  if (m.find("SSL") != std::string::npos || m.find("certificate") != std::string::npos) return "TLS";
+  if (m.find("SSL") != std::string::npos || m.find("certificate") != std::string::npos)
+    return "TLS";
   if (m.find("read-only") != std::string::npos) return "read-only";
   if (auto http = m.find("HTTP "); http != std::string::npos) return m.substr(http, 8);
   return "error";
@@ -37,8 +40,8 @@ std::string classify_failure(const Error& failure) {
 
 CacheKey probe_key() {
   std::random_device random;
-  return CacheKey{ObjectKind::kResult,
-                  hash_bytes("edgecache-probe-" + std::to_string(random()) + std::to_string(random()))};
+  return CacheKey{ObjectKind::kResult, hash_bytes("edgecache-probe-" + std::to_string(random()) +
+                                                  std::to_string(random()))};
 }
 
 template <typename Call>

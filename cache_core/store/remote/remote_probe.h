@@ -14,11 +14,11 @@
 namespace edgecache {
 
 struct ProbeStep {
-  std::string name;       // "read", "write probe object", "read it back", "delete it"
+  std::string name;  // "read", "write probe object", "read it back", "delete it"
   bool ok = false;
-  std::string failure;    // "DNS", "refused", "TLS", "auth", "bucket missing", "wrong region",
-                          // "404 on read-back", "timeout", ...
-  std::string detail;     // the store's message, secrets already redacted
+  std::string failure;  // "DNS", "refused", "TLS", "auth", "bucket missing", "wrong region",
+                        // "404 on read-back", "timeout", ...
+  std::string detail;   // the store's message, secrets already redacted
   double milliseconds = 0;
 };
 

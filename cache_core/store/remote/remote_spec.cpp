@@ -184,7 +184,9 @@ std::optional<std::string> parse_redis_url(std::string_view rest, RemoteSpec* sp
 // Bucket names as S3 allows them: 3..63 of [a-z0-9.-], starting and ending
 // with a letter or digit.
 bool is_bucket_name(std::string_view name) {
-  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-'; };
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+  };
   return name.size() >= 3 && name.size() <= 63 && std::all_of(name.begin(), name.end(), ok) &&
          name.front() != '.' && name.front() != '-' && name.back() != '.' && name.back() != '-';
 }
@@ -290,7 +292,8 @@ std::optional<std::string> parse_layout(std::optional<std::string_view> value, R
 // The attributes each scheme understands beyond read-only and the timeouts.
 bool attribute_applies(RemoteScheme scheme, std::string_view name) {
   if (name == "read-only" || name == "connect-timeout" || name == "timeout" ||
-      name == "first-byte-timeout") return true;
+      name == "first-byte-timeout")
+    return true;
   bool tls = name == "ca-file" || name == "insecure-skip-tls-verify";
   switch (scheme) {
     case RemoteScheme::kHttp:
@@ -326,11 +329,15 @@ std::optional<std::string> parse_endpoint(std::optional<std::string_view> value,
   std::string_view text = strip_trailing_slashes(value.value_or(""));
   RemoteSpec endpoint;
   std::optional<std::string> error;
-  if (text.starts_with("http://")) error = parse_http_url("http", text.substr(7), &endpoint);
-  else if (text.starts_with("https://")) error = parse_http_url("https", text.substr(8), &endpoint);
-  else error = "attribute 'endpoint' needs http://host[:port] or https://host[:port]";
+  if (text.starts_with("http://"))
+    error = parse_http_url("http", text.substr(7), &endpoint);
+  else if (text.starts_with("https://"))
+    error = parse_http_url("https", text.substr(8), &endpoint);
+  else
+    error = "attribute 'endpoint' needs http://host[:port] or https://host[:port]";
   if (error) return error;
-  if (!endpoint.username.empty() || endpoint.url.find('/', text.find("://") + 3) != std::string::npos) {
+  if (!endpoint.username.empty() ||
+      endpoint.url.find('/', text.find("://") + 3) != std::string::npos) {
     return "attribute 'endpoint' takes only scheme, host and port";
   }
   spec->endpoint = endpoint.url;
@@ -363,7 +370,8 @@ std::optional<std::string> parse_attribute(std::string_view attribute, RemoteSpe
   std::optional<std::string_view> value;
   if (equals != std::string_view::npos) value = attribute.substr(equals + 1);
   if (!attribute_applies(spec->scheme, name)) {
-    bool known = attribute_applies(RemoteScheme::kHttp, name) || attribute_applies(RemoteScheme::kS3, name);
+    bool known =
+        attribute_applies(RemoteScheme::kHttp, name) || attribute_applies(RemoteScheme::kS3, name);
     if (!known) return "unknown attribute '" + std::string(name) + "'";
     return "attribute '" + std::string(name) + "' does not apply to " +
            std::string(scheme_name(spec->scheme));
@@ -391,7 +399,8 @@ size_t next_remote_start(std::string_view text) {
     size_t start = i;
     while (start < text.size() && is_space(text[start])) ++start;
     size_t scheme_end = start;
-    while (scheme_end < text.size() && std::isalnum(static_cast<unsigned char>(text[scheme_end])) != 0) {
+    while (scheme_end < text.size() &&
+           std::isalnum(static_cast<unsigned char>(text[scheme_end])) != 0) {
       ++scheme_end;
     }
     if (scheme_end > start && text.substr(scheme_end).starts_with(kSchemeSeparator)) return start;
@@ -438,7 +447,8 @@ Result<std::vector<RemoteSpec>> parse_remote_list(std::string_view text) {
     Result<RemoteSpec> spec = parse_remote_spec(entry);
     if (!spec) return Error{spec.error()};
     for (const RemoteSpec& earlier : specs) {
-      if (earlier.url == spec->url) return Error{"remote " + redacted_url(*spec) + " is listed twice"};
+      if (earlier.url == spec->url)
+        return Error{"remote " + redacted_url(*spec) + " is listed twice"};
     }
     specs.push_back(std::move(*spec));
   }

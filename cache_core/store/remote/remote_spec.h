@@ -56,11 +56,12 @@ struct RemoteSpec {
 
   // s3:// only. Credentials are not part of the spec: S3Store reads them
   // from the AWS environment variables or files when it is made.
-  std::string bucket;           // the bucket name, from the URL's host part
-  std::string prefix;           // key prefix inside the bucket, no leading/trailing '/'
-  std::string endpoint;         // attribute `endpoint=http(s)://host[:port]`; empty: AWS
+  std::string bucket;                // the bucket name, from the URL's host part
+  std::string prefix;                // key prefix inside the bucket, no leading/trailing '/'
+  std::string endpoint;              // attribute `endpoint=http(s)://host[:port]`; empty: AWS
   std::string region = "us-east-1";  // attribute `region=<name>`
-  bool virtual_hosted = false;  // attribute `style=virtual|path`; default: virtual for AWS, path with an endpoint
+  bool virtual_hosted =
+      false;  // attribute `style=virtual|path`; default: virtual for AWS, path with an endpoint
 };
 
 // Parses `text`. Errors name the bad part and never contain the password.

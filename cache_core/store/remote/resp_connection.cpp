@@ -86,7 +86,8 @@ RespReply RespConnection::connect() {
     }
     if (error != 0) {
       last_type = error == ETIMEDOUT ? Type::kTimeout : Type::kIoError;
-      last = error == ETIMEDOUT ? "timed out after " + std::to_string(connect_timeout_ms_) + " ms [connect-timeout]"
+      last = error == ETIMEDOUT ? "timed out after " + std::to_string(connect_timeout_ms_) +
+                                      " ms [connect-timeout]"
                                 : std::string(std::strerror(error));
       close();
     }
@@ -121,7 +122,8 @@ RespReply RespConnection::fill(Deadline deadline) {
       return fail(Type::kIoError, std::string("recv: ") + std::strerror(errno));
     }
     if (wait_until_ready(fd_, POLLIN, deadline) != IoStatus::kOk) {
-      return fail(Type::kTimeout, "no reply within " + std::to_string(timeout_ms_) + " ms [timeout]");
+      return fail(Type::kTimeout,
+                  "no reply within " + std::to_string(timeout_ms_) + " ms [timeout]");
     }
   }
 }
@@ -161,14 +163,18 @@ RespReply RespConnection::read_reply(Deadline deadline) {
       return fail(Type::kIoError, "bad reply: unexpected type '" + line.substr(0, 1) + "'");
   }
   auto length = to_integer(body);
-  if (!length || *length < -1) return fail(Type::kIoError, "bad reply: bulk length '" + std::string(body) + "'");
+  if (!length || *length < -1)
+    return fail(Type::kIoError, "bad reply: bulk length '" + std::string(body) + "'");
   if (*length == -1) return make(Type::kNil);
   size_t size = static_cast<size_t>(*length);
-  if (size > max_bulk_) return fail(Type::kIoError, "reply larger than the limit of " + std::to_string(max_bulk_) + " bytes");
+  if (size > max_bulk_)
+    return fail(Type::kIoError,
+                "reply larger than the limit of " + std::to_string(max_bulk_) + " bytes");
   while (buffer_.size() < size + 2) {
     if (RespReply more = fill(deadline); more.type != Type::kStatus) return more;
   }
-  if (buffer_.compare(size, 2, "\r\n") != 0) return fail(Type::kIoError, "bad reply: bulk not terminated");
+  if (buffer_.compare(size, 2, "\r\n") != 0)
+    return fail(Type::kIoError, "bad reply: bulk not terminated");
   RespReply reply = make(Type::kBulk, buffer_.substr(0, size));
   buffer_.erase(0, size + 2);
   return reply;

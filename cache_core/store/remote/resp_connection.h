@@ -63,13 +63,13 @@ class RespConnection {
   RespReply read_line(Deadline deadline, std::string* line);
   RespReply read_reply(Deadline deadline);
 
-  std::string host_;          // as in the URL; IPv6 without brackets
-  std::string port_;          // decimal
-  long connect_timeout_ms_;   // TCP connect
-  long timeout_ms_;           // one whole command: send and reply
-  size_t max_bulk_;           // limit on a bulk reply's length
-  int fd_ = -1;               // the socket (non-blocking), or -1
-  std::string buffer_;        // received bytes not yet parsed
+  std::string host_;         // as in the URL; IPv6 without brackets
+  std::string port_;         // decimal
+  long connect_timeout_ms_;  // TCP connect
+  long timeout_ms_;          // one whole command: send and reply
+  size_t max_bulk_;          // limit on a bulk reply's length
+  int fd_ = -1;              // the socket (non-blocking), or -1
+  std::string buffer_;       // received bytes not yet parsed
 };
 
 }  // namespace edgecache

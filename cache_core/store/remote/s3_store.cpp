@@ -27,11 +27,13 @@ S3Store::S3Store(RemoteSpec spec, Result<AwsCredentials> credentials) : spec_(st
   } else {
     credentials_error_ = credentials.error();
   }
-  http_ = std::make_unique<HttpStore>(http_spec(spec_), HttpStore::kDefaultMaxBodyBytes, std::move(signing));
+  http_ = std::make_unique<HttpStore>(http_spec(spec_), HttpStore::kDefaultMaxBodyBytes,
+                                      std::move(signing));
 }
 
 std::string S3Store::base_url(const RemoteSpec& spec) {
-  std::string endpoint = spec.endpoint.empty() ? "https://s3." + spec.region + ".amazonaws.com" : spec.endpoint;
+  std::string endpoint =
+      spec.endpoint.empty() ? "https://s3." + spec.region + ".amazonaws.com" : spec.endpoint;
   std::string prefix = spec.prefix.empty() ? "" : "/" + spec.prefix;
   if (!spec.virtual_hosted) return endpoint + "/" + spec.bucket + prefix;
   auto host = endpoint.find("://") + 3;
@@ -44,7 +46,9 @@ std::string S3Store::description() const {
          (spec_.read_only ? ", read-only)" : ")");
 }
 
-Error S3Store::no_credentials() const { return Error{spec_.url + ": " + credentials_error_ + " [auth]"}; }
+Error S3Store::no_credentials() const {
+  return Error{spec_.url + ": " + credentials_error_ + " [auth]"};
+}
 
 Result<std::string> S3Store::get(const CacheKey& key) {
   if (!credentials_error_.empty()) return no_credentials();

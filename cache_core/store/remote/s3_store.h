@@ -16,10 +16,10 @@
 #include <memory>
 #include <string>
 
-#include "store/remote/aws_credentials.h"
-#include "store/remote/http_store.h"
 #include "edgecache/remote_spec.h"
 #include "edgecache/store.h"
+#include "store/remote/aws_credentials.h"
+#include "store/remote/http_store.h"
 
 namespace edgecache {
 
@@ -47,9 +47,9 @@ class S3Store : public Store {
  private:
   Error no_credentials() const;
 
-  RemoteSpec spec_;                       // the s3:// remote
-  std::string credentials_error_;         // why there are no credentials, or ""
-  std::unique_ptr<HttpStore> http_;       // the transport, signing every request
+  RemoteSpec spec_;                  // the s3:// remote
+  std::string credentials_error_;    // why there are no credentials, or ""
+  std::unique_ptr<HttpStore> http_;  // the transport, signing every request
 };
 
 }  // namespace edgecache

@@ -63,8 +63,8 @@ Error ShardedStore::note_failure(Shard& shard, Error failure) {
       shard.server.health->record_failure(failure.message, failure.code == ErrorCode::kTimeout)) {
     switched_off_here_ = true;
   }
-  failure.message += " (only this server is switched off; the other " + std::to_string(shards_.size() - 1) +
-                     " keep serving)";
+  failure.message += " (only this server is switched off; the other " +
+                     std::to_string(shards_.size() - 1) + " keep serving)";
   return failure;
 }
 

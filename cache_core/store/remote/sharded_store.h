@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "store/remote/remote_health.h"
 #include "edgecache/store.h"
+#include "store/remote/remote_health.h"
 
 namespace edgecache {
 

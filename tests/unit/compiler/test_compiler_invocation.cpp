@@ -5,7 +5,9 @@
 namespace edgecache {
 namespace {
 
-CompilerInvocation classify(std::vector<std::string> argv) { return classify_compiler_invocation(argv); }
+CompilerInvocation classify(std::vector<std::string> argv) {
+  return classify_compiler_invocation(argv);
+}
 
 TEST(CompilerInvocation, SingleSourceCompileIsCacheable) {
   auto inv = classify({"g++", "-O2", "-Iinclude", "-c", "src/a.cpp", "-o", "obj/a.o"});
@@ -17,8 +19,8 @@ TEST(CompilerInvocation, SingleSourceCompileIsCacheable) {
 }
 
 TEST(CompilerInvocation, IncludeSearchIsSortedIntoTheCompilersOrder) {
-  auto inv = classify({"gcc", "-idirafter", "late", "-isystem", "sys", "-Iuser", "-iquote", "q", "-include", "conf.h",
-                       "-c", "a.c"});
+  auto inv = classify({"gcc", "-idirafter", "late", "-isystem", "sys", "-Iuser", "-iquote", "q",
+                       "-include", "conf.h", "-c", "a.c"});
   ASSERT_TRUE(inv.cacheable) << inv.uncacheable_reason;
   EXPECT_EQ(inv.quote_dirs, std::vector<std::string>{"q"});
   EXPECT_EQ(inv.user_dirs, std::vector<std::string>{"user"});
@@ -38,14 +40,17 @@ TEST(CompilerInvocation, FilesNamedByFlagsAreKeyedAndPchBuildsAreNot) {
   EXPECT_EQ(inv.flag_files[0].flag, "-specs=");
   EXPECT_EQ(inv.flag_files[0].path, "my.specs");
   EXPECT_EQ(inv.flag_files[1].reason, "profile");
-  EXPECT_EQ(classify({"g++", "-x", "c++-header", "-c", "pch.hxx.cxx", "-o", "pch.hxx.gch"}).uncacheable_reason,
+  EXPECT_EQ(classify({"g++", "-x", "c++-header", "-c", "pch.hxx.cxx", "-o", "pch.hxx.gch"})
+                .uncacheable_reason,
             "pch-build");
   EXPECT_EQ(classify({"gcc", "-c", "x.h"}).uncacheable_reason, "pch-build");
-  EXPECT_EQ(classify({"clang", "-include-pch", "x.pch", "-c", "a.c"}).include_pchs, std::vector<std::string>{"x.pch"});
+  EXPECT_EQ(classify({"clang", "-include-pch", "x.pch", "-c", "a.c"}).include_pchs,
+            std::vector<std::string>{"x.pch"});
 }
 
 TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {
-  auto inv = classify({"/usr/bin/c++", "-MD", "-MT", "x.o", "-MF", "x.o.d", "-o", "x.o", "-c", "/s/x.cpp"});
+  auto inv = classify(
+      {"/usr/bin/c++", "-MD", "-MT", "x.o", "-MF", "x.o.d", "-o", "x.o", "-c", "/s/x.cpp"});
   ASSERT_TRUE(inv.cacheable);
   EXPECT_EQ(inv.depfile_mode, DepfileMode::kMD);
   EXPECT_EQ(inv.depfile, "x.o.d");
@@ -56,28 +61,37 @@ TEST(CompilerInvocation, CMakeStyleDepfileOptionsAreUnderstood) {
 }
 
 TEST(CompilerInvocation, OutputNamesLeaveTheKeyUnlessTheyChangeTheOutput) {
-  auto cmake = classify({"c++", "-O2", "-MD", "-MT", "d/x.o", "-MF", "d/x.o.d", "-o", "d/x.o", "-c", "x.cpp"});
-  auto other = classify({"c++", "-O2", "-MD", "-MT", "e/y.o", "-MF", "e/y.o.d", "-o", "e/y.o", "-c", "x.cpp"});
+  auto cmake = classify(
+      {"c++", "-O2", "-MD", "-MT", "d/x.o", "-MF", "d/x.o.d", "-o", "d/x.o", "-c", "x.cpp"});
+  auto other = classify(
+      {"c++", "-O2", "-MD", "-MT", "e/y.o", "-MF", "e/y.o.d", "-o", "e/y.o", "-c", "x.cpp"});
   EXPECT_FALSE(cmake.output_names_keyed);
   EXPECT_EQ(cmake.depfile_target, "d/x.o");
   EXPECT_EQ(keyed_arguments(cmake), keyed_arguments(other));
   auto attached = classify({"gcc", "-MD", "-oa b.o", "-c", "x.c"});
   EXPECT_EQ(attached.depfile_target, "a\\ b.o");
-  EXPECT_EQ(keyed_arguments(attached), keyed_arguments(classify({"gcc", "-MD", "-oc.o", "-c", "x.c"})));
+  EXPECT_EQ(keyed_arguments(attached),
+            keyed_arguments(classify({"gcc", "-MD", "-oc.o", "-c", "x.c"})));
   auto quoted = classify({"gcc", "-MD", "-MQ", "$.o", "-o", "$.o", "-c", "x.c"});
   EXPECT_EQ(quoted.depfile_target, "$$.o");
   // A user's -MT naming something else is what the depfile says: keyed.
   auto fixed = classify({"gcc", "-MD", "-MT", "all", "-o", "a.o", "-c", "x.c"});
   EXPECT_EQ(fixed.depfile_target, "");
-  EXPECT_NE(keyed_arguments(fixed), keyed_arguments(classify({"gcc", "-MD", "-MT", "any", "-o", "a.o", "-c", "x.c"})));
-  EXPECT_EQ(keyed_arguments(fixed), keyed_arguments(classify({"gcc", "-MD", "-MT", "all", "-o", "b.o", "-c", "x.c"})));
-  for (const char* flag : {"-grecord-command-line", "-frecord-gcc-switches", "-Wa,-adhln", "-fprofile-use=p.profdata",
-                           "-fauto-profile=p.afdo", "-fembed-bitcode"}) {
+  EXPECT_NE(keyed_arguments(fixed),
+            keyed_arguments(classify({"gcc", "-MD", "-MT", "any", "-o", "a.o", "-c", "x.c"})));
+  EXPECT_EQ(keyed_arguments(fixed),
+            keyed_arguments(classify({"gcc", "-MD", "-MT", "all", "-o", "b.o", "-c", "x.c"})));
+  for (const char* flag :
+       {"-grecord-command-line", "-frecord-gcc-switches", "-Wa,-adhln", "-fprofile-use=p.profdata",
+        "-fauto-profile=p.afdo", "-fembed-bitcode"}) {
     auto sensitive = classify({"clang", flag, "-c", "x.c", "-o", "a.o"});
     EXPECT_TRUE(sensitive.output_names_keyed) << flag;
-    EXPECT_NE(keyed_arguments(sensitive), keyed_arguments(classify({"clang", flag, "-c", "x.c", "-o", "b.o"}))) << flag;
+    EXPECT_NE(keyed_arguments(sensitive),
+              keyed_arguments(classify({"clang", flag, "-c", "x.c", "-o", "b.o"})))
+        << flag;
   }
-  EXPECT_EQ(classify({"gcc", "-aux-info", "p.txt", "-c", "x.c"}).uncacheable_reason, "extra-output");
+  EXPECT_EQ(classify({"gcc", "-aux-info", "p.txt", "-c", "x.c"}).uncacheable_reason,
+            "extra-output");
 }
 
 TEST(CompilerInvocation, UncacheableCallsNameTheirReason) {

@@ -30,7 +30,8 @@ TEST(Config, DefaultsFollowXdgDirectories) {
 
 TEST(Config, LayersOverrideInOrder) {
   testing::TempDir dir;
-  dir.write(".config/edgecache/config.json", R"({"max_size": "1G", "base_dir": "/u", "log": "/user.log"})");
+  dir.write(".config/edgecache/config.json",
+            R"({"max_size": "1G", "base_dir": "/u", "log": "/user.log"})");
   dir.write("proj/edgecache.json", R"({"max_size": "2G", "remote": "http://h/c"})");
   std::filesystem::create_directories(dir.file("proj/sub/deeper"));
   auto inputs = inputs_with(dir, {{"EDGECACHE_MAX_SIZE", "3G"}}, dir.file("proj/sub/deeper"));
@@ -70,7 +71,8 @@ TEST(Config, MalformedJsonFileIsIgnoredWithAnError) {
 
 TEST(Config, BaseDirDefaultsToTheBuildTreeAroundTheWorkingDir) {
   testing::TempDir dir;
-  dir.write("b1/CMakeCache.txt", "# comment\nCMAKE_HOME_DIRECTORY:INTERNAL=" + dir.file("src") + "\n");
+  dir.write("b1/CMakeCache.txt",
+            "# comment\nCMAKE_HOME_DIRECTORY:INTERNAL=" + dir.file("src") + "\n");
   std::filesystem::create_directories(dir.file("b1/CMakeFiles/x.dir"));
   Config config = Config::load(inputs_with(dir, {}, dir.file("b1/CMakeFiles/x.dir")));
   EXPECT_EQ(config.setting("base_dir").value, dir.file("src") + ":" + dir.file("b1"));

@@ -1,11 +1,8 @@
 // FileHasher: content fingerprints of files, directories and listings,
 // memoized for the life of one hasher (one build) until forget() says a step
 // wrote the path.
-#include "edgecache/file_hasher.h"
-
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -13,6 +10,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "edgecache/file_hasher.h"
 #include "test_support.h"
 
 namespace edgecache {
@@ -107,14 +105,16 @@ TEST(FileHasher, ListingStampIsRecordedOnlyForDirsSettledBeforeTheRead) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("inc"));
   dir.write("inc/a.h", "a");
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // past the coarsest timestamp granule
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(2100));  // past the coarsest timestamp granule
   const std::string inc = dir.file("inc");
   std::string stamp = FileHasher().listing_stamp(inc);
   ASSERT_FALSE(stamp.empty());
   EXPECT_EQ(stamp, stamp_text(*stat_file(inc)));
   dir.write("inc/b.h", "b");  // a new header: the dir's stamp is no longer the recorded one
   EXPECT_NE(stamp, stamp_text(*stat_file(inc)));
-  // Changed "in the future" (a clock step, another machine's timestamp): no stamp, the names are read each time.
+  // Changed "in the future" (a clock step, another machine's timestamp): no stamp, the names are
+  // read each time.
   timespec later[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 3600, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, inc.c_str(), later, 0), 0);
   EXPECT_EQ(FileHasher().listing_stamp(inc), "");
@@ -132,7 +132,8 @@ TEST(FileHasher, NoListingStampForADirChangedWithinTheCoarsestTimestampGranule) 
   TempDir dir;
   std::filesystem::create_directories(dir.file("inc"));
   dir.write("inc/a.h", "a");
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // past the clock tick of the write, not its granule
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(50));  // past the clock tick of the write, not its granule
   EXPECT_EQ(FileHasher().listing_stamp(dir.file("inc")), "");
   // The fingerprint is still made (and still compared on every lookup).
   EXPECT_NE(FileHasher().listing_fingerprint(dir.file("inc")), "absent");
@@ -150,7 +151,8 @@ TEST(FileHasher, ListingFingerprintIsMemoizedUntilAStepWritesInTheDir) {
   EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), before);
   hasher.forget(dir.file("inc/b.h"));
   EXPECT_NE(hasher.listing_fingerprint(dir.file("inc")), before);
-  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")), FileHasher().listing_fingerprint(dir.file("inc")));
+  EXPECT_EQ(hasher.listing_fingerprint(dir.file("inc")),
+            FileHasher().listing_fingerprint(dir.file("inc")));
 }
 
 // Lookups ahead of the build key a step from the digests its inputs are
@@ -183,7 +185,8 @@ TEST(FileHasher, AnswersFromPredictionsOnlyWhenGivenThem) {
   EXPECT_EQ(disk.listing_fingerprint(dir.file("gen")), kAbsentFingerprint);
   std::filesystem::create_directories(dir.file("gen"));
   dir.write("gen/version.h", "#define V 1");
-  EXPECT_EQ(ahead.listing_fingerprint(dir.file("gen")), FileHasher().listing_fingerprint(dir.file("gen")));
+  EXPECT_EQ(ahead.listing_fingerprint(dir.file("gen")),
+            FileHasher().listing_fingerprint(dir.file("gen")));
 }
 
 TEST(FileHasher, AheadOfTheBuildAStepsOutputDirectoriesExist) {

@@ -1,11 +1,11 @@
 // KeyRecipe: a key as an ordered list of named fields, and the changes
 // between two recipes in words (what `edgecache explain` prints).
-#include "edgecache/key_recipe.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "edgecache/key_recipe.h"
 
 namespace {
 
@@ -27,10 +27,10 @@ TEST(KeyRecipe, AReplacedFlagAndAChangedInputAreNamed) {
   auto before = recipe_of({"-O1", "-c", "a.cpp"}, "h1");
   auto after = recipe_of({"-O2", "-c", "a.cpp"}, "h2");
   EXPECT_EQ(describe_recipe_changes(before, after),
-            (std::vector<std::string>{"changed arg: -O1 -> -O2", "changed input:@BASE0@/a.cpp: h1 -> h2"}));
+            (std::vector<std::string>{"changed arg: -O1 -> -O2",
+                                      "changed input:@BASE0@/a.cpp: h1 -> h2"}));
   EXPECT_NE(before.digest(), after.digest());
   EXPECT_TRUE(describe_recipe_changes(before, before).empty());
 }
 
 }  // namespace
-

@@ -12,7 +12,8 @@ TEST(PathNormalizer, ReplacesBaseDirsOnlyAtPathBoundaries) {
   EXPECT_EQ(paths.normalize("-ffile-prefix-map=/home/me/src=."), "-ffile-prefix-map=@BASE0@=.");
   EXPECT_EQ(paths.restore("@BASE0@/a.h"), "/home/me/src/a.h");
   PathNormalizer other({"/elsewhere/checkout"});
-  EXPECT_EQ(other.restore(paths.normalize("x.o: /home/me/src/a.c")), "x.o: /elsewhere/checkout/a.c");
+  EXPECT_EQ(other.restore(paths.normalize("x.o: /home/me/src/a.c")),
+            "x.o: /elsewhere/checkout/a.c");
 }
 
 TEST(PathNormalizer, NestedBaseDirsKeepTheirConfiguredNumbers) {

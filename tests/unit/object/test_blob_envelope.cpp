@@ -49,7 +49,8 @@ TEST(SignedEntry, ValidlySignedObjectUnderAnotherKeyIsRejected) {
 }
 
 TEST(SignedEntry, ReaderWithoutAKeyStillReadsSignedObjects) {
-  std::string blob = BlobCodec{1, "k", kDefaultMaxPayloadSize}.seal(CacheKey{ObjectKind::kManifest, {}}, "{}");
+  std::string blob =
+      BlobCodec{1, "k", kDefaultMaxPayloadSize}.seal(CacheKey{ObjectKind::kManifest, {}}, "{}");
   auto opened = open_blob(ObjectKind::kManifest, blob);
   ASSERT_TRUE(opened) << opened.error();
   EXPECT_EQ(*opened, "{}");

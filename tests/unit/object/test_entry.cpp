@@ -8,7 +8,10 @@ namespace {
 
 Entry sample_entry() {
   Entry entry;
-  entry.files.push_back({"object", 0644, std::string("\x7f" "ELF\0\1\2", 7)});
+  entry.files.push_back({"object", 0644,
+                         std::string("\x7f"
+                                     "ELF\0\1\2",
+                                     7)});
   entry.files.push_back({"depfile", 0644, "a.o: @BASE0@/a.c\n"});
   entry.stderr_text = "warning: unused\n";
   entry.duration_ms = 1234;
@@ -22,7 +25,9 @@ TEST(Entry, RoundTripsThroughTheEnvelope) {
   auto entry = decode_entry(*payload);
   ASSERT_TRUE(entry) << entry.error();
   ASSERT_EQ(entry->files.size(), 2u);
-  EXPECT_EQ(entry->find("object")->content, std::string("\x7f" "ELF\0\1\2", 7));
+  EXPECT_EQ(entry->find("object")->content, std::string("\x7f"
+                                                        "ELF\0\1\2",
+                                                        7));
   EXPECT_EQ(entry->find("depfile")->content, "a.o: @BASE0@/a.c\n");
   EXPECT_EQ(entry->stderr_text, "warning: unused\n");
   EXPECT_EQ(entry->duration_ms, 1234u);
@@ -60,7 +65,8 @@ TEST(Entry, OpenedWithoutZeroFillEveryFlipAndTruncationIsStillCaught) {
   auto opened = codec.open_payload(key, blob);
   ASSERT_TRUE(opened) << opened.error();
   EXPECT_EQ(opened->view(), payload);
-  for (size_t n = 0; n < blob.size(); ++n) EXPECT_FALSE(codec.open_payload(key, blob.substr(0, n))) << "length " << n;
+  for (size_t n = 0; n < blob.size(); ++n)
+    EXPECT_FALSE(codec.open_payload(key, blob.substr(0, n))) << "length " << n;
   for (size_t i = 0; i < blob.size(); ++i) {
     std::string bad = blob;
     bad[i] ^= 0x20;
@@ -77,12 +83,15 @@ TEST(Entry, AViewDecodesTheSameEntryWithoutCopying) {
   ASSERT_EQ(view->files.size(), 2u);
   const EntryFileView* object = view->find("object");
   ASSERT_NE(object, nullptr);
-  EXPECT_EQ(object->content, std::string_view("\x7f" "ELF\0\1\2", 7));
+  EXPECT_EQ(object->content, std::string_view("\x7f"
+                                              "ELF\0\1\2",
+                                              7));
   EXPECT_GE(object->content.data(), payload.data());
   EXPECT_LE(object->content.data() + object->content.size(), payload.data() + payload.size());
   EXPECT_EQ(view->stderr_text, "warning: unused\n");
   EXPECT_EQ(view->duration_ms, 1234u);
-  for (size_t n = 0; n < payload.size(); ++n) EXPECT_FALSE(decode_entry_view(payload.substr(0, n))) << "length " << n;
+  for (size_t n = 0; n < payload.size(); ++n)
+    EXPECT_FALSE(decode_entry_view(payload.substr(0, n))) << "length " << n;
 }
 
 TEST(Entry, ABlobClaimingGigabytesIsRejectedBeforeAllocation) {

@@ -10,7 +10,8 @@ TEST(Manifest, RoundTripsAndKeepsNewestCandidatesFirst) {
   Manifest manifest;
   manifest.recipe.add("arg", "-O2");
   for (int i = 0; i < 20; ++i) {
-    manifest.add_candidate({{{"@BASE0@/a.h", std::to_string(i), ""}}, hash_bytes(std::to_string(i))});
+    manifest.add_candidate(
+        {{{"@BASE0@/a.h", std::to_string(i), ""}}, hash_bytes(std::to_string(i))});
   }
   EXPECT_EQ(manifest.candidates.size(), 16u);
   EXPECT_EQ(manifest.candidates.front().deps[0].fingerprint, "19");
@@ -32,7 +33,9 @@ TEST(Manifest, SameDependencySetReplacesTheOlderCandidate) {
 TEST(Manifest, EveryTruncationIsAnErrorNotACrash) {
   Manifest manifest;
   manifest.recipe.add("arg", "-O2");
-  manifest.add_candidate({{{"@BASE0@/a.h", "abc", "1-2-3-4-5"}, {"/usr/include/stdio.h", "def", ""}}, hash_bytes("r")});
+  manifest.add_candidate(
+      {{{"@BASE0@/a.h", "abc", "1-2-3-4-5"}, {"/usr/include/stdio.h", "def", ""}},
+       hash_bytes("r")});
   std::string payload = encode_manifest(manifest);
   for (size_t n = 0; n < payload.size(); ++n) {
     EXPECT_FALSE(decode_manifest(payload.substr(0, n))) << "length " << n;

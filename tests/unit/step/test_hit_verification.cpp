@@ -1,9 +1,8 @@
 // parse_verify_mode, sampled_for_verify and compare_real_run: what --verify
 // accepts, which hits it samples, and how a difference is described.
-#include "edgecache/hit_verification.h"
-
 #include <gtest/gtest.h>
 
+#include "edgecache/hit_verification.h"
 #include "test_support.h"
 
 namespace edgecache {
@@ -19,7 +18,8 @@ TEST(HitVerification, ParsesOffFractionAllAndStrict) {
 }
 
 TEST(HitVerification, RejectsMalformedValues) {
-  for (const char* bad : {"sometimes", "1.5", "-0.1", "0.5x", "nan"}) EXPECT_FALSE(parse_verify_mode(bad)) << bad;
+  for (const char* bad : {"sometimes", "1.5", "-0.1", "0.5x", "nan"})
+    EXPECT_FALSE(parse_verify_mode(bad)) << bad;
 }
 
 TEST(HitVerification, SamplesTheSameKeysEveryTimeAndAboutTheFraction) {
@@ -40,15 +40,16 @@ TEST(HitVerification, SamplesTheSameKeysEveryTimeAndAboutTheFraction) {
 TEST(HitVerification, ReportsFirstDifferingByteAndSizes) {
   testing::TempDir dir;
   Step step;
-  step.outputs = {{"object", dir.write("x.o", "abcdXfgh"), false}, {"output:1", dir.write("same", "s"), false}};
+  step.outputs = {{"object", dir.write("x.o", "abcdXfgh"), false},
+                  {"output:1", dir.write("same", "s"), false}};
   Entry entry;
   entry.files = {{"object", 0644, "abcdefg"}, {"output:1", 0644, "s"}};
   VerifyOutcome outcome = compare_real_run(step, entry, 0, PathNormalizer(), {});
   ASSERT_TRUE(outcome.mismatch());
   ASSERT_EQ(outcome.differences.size(), 1u);
   EXPECT_EQ(outcome.differences[0].first_difference, 4u);
-  EXPECT_EQ(outcome.describe(),
-            "object " + step.outputs[0].path + ": first difference at byte 4, 7 bytes cached, 8 real");
+  EXPECT_EQ(outcome.describe(), "object " + step.outputs[0].path +
+                                    ": first difference at byte 4, 7 bytes cached, 8 real");
 }
 
 TEST(HitVerification, DepfilesCompareByTheFilesTheyName) {

@@ -7,9 +7,10 @@ namespace {
 
 TEST(IncludeSpellings, LiteralNamesAndComputedOnes) {
   bool computed = false;
-  auto found = scan_include_spellings("#include \"a.h\"\n  #  include_next <sys/b.h>\n"
-                                      "#if __has_include(<c.h>) && __has_include_next(\"d/e.h\")\n#endif\n",
-                                      &computed);
+  auto found = scan_include_spellings(
+      "#include \"a.h\"\n  #  include_next <sys/b.h>\n"
+      "#if __has_include(<c.h>) && __has_include_next(\"d/e.h\")\n#endif\n",
+      &computed);
   ASSERT_EQ(found.size(), 4u);
   EXPECT_EQ(found[0].name, "a.h");
   EXPECT_TRUE(found[0].quoted);

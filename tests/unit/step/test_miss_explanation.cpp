@@ -1,12 +1,11 @@
 // explain_miss and explain_output: a miss in words, from what the lookup saw,
 // the step's history of earlier runs and their manifests. The manifests sit
 // in an in-memory store; the history is a real directory.
-#include "edgecache/miss_explanation.h"
-
 #include <gtest/gtest.h>
 
 #include "edgecache/blob_envelope.h"
 #include "edgecache/manifest.h"
+#include "edgecache/miss_explanation.h"
 #include "edgecache/path_normalizer.h"
 #include "memory_store.h"
 #include "test_support.h"
@@ -38,8 +37,8 @@ StepRun earlier_run(MemoryStore& store, const KeyRecipe& recipe, const std::stri
   return run;
 }
 
-std::string explain(const KeyRecipe& recipe, const std::vector<StepRun>& history, MemoryStore& store,
-                    RemoteUse remote = {}) {
+std::string explain(const KeyRecipe& recipe, const std::vector<StepRun>& history,
+                    MemoryStore& store, RemoteUse remote = {}) {
   LookupOutcome missed;  // kMiss, kNotInCache: the lookup found nothing under the key
   CacheKey key{ObjectKind::kManifest, recipe.digest()};
   return explain_miss(missed, recipe, key.to_string(), RunPlace{}, history, remote, store);
@@ -69,7 +68,11 @@ TEST(MissExplanation, AKnownKeyWithoutItsEntryWasEvicted) {
   KeyRecipe recipe = recipe_with({"-O2"});
   StepRun same = earlier_run(store, recipe, "result");
   std::string why = explain(recipe, {same}, store);
-  EXPECT_EQ(why.rfind("an earlier run stored this step (2023-11-14 22:13:20 UTC), but its entry is no longer", 0), 0u)
+  EXPECT_EQ(
+      why.rfind(
+          "an earlier run stored this step (2023-11-14 22:13:20 UTC), but its entry is no longer",
+          0),
+      0u)
       << why;
   EXPECT_NE(why.find("; no remote is configured"), std::string::npos) << why;
 }
@@ -78,19 +81,22 @@ TEST(MissExplanation, WithoutTheEarlierManifestsItSaysItCannotCompare) {
   MemoryStore store, empty;
   StepRun run = earlier_run(store, recipe_with({"-O1"}), "result");
   EXPECT_EQ(explain(recipe_with({"-O2"}), {run}, empty),
-            "changed since the earlier runs of this output, whose manifests are no longer in the local cache");
+            "changed since the earlier runs of this output, whose manifests are no longer in the "
+            "local cache");
 }
 
 TEST(MissExplanation, WhatTheLookupSawIsPassedOnInItsOwnWords) {
   MemoryStore store;
   LookupOutcome lookup;
   lookup.cause = MissCause::kInputsChanged;
-  lookup.miss_detail = "changed header or discovered input: /src/a.h differs from the newest stored run";
-  EXPECT_EQ(explain_miss(lookup, recipe_with({}), "m-0", RunPlace{}, {}, RemoteUse{}, store), lookup.miss_detail);
+  lookup.miss_detail =
+      "changed header or discovered input: /src/a.h differs from the newest stored run";
+  EXPECT_EQ(explain_miss(lookup, recipe_with({}), "m-0", RunPlace{}, {}, RemoteUse{}, store),
+            lookup.miss_detail);
   lookup.cause = MissCause::kEntryGone;
   lookup.miss_detail = "a stored run matches, but its result entry is not in the cache";
-  EXPECT_EQ(explain_miss(lookup, recipe_with({}), "m-0", RunPlace{}, {}, RemoteUse{RemoteUse::State::kReadOnly, ""},
-                         store),
+  EXPECT_EQ(explain_miss(lookup, recipe_with({}), "m-0", RunPlace{}, {},
+                         RemoteUse{RemoteUse::State::kReadOnly, ""}, store),
             lookup.miss_detail + "; the remote is read-only, so it never got it");
 }
 
@@ -108,12 +114,13 @@ TEST(MissExplanation, ExplainOutputComparesTheLastRunWithTheClosestEarlierOne) {
 
   auto lines = explain_output(output, store, history);
   ASSERT_TRUE(lines) << lines.error();
-  EXPECT_EQ(*lines, (std::vector<std::string>{
-                        "last run: stored, input key " + latest.input_key + ", result " + latest.result_key,
-                        "why it missed: " + latest.why,
-                        "closest earlier run: stored, input key " + older.input_key,
-                        "  changed arg: -O1 -> -O2",
-                    }));
+  EXPECT_EQ(*lines,
+            (std::vector<std::string>{
+                "last run: stored, input key " + latest.input_key + ", result " + latest.result_key,
+                "why it missed: " + latest.why,
+                "closest earlier run: stored, input key " + older.input_key,
+                "  changed arg: -O1 -> -O2",
+            }));
 }
 
 TEST(MissExplanation, ExplainOutputOfAnUnknownFileIsAnError) {

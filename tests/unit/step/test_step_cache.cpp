@@ -2,10 +2,7 @@
 // comes back on a lookup (outputs at this step's paths, stdout and stderr to
 // replay); anything the key does not cover makes a miss with a cause. The
 // store is in memory; the step's files are real files in a temp dir.
-#include "edgecache/step_cache.h"
-
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <atomic>
@@ -13,6 +10,7 @@
 #include <thread>
 
 #include "edgecache/file_io.h"
+#include "edgecache/step_cache.h"
 #include "memory_store.h"
 #include "test_support.h"
 
@@ -204,7 +202,8 @@ Step two_output_step(const TempDir& dir) {
   return step;
 }
 
-StoreOutcome run_and_store_two(Cache& cache, const Step& step, const std::string& object, const std::string& text) {
+StoreOutcome run_and_store_two(Cache& cache, const Step& step, const std::string& object,
+                               const std::string& text) {
   EXPECT_TRUE(write_file_atomic(step.outputs[1].path, text));
   return run_and_store(cache, step, object);
 }
@@ -251,7 +250,8 @@ TEST(StepCache, ACorruptEntryFoundAfterTheHitDecisionWritesNothingAndIsDiscarded
   EXPECT_FALSE(std::filesystem::exists(dir.file("out.txt")));
 
   cache.steps.settle_restore(step, found, restored);
-  EXPECT_EQ(cache.local.objects.count(found.result_key.to_string()), 0u) << "a corrupt entry is dropped";
+  EXPECT_EQ(cache.local.objects.count(found.result_key.to_string()), 0u)
+      << "a corrupt entry is dropped";
   LookupOutcome again = cache.steps.lookup(step);
   EXPECT_EQ(again.result, LookupResult::kMiss);
 }
@@ -296,7 +296,9 @@ TEST(StepCache, AnOutputBeingRestoredOnAnotherThreadIsNeverSeenHalfWritten) {
     // Ninja, or a dependent's lookup, reading the path meanwhile.
     while (!done) {
       struct stat st {};
-      if (::stat(dir.file("out.o").c_str(), &st) == 0 && static_cast<size_t>(st.st_size) != big.size()) ++partial;
+      if (::stat(dir.file("out.o").c_str(), &st) == 0 &&
+          static_cast<size_t>(st.st_size) != big.size())
+        ++partial;
     }
   });
   RestoreOutcome restored;

@@ -1,10 +1,9 @@
 // StepLedger: what both programs write down after a lookup and after a run.
 // The histories are a real directory; the manifests a miss is compared with
 // sit in an in-memory store.
-#include "edgecache/step_ledger.h"
-
 #include <gtest/gtest.h>
 
+#include "edgecache/step_ledger.h"
 #include "memory_store.h"
 #include "test_support.h"
 
@@ -14,7 +13,9 @@ namespace {
 using testing::MemoryStore;
 using testing::TempDir;
 
-RunPlace place_in(const std::string& build_dir) { return RunPlace{"build:a.o", build_dir, "/src", ""}; }
+RunPlace place_in(const std::string& build_dir) {
+  return RunPlace{"build:a.o", build_dir, "/src", ""};
+}
 
 StoreOutcome stored_as(const std::string& seed) {
   StoreOutcome stored;
@@ -90,7 +91,8 @@ TEST(StepLedger, AnUncachedStepIsCountedAndJoinsTheHistoryOnlyWithAPlace) {
   StepLedger ledger(dir.path(), {}, local);
   ledger.uncached("internal");
   EXPECT_TRUE(StepHistory(dir.path()).runs("build:a.o").empty());
-  ledger.uncached("writes-undeclared-files", place_in("/build"), "", "", "not cached: writes undeclared files");
+  ledger.uncached("writes-undeclared-files", place_in("/build"), "", "",
+                  "not cached: writes undeclared files");
   EXPECT_EQ(ledger.counters()["uncacheable.internal"], 1);
   EXPECT_EQ(ledger.counters()["uncacheable.writes-undeclared-files"], 1);
   std::vector<StepRun> runs = StepHistory(dir.path()).runs("build:a.o");
@@ -121,7 +123,8 @@ TEST(StepLedger, ExplainsAMissFromTheHistoryItKeeps) {
   // A sentence the lookup made itself is passed on as it is.
   missed.cause = MissCause::kCorrupt;
   missed.miss_detail = "corrupt entry r-1: bad checksum";
-  EXPECT_EQ(ledger.why_missed(place_in("/build"), missed, step, "m-1", no_remote), missed.miss_detail);
+  EXPECT_EQ(ledger.why_missed(place_in("/build"), missed, step, "m-1", no_remote),
+            missed.miss_detail);
 }
 
 }  // namespace

@@ -1,14 +1,13 @@
 // StepOutcome: one vocabulary for what happened to a step, spelled the same
 // in the run record and the step history as before it was one enum, so
 // records and histories written by earlier versions still read.
-#include "edgecache/step_outcome.h"
-
 #include <gtest/gtest.h>
 
 #include "edgecache/file_io.h"
 #include "edgecache/hash.h"
 #include "edgecache/run_record.h"
 #include "edgecache/step_history.h"
+#include "edgecache/step_outcome.h"
 #include "test_support.h"
 
 namespace edgecache {
@@ -17,7 +16,8 @@ namespace {
 using testing::TempDir;
 
 TEST(StepOutcome, EveryOutcomeReadsBackFromItsName) {
-  for (StepOutcome outcome : kStepOutcomes) EXPECT_EQ(parse_step_outcome(outcome_name(outcome)), outcome);
+  for (StepOutcome outcome : kStepOutcomes)
+    EXPECT_EQ(parse_step_outcome(outcome_name(outcome)), outcome);
   EXPECT_EQ(parse_step_outcome("hit"), std::nullopt);
   EXPECT_EQ(parse_step_outcome(""), std::nullopt);
 }

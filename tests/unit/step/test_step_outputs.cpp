@@ -1,7 +1,7 @@
 // Outputs as they are on disk: what the cache refuses to replace, symlinks
 // as symlinks, unchanged outputs left alone.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

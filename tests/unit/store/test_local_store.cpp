@@ -58,7 +58,8 @@ TEST(LocalStore, SizeLimitEvictsLeastRecentlyUsedWithoutFullScan) {
 TEST(LocalStore, TrimAndCleanReduceTheRecordedUsage) {
   testing::TempDir dir;
   LocalStore store(dir.path(), 0);
-  for (int i = 0; i < 100; ++i) ASSERT_TRUE(store.put(key_for(std::to_string(i)), std::string(1000, 'y')).ok());
+  for (int i = 0; i < 100; ++i)
+    ASSERT_TRUE(store.put(key_for(std::to_string(i)), std::string(1000, 'y')).ok());
   EXPECT_EQ(store.usage().bytes, 100000u);
   ASSERT_TRUE(store.trim(16 * 2000));
   EXPECT_LE(store.usage().bytes, 16u * 2000);
@@ -87,8 +88,10 @@ TEST(LocalStore, ConcurrentWritersNeverExposeAPartialObject) {
       for (int i = 0; i < 200; ++i) {
         // Every writer writes the same keys with full-length, uniform content.
         std::string content(1000 + i, static_cast<char>('a' + w));
-        (void)store.put(key_for(std::to_string(i % 50)), content);  // a lost race is fine: readers check
-        if (Result<std::string> blob = store.get(key_for(std::to_string((i + 7) % 50))); blob.ok()) {
+        (void)store.put(key_for(std::to_string(i % 50)),
+                        content);  // a lost race is fine: readers check
+        if (Result<std::string> blob = store.get(key_for(std::to_string((i + 7) % 50)));
+            blob.ok()) {
           if (blob->empty() || blob->find_first_not_of((*blob)[0]) != std::string::npos) _exit(3);
         }
       }

@@ -1,10 +1,9 @@
 // TieredStore: the local cache first, then the remote; a remote hit fills the
 // local cache; a failing remote is switched off after one failure and said
 // once, as a warning, never as a failed build. Both tiers are in memory.
-#include "edgecache/tiered_store.h"
-
 #include <gtest/gtest.h>
 
+#include "edgecache/tiered_store.h"
 #include "memory_store.h"
 #include "remote_test_support.h"
 
@@ -172,8 +171,12 @@ TEST(TieredStore, DeferredRemoteWritesWaitForRunDeferredWrites) {
   tiered.defer_remote_writes();
   tiered.put(test_key("r"), "entry");
   ObjectUpdate update;
-  update.merge = [](const std::string* current) { return (current ? *current : std::string()) + "+1"; };
-  update.holds_addition = [](const std::string& blob) { return blob.find("+1") != std::string::npos; };
+  update.merge = [](const std::string* current) {
+    return (current ? *current : std::string()) + "+1";
+  };
+  update.holds_addition = [](const std::string& blob) {
+    return blob.find("+1") != std::string::npos;
+  };
   const CacheKey manifest = test_key("m", ObjectKind::kManifest);
   tiered.update(manifest, update);
   // The local cache has both at once; the remote nothing yet.

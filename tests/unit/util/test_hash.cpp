@@ -1,11 +1,11 @@
 // Hash128 and Hasher: XXH3-128, streaming, fields length-prefixed.
-#include "edgecache/hash.h"
-
 #include <gtest/gtest.h>
 
+#include "edgecache/hash.h"
+
 using edgecache::Hash128;
-using edgecache::Hasher;
 using edgecache::hash_bytes;
+using edgecache::Hasher;
 
 TEST(Hash, StreamingEqualsOneShot) {
   Hasher hasher;

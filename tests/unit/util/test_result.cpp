@@ -1,9 +1,8 @@
 // Result, Status and Error: one failure type with a code a caller acts on
 // and a message a person reads; the Store interface answers with it.
-#include "edgecache/result.h"
-
 #include <gtest/gtest.h>
 
+#include "edgecache/result.h"
 #include "memory_store.h"
 #include "remote_test_support.h"
 #include "test_support.h"
@@ -11,8 +10,8 @@
 namespace edgecache {
 namespace {
 
-using testing::MemoryStore;
 using testing::code_of;
+using testing::MemoryStore;
 using testing::test_key;
 
 Result<int> parse_digit(char c) {

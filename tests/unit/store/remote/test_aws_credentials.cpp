@@ -2,9 +2,9 @@
 
 #include <map>
 
+#include "remote_test_support.h"
 #include "store/remote/aws_credentials.h"
 #include "store/remote/s3_store.h"
-#include "remote_test_support.h"
 
 namespace edgecache {
 namespace {
@@ -20,8 +20,9 @@ std::function<const char*(const char*)> environment(std::map<std::string, std::s
 }
 
 TEST(AwsCredentials, EnvironmentVariablesComeFirst) {
-  auto credentials = load_aws_credentials(environment(
-      {{"AWS_ACCESS_KEY_ID", "AKID"}, {"AWS_SECRET_ACCESS_KEY", "secret"}, {"AWS_SESSION_TOKEN", "token"}}));
+  auto credentials = load_aws_credentials(environment({{"AWS_ACCESS_KEY_ID", "AKID"},
+                                                       {"AWS_SECRET_ACCESS_KEY", "secret"},
+                                                       {"AWS_SESSION_TOKEN", "token"}}));
   ASSERT_TRUE(credentials.ok()) << credentials.error();
   EXPECT_EQ(credentials->access_key_id, "AKID");
   EXPECT_EQ(credentials->secret_access_key, "secret");
@@ -32,10 +33,11 @@ TEST(AwsCredentials, EnvironmentVariablesComeFirst) {
 TEST(AwsCredentials, ReadsTheNamedProfileFromTheCredentialsFile) {
   TempDir home;
   ASSERT_TRUE(make_directories(home / ".aws").ok());
-  ASSERT_TRUE(write_file_atomic(home / ".aws/credentials",
-                                "# comment\n[default]\naws_access_key_id=D\naws_secret_access_key=d\n\n"
-                                "[ci]\n aws_access_key_id = C \naws_secret_access_key=c-secret\r\n")
-                  .ok());
+  ASSERT_TRUE(
+      write_file_atomic(home / ".aws/credentials",
+                        "# comment\n[default]\naws_access_key_id=D\naws_secret_access_key=d\n\n"
+                        "[ci]\n aws_access_key_id = C \naws_secret_access_key=c-secret\r\n")
+          .ok());
   auto ci = load_aws_credentials(environment({{"HOME", home.path()}, {"AWS_PROFILE", "ci"}}));
   ASSERT_TRUE(ci.ok()) << ci.error();
   EXPECT_EQ(ci->access_key_id, "C");
@@ -43,7 +45,8 @@ TEST(AwsCredentials, ReadsTheNamedProfileFromTheCredentialsFile) {
   auto fallback = load_aws_credentials(environment({{"HOME", home.path()}}));
   ASSERT_TRUE(fallback.ok());
   EXPECT_EQ(fallback->access_key_id, "D");
-  auto missing = load_aws_credentials(environment({{"HOME", home.path()}, {"AWS_PROFILE", "nope"}}));
+  auto missing =
+      load_aws_credentials(environment({{"HOME", home.path()}, {"AWS_PROFILE", "nope"}}));
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().find("profile 'nope'"), std::string::npos) << missing.error();
   EXPECT_EQ(missing.error().find("c-secret"), std::string::npos);

@@ -2,15 +2,15 @@
 
 #include <filesystem>
 
-#include "store/remote/directory_store.h"
 #include "edgecache/file_io.h"
 #include "remote_test_support.h"
+#include "store/remote/directory_store.h"
 
 namespace edgecache {
 namespace {
 
-using testing::TempDir;
 using testing::code_of;
+using testing::TempDir;
 using testing::test_key;
 
 RemoteSpec file_spec(const std::string& directory, const std::string& attributes = "") {

@@ -13,18 +13,18 @@
 #include <mutex>
 #include <thread>
 
-#include "store/remote/helper_protocol.h"
-#include "edgecache/helper_server.h"
 #include "edgecache/blob_envelope.h"
+#include "edgecache/helper_server.h"
 #include "edgecache/helper_store.h"
 #include "edgecache/manifest.h"
 #include "remote_test_support.h"
+#include "store/remote/helper_protocol.h"
 
 namespace edgecache {
 namespace {
 
-using testing::TempDir;
 using testing::code_of;
+using testing::TempDir;
 using testing::test_key;
 
 // A thread-safe store in memory that counts its calls.
@@ -94,7 +94,8 @@ RemoteSpec test_spec() {
   return spec;
 }
 
-HelperLaunch launch_at(const std::string& socket, const std::string& program = "/nonexistent/helper") {
+HelperLaunch launch_at(const std::string& socket,
+                       const std::string& program = "/nonexistent/helper") {
   HelperLaunch launch;
   launch.program = program;
   launch.socket_path = socket;

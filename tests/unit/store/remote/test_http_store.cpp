@@ -17,15 +17,15 @@
 #include <vector>
 
 #include "edgecache/file_io.h"
-#include "store/remote/http_store.h"
 #include "remote_test_support.h"
+#include "store/remote/http_store.h"
 
 namespace edgecache {
 namespace {
 
+using testing::code_of;
 using testing::read_or_empty;
 using testing::TempDir;
-using testing::code_of;
 using testing::test_key;
 using Clock = std::chrono::steady_clock;
 

@@ -131,9 +131,11 @@ TEST(ReadAhead, HoldsNoMoreThanItsMemoryBound) {
   ReadAhead ahead(f.store, limits);
   ahead.after_manifest(7, f.manifest, manifest_naming(f.manifest, {f.first, f.second}));
   wait_for_fetches(f.store, {f.first, f.second});
-  for (int i = 0; i < 2000 && ahead.counts().dropped == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  for (int i = 0; i < 2000 && ahead.counts().dropped == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
   EXPECT_EQ(ahead.counts().dropped, 1);
-  int served = (ahead.take(7, f.first, deadline_in(100)) ? 1 : 0) + (ahead.take(7, f.second, deadline_in(100)) ? 1 : 0);
+  int served = (ahead.take(7, f.first, deadline_in(100)) ? 1 : 0) +
+               (ahead.take(7, f.second, deadline_in(100)) ? 1 : 0);
   EXPECT_EQ(served, 1);
 }
 
@@ -153,7 +155,8 @@ TEST(ReadAhead, AnUnreadableManifestReadsNothingAhead) {
   Fixture f;
   ReadAhead ahead(f.store);
   ahead.after_manifest(7, f.manifest, "not an envelope");
-  ahead.after_manifest(7, f.first, manifest_naming(f.first, {f.second}));  // a result key: never parsed
+  ahead.after_manifest(7, f.first,
+                       manifest_naming(f.first, {f.second}));  // a result key: never parsed
   EXPECT_EQ(ahead.counts().started, 0);
 }
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "edgecache/file_io.h"
-#include "store/remote/remote_health.h"
 #include "remote_test_support.h"
+#include "store/remote/remote_health.h"
 
 namespace edgecache {
 namespace {

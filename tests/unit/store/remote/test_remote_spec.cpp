@@ -120,7 +120,8 @@ TEST(RemoteSpec, ObjectPathsFollowTheLayout) {
   EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, key),
             "v" + std::to_string(kFormatVersion) + "/r/" + hex.substr(0, 2) + "/r-" + hex);
   CacheKey manifest = testing::test_key("object", ObjectKind::kManifest);
-  EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, manifest).substr(0, 5), "v" + std::to_string(kFormatVersion) + "/m/");
+  EXPECT_EQ(remote_object_path(RemoteLayout::kPlain, manifest).substr(0, 5),
+            "v" + std::to_string(kFormatVersion) + "/m/");
 }
 
 TEST(RemoteSpec, ParsesRedisUrls) {
@@ -145,7 +146,8 @@ TEST(RemoteSpec, ParsesRedisUrls) {
 TEST(RemoteSpec, RejectsBadRedisUrls) {
   EXPECT_NE(parse_error("redis://h/x").find("database number"), std::string::npos);
   EXPECT_NE(parse_error("redis://h:0").find("bad port"), std::string::npos);
-  EXPECT_NE(parse_error("redis://h|layout=bazel").find("does not apply to redis://"), std::string::npos);
+  EXPECT_NE(parse_error("redis://h|layout=bazel").find("does not apply to redis://"),
+            std::string::npos);
   EXPECT_NE(parse_error("redis://h|header=A=b").find("does not apply"), std::string::npos);
   EXPECT_NE(parse_error("rediss://h").find("not supported"), std::string::npos);
   std::string error = parse_error("redis://u:hunter22@h/x");
@@ -153,7 +155,8 @@ TEST(RemoteSpec, RejectsBadRedisUrls) {
 }
 
 TEST(RemoteSpec, ParsesS3Urls) {
-  RemoteSpec spec = parse_ok("s3://team-cache/ci/linux/|endpoint=http://127.0.0.1:9000|region=eu-west-1");
+  RemoteSpec spec =
+      parse_ok("s3://team-cache/ci/linux/|endpoint=http://127.0.0.1:9000|region=eu-west-1");
   EXPECT_EQ(spec.scheme, RemoteScheme::kS3);
   EXPECT_EQ(spec.url, "s3://team-cache/ci/linux");
   EXPECT_EQ(spec.bucket, "team-cache");
@@ -173,21 +176,26 @@ TEST(RemoteSpec, RejectsBadS3Urls) {
   EXPECT_NE(parse_error("s3://ab").find("bucket name"), std::string::npos);
   EXPECT_NE(parse_error("s3://key:secret@bucket").find("AWS_ACCESS_KEY_ID"), std::string::npos);
   EXPECT_NE(parse_error("s3://bucket|endpoint=ftp://h").find("endpoint"), std::string::npos);
-  EXPECT_NE(parse_error("s3://bucket|endpoint=http://h/path").find("only scheme"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|endpoint=http://h/path").find("only scheme"),
+            std::string::npos);
   EXPECT_NE(parse_error("s3://bucket|style=sideways").find("virtual or path"), std::string::npos);
   EXPECT_NE(parse_error("s3://bucket|region=").find("region"), std::string::npos);
-  EXPECT_NE(parse_error("s3://bucket|layout=bazel").find("does not apply to s3://"), std::string::npos);
-  EXPECT_NE(parse_error("http://h/x|region=x").find("does not apply to http://"), std::string::npos);
+  EXPECT_NE(parse_error("s3://bucket|layout=bazel").find("does not apply to s3://"),
+            std::string::npos);
+  EXPECT_NE(parse_error("http://h/x|region=x").find("does not apply to http://"),
+            std::string::npos);
 }
 
 TEST(RemoteSpec, ParsesAListOfServersEachWithItsAttributes) {
-  auto specs = parse_remote_list("  http://a:8080/c|read-only   http://b:8080/c|header=X-Team=core team\n"
-                                 "redis://:pw@c s3://bucket|endpoint=http://d:9000 ");
+  auto specs = parse_remote_list(
+      "  http://a:8080/c|read-only   http://b:8080/c|header=X-Team=core team\n"
+      "redis://:pw@c s3://bucket|endpoint=http://d:9000 ");
   ASSERT_TRUE(specs.ok()) << specs.error();
   ASSERT_EQ(specs->size(), 4u);
   EXPECT_EQ((*specs)[0].url, "http://a:8080/c");
   EXPECT_TRUE((*specs)[0].read_only);
-  EXPECT_EQ((*specs)[1].headers.at(0).value, "core team") << "a space inside a value is no separator";
+  EXPECT_EQ((*specs)[1].headers.at(0).value, "core team")
+      << "a space inside a value is no separator";
   EXPECT_FALSE((*specs)[1].read_only);
   EXPECT_EQ((*specs)[2].scheme, RemoteScheme::kRedis);
   EXPECT_EQ((*specs)[3].endpoint, "http://d:9000");

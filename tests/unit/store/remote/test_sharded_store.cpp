@@ -2,16 +2,16 @@
 
 #include <map>
 
+#include "remote_test_support.h"
 #include "store/remote/directory_store.h"
 #include "store/remote/http_store.h"
 #include "store/remote/sharded_store.h"
-#include "remote_test_support.h"
 
 namespace edgecache {
 namespace {
 
-using testing::TempDir;
 using testing::code_of;
+using testing::TempDir;
 using testing::test_key;
 
 std::unique_ptr<Store> directory_store(const std::string& path) {
@@ -33,7 +33,8 @@ TEST(ShardedStore, SpreadsKeysEvenlyAcrossThreeServers) {
   ShardedStore store = directory_servers(dir, 3);
   std::map<size_t, int> per_server;
   const int keys = 3000;
-  for (int i = 0; i < keys; ++i) per_server[store.server_for(test_key("key " + std::to_string(i)))] += 1;
+  for (int i = 0; i < keys; ++i)
+    per_server[store.server_for(test_key("key " + std::to_string(i)))] += 1;
   ASSERT_EQ(per_server.size(), 3u);
   for (auto [server, count] : per_server) {
     EXPECT_GE(count, keys / 3 * 8 / 10) << "server " << server;
@@ -67,8 +68,10 @@ TEST(ShardedStore, EachKeyIsStoredOnItsServerOnly) {
   ASSERT_TRUE(blob.ok()) << blob.error();
   EXPECT_EQ(*blob, "blob");
   size_t home = store.server_for(key);
-  DirectoryStore home_dir(parse_remote_spec("file://" + dir / ("s" + std::to_string(home))).value());
-  DirectoryStore other_dir(parse_remote_spec("file://" + dir / ("s" + std::to_string(1 - home))).value());
+  DirectoryStore home_dir(
+      parse_remote_spec("file://" + dir / ("s" + std::to_string(home))).value());
+  DirectoryStore other_dir(
+      parse_remote_spec("file://" + dir / ("s" + std::to_string(1 - home))).value());
   EXPECT_TRUE(home_dir.exists(key).ok());
   EXPECT_EQ(code_of(other_dir.exists(key)), ErrorCode::kNotFound);
 }
@@ -80,9 +83,10 @@ TEST(ShardedStore, AFailingServerIsSwitchedOffAloneAndRecordsItsHealth) {
   std::vector<ShardedStore::Server> servers;
   servers.push_back({directory_store(dir / "a"), "file://a", nullptr});
   RemoteSpec refused = parse_remote_spec("http://127.0.0.1:1/cache|connect-timeout=200").value();
-  servers.push_back({std::make_unique<HttpStore>(refused), refused.url,
-                     std::make_unique<RemoteHealth>(dir / "health.json", std::chrono::system_clock::now,
-                                                    RemoteHealthPolicy{.max_failures = 1})});
+  servers.push_back(
+      {std::make_unique<HttpStore>(refused), refused.url,
+       std::make_unique<RemoteHealth>(dir / "health.json", std::chrono::system_clock::now,
+                                      RemoteHealthPolicy{.max_failures = 1})});
   servers.push_back({directory_store(dir / "c"), "file://c", nullptr});
   ShardedStore store(std::move(servers));
 
@@ -97,7 +101,8 @@ TEST(ShardedStore, AFailingServerIsSwitchedOffAloneAndRecordsItsHealth) {
     }
     if (reply.failed()) {
       ++failures;
-      EXPECT_NE(reply.error().find("only this server is switched off"), std::string::npos) << reply.error();
+      EXPECT_NE(reply.error().find("only this server is switched off"), std::string::npos)
+          << reply.error();
     } else {
       EXPECT_EQ(code_of(reply), ErrorCode::kUnavailable);
       ++unavailable;
@@ -114,8 +119,9 @@ TEST(ShardedStore, AFailingServerIsSwitchedOffAloneAndRecordsItsHealth) {
 TEST(ShardedStore, ReadOnlyOnlyWhenEveryServerIs) {
   TempDir dir;
   std::vector<ShardedStore::Server> servers;
-  servers.push_back({std::make_unique<DirectoryStore>(parse_remote_spec("file://" + dir / "a|read-only").value()),
-                     "a", nullptr});
+  servers.push_back(
+      {std::make_unique<DirectoryStore>(parse_remote_spec("file://" + dir / "a|read-only").value()),
+       "a", nullptr});
   servers.push_back({directory_store(dir / "b"), "b", nullptr});
   ShardedStore store(std::move(servers));
   EXPECT_FALSE(store.read_only());
