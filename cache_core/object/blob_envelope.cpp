@@ -144,11 +144,6 @@ Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string_view bl
   return payload;
 }
 
-// Unsigned: the key only matters to a signature, so any key of the kind does.
-std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level) {
-  return BlobCodec{compression_level, "", kDefaultMaxPayloadSize}.seal(CacheKey{kind, {}}, payload);
-}
-
 Result<std::string> open_blob(ObjectKind kind, std::string_view blob, uint64_t max_payload_size) {
   return BlobCodec{1, "", max_payload_size}.open(CacheKey{kind, {}}, blob);
 }

@@ -65,7 +65,6 @@ struct BlobCodec {
 inline constexpr std::string_view kSignatureError = "object signature missing or invalid";
 
 // Unsigned objects with the default limits.
-std::string seal_blob(ObjectKind kind, std::string_view payload, int compression_level = 1);
 Result<std::string> open_blob(ObjectKind kind, std::string_view blob,
                               uint64_t max_payload_size = kDefaultMaxPayloadSize);
 

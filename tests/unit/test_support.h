@@ -10,6 +10,7 @@
 #include <string>
 #include <system_error>
 
+#include "edgecache/blob_envelope.h"
 #include "edgecache/file_io.h"
 #include "edgecache/result.h"
 
@@ -21,6 +22,13 @@ template <typename T>
 std::optional<ErrorCode> code_of(const Result<T>& result) {
   if (result.ok()) return std::nullopt;
   return result.code();
+}
+
+// An unsigned object as the cache writes it (the product seals through a
+// BlobCodec, with the key the object is stored at; unsigned, any key of
+// the kind does).
+inline std::string seal_blob(ObjectKind kind, std::string_view payload) {
+  return BlobCodec{}.seal(CacheKey{kind, {}}, payload);
 }
 
 // A fresh directory under $TMPDIR. `path()` is "" if it could not be made,

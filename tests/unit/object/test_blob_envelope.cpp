@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "edgecache/blob_envelope.h"
+#include "test_support.h"
 
 namespace edgecache {
 namespace {
+
+using testing::seal_blob;
 
 const CacheKey kResultKey{ObjectKind::kResult, Hash128{1, 2}};
 

@@ -2,9 +2,12 @@
 
 #include "edgecache/blob_envelope.h"
 #include "edgecache/entry.h"
+#include "test_support.h"
 
 namespace edgecache {
 namespace {
+
+using testing::seal_blob;
 
 Entry sample_entry() {
   Entry entry;

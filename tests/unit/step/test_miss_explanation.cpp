@@ -13,6 +13,8 @@
 namespace edgecache {
 namespace {
 
+using testing::seal_blob;
+
 using testing::MemoryStore;
 using testing::TempDir;
 
