@@ -58,7 +58,9 @@ int take_free_slot(const std::string& cache_dir) {
 bool upload_in_background(CacheSession& session) {
   if (!session.store().has_deferred_writes()) return false;
   const std::string& cache_dir = session.config().cache_dir();
-  int slot = take_free_slot(cache_dir);
+  // background_uploads off (or auto in CI): nothing may be left running when
+  // the compile returns, so this process uploads.
+  int slot = session.config().background_uploads() ? take_free_slot(cache_dir) : -1;
   pid_t pid = slot >= 0 ? ::fork() : -1;
   if (pid == 0) run_uploads_in_child(session);  // the slot's lock goes with the child's descriptor
   if (slot >= 0) ::close(slot);

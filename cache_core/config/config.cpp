@@ -30,6 +30,7 @@ Layer default_layer(const ConfigInputs& in) {
           {"no_remote", "false"},
           {"remote_helper", "auto"},
           {"remote_helper_idle_timeout", "600"},
+          {"background_uploads", "auto"},
           {"disable", "false"},
           {"log", ""},
           {"compression_level", "1"},
@@ -136,6 +137,7 @@ bool is_valid(const std::string& key, const std::string& value) {
   if (key == "no_remote" || key == "disable") return parse_bool(value).has_value();
   if (key == "verify") return parse_verify_mode(value).has_value();
   if (key == "remote_helper") return value == "auto" || value == "off" || value.starts_with("/");
+  if (key == "background_uploads") return value == "auto" || parse_bool(value).has_value();
   if (key == "remote_helper_idle_timeout") {
     char* end = nullptr;
     long seconds = std::strtol(value.c_str(), &end, 10);
@@ -167,6 +169,10 @@ const std::vector<SettingSpec>& setting_specs() {
        "helper works)"},
       {"remote_helper_idle_timeout", "EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT",
        "seconds the remote helper stays up without clients (0: until stopped)"},
+      {"background_uploads", "EDGECACHE_BACKGROUND_UPLOADS",
+       "launcher's remote writes after a miss: true (by a detached process, the compile returns at "
+       "once), false (before the compile returns), auto (true, except false when the CI variable "
+       "is set: a CI machine may go away before detached uploads end)"},
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
@@ -193,6 +199,10 @@ ConfigInputs process_config_inputs() {
 
 Config Config::load(const ConfigInputs& inputs) {
   Config config;
+  // CI services (GitHub Actions, GitLab CI, CircleCI, Travis, Buildkite, ...)
+  // set CI=true; "false" or "0" is someone saying it is not one.
+  const std::optional<std::string> ci = inputs.getenv("CI");
+  config.in_ci_ = ci && !ci->empty() && parse_bool(*ci).value_or(true);
   for (auto& [key, value] : default_layer(inputs)) config.values_[key] = {value, "default"};
   add_build_tree_defaults(inputs, &config.values_);
   std::string user_file =
@@ -234,6 +244,10 @@ bool Config::no_remote() const { return parse_bool(setting("no_remote").value).v
 std::string Config::remote_helper() const { return setting("remote_helper").value; }
 long Config::remote_helper_idle_timeout() const {
   return std::strtol(setting("remote_helper_idle_timeout").value.c_str(), nullptr, 10);
+}
+bool Config::background_uploads() const {
+  const std::string& value = setting("background_uploads").value;
+  return value == "auto" ? !in_ci_ : parse_bool(value).value_or(true);
 }
 bool Config::disabled() const { return parse_bool(setting("disable").value).value_or(false); }
 std::string Config::log_file() const { return setting("log").value; }

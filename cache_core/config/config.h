@@ -59,6 +59,8 @@ class Config {
   bool no_remote() const;
   std::string remote_helper() const;        // "auto", "off" or a helper's absolute path
   long remote_helper_idle_timeout() const;  // seconds; 0: the helper never exits for idleness
+  // Whether the launcher leaves its remote writes to a detached process.
+  bool background_uploads() const;
   bool disabled() const;
   std::string log_file() const;
   int compression_level() const;
@@ -71,6 +73,7 @@ class Config {
   std::map<std::string, SettingValue> values_;
   std::vector<std::string> errors_;
   std::string project_file_;
+  bool in_ci_ = false;  // the CI environment variable says so (for background_uploads=auto)
 };
 
 // "5G", "500M", "64k", "1000": bytes; nullopt when malformed.

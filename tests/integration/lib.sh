@@ -22,7 +22,11 @@ export XDG_CONFIG_HOME="$SCRATCH/config"   # no user config leaks in
 unset EDGECACHE_MAX_SIZE EDGECACHE_BASEDIR EDGECACHE_REMOTE EDGECACHE_REMOTE_TOKEN \
   EDGECACHE_NO_REMOTE EDGECACHE_REMOTE_HELPER EDGECACHE_REMOTE_HELPER_IDLE_TIMEOUT \
   EDGECACHE_DISABLE EDGECACHE_LOG EDGECACHE_COMPRESSION_LEVEL EDGECACHE_EXCLUDE_RULES \
-  EDGECACHE_SIGNING_KEY EDGECACHE_VERIFY EDGECACHE_VERIFY_IGNORE || true
+  EDGECACHE_SIGNING_KEY EDGECACHE_VERIFY EDGECACHE_VERIFY_IGNORE \
+  EDGECACHE_BACKGROUND_UPLOADS || true
+# A CI runner sets CI=true, which changes background_uploads=auto: tests that
+# check it set it themselves.
+unset CI || true
 # The remote helper's socket lives here: a helper started by a test exits
 # when the cleanup removes its socket.
 export XDG_RUNTIME_DIR="$SCRATCH/run"

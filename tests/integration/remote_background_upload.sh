@@ -57,4 +57,36 @@ cmp b.o expected-b.o || fail "b.o differs after the failed upload"
 expect_eq "$(stat_in "$SCRATCH/ci2" hit.local)" 1 "local hits after the failed upload"
 expect_eq "$(stat_in "$SCRATCH/ci2" remote.error)" 1 "remote errors counted by the upload"
 note "what the user saw: $(cat wait2.out)"
+
+# In CI the machine may go away right after the build: with CI set,
+# background_uploads=auto makes the compile return only once its uploads
+# are on the remote, with no wait-uploads at the end of the job.
+printf 'int third(void) { return 3; }\n' > c.c
+gcc -c c.c -o expected-c.o
+rm -f "$HELD/drop" "$HELD/release"
+note "CI=true: the compile is still running while the server holds its upload"
+before=$(count "$HELD/puts-started")
+done_before=$(count "$HELD/puts-done")
+CI=true EDGECACHE_DIR="$SCRATCH/ci3" EDGECACHE_REMOTE="$REMOTE" "$E" gcc -c c.c -o c.o 2>ci3.err &
+compile=$!
+for _ in $(seq 1 200); do [ "$(count "$HELD/puts-started")" -gt "$before" ] && break; sleep 0.02; done
+[ "$(count "$HELD/puts-started")" -gt "$before" ] || fail "the upload of c never started"
+kill -0 "$compile" 2>/dev/null || fail "with CI=true the compile returned before its upload was stored"
+touch "$HELD/release"
+wait "$compile" || fail "the compile failed: $(cat ci3.err)"
+cmp c.o expected-c.o || fail "c.o differs from a plain compile"
+expect_eq "$(( $(count "$HELD/puts-done") - done_before ))" 2 "uploads stored when the CI compile returned"
+[ -s ci3.err ] && fail "the compile printed: $(cat ci3.err)"
+
+note "CI=true with background_uploads=true: the user's word wins, the compile returns at once"
+rm -f "$HELD/release"
+printf 'int fourth(void) { return 4; }\n' > d.c
+before=$(count "$HELD/puts-started")
+done_before=$(count "$HELD/puts-done")
+CI=true EDGECACHE_BACKGROUND_UPLOADS=true EDGECACHE_DIR="$SCRATCH/ci4" EDGECACHE_REMOTE="$REMOTE" \
+  "$E" gcc -c d.c -o d.o 2>ci4.err || fail "the compile failed: $(cat ci4.err)"
+expect_eq "$(( $(count "$HELD/puts-done") - done_before ))" 0 "uploads finished when the launcher had exited"
+touch "$HELD/release"
+wait_uploads "$SCRATCH/ci4" >/dev/null 2>&1
+expect_eq "$(( $(count "$HELD/puts-done") - done_before ))" 2 "uploads done after wait-uploads"
 echo "PASS"

@@ -61,6 +61,23 @@ TEST(Config, BadValuesAreReportedAndTheLowerLayerKept) {
   EXPECT_NE(all.find("\"perhaps\" for no_remote"), std::string::npos);
 }
 
+TEST(Config, BackgroundUploadsAreOffInCiUnlessTheUserSaysOtherwise) {
+  testing::TempDir dir;
+  EXPECT_TRUE(Config::load(inputs_with(dir, {})).background_uploads());
+  EXPECT_FALSE(Config::load(inputs_with(dir, {{"CI", "true"}})).background_uploads());
+  EXPECT_FALSE(Config::load(inputs_with(dir, {{"CI", "1"}})).background_uploads());
+  EXPECT_TRUE(Config::load(inputs_with(dir, {{"CI", "false"}})).background_uploads());
+  EXPECT_TRUE(Config::load(inputs_with(dir, {{"CI", ""}})).background_uploads());
+  EXPECT_TRUE(
+      Config::load(inputs_with(dir, {{"CI", "true"}, {"EDGECACHE_BACKGROUND_UPLOADS", "true"}}))
+          .background_uploads());
+  EXPECT_FALSE(Config::load(inputs_with(dir, {{"EDGECACHE_BACKGROUND_UPLOADS", "false"}}))
+                   .background_uploads());
+  Config bad = Config::load(inputs_with(dir, {{"EDGECACHE_BACKGROUND_UPLOADS", "sometimes"}}));
+  EXPECT_EQ(bad.errors().size(), 1u);
+  EXPECT_TRUE(bad.background_uploads());
+}
+
 TEST(Config, MalformedJsonFileIsIgnoredWithAnError) {
   testing::TempDir dir;
   dir.write(".config/edgecache/config.json", "{ not json");
