@@ -42,8 +42,9 @@ def real_project_compile(bench, project, out_dir):
     build = os.path.join(ck, "build")
     run(["cmake", "-S", ck, "-B", build, "-G", "Ninja", "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON"]
         + project.configure_flags(), env=env)
-    cmd, cwd = compile_command_of(build, bench.args.microbench_source)
-    return cmd, cwd, ck, bench.args.microbench_source
+    source = bench.args.microbench_source or bench.project.microbench_source
+    cmd, cwd = compile_command_of(build, source)
+    return cmd, cwd, ck, source
 
 
 def instructions_per_hit(launcher, cmd, env, cwd, scratch):

@@ -389,7 +389,8 @@ def versions(bench):
 def parse_args(argv):
     ap = argparse.ArgumentParser(description="edgecache benchmark (see bench/README.md)")
     ap.add_argument("--project", choices=sorted(PROJECTS), default="generated",
-                    help="generated (generate_project.py) or fmt (Debian's fmtlib source, with its tests)")
+                    help="generated (generate_project.py), or a real project from its Debian source package: "
+                    "fmt (with its tests), leveldb (with its tests), ninja (re2c generates sources)")
     ap.add_argument("--targets", default="", help="comma-separated Ninja targets to build (default: all)")
     ap.add_argument("--source-cache", default=DEFAULT_SOURCE_CACHE,
                     help="where real projects' sources are unpacked once (default %(default)s)")
@@ -418,8 +419,9 @@ def parse_args(argv):
                     help="build dir holding launcher/edgecache and ninja_wrapper/edgecache-ninja")
     ap.add_argument("--microbench", type=int, default=100, help="sequential launcher hits (0: skip)")
     ap.add_argument("--microbench-only", action="store_true")
-    ap.add_argument("--microbench-source", default="src/format.cc",
-                    help="real projects: the compile the microbenchmark repeats (default %(default)s)")
+    ap.add_argument("--microbench-source",
+                    help="real projects: the compile the microbenchmark repeats (default: the project's, "
+                    "fmt src/format.cc, leveldb db/db_impl.cc, ninja src/build.cc)")
     ap.add_argument("--no-callgrind", dest="callgrind", action="store_false",
                     help="skip counting one hit's instructions with valgrind")
     ap.add_argument("--scale", default="", help="comma-separated edge counts for the scale run")
