@@ -29,8 +29,9 @@ def run(cmd, env=None, cwd=None, check=True, timeout=BUILD_TIMEOUT_S, capture=Tr
     return proc
 
 
-def timed(cmd, env=None, cwd=None):
+def timed(cmd, env=None, cwd=None, watcher=None):
     """Runs cmd under /usr/bin/time -v. Returns (seconds, max_rss_kb, output).
+    `watcher` (final_outputs.FinalOutputWatcher) watches from the same start.
 
     GNU time reports the largest resident set of any single process it
     waited for (getrusage of the children), not the sum over a process tree:
@@ -38,8 +39,14 @@ def timed(cmd, env=None, cwd=None):
     a fully cached build the wrapper itself."""
     rss_file = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"bench-time-{os.getpid()}.txt")
     start = time.perf_counter()
-    proc = run(["/usr/bin/time", "-v", "-o", rss_file] + cmd, env=env, cwd=cwd)
-    seconds = time.perf_counter() - start
+    if watcher:
+        watcher.start(start)
+    try:
+        proc = run(["/usr/bin/time", "-v", "-o", rss_file] + cmd, env=env, cwd=cwd)
+    finally:
+        seconds = time.perf_counter() - start
+        if watcher:
+            watcher.stopping.set()
     rss = 0
     with open(rss_file) as f:
         for line in f:

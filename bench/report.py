@@ -41,9 +41,13 @@ def summarize(runs):
                 h = sum(c["local"] + c["remote"] for c in counts)
                 t = h + sum(c["miss"] for c in counts)
                 hit_rate = round(h / t, 3) if t else None
+            ready = [r["ready_s"] for r in rs if r.get("ready_s") is not None]
             summary.setdefault(tool, {})[name] = {
                 "median_s": round(statistics.median(secs), 3), "min_s": min(secs), "max_s": max(secs),
                 "n": len(secs), "hit_rate": hit_rate,
+                # "executables ready" (final_outputs.py), as median_s/min_s/max_s/n
+                "ready": {"median_s": round(statistics.median(ready), 3), "min_s": min(ready),
+                          "max_s": max(ready), "n": len(ready)} if ready else None,
                 "max_rss_kb": max(r["max_rss_kb"] for r in rs),
                 "proxy_round_trips": [r["proxy"].get("round_trips") for r in rs if r.get("proxy")] or None}
     return summary
@@ -51,6 +55,11 @@ def summarize(runs):
 
 def median_of(summary, tool, scen):
     return summary.get(tool, {}).get(scen, {}).get("median_s")
+
+
+def ready_of(summary, tool, scen):
+    """Median "executables ready" seconds, or None."""
+    return (summary.get(tool, {}).get(scen, {}).get("ready") or {}).get("median_s")
 
 
 def newest_ccache(summary):
@@ -73,6 +82,9 @@ def ratios(summary):
             for peer in ("ccache", "ccache-latest"):
                 if median_of(summary, peer, scen) and tool not in ("ccache", peer):
                     r[f"vs_{peer}"] = round(t / median_of(summary, peer, scen), 3)
+                mine, theirs = ready_of(summary, tool, scen), ready_of(summary, peer, scen)
+                if mine is not None and theirs and tool not in ("ccache", peer) and is_hit_scenario(scen):
+                    r[f"ready_vs_{peer}"] = round(mine / theirs, 3)
             if floor and is_hit_scenario(scen):
                 r["vs_floor"] = round(t / floor, 3)
             out.setdefault(tool, {})[scen] = r
@@ -125,13 +137,20 @@ def table(summary, rat, tools, delays):
     lines += markdown(["scenario"] + tools,
                       [[scenario_title(s)] + [fmt_cell(summary.get(t, {}).get(s), mark) for t in tools]
                        for s in scenarios])
+    lines += ["", "Executables ready (every final output of the build in place with its final bytes, "
+              "from the build's start), seconds: median (min-max)"]
+    lines += markdown(["scenario"] + tools,
+                      [[scenario_title(s)] + [fmt_cell((summary.get(t, {}).get(s) or {}).get("ready"), mark)
+                                              for t in tools]
+                       for s in scenarios if s != "floor"])
     rows = []
     for scen in scenarios:
-        cells = [" ".join(f"{k.replace('vs_', '/')}={v:.2f}" for k, v in rat.get(t, {}).get(scen, {}).items())
+        cells = [" ".join(f"{k.replace('ready_vs_', 'ready/').replace('vs_', '/')}={v:.2f}"
+                          for k, v in rat.get(t, {}).get(scen, {}).items())
                  for t in tools[1:]]
         if any(cells):
             rows.append([scen] + [c or "-" for c in cells])
-    lines += ["", "Ratios of medians (/plain: vs no cache, /<ccache>, /floor)"]
+    lines += ["", "Ratios of medians (/plain: vs no cache, /<ccache>, /floor; ready/<ccache>: executables ready)"]
     lines += markdown(["scenario"] + tools[1:], rows)
     rows = []
     for scen in scenarios:

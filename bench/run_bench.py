@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 
+from final_outputs import FinalOutputWatcher, final_outputs_of
 from bench_support import HERE, REPO, DelayProxy, HeavyLock, Nginx, log, loadavg, rmtree, run, timed
 from microbench import microbench
 from projects import DEFAULT_SOURCE_CACHE, PROJECTS
@@ -186,13 +187,19 @@ class Bench:
         if counts:
             hit = f" hits {counts.get('local', 0)}L+{counts.get('remote', 0)}R miss {counts.get('miss', 0)}"
         drain = f" (+{extra['upload_drain_s']:.2f} s background uploads after it)" if extra.get("upload_drain_s") else ""
-        log(f"rep {rep} {tool:16s} {scenario:15s} {seconds:8.2f} s  rss {rss / 1024:.0f} MiB{hit}{drain}")
+        ready = ""
+        if extra.get("ready_s") is not None:
+            f = extra.get("finals", {})
+            ready = f" ready {extra['ready_s']:.2f} s ({f.get('finals')} final outputs, {f.get('rewritten')} rewritten)"
+        log(f"rep {rep} {tool:16s} {scenario:15s} {seconds:8.2f} s{ready}  rss {rss / 1024:.0f} MiB{hit}{drain}")
 
     def build(self, rep, tool, scenario, ck, remote_url, fresh_cache, reconfigure=True, **extra):
         env, cache = self.tool_env(tool, ck, remote_url)
         if fresh_cache:
             rmtree(cache)
         build = self.configure(tool, ck, env) if reconfigure else os.path.join(ck, "build")
+        # "Executables ready": every tool's final outputs watched the same way.
+        watcher = FinalOutputWatcher(final_outputs_of(self.ninja, build, self.project.targets))
         # The heavy lock (--lock) is held from here to the end of the build: only
         # the build is timed, never the wait for the lock.
         with self.lock.held(f"{tool} {scenario}") as wait:
@@ -201,12 +208,16 @@ class Bench:
                 self.stop_helpers(tool, env)
             load_before = loadavg()
             try:
-                seconds, rss, output = timed(self.build_cmd(tool, build), env=env)
+                seconds, rss, output = timed(self.build_cmd(tool, build), env=env, watcher=watcher)
             except RuntimeError as e:
+                watcher.stop()
                 # A crashing tool is a result too: record it, skip its later scenarios.
                 self.runs.append({"rep": rep, "tool": tool, "scenario": scenario, "error": str(e)[-2000:]})
                 log(f"rep {rep} {tool} {scenario} FAILED: {str(e).splitlines()[0]}")
                 raise ToolFailed() from e
+            ready = watcher.stop()
+            extra["ready_s"] = ready["ready_s"]
+            extra["finals"] = {k: v for k, v in ready.items() if k != "ready_s"}
             drain = self.drain_uploads(tool, env)
             if drain is not None:
                 extra["upload_drain_s"] = drain
