@@ -104,7 +104,10 @@ void CachedEdgeHooks::note_misprediction(const Edge* edge, const LookupOutcome& 
                                          EdgeRecord* record) {
   std::optional<CacheKey> predicted =
       prefetch_ != nullptr ? prefetch_->found_result(plan_index(edge)) : std::nullopt;
-  if (!predicted || (found.result == LookupResult::kHit && found.result_key == *predicted)) return;
+  const bool as_predicted =
+      predicted && found.result == LookupResult::kHit && found.result_key == *predicted;
+  note_early_write(edge, as_predicted, record);
+  if (!predicted || as_predicted) return;
   // The prefetch keyed this edge from the digests upstream entries promised;
   // the files on disk say otherwise (a verified or failed upstream hit ran
   // for real and wrote other bytes). The lookup above used the files.
@@ -112,6 +115,16 @@ void CachedEdgeHooks::note_misprediction(const Edge* edge, const LookupOutcome& 
   record->detail +=
       std::string(record->detail.empty() ? "" : "; ") +
       "an input differs from the prefetch's prediction (looked up with the files on disk)";
+}
+
+void CachedEdgeHooks::note_early_write(const Edge* edge, bool as_predicted, EdgeRecord* record) {
+  if (prefetch_ == nullptr || !prefetch_->written_early(plan_index(edge))) return;
+  // The hit restores the same bytes again (the output's mtime then follows
+  // its inputs'); anything else overwrites what the prefetch wrote.
+  if (!as_predicted) count("prefetch.early_replaced");
+  record->detail += std::string(record->detail.empty() ? "" : "; ") +
+                    (as_predicted ? "its output was written early by the prefetch"
+                                  : "the output the prefetch wrote early is replaced");
 }
 
 size_t CachedEdgeHooks::declared_inputs(const Edge* edge) const {
@@ -137,6 +150,8 @@ std::optional<HitInfo> CachedEdgeHooks::try_restore(Edge* edge) {
     return hit;
   } catch (const std::exception& error) {
     restoring_.erase(edge);
+    // The edge runs: no prefetch worker may write its outputs now.
+    if (prefetch_ != nullptr) prefetch_->claim(plan_index(edge));
     run_after_internal_error(edge, "cache lookup failed: ", error);
     return std::nullopt;
   }
@@ -167,7 +182,10 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
     keyed = EdgeStep{std::nullopt, "not-observable", observer_.unavailable()};
   }
   if (!keyed.step) {
+    // It runs: a worker that keyed it otherwise must not write its outputs.
+    if (prefetch_ != nullptr) prefetch_->claim(plan_index(edge));
     set_uncached(&record, keyed.uncacheable_reason, keyed.detail);
+    note_early_write(edge, false, &record);
     session_.ledger().uncached(keyed.uncacheable_reason, place_of(record), record.input_key, "",
                                record.detail);
     pending_[edge] =

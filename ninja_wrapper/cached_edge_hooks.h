@@ -121,6 +121,9 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// After a lookup that did not give the result the prefetch found with
   /// predicted inputs: counts and records the misprediction.
   void note_misprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
+  /// When the prefetch wrote the edge's outputs early: records whether this
+  /// turn restores the same result (`as_predicted`) or replaces them.
+  void note_early_write(const Edge* edge, bool as_predicted, EdgeRecord* record);
   /// describe_edge() with the inputs from the edge's dyndep file.
   EdgeFacts describe(const Edge* edge);
   /// Adds to the stats (on Finish), with the ledger's counters.

@@ -10,6 +10,7 @@
 #include "caching_command_runner.h"  // is_never_cached
 #include "edgecache/cache_session.h"
 #include "edgecache/path_normalizer.h"
+#include "edgecache/step_outputs.h"
 #include "ninja/graph.h"
 
 namespace edgecache::ninja {
@@ -64,14 +65,48 @@ const std::vector<size_t>& walk_edge(Edge* edge, PlanWalk* walk) {
   return walk->presents[edge] = std::move(presents);
 }
 
+/// What a worker's lookup of one edge gave.
+struct Fetched {
+  std::optional<CacheKey> result;
+  std::string input_key;
+  /// An object came from the remote.
+  bool remote = false;
+  /// For an edge to write early (`early` of fetch_edge), on a hit whose
+  /// outputs are all regular files in the entry: the step and the entry.
+  std::optional<Step> step;
+  Entry entry;
+};
+
+/// Predicts the outputs of `step` from its found entry.
+void predict_outputs(const Step& step, const Entry& entry, const PathNormalizer& paths,
+                     PredictedFiles& predictions) {
+  for (const StepOutput& output : step.outputs) {
+    const EntryFile* file = entry.find(output.role);
+    // A symlink is restored as a link: what reading it gives is not known.
+    if (file == nullptr || file->kind != EntryFileKind::kRegular) continue;
+    predictions.predict(
+        output.path, hash_bytes(output.holds_paths ? paths.restore(file->content) : file->content));
+  }
+}
+
+/// True when the entry holds each of the step's outputs as a regular file.
+bool regular_outputs(const Step& step, const Entry& entry) {
+  return std::all_of(step.outputs.begin(), step.outputs.end(), [&](const StepOutput& output) {
+    const EntryFile* file = entry.find(output.role);
+    return file != nullptr && file->kind == EntryFileKind::kRegular;
+  });
+}
+
 /// Keys one edge (inputs written by planned edges answer from their
 /// predictions), finds its result and fetches it into the local store, and
-/// predicts its outputs. The result key when found; `remote`: an object
-/// came from the remote.
-std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& builder,
-                                   const EdgeFacts& facts, const std::string& build_dir,
-                                   PredictedFiles& predictions, std::string* input_key,
-                                   bool* remote) {
+/// predicts its outputs. `early`: the edge is a final one keyed from
+/// predictions (nothing planned reads its outputs, so none are predicted):
+/// its step and entry are kept for write_early instead, unless the step's
+/// mtimes say whether it changed anything (restat) or it restores a symlink
+/// (whose mtime a second restore leaves alone).
+Fetched fetch_edge(CacheSession& session, EdgeStepBuilder& builder, const EdgeFacts& facts,
+                   const std::string& build_dir, PredictedFiles& predictions, bool early) {
+  Fetched fetched;
   // Ninja makes the directories of an edge's outputs before it runs the
   // edge: a step that saw its output dir (a generator's mkdir or stat) is
   // keyed as it will be then, not as the build dir is now.
@@ -82,27 +117,36 @@ std::optional<CacheKey> fetch_edge(CacheSession& session, EdgeStepBuilder& build
   }
   session.hasher().set_expected_directories(std::move(output_dirs));
   EdgeStep keyed = builder.build(facts);
-  if (!keyed.step) return std::nullopt;
+  if (!keyed.step) return fetched;
   StepCache& steps = session.steps();
-  *input_key = steps.input_key(*keyed.step).to_string();
+  fetched.input_key = steps.input_key(*keyed.step).to_string();
   LookupOutcome found = steps.find(*keyed.step);
   if (found.result != LookupResult::kHit) {
     // No candidate matches what is known now: the newest may still serve
     // the main thread's lookup (the manifest is local by now).
     if (found.cause == MissCause::kInputsChanged || found.cause == MissCause::kEmbeddedPath)
-      *remote = steps.prefetch(*keyed.step, kCandidatesPerManifest) || *remote;
-    return std::nullopt;
+      fetched.remote = steps.prefetch(*keyed.step, kCandidatesPerManifest);
+    return fetched;
   }
-  *remote = found.source == StoreTier::kRemote;
-  const PathNormalizer& paths = session.paths();
-  for (const StepOutput& output : keyed.step->outputs) {
-    const EntryFile* file = found.entry.find(output.role);
-    // A symlink is restored as a link: what reading it gives is not known.
-    if (file == nullptr || file->kind != EntryFileKind::kRegular) continue;
-    predictions.predict(
-        output.path, hash_bytes(output.holds_paths ? paths.restore(file->content) : file->content));
+  fetched.remote = found.source == StoreTier::kRemote;
+  fetched.result = found.result_key;
+  if (early && !keyed.step->keep_unchanged_outputs && regular_outputs(*keyed.step, found.entry)) {
+    fetched.step = std::move(*keyed.step);
+    fetched.entry = std::move(found.entry);
+  } else {
+    predict_outputs(*keyed.step, found.entry, session.paths(), predictions);
   }
-  return found.result_key;
+  return fetched;
+}
+
+/// The length of the longest chain of planned dependents after each edge
+/// (0 for a final one). `edges` is in dependency order.
+std::vector<int64_t> chain_heights(const std::vector<std::vector<size_t>>& dependents) {
+  std::vector<int64_t> height(dependents.size(), 0);
+  for (size_t i = dependents.size(); i-- > 0;) {
+    for (size_t dependent : dependents[i]) height[i] = std::max(height[i], height[dependent] + 1);
+  }
+  return height;
 }
 
 }  // namespace
@@ -123,11 +167,15 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
       dependents_(edges_.size()),
       predictions_(context_.cwd),
       states_(edges_.size(), State::kWaiting),
-      unresolved_(edges_.size(), 0) {
+      unresolved_(edges_.size(), 0),
+      claimed_(edges_.size(), false),
+      writing_(edges_.size(), false) {
   for (size_t i = 0; i < edges_.size(); ++i) {
     for (size_t producer : edges_[i].producers) dependents_[producer].push_back(i);
     unresolved_[i] = edges_[i].producers.size();
   }
+  rank_ = chain_heights(dependents_);
+  for (int64_t& rank : rank_) rank = -rank;  // the longest chain first
   {
     std::lock_guard<std::mutex> lock(mutex_);
     // What the main thread has done already first, then the edges ready.
@@ -142,7 +190,7 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
     for (size_t i = 0; i < edges_.size(); ++i) {
       if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
         states_[i] = State::kQueued;
-        queue_.push_back(i);
+        enqueue_locked(i);
       }
     }
   }
@@ -175,7 +223,7 @@ void RemotePrefetch::resolve_locked(size_t index, bool ok) {
     auto [edge, good] = work.back();
     work.pop_back();
     if (resolved(states_[edge])) continue;
-    if (states_[edge] == State::kQueued) std::erase(queue_, edge);
+    if (states_[edge] == State::kQueued) dequeue_locked(edge);
     states_[edge] = !good                              ? State::kFailed
                     : states_[edge] == State::kWorking ? State::kPredicted
                                                        : State::kOnDisk;
@@ -189,29 +237,50 @@ void RemotePrefetch::resolve_locked(size_t index, bool ok) {
       }
       if (--unresolved_[dependent] == 0 && states_[dependent] == State::kWaiting) {
         states_[dependent] = State::kQueued;
-        queue_.push_back(dependent);
+        enqueue_locked(dependent);
       }
     }
   }
   changed_.notify_all();
 }
 
+void RemotePrefetch::enqueue_locked(size_t index) { queue_.insert({rank_[index], index}); }
+
+void RemotePrefetch::dequeue_locked(size_t index) { queue_.erase({rank_[index], index}); }
+
 void RemotePrefetch::settle(size_t index) {
   if (index >= edges_.size()) return;
   std::unique_lock<std::mutex> lock(mutex_);
   if (states_[index] == State::kQueued) {
     // Next for the workers: the main thread needs it now.
-    std::erase(queue_, index);
-    queue_.push_front(index);
+    dequeue_locked(index);
+    rank_[index] = next_urgent_++;
+    enqueue_locked(index);
     changed_.notify_all();
   }
   changed_.wait_for(lock, kMaxSettleWait, [&] {
     return stop_ || alive_ == 0 ||
            (states_[index] != State::kQueued && states_[index] != State::kWorking);
   });
-  if (states_[index] == State::kQueued) std::erase(queue_, index);
+  if (states_[index] == State::kQueued) dequeue_locked(index);
   if (!resolved(states_[index]) && states_[index] != State::kWorking)
     states_[index] = State::kMainThread;
+  // The edge is the main thread's from here on, even when a worker still
+  // holds its lookup: no worker starts writing its outputs, and one that
+  // is writing them finishes first (a local write, milliseconds).
+  claimed_[index] = true;
+  changed_.wait(lock, [&] { return !writing_[index]; });
+}
+
+void RemotePrefetch::claim(size_t index) {
+  if (index >= edges_.size()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (states_[index] == State::kQueued) {
+    dequeue_locked(index);
+    states_[index] = State::kMainThread;
+  }
+  claimed_[index] = true;
+  changed_.wait(lock, [&] { return !writing_[index]; });
 }
 
 void RemotePrefetch::outputs_on_disk(size_t index, bool ok) {
@@ -229,6 +298,38 @@ std::optional<CacheKey> RemotePrefetch::found_result(size_t index) const {
   auto found = found_.find(index);
   if (found == found_.end()) return std::nullopt;
   return found->second;
+}
+
+bool RemotePrefetch::written_early(size_t index) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return written_early_.count(index) != 0;
+}
+
+bool RemotePrefetch::write_early(size_t index, CacheSession& session, const Step& step,
+                                 const Entry& entry) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (claimed_[index] || stop_) return false;
+    writing_[index] = true;
+  }
+  // Only the step's declared outputs, as a restore writes them: each
+  // through a temporary file renamed into place, making its directory as
+  // Ninja would before running the edge. regular_outputs() held.
+  bool written = true;
+  try {
+    for (const StepOutput& output : step.outputs) {
+      written = written &&
+                restore_entry_file(step, output, *entry.find(output.role), session.paths()).ok();
+      session.hasher().forget(absolute_path(output.path, context_.cwd));
+    }
+  } catch (const std::exception&) {
+    written = false;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  writing_[index] = false;
+  if (written) written_early_.insert(index);
+  changed_.notify_all();
+  return written;
 }
 
 bool RemotePrefetch::fetched_from_remote(const std::string& input_key) const {
@@ -249,27 +350,31 @@ void RemotePrefetch::work() {
     session.hasher().set_predictions(&predictions_);
     EdgeStepBuilder builder(context_, session.paths(), session.hasher());
     int64_t looked_up = 0;
+    int64_t written = 0;
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (stop_) break;
-      const size_t index = queue_.front();
-      queue_.pop_front();
+      const size_t index = queue_.begin()->second;
+      queue_.erase(queue_.begin());
       states_[index] = State::kWorking;
+      // A final edge whose key reads a prediction: a whole chain hit.
+      const bool early = dependents_[index].empty() &&
+                         std::any_of(edges_[index].producers.begin(), edges_[index].producers.end(),
+                                     [&](size_t p) { return states_[p] == State::kPredicted; });
       lock.unlock();
-      std::string input_key;
-      bool remote = false;
-      std::optional<CacheKey> found;
+      Fetched fetched;
       ++looked_up;
       try {
-        found = fetch_edge(session, builder, edges_[index].facts, context_.cwd, predictions_,
-                           &input_key, &remote);
+        fetched =
+            fetch_edge(session, builder, edges_[index].facts, context_.cwd, predictions_, early);
+        if (fetched.step && write_early(index, session, *fetched.step, fetched.entry)) ++written;
       } catch (const std::exception&) {
       }
       lock.lock();
-      if (remote) from_remote_.insert(input_key);
-      if (found) found_[index] = *found;
-      if (states_[index] == State::kWorking) resolve_locked(index, found.has_value());
+      if (fetched.remote) from_remote_.insert(fetched.input_key);
+      if (fetched.result) found_[index] = *fetched.result;
+      if (states_[index] == State::kWorking) resolve_locked(index, fetched.result.has_value());
     }
     lock.unlock();
     if (std::string off = session.remote_off_warning(); !off.empty()) {
@@ -277,7 +382,7 @@ void RemotePrefetch::work() {
       remote_warning_ = off;
     }
     // Best effort, as the build's own flush (cached_edge_hooks).
-    (void)session.flush_stats({{"prefetch.edges", looked_up}});
+    (void)session.flush_stats({{"prefetch.edges", looked_up}, {"prefetch.written_early", written}});
   } catch (const std::exception&) {
   }
   std::lock_guard<std::mutex> lock(mutex_);

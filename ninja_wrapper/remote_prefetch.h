@@ -18,6 +18,23 @@
 // one result) costs a wasted fetch and a miss, never a wrong hit. Such an
 // edge is counted (prefetch.mispredicted) and its record says so.
 //
+// Final outputs first: the queue serves the edge with the longest chain of
+// planned dependents first (the critical path: objects of a library every
+// link reads before a test's own objects), and an edge nothing planned
+// reads (a final link) whose key used a prediction is written as soon as
+// its entry is found ("written early"), while the main thread is still
+// restoring the intermediates the next incremental build needs. Sound
+// because the main thread still decides that edge at its normal turn with
+// the files on disk: the same result restores again (same bytes: only the
+// mtime is refreshed, so the output ends newer than its inputs and Ninja's
+// log records it as after a real run); another result or a miss overwrites
+// the early file (prefetch.early_replaced). A build stopped between the two
+// leaves the file without a .ninja_log record (or an older one than its
+// inputs): Ninja finds it dirty. The main thread never decides an edge a
+// worker is writing (settle waits for the write; a worker never writes an
+// edge the main thread has taken). Restat steps and entries with symlinks
+// are never written early: a second restore leaves their mtimes alone.
+//
 // Threading: each worker has its own CacheSession (LocalStore over the
 // shared cache dir, HttpStore, TieredStore, FileHasher answering from the
 // shared predictions), so nothing but the plan's states, the predictions and
@@ -30,7 +47,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -43,9 +60,14 @@
 #include "edgecache/cache_key.h"
 #include "edgecache/config.h"
 #include "edgecache/predicted_files.h"
+#include "edgecache/step_cache.h"
 
 struct Edge;
 struct Node;
+
+namespace edgecache {
+class CacheSession;
+}
 
 namespace edgecache::ninja {
 
@@ -96,11 +118,18 @@ class RemotePrefetch {
   /// has it queued or in hand (moving it to the front of the queue), so its
   /// bytes are not fetched twice; then the edge is the main thread's.
   void settle(size_t index);
+  /// The main thread runs edge `index` without a lookup (not cacheable
+  /// after all): no worker may write its outputs from now on; waits for
+  /// one that is writing them.
+  void claim(size_t index);
   /// The main thread restored or ran edge `index` (`ok`: it succeeded): its
   /// dependents may be keyed from the files on disk.
   void outputs_on_disk(size_t index, bool ok);
   /// The result key a worker found for edge `index`, if it found one.
   std::optional<CacheKey> found_result(size_t index) const;
+  /// True when a worker wrote edge `index`'s outputs early (a final edge
+  /// keyed from predictions) and they were not replaced since.
+  bool written_early(size_t index) const;
   /// True when a worker brought objects of `input_key` (CacheKey spelling)
   /// from the remote: a local hit on it then counts as a remote hit.
   bool fetched_from_remote(const std::string& input_key) const;
@@ -112,6 +141,14 @@ class RemotePrefetch {
  private:
   enum class State { kWaiting, kQueued, kWorking, kPredicted, kMainThread, kOnDisk, kFailed };
   void work();
+  /// Queue order: the main thread's edges first, in the order it asked,
+  /// then the longest chain of planned dependents first, then plan order.
+  using QueueKey = std::pair<int64_t, size_t>;
+  void enqueue_locked(size_t index);
+  void dequeue_locked(size_t index);
+  /// A worker found the result of a final edge keyed from predictions:
+  /// writes its outputs unless the main thread has taken it. True when written.
+  bool write_early(size_t index, CacheSession& session, const Step& step, const Entry& entry);
   /// Marks `index` resolved (`ok`: its outputs are known, predicted or on
   /// disk) and queues or fails the dependents. Holds mutex_.
   void resolve_locked(size_t index, bool ok);
@@ -135,7 +172,17 @@ class RemotePrefetch {
   /// resolved yet; the edges ready for a worker; what workers found.
   std::vector<State> states_;
   std::vector<size_t> unresolved_;
-  std::deque<size_t> queue_;
+  std::set<QueueKey> queue_;
+  /// Per edge: its key in queue_ (fixed, or the main thread's urgent one).
+  std::vector<int64_t> rank_;
+  int64_t next_urgent_ = INT64_MIN;
+  /// Per edge: the main thread has decided it may go on with it (settle):
+  /// no worker writes its outputs from then on.
+  std::vector<bool> claimed_;
+  /// Per edge: a worker is writing its outputs early.
+  std::vector<bool> writing_;
+  /// Edges whose outputs a worker wrote early.
+  std::set<size_t> written_early_;
   std::map<size_t, CacheKey> found_;
   std::set<std::string> from_remote_;
   std::string remote_warning_;

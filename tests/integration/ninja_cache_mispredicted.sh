@@ -50,6 +50,13 @@ for out in main.cpp.o hello; do
       ;;
   esac
 done
+# The prefetch wrote alice's hello early (its chain hit with the predicted
+# version.h); the link's turn replaced it with bob's own, and said so.
+case "$(edge hello detail)" in
+  *"the output the prefetch wrote early is replaced"*) ;;
+  *) fail "hello: the early write's replacement not recorded: $(edge hello detail)" ;;
+esac
+[ "$(stat_value prefetch.early_replaced)" -ge 1 ] || fail "prefetch.early_replaced is $(stat_value prefetch.early_replaced)"
 # The library's objects and archive were predicted right: hits.
 [ "$(edge libgreet.a result)" = remote-hit ] || fail "libgreet.a: $(edge libgreet.a result)"
 echo "PASS"
