@@ -9,20 +9,25 @@ every kind), from `ninja -t graph` of the configured build dir: for fmt with
 its tests, the test executables (libfmt.a is read by their links).
 
 Content, not stat: a tool may write a final output twice (edgecache-ninja
-writes a final link's output as soon as its entry is fetched, and again at
-the link's turn), and a linker writes its output in place over time. The
-watcher keeps an open descriptor on every version (inode) of each final
-output it sees, and the time each version last changed (size or mtime);
-after the build it reads each version's bytes through its descriptor. A
-path is ready at the last change of the earliest version from which every
-later version holds the finished build's bytes."""
+writes a final link's output as soon as its entry is fetched, and at the
+link's turn finds the same bytes there and only touches it), and a linker
+writes its output in place over time. The watcher keeps an open descriptor
+on every version (inode) of each final output it sees, and each change of
+a version (size or mtime) with its time; when a version is first seen, and
+when it changes without changing size (a touch, or a linker rewriting its
+headers), it takes a checksum of its bytes right then. After the build:
+the earliest version from which every later version ends with the final
+bytes; in it, the earliest change from which every checksum taken equals
+the final bytes' (a change that grew the file has none: the file is final
+only from the last such change on). That change's time is when the path
+was ready."""
 
-import hashlib
 import os
 import re
 import subprocess
 import threading
 import time
+import zlib
 
 NODE_RE = re.compile(r'^"(0x[0-9a-f]+|[^"]+)" \[label="(.*)"(, shape=ellipse)?\]$')
 ARROW_RE = re.compile(r'^"([^"]+)" -> "([^"]+)"(?: \[(.*)\])?$')
@@ -127,8 +132,11 @@ class FinalOutputWatcher:
                 continue
             sig = (st.st_size, st.st_mtime_ns)
             if versions and versions[-1]["ino"] == (st.st_dev, st.st_ino):
-                if versions[-1]["sig"] != sig:
-                    versions[-1].update(sig=sig, changed=now)
+                v = versions[-1]
+                if v["sig"] != sig:
+                    same_size = v["sig"][0] == sig[0]
+                    v["sig"] = sig
+                    v["changes"].append((now, digest_fd(v["fd"]) if same_size else None))
                 continue
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -136,7 +144,7 @@ class FinalOutputWatcher:
                 continue
             fst = os.fstat(fd)
             versions.append({"ino": (fst.st_dev, fst.st_ino), "fd": fd,
-                             "sig": (fst.st_size, fst.st_mtime_ns), "changed": now})
+                             "sig": (fst.st_size, fst.st_mtime_ns), "changes": [(now, digest_fd(fd))]})
 
     def stop(self):
         """Ends the watch (after the build) and returns {"ready_s", "finals",
@@ -161,8 +169,13 @@ class FinalOutputWatcher:
             first = len(same) - 1
             while first > 0 and same[first - 1]:
                 first -= 1
-            ready.append(versions[first]["changed"])
-            rewritten += len(versions) - first > 1
+            changes = [c for v in versions[first:] for c in v["changes"]]
+            k = len(changes) - 1
+            if changes[k][1] is not None:
+                while k > 0 and changes[k - 1][1] == final:
+                    k -= 1
+            ready.append(changes[k][0])
+            rewritten += k < len(changes) - 1
             self.close(versions)
         return {"ready_s": round(max(ready), 3) if ready else None, "finals": len(self.paths),
                 "rewritten": rewritten, "missing": missing, "polls": self.polls}
@@ -174,13 +187,14 @@ class FinalOutputWatcher:
 
 
 def digest_fd(fd):
-    h = hashlib.blake2b()
-    offset = 0
+    """(size, CRC-32) of the file's bytes now: cheap enough to take while a
+    build runs, and only ever compared with the same file's final bytes."""
+    crc, offset = 0, 0
     while True:
         chunk = os.pread(fd, 1 << 20, offset)
         if not chunk:
-            return h.digest()
-        h.update(chunk)
+            return offset, crc
+        crc = zlib.crc32(chunk, crc)
         offset += len(chunk)
 
 
