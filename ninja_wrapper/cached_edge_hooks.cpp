@@ -200,7 +200,9 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
     start_prefetch();
   if (prefetch_ != nullptr) prefetch_->settle(plan_index(edge));
   auto job = std::make_shared<BackgroundRestore>();
-  LookupOutcome found = cache.locate(*keyed.step, &job->located);
+  // A local hit's object is read by the restore thread: this thread only
+  // decides hits (the entries are most of the bytes a warm build reads).
+  LookupOutcome found = cache.locate(*keyed.step, &job->located, EntryRead::kReadLater);
   report_store_warnings();
   // A manifest in the local cache that did not give a local hit: the
   // remote is needed after all (a changed header, an evicted entry).

@@ -458,20 +458,25 @@ std::optional<Uncacheable> EdgeStepBuilder::add_inputs(const EdgeFacts& edge, St
   for (const std::string& path : edge.inputs) {
     // (hash_file answers nullopt for a directory; ahead of the build, a
     // prediction for a file a planned step writes: predicted_files.h.)
-    auto hash = hasher_.hash_file(path);
+    // By its absolute path, as the manifest's dependencies are checked: an
+    // input that is also an observed dependency (a link's objects) is then
+    // read and hashed once per build, not once per spelling.
+    std::string absolute = absolute_path(path, context_.cwd);
+    auto hash = hasher_.hash_file(absolute);
     // A phony alias or a missing file: nothing to key by content.
     if (!hash) return Uncacheable{"input-not-a-file", path + " is not a readable file"};
     step->recipe.add_hash("input:" + paths_.normalize(path), *hash);
-    keyed->insert(absolute_path(path, context_.cwd));
+    keyed->insert(std::move(absolute));
   }
   if (!edge.dyndep_error.empty()) return Uncacheable{"dyndep-unreadable", edge.dyndep_error};
   for (const std::string& path : edge.dyndep_inputs) {
-    auto hash = hasher_.hash_file(path);
+    std::string absolute = absolute_path(path, context_.cwd);
+    auto hash = hasher_.hash_file(absolute);
     if (!hash)
       return Uncacheable{"input-not-a-file",
                          path + " (from the dyndep file) is not a readable file"};
     step->recipe.add_hash("dyndep-input:" + paths_.normalize(path), *hash);
-    keyed->insert(absolute_path(path, context_.cwd));
+    keyed->insert(std::move(absolute));
   }
   return std::nullopt;
 }

@@ -23,7 +23,7 @@ RestorePool::~RestorePool() {
 
 size_t RestorePool::default_threads() {
   const unsigned cores = std::thread::hardware_concurrency();
-  return std::clamp<size_t>(cores > 1 ? cores - 1 : 1, 1, 4);
+  return std::clamp<size_t>(cores, 1, 4);
 }
 
 void RestorePool::submit(Edge* edge, std::function<void()> job) {

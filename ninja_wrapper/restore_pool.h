@@ -45,8 +45,10 @@ class RestorePool {
   /// returned by wait_finished()).
   void drain();
 
-  /// Workers for this machine: one per core beside the main thread's, at
-  /// least one, at most four.
+  /// Workers for this machine: one per core, at most four. Not one fewer
+  /// for the main thread: its lookups are done before the restores (on a
+  /// warm build the links' large outputs come last, while it only waits),
+  /// so a worker per core finishes them sooner (fmt's warm rebuild, 2 cores).
   static size_t default_threads();
 
  private:

@@ -45,24 +45,38 @@ std::optional<FileStamp> lstat_file(const std::string& path) {
   return stamp_of(st);
 }
 
-std::string stamp_text(const FileStamp& stamp) {
-  // On every header of every lookup: one allocation, no temporaries.
-  std::string text;
-  text.reserve(5 * 21);
-  char number[24];
-  auto put = [&](auto value) {
-    text.append(number, std::to_chars(number, number + sizeof number, value).ptr);
-  };
+// Five numbers of at most 20 digits (and a sign), four dashes.
+constexpr size_t kStampTextMax = 5 * 21 + 4;
+
+namespace {
+
+// Writes stamp_text() into `out`; returns its length.
+size_t format_stamp(const FileStamp& stamp, char (&out)[kStampTextMax]) {
+  char* at = out;
+  char* const end = out + kStampTextMax;
+  auto put = [&](auto value) { at = std::to_chars(at, end, value).ptr; };
   put(stamp.device);
-  text += '-';
+  *at++ = '-';
   put(stamp.inode);
-  text += '-';
+  *at++ = '-';
   put(stamp.size);
-  text += '-';
+  *at++ = '-';
   put(stamp.mtime_ns);
-  text += '-';
+  *at++ = '-';
   put(stamp.ctime_ns);
-  return text;
+  return static_cast<size_t>(at - out);
+}
+
+}  // namespace
+
+std::string stamp_text(const FileStamp& stamp) {
+  char text[kStampTextMax];
+  return std::string(text, format_stamp(stamp, text));
+}
+
+bool stamp_text_is(const FileStamp& stamp, std::string_view text) {
+  char now[kStampTextMax];
+  return std::string_view(now, format_stamp(stamp, now)) == text;
 }
 
 std::optional<Hash128> FileHasher::hash_file(const std::string& path) {

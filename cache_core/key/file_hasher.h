@@ -32,6 +32,9 @@ std::optional<FileStamp> stat_file(const std::string& path);
 std::optional<FileStamp> lstat_file(const std::string& path);
 // "<device>-<inode>-<size>-<mtime ns>-<ctime ns>": what manifests record.
 std::string stamp_text(const FileStamp& stamp);
+// stamp_text(stamp) == text, without making the string (asked for every
+// header of every lookup).
+bool stamp_text_is(const FileStamp& stamp, std::string_view text);
 
 inline constexpr const char* kAbsentFingerprint = "absent";
 // A directory whose existence, not its listing, was observed (a stat of it).

@@ -10,7 +10,10 @@ constexpr uint32_t kMaxFields = 1 << 20;
 constexpr uint32_t kMaxCandidates = 1024;
 constexpr uint32_t kMaxDependencies = 1 << 20;
 
-bool decode_candidate(ByteReader& reader, ManifestCandidate* candidate) {
+// Dep is Dependency (owning copies) or DependencyView (views into the payload).
+template <typename Candidate>
+bool decode_candidate(ByteReader& reader, Candidate* candidate) {
+  using Dep = typename decltype(candidate->deps)::value_type;
   auto high = reader.u64();
   auto low = reader.u64();
   auto count = reader.u32();
@@ -22,9 +25,34 @@ bool decode_candidate(ByteReader& reader, ManifestCandidate* candidate) {
     auto fingerprint = reader.bytes();
     auto stamp = reader.bytes();
     if (!path || !fingerprint || !stamp) return false;
-    candidate->deps.push_back({std::string(*path), std::string(*fingerprint), std::string(*stamp)});
+    candidate->deps.push_back(Dep{decltype(Dep::path)(*path),
+                                  decltype(Dep::fingerprint)(*fingerprint),
+                                  decltype(Dep::stamp)(*stamp)});
   }
   return true;
+}
+
+// The payload's recipe fields, each given to `on_field`, then its candidates.
+template <typename Candidate, typename OnField>
+Status decode_payload(std::string_view payload, OnField on_field,
+                      std::vector<Candidate>* candidates) {
+  ByteReader reader(payload);
+  auto fields = reader.u32();
+  if (!fields || *fields > kMaxFields) return Error{"manifest: bad recipe field count"};
+  for (uint32_t i = 0; i < *fields; ++i) {
+    auto name = reader.bytes();
+    auto value = reader.bytes();
+    if (!name || !value) return Error{"manifest: truncated recipe"};
+    on_field(*name, *value);
+  }
+  auto count = reader.u32();
+  if (!count || *count > kMaxCandidates) return Error{"manifest: bad candidate count"};
+  candidates->resize(*count);
+  for (Candidate& candidate : *candidates) {
+    if (!decode_candidate(reader, &candidate)) return Error{"manifest: truncated candidate"};
+  }
+  if (!reader.at_end()) return Error{"manifest: trailing bytes"};
+  return ok_status();
 }
 
 }  // namespace
@@ -57,24 +85,21 @@ std::string encode_manifest(const Manifest& manifest) {
 }
 
 Result<Manifest> decode_manifest(std::string_view payload) {
-  ByteReader reader(payload);
   Manifest manifest;
-  auto fields = reader.u32();
-  if (!fields || *fields > kMaxFields) return Error{"manifest: bad recipe field count"};
-  for (uint32_t i = 0; i < *fields; ++i) {
-    auto name = reader.bytes();
-    auto value = reader.bytes();
-    if (!name || !value) return Error{"manifest: truncated recipe"};
-    manifest.recipe.add(std::string(*name), std::string(*value));
-  }
-  auto candidates = reader.u32();
-  if (!candidates || *candidates > kMaxCandidates) return Error{"manifest: bad candidate count"};
-  manifest.candidates.resize(*candidates);
-  for (ManifestCandidate& candidate : manifest.candidates) {
-    if (!decode_candidate(reader, &candidate)) return Error{"manifest: truncated candidate"};
-  }
-  if (!reader.at_end()) return Error{"manifest: trailing bytes"};
+  auto add_field = [&](std::string_view name, std::string_view value) {
+    manifest.recipe.add(std::string(name), std::string(value));
+  };
+  if (Status decoded = decode_payload(payload, add_field, &manifest.candidates); !decoded)
+    return decoded.failure();
   return manifest;
+}
+
+Result<std::vector<CandidateView>> decode_manifest_candidates(std::string_view payload) {
+  std::vector<CandidateView> candidates;
+  auto skip_field = [](std::string_view, std::string_view) {};
+  if (Status decoded = decode_payload(payload, skip_field, &candidates); !decoded)
+    return decoded.failure();
+  return candidates;
 }
 
 }  // namespace edgecache

@@ -43,6 +43,18 @@ struct Dependency {
   }
 };
 
+// A dependency as a manifest's payload holds it, without a copy: views into
+// the payload (decode_manifest_candidates), or into a Dependency.
+struct DependencyView {
+  std::string_view path;
+  std::string_view fingerprint;
+  std::string_view stamp;
+  DependencyView(std::string_view p, std::string_view f, std::string_view s)
+      : path(p), fingerprint(f), stamp(s) {}
+  DependencyView(const Dependency& dep)  // NOLINT: implicit by design, as string_view's
+      : path(dep.path), fingerprint(dep.fingerprint), stamp(dep.stamp) {}
+};
+
 struct ManifestCandidate {
   std::vector<Dependency> deps;
   Hash128 result;  // result key digest this dependency set produced
@@ -57,7 +69,18 @@ struct Manifest {
   void add_candidate(ManifestCandidate candidate, size_t max_candidates = 16);
 };
 
+// A candidate whose dependencies are views into a payload.
+struct CandidateView {
+  std::vector<DependencyView> deps;
+  Hash128 result;
+};
+
 std::string encode_manifest(const Manifest& manifest);
 Result<Manifest> decode_manifest(std::string_view payload);
+// What a lookup matches, on every lookup: the candidates, views into
+// `payload` (valid while it is), the recipe skipped. The same checks as
+// decode_manifest(), without a string per path (a compile's manifest holds
+// thousands: headers, and names that must stay absent).
+Result<std::vector<CandidateView>> decode_manifest_candidates(std::string_view payload);
 
 }  // namespace edgecache

@@ -156,23 +156,35 @@ void StepCache::count_rejection(ErrorCode code) {
                                                      : counter::kCorruptEntry] += 1;
 }
 
+Error StepCache::reject_corrupt(const CacheKey& key, const Error& why) {
+  count_rejection(why.code);
+  store_.discard_local(key);
+  const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
+  return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " +
+                        why.message);
+}
+
+Result<Payload> StepCache::fetch_payload(const CacheKey& key, StoreTier* source) {
+  const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
+  auto fetched = store_.get(key);
+  if (!fetched) return Error::not_found(std::string("no ") + what);
+  auto payload = codec_.open_payload(key, fetched->blob);
+  if (!payload) return reject_corrupt(key, payload.failure());
+  if (source) *source = fetched->source;
+  return payload;
+}
+
 // Fetches and decodes one object; a corrupt or badly signed one is counted,
 // dropped from the local cache (so it is not read again) and is a miss.
 template <typename T>
 Result<T> StepCache::fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
                                   StoreTier* source) {
-  const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
-  auto fetched = store_.get(key);
-  if (!fetched) return Error::not_found(std::string("no ") + what);
-  auto payload = codec_.open(key, fetched->blob);
-  auto object = payload ? decode(*payload) : Result<T>(payload.failure());
-  if (!object) {
-    count_rejection(object.code());
-    store_.discard_local(key);
-    return Error::corrupt(std::string("corrupt ") + what + " " + key.to_string() + ": " +
-                          object.error());
-  }
-  if (source) *source = fetched->source;
+  StoreTier from = StoreTier::kLocal;
+  auto payload = fetch_payload(key, &from);
+  if (!payload) return payload.failure();
+  auto object = decode(payload->view());
+  if (!object) return reject_corrupt(key, object.failure());
+  if (source) *source = from;
   return object;
 }
 
@@ -180,7 +192,7 @@ Result<Entry> StepCache::fetch_entry(const CacheKey& key, StoreTier* source) {
   return fetch_object<Entry>(key, decode_entry, source);
 }
 
-bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep,
+bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep,
                                      const std::string& raw_base_dirs) {
   if (dep.path == kAbsolutePathsDep) return dep.fingerprint == raw_base_dirs;
   if (dep.path == kAbsoluteCwdDep) return dep.fingerprint == step.pinned_cwd;
@@ -204,9 +216,7 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep,
         valid = slash != std::string_view::npos && slash > 0;
         if (valid) ancestor = ancestor.substr(0, slash);
       }
-      if (valid &&
-          dir_stamp_now(std::string(ancestor)) == std::string_view(dep.stamp).substr(colon + 1))
-        return true;
+      if (valid && dir_stamp_now(ancestor) == dep.stamp.substr(colon + 1)) return true;
     }
     return !hasher_.may_exist(path);
   }
@@ -215,7 +225,7 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep,
     // Ahead of the build: a directory Ninja makes before the step runs.
     return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
-  if (std::string_view(dep.fingerprint).substr(0, kListingPrefix.size()) == kListingPrefix) {
+  if (dep.fingerprint.substr(0, kListingPrefix.size()) == kListingPrefix) {
     // The stamp the dir had when its names were read (if trustworthy then):
     // the same stamp now means the same names, without reading them.
     // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
@@ -229,24 +239,27 @@ bool StepCache::dependency_unchanged(const Step& step, const Dependency& dep,
   if (auto predicted = hasher_.predicted(path)) return predicted->hex() == dep.fingerprint;
   if (!dep.stamp.empty()) {
     auto stamp = stat_file(path);
-    if (stamp && stamp_text(*stamp) == dep.stamp) return true;  // unchanged since hashed here
+    if (stamp && stamp_text_is(*stamp, dep.stamp)) return true;  // unchanged since hashed here
   }
   return hasher_.fingerprint(path) == dep.fingerprint;
 }
 
 // Asked for each listed dir and again for the parent of each absent name in
 // it: one stat per dir per lookup (dir_stamps_ is emptied by every lookup).
-const std::string& StepCache::dir_stamp_now(const std::string& dir) {
+const std::string& StepCache::dir_stamp_now(std::string_view dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
-  auto stamp = stat_file(dir);
-  return dir_stamps_.emplace(dir, stamp && stamp->is_directory ? stamp_text(*stamp) : "")
+  std::string path(dir);
+  auto stamp = stat_file(path);
+  return dir_stamps_
+      .emplace(std::move(path), stamp && stamp->is_directory ? stamp_text(*stamp) : "")
       .first->second;
 }
 
-const Dependency* StepCache::first_changed(const Step& step, const ManifestCandidate& candidate,
-                                           const std::string& raw_base_dirs) {
-  for (const Dependency& dep : candidate.deps) {
+template <typename Dep>
+const Dep* StepCache::first_changed(const Step& step, const std::vector<Dep>& deps,
+                                    const std::string& raw_base_dirs) {
+  for (const Dep& dep : deps) {
     if (!dependency_unchanged(step, dep, raw_base_dirs)) return &dep;
   }
   return nullptr;
@@ -254,23 +267,31 @@ const Dependency* StepCache::first_changed(const Step& step, const ManifestCandi
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
   dir_stamps_.clear();  // dirs may have changed since the last lookup
+  const CacheKey key = input_key(step);
   StoreTier source = StoreTier::kLocal;
-  auto manifest = fetch_object<Manifest>(input_key(step), decode_manifest, &source);
-  if (!manifest) {
-    outcome->miss_detail = manifest.error();
-    if (manifest.code() == ErrorCode::kCorrupt) outcome->cause = MissCause::kCorrupt;
+  auto payload = fetch_payload(key, &source);
+  // Matched as views into the payload: no copy of the thousands of paths.
+  auto candidates = payload ? decode_manifest_candidates(payload->view())
+                            : Result<std::vector<CandidateView>>(payload.failure());
+  if (payload && !candidates) candidates = reject_corrupt(key, candidates.failure());
+  if (!candidates) {
+    outcome->miss_detail = candidates.error();
+    if (candidates.code() == ErrorCode::kCorrupt) outcome->cause = MissCause::kCorrupt;
     return std::nullopt;
   }
   std::string raw_base_dirs = joined(paths_.base_dirs());
-  for (const ManifestCandidate& candidate : manifest->candidates) {
-    if (!first_changed(step, candidate, raw_base_dirs))
+  for (const CandidateView& candidate : *candidates) {
+    if (!first_changed(step, candidate.deps, raw_base_dirs))
       return CacheKey{ObjectKind::kResult, candidate.result};
   }
   if (source == StoreTier::kLocal) {
     if (auto found = match_remote_manifest(step, raw_base_dirs)) return found;
   }
+  // A miss: the whole manifest (it decoded above) for the sentence.
+  auto manifest = decode_manifest(payload->view());
   outcome->miss_detail =
-      describe_mismatch(step, manifest->candidates, raw_base_dirs, &outcome->cause);
+      describe_mismatch(step, manifest ? manifest->candidates : std::vector<ManifestCandidate>{},
+                        raw_base_dirs, &outcome->cause);
   return std::nullopt;
 }
 
@@ -284,7 +305,7 @@ std::optional<CacheKey> StepCache::match_remote_manifest(const Step& step,
   if (!blob) return std::nullopt;
   Manifest remote = open_manifest(key, &*blob);
   for (const ManifestCandidate& candidate : remote.candidates) {
-    if (first_changed(step, candidate, raw_base_dirs)) continue;
+    if (first_changed(step, candidate.deps, raw_base_dirs)) continue;
     std::vector<ManifestCandidate> learnt{candidate};
     store_.update_local(key, manifest_update(key, remote.recipe, learnt));
     return CacheKey{ObjectKind::kResult, candidate.result};
@@ -323,7 +344,7 @@ std::string StepCache::describe_mismatch(const Step& step,
   std::string count =
       std::to_string(candidates.size()) + " stored run" + (candidates.size() == 1 ? "" : "s");
   const Dependency* dep =
-      candidates.empty() ? nullptr : first_changed(step, candidates.front(), raw_base_dirs);
+      candidates.empty() ? nullptr : first_changed(step, candidates.front().deps, raw_base_dirs);
   if (!dep) return "no stored run matches the discovered inputs (" + count + ")";
   std::string path = paths_.restore(dep->path);
   if (dep->fingerprint == kAbsentFingerprint)
@@ -375,10 +396,20 @@ void StepCache::note_missing_entry(const Step& step, const Error& missing,
   }
 }
 
-LookupOutcome StepCache::locate(const Step& step, FoundEntry* found) {
+LookupOutcome StepCache::locate(const Step& step, FoundEntry* found, EntryRead read) {
   LookupOutcome outcome;
   std::optional<CacheKey> result_key = result_key_for(step, &outcome);
   if (!result_key) return outcome;
+  if (read == EntryRead::kReadLater && store_.local() != nullptr &&
+      store_.local()->exists(*result_key).ok()) {
+    outcome.result = LookupResult::kHit;
+    outcome.result_key = *result_key;
+    outcome.source = StoreTier::kLocal;
+    found->result_key = *result_key;
+    found->source = StoreTier::kLocal;
+    found->read_from = store_.local();
+    return outcome;
+  }
   auto fetched = store_.get(*result_key);
   if (!fetched) {
     note_missing_entry(step, Error::not_found("no entry"), &outcome);
@@ -430,7 +461,18 @@ bool StepCache::prefetch(const Step& step, size_t max_results) {
 RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found,
                                         bool keep_files) const {
   RestoreOutcome outcome;
-  auto payload = codec_.open_payload(found.result_key, found.blob);
+  std::string_view blob = found.blob;
+  std::optional<Result<std::string>> read;
+  if (found.read_from != nullptr) {
+    read = found.read_from->get(found.result_key);
+    if (!*read) {
+      outcome.detail = "cannot read entry " + found.result_key.to_string() + ": " + read->error();
+      return outcome;
+    }
+    outcome.bytes_read = (*read)->size();
+    blob = **read;
+  }
+  auto payload = codec_.open_payload(found.result_key, blob);
   auto entry = payload ? decode_entry_view(payload->view()) : Result<EntryView>(payload.failure());
   if (!entry) {
     outcome.cause = MissCause::kCorrupt;
@@ -468,6 +510,7 @@ void StepCache::settle_restore(const Step& step, const FoundEntry& found,
                                const RestoreOutcome& restored) {
   std::string cwd = current_directory();
   for (const StepOutput& output : step.outputs) hasher_.forget(absolute_path(output.path, cwd));
+  store_.counters()[counter::kBytesRead] += static_cast<int64_t>(restored.bytes_read);
   if (!restored.restored && restored.cause == MissCause::kCorrupt) {
     count_rejection(restored.rejection);
     store_.discard_local(found.result_key);

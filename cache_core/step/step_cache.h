@@ -119,8 +119,19 @@ struct LookupOutcome {
 struct FoundEntry {
   CacheKey result_key;
   StoreTier source = StoreTier::kLocal;
-  std::string blob;  // the object as stored
+  std::string blob;  // the object as stored; empty when `read_from` is set
+  // locate(..., kReadLater) of an object in the local store: the store
+  // restore_found() reads it from, so reading it (hundreds of KB) is left to
+  // the restore thread. Its get() must be safe beside the lookup thread's
+  // calls: LocalStore's reads a file and touches its mtime, sharing nothing.
+  Store* read_from = nullptr;
 };
+
+// Whether locate() reads the object of a local hit (kReadNow) or leaves it
+// to restore_found() (kReadLater: a hit then means the object was in the
+// local store at the decision; gone by the restore, the restore fails and
+// the step runs, as for any failed restore).
+enum class EntryRead { kReadNow, kReadLater };
 
 // What restore_found() did.
 struct RestoreOutcome {
@@ -130,6 +141,8 @@ struct RestoreOutcome {
   MissCause cause = MissCause::kRestoreFailed;
   std::string detail;
   ErrorCode rejection = ErrorCode::kCorrupt;  // kCorrupt: why, for the counters
+  // Bytes restore_found() read from FoundEntry::read_from (for the stats).
+  uint64_t bytes_read = 0;
   // When restored: stdout, stderr, exit status, duration; the files' bytes
   // only when asked for (keep_files).
   Entry entry;
@@ -168,8 +181,9 @@ class StepCache {
   // keeps the files' bytes too (to compare with a real run, --verify).
   LookupOutcome lookup(const Step& step, bool keep_files = true);
   // lookup() up to the hit decision, writing nothing: on a hit, `*found`
-  // holds the result's object, still to be opened by restore_found().
-  LookupOutcome locate(const Step& step, FoundEntry* found);
+  // holds the result's object (or, with kReadLater, where to read it from),
+  // still to be opened by restore_found().
+  LookupOutcome locate(const Step& step, FoundEntry* found, EntryRead read = EntryRead::kReadNow);
   // Opens `found` (envelope, checksum, entry) and writes the step's outputs
   // at this step's paths, each atomically. Nothing is written unless the
   // entry opens and holds every output. Safe to call from another thread
@@ -210,9 +224,11 @@ class StepCache {
 
  private:
   std::optional<CacheKey> match_manifest(const Step& step, LookupOutcome* outcome);
-  // The first dependency of `candidate` that differs now; nullptr when all match.
-  const Dependency* first_changed(const Step& step, const ManifestCandidate& candidate,
-                                  const std::string& raw_base_dirs);
+  // The first of `deps` (Dependency or DependencyView) that differs now;
+  // nullptr when all match.
+  template <typename Dep>
+  const Dep* first_changed(const Step& step, const std::vector<Dep>& deps,
+                           const std::string& raw_base_dirs);
   std::string describe_mismatch(const Step& step, const std::vector<ManifestCandidate>& candidates,
                                 const std::string& raw_base_dirs, MissCause* cause);
   std::optional<CacheKey> result_key_for(const Step& step, LookupOutcome* outcome);
@@ -224,19 +240,24 @@ class StepCache {
   template <typename T>
   Result<T> fetch_object(const CacheKey& key, Result<T> (*decode)(std::string_view),
                          StoreTier* source);
+  // The object at `key`, opened (envelope, checksum) but not decoded; the
+  // errors of fetch_object().
+  Result<Payload> fetch_payload(const CacheKey& key, StoreTier* source);
+  // Counts and drops the corrupt object at `key`: the error that says so.
+  Error reject_corrupt(const CacheKey& key, const Error& why);
   Result<Entry> fetch_entry(const CacheKey& key, StoreTier* source);
   Result<std::vector<Dependency>> discovered_dependencies(const Step& step, const StepStart& start,
                                                           std::string* skip_reason);
   bool is_two_level(const Step& step) const;
   Result<std::vector<std::string>> dependency_paths(const Step& step);
   bool keyed_inputs_changed(const Step& step, const StepStart& start) const;
-  bool dependency_unchanged(const Step& step, const Dependency& dep,
+  bool dependency_unchanged(const Step& step, const DependencyView& dep,
                             const std::string& raw_base_dirs);
   // The dirs a step's include lookups are known to visit before it runs:
   // every search dir, and each subdir the #includes of its keyed inputs name.
   IncludeListings listings_known_before_run(const Step& step);
   // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
-  const std::string& dir_stamp_now(const std::string& dir);
+  const std::string& dir_stamp_now(std::string_view dir);
   // Counts an object that could not be opened: a bad signature, or corrupt.
   void count_rejection(ErrorCode code);
   // An example of a base dir path found in the entry's bytes ("" when none).
@@ -251,7 +272,9 @@ class StepCache {
   const PathNormalizer& paths_;
   FileHasher& hasher_;
   BlobCodec codec_;
-  std::map<std::string, std::string> dir_stamps_;  // dir_stamp_now() of the current lookup
+  // dir_stamp_now() of the current lookup (looked up by string_view: asked
+  // for each of thousands of dependencies).
+  std::map<std::string, std::string, std::less<>> dir_stamps_;
 };
 
 StepStart step_start();

@@ -83,6 +83,9 @@ class TieredStore {
   // update lock for its key, as update() does; then forgets them.
   void run_deferred_writes();
 
+  // The local tier itself (nullptr when none), for a read on another
+  // thread (FoundEntry::read_from); counted by the caller.
+  Store* local() const { return local_; }
   Counters& counters() { return counters_; }
   // Failures of the local cache or the remote, for the face to report once.
   const std::vector<StoreWarning>& warnings() const { return warnings_; }

@@ -111,8 +111,10 @@ TEST(FileHasher, ListingStampIsRecordedOnlyForDirsSettledBeforeTheRead) {
   std::string stamp = FileHasher().listing_stamp(inc);
   ASSERT_FALSE(stamp.empty());
   EXPECT_EQ(stamp, stamp_text(*stat_file(inc)));
+  EXPECT_TRUE(stamp_text_is(*stat_file(inc), stamp));
   dir.write("inc/b.h", "b");  // a new header: the dir's stamp is no longer the recorded one
   EXPECT_NE(stamp, stamp_text(*stat_file(inc)));
+  EXPECT_FALSE(stamp_text_is(*stat_file(inc), stamp));
   // Changed "in the future" (a clock step, another machine's timestamp): no stamp, the names are
   // read each time.
   timespec later[2] = {{0, UTIME_OMIT}, {std::time(nullptr) + 3600, 0}};

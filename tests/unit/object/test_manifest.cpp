@@ -44,5 +44,33 @@ TEST(Manifest, EveryTruncationIsAnErrorNotACrash) {
   EXPECT_FALSE(decode_manifest(std::string(8, '\xff')));
 }
 
+TEST(Manifest, CandidateViewsHoldWhatTheFullDecodeHoldsAndRefuseTheSameTruncations) {
+  Manifest manifest;
+  manifest.recipe.add("arg", "-O2");
+  manifest.add_candidate({{{"@BASE0@/a.h", "abc", "1-2-3-4-5"}}, hash_bytes("old")});
+  manifest.add_candidate(
+      {{{"@BASE0@/b.h", "def", ""}, {"/usr/include/x", "absent", "1:6-7-8-9-10"}},
+       hash_bytes("new")});
+  const std::string payload = encode_manifest(manifest);
+  auto views = decode_manifest_candidates(payload);
+  ASSERT_TRUE(views) << views.error();
+  ASSERT_EQ(views->size(), 2u);
+  for (size_t c = 0; c < 2; ++c) {
+    const ManifestCandidate& full = manifest.candidates[c];
+    EXPECT_EQ((*views)[c].result, full.result);
+    ASSERT_EQ((*views)[c].deps.size(), full.deps.size());
+    for (size_t d = 0; d < full.deps.size(); ++d) {
+      EXPECT_EQ((*views)[c].deps[d].path, full.deps[d].path);
+      EXPECT_EQ((*views)[c].deps[d].fingerprint, full.deps[d].fingerprint);
+      EXPECT_EQ((*views)[c].deps[d].stamp, full.deps[d].stamp);
+    }
+  }
+  for (size_t n = 0; n < payload.size(); ++n) {
+    EXPECT_FALSE(decode_manifest_candidates(payload.substr(0, n))) << "length " << n;
+  }
+  EXPECT_FALSE(decode_manifest_candidates(payload + "x"));
+  EXPECT_FALSE(decode_manifest_candidates(std::string(8, '\xff')));
+}
+
 }  // namespace
 }  // namespace edgecache

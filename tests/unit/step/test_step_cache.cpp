@@ -231,6 +231,52 @@ TEST(StepCache, LocateDecidesTheHitAndWritesNothingUntilRestoreFound) {
   EXPECT_TRUE(restored.entry.files.empty()) << "the files' bytes are only kept when asked for";
 }
 
+TEST(StepCache, ReadLaterLeavesTheLocalObjectToTheRestoreAndCountsItsBytesThere) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  ASSERT_EQ(stored.kind, StoreResultKind::kStored);
+  std::filesystem::remove(dir.file("out.o"));
+  const int gets_before = cache.local.gets;
+
+  FoundEntry found;
+  LookupOutcome located = cache.steps.locate(step, &found, EntryRead::kReadLater);
+  ASSERT_EQ(located.result, LookupResult::kHit) << located.miss_detail;
+  EXPECT_EQ(located.source, StoreTier::kLocal);
+  EXPECT_TRUE(found.blob.empty());
+  EXPECT_EQ(found.read_from, &cache.local);
+  EXPECT_EQ(cache.local.gets, gets_before) << "the decision reads no object";
+
+  RestoreOutcome restored = cache.steps.restore_found(step, found);
+  ASSERT_TRUE(restored.restored) << restored.detail;
+  EXPECT_EQ(cache.local.gets, gets_before + 1);
+  EXPECT_EQ(restored.bytes_read, cache.local.objects[stored.result_key.to_string()].size());
+  const int64_t counted = cache.tiered.counters()[counter::kBytesRead];
+  cache.steps.settle_restore(step, found, restored);
+  EXPECT_EQ(cache.tiered.counters()[counter::kBytesRead],
+            counted + static_cast<int64_t>(restored.bytes_read));
+  EXPECT_EQ(*read_file(dir.file("out.o")), "object bytes");
+}
+
+TEST(StepCache, ALocalObjectGoneBeforeItsReadLaterIsAFailedRestoreNotAHit) {
+  TempDir dir;
+  Cache cache;
+  Step step = compile_step(dir);
+  StoreOutcome stored = run_and_store(cache, step, "object bytes");
+  std::filesystem::remove(dir.file("out.o"));
+  FoundEntry found;
+  ASSERT_EQ(cache.steps.locate(step, &found, EntryRead::kReadLater).result, LookupResult::kHit);
+  cache.local.objects.erase(stored.result_key.to_string());  // evicted meanwhile
+
+  RestoreOutcome restored = cache.steps.restore_found(step, found);
+  EXPECT_FALSE(restored.restored);
+  EXPECT_EQ(restored.cause, MissCause::kRestoreFailed);
+  EXPECT_EQ(restored.detail.rfind("cannot read entry", 0), 0u) << restored.detail;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out.o")));
+  cache.steps.settle_restore(step, found, restored);
+}
+
 TEST(StepCache, ACorruptEntryFoundAfterTheHitDecisionWritesNothingAndIsDiscarded) {
   TempDir dir;
   Cache cache;
