@@ -13,14 +13,14 @@ writes a final link's output as soon as its entry is fetched, and at the
 link's turn finds the same bytes there and only touches it), and a linker
 writes its output in place over time. The watcher keeps an open descriptor
 on every version (inode) of each final output it sees, and each change of
-a version (size or mtime) with its time; when a version is first seen, and
-when it changes without changing size (a touch, or a linker rewriting its
-headers), it takes a checksum of its bytes right then. After the build:
-the earliest version from which every later version ends with the final
-bytes; in it, the earliest change from which every checksum taken equals
-the final bytes' (a change that grew the file has none: the file is final
-only from the last such change on). That change's time is when the path
-was ready."""
+a version (first seen, then any change of size or mtime) with its time and
+a sample of its bytes right then (size, and a checksum of the first and
+last 64 KiB: cheap enough not to slow the build it watches; a linker's last
+writes, the ELF and section headers, are in them). After the build: the
+earliest version from which every later version ends with the final bytes
+(whole files compared); in it, the earliest change from which every sample
+equals the final file's. That change's time is when the path was ready.
+"""
 
 import os
 import re
@@ -134,9 +134,8 @@ class FinalOutputWatcher:
             if versions and versions[-1]["ino"] == (st.st_dev, st.st_ino):
                 v = versions[-1]
                 if v["sig"] != sig:
-                    same_size = v["sig"][0] == sig[0]
                     v["sig"] = sig
-                    v["changes"].append((now, digest_fd(v["fd"]) if same_size else None))
+                    v["changes"].append((now, sample_fd(v["fd"])))
                 continue
             try:
                 fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -144,7 +143,7 @@ class FinalOutputWatcher:
                 continue
             fst = os.fstat(fd)
             versions.append({"ino": (fst.st_dev, fst.st_ino), "fd": fd,
-                             "sig": (fst.st_size, fst.st_mtime_ns), "changes": [(now, digest_fd(fd))]})
+                             "sig": (fst.st_size, fst.st_mtime_ns), "changes": [(now, sample_fd(fd))]})
 
     def stop(self):
         """Ends the watch (after the build) and returns {"ready_s", "finals",
@@ -159,6 +158,7 @@ class FinalOutputWatcher:
         for path, versions in self.versions.items():
             try:
                 final = digest_path(path)
+                final_sample = sample_path(path)
             except OSError:
                 final = None
             if final is None or not versions:
@@ -171,9 +171,8 @@ class FinalOutputWatcher:
                 first -= 1
             changes = [c for v in versions[first:] for c in v["changes"]]
             k = len(changes) - 1
-            if changes[k][1] is not None:
-                while k > 0 and changes[k - 1][1] == final:
-                    k -= 1
+            while k > 0 and changes[k - 1][1] == final_sample:
+                k -= 1
             ready.append(changes[k][0])
             rewritten += k < len(changes) - 1
             self.close(versions)
@@ -187,8 +186,7 @@ class FinalOutputWatcher:
 
 
 def digest_fd(fd):
-    """(size, CRC-32) of the file's bytes now: cheap enough to take while a
-    build runs, and only ever compared with the same file's final bytes."""
+    """(size, CRC-32) of all of the file's bytes now."""
     crc, offset = 0, 0
     while True:
         chunk = os.pread(fd, 1 << 20, offset)
@@ -198,9 +196,28 @@ def digest_fd(fd):
         offset += len(chunk)
 
 
-def digest_path(path):
+SAMPLE = 64 * 1024
+
+
+def sample_fd(fd):
+    """(size, CRC-32 of the first and last 64 KiB) of the file now."""
+    size = os.fstat(fd).st_size
+    head = os.pread(fd, SAMPLE, 0)
+    tail = os.pread(fd, SAMPLE, max(size - SAMPLE, 0)) if size > SAMPLE else b""
+    return size, zlib.crc32(tail, zlib.crc32(head))
+
+
+def _with_fd(path, what):
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        return digest_fd(fd)
+        return what(fd)
     finally:
         os.close(fd)
+
+
+def digest_path(path):
+    return _with_fd(path, digest_fd)
+
+
+def sample_path(path):
+    return _with_fd(path, sample_fd)
