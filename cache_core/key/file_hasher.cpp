@@ -207,14 +207,24 @@ std::optional<int64_t> FileHasher::change_of_listing_read_since(const std::strin
 bool FileHasher::exists(const std::string& path) {
   if (predictions_ && (predictions_->find(path) || predicted_directory(path)))
     return true;  // as may_exist()
-  auto slash = path.find_last_of('/');
-  if (slash != std::string::npos && slash > 0) {
-    auto it = listings_.find(path.substr(0, slash));
-    if (it != listings_.end() && it->second.absent) return false;
-    if (it != listings_.end() && it->second.names) {
-      return std::binary_search(it->second.names->begin(), it->second.names->end(),
-                                std::string_view(path).substr(slash + 1));
+  // The nearest ancestor with a memoized listing answers: absent when it
+  // lacks the next name down (most pch probes: "<search dir>/fmt/x.h.gch"
+  // in a search dir with no fmt/), present when it is the parent and names
+  // the path. Else one lstat().
+  std::string_view below = path;
+  for (auto slash = below.find_last_of('/'); slash != std::string_view::npos && slash > 0;
+       slash = below.find_last_of('/')) {
+    auto it = listings_.find(below.substr(0, slash));
+    if (it == listings_.end()) {
+      below = below.substr(0, slash);
+      continue;
     }
+    if (it->second.absent) return false;
+    if (!it->second.names) break;
+    const auto& names = *it->second.names;
+    if (!std::binary_search(names.begin(), names.end(), below.substr(slash + 1))) return false;
+    if (below.size() == path.size()) return true;
+    break;  // it names the next dir down, whose own listing is not memoized
   }
   return lstat_file(path).has_value();
 }

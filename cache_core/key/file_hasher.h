@@ -56,9 +56,10 @@ class FileHasher {
   // names cost a few readdir() calls, not a stat() each). True when it might.
   bool may_exist(const std::string& path);
 
-  // Whether `path` exists (a dangling symlink counts), from its parent's
-  // listing when that is memoized already, else from one lstat(): for a few
-  // names in dirs nothing else reads (pch probes), cheaper than listing them.
+  // Whether `path` exists (a dangling symlink counts), from the memoized
+  // listing of its parent, or of an ancestor that lacks the next name down,
+  // when there is one; else from one lstat(): for a few names in dirs
+  // nothing else reads (pch probes), cheaper than listing them.
   bool exists(const std::string& path);
 
   // Content hash of a regular file; nullopt if it cannot be read.
@@ -145,7 +146,8 @@ class FileHasher {
   // The memoized listing of a directory, read on first use.
   DirListing& listing(const std::string& dir);
   // Forgetting a directory (erasing its entry) forgets its absence too.
-  std::map<std::string, DirListing> listings_;
+  // Found by string_view too (exists() asks for each ancestor of a path).
+  std::map<std::string, DirListing, std::less<>> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
   const PredictedFiles* predictions_ = nullptr;
   std::set<std::string> expected_dirs_;

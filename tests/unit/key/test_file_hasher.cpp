@@ -249,5 +249,24 @@ TEST(FileHasher, ExistsAsksTheMemoizedListingOrLstat) {
   EXPECT_TRUE(hasher.exists(dir.file("inc/b.h")));
 }
 
+// A pch probe in a dir an include lookup already listed: a memoized ancestor
+// listing without the next name down answers, as it does for may_exist().
+TEST(FileHasher, ExistsAnswersFromAMemoizedAncestorThatLacksTheNextName) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  FileHasher hasher;
+  hasher.listing_fingerprint(dir.file("inc"));  // memoized now: no sub/ in it
+  std::filesystem::create_directories(dir.file("inc/sub"));
+  dir.write("inc/sub/x.h.gch", "pch");
+  // (exists() first: may_exist() would remember inc/sub as absent.)
+  EXPECT_FALSE(hasher.exists(dir.file("inc/sub/x.h.gch")));
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/sub/x.h.gch")));
+  // A step of the build made it (forget): seen, from one lstat.
+  hasher.forget(dir.file("inc/sub/x.h.gch"));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/sub/x.h.gch")));
+  EXPECT_FALSE(hasher.exists(dir.file("inc/sub/y.h.gch")));
+}
+
 }  // namespace
 }  // namespace edgecache
