@@ -308,6 +308,48 @@ std::string FileHasher::listing_fingerprint(const std::string& dir) {
   return memo.fingerprint;
 }
 
+bool is_listing_fingerprint(std::string_view fingerprint) {
+  return fingerprint.substr(0, kListingPrefix.size()) == kListingPrefix ||
+         fingerprint.substr(0, kProbedPrefix.size()) == kProbedPrefix;
+}
+
+std::string FileHasher::probed_fingerprint(const std::string& dir,
+                                           const std::vector<std::string>& probed) {
+  if (!may_exist(dir)) return kAbsentFingerprint;
+  DirListing& memo = listing(dir);
+  // Ahead of the build: the predicted names count as on disk (a dir Ninja
+  // makes for the step has only them).
+  const std::set<std::string> predicted = predicted_names(dir);
+  if (!memo.names && predicted.empty() && !predicted_directory(dir))
+    return stat_file(dir) ? "unreadable" : kAbsentFingerprint;
+  Hasher hasher;
+  std::string names;
+  for (const std::string& name : probed) {
+    if (!names.empty()) names += '/';
+    names += name;
+    const bool on_disk =
+        memo.names && std::binary_search(memo.names->begin(), memo.names->end(), name);
+    if (on_disk || predicted.count(name)) hasher.update_field(name);
+  }
+  return std::string(kProbedPrefix) + hasher.digest().hex() + ":" + names;
+}
+
+std::optional<std::vector<std::string>> FileHasher::probed_names_of(std::string_view fingerprint) {
+  if (fingerprint.substr(0, kProbedPrefix.size()) != kProbedPrefix) return std::nullopt;
+  fingerprint.remove_prefix(kProbedPrefix.size());
+  const size_t colon = fingerprint.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  fingerprint.remove_prefix(colon + 1);
+  std::vector<std::string> names;
+  while (!fingerprint.empty()) {
+    const size_t slash = fingerprint.find('/');
+    names.emplace_back(fingerprint.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    fingerprint.remove_prefix(slash + 1);
+  }
+  return names;
+}
+
 void FileHasher::forget(const std::string& path) {
   // The smallest stamp: every memoized hash of `path` sorts at or after it.
   FileStamp lowest{

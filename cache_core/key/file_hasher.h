@@ -41,6 +41,12 @@ inline constexpr const char* kAbsentFingerprint = "absent";
 inline constexpr const char* kDirectoryFingerprint = "directory";
 // Prefix of a directory listing's fingerprint (include_listing.h).
 inline constexpr std::string_view kListingPrefix = "listing:";
+// Prefix of a directory's fingerprint restricted to the names a compile's
+// include lookups probe there: "probed:<hash of those present>:<a/b/...>"
+// (the probed names themselves follow, '/'-separated: no name holds one).
+inline constexpr std::string_view kProbedPrefix = "probed:";
+// Either kind of listing fingerprint.
+bool is_listing_fingerprint(std::string_view fingerprint);
 
 // Names a directory listing leaves out: build products the compiler never
 // finds through #include (objects, depfiles, libraries, coverage notes, and
@@ -75,6 +81,15 @@ class FileHasher {
   // is there, "unreadable" otherwise. Made once from the memoized listing
   // (edgecache-ninja asks for the same dirs on every compile edge).
   std::string listing_fingerprint(const std::string& dir);
+
+  // "probed:<hash of the names of `probed` the dir has>:<probed, joined by
+  // '/'>" (kProbedPrefix; `probed` sorted, without duplicates), "absent" or
+  // "unreadable" as listing_fingerprint(). A file the build writes beside
+  // headers (an executable in the build dir) changes it only when some
+  // lookup asks for its name. The names on disk plus the predicted ones.
+  std::string probed_fingerprint(const std::string& dir, const std::vector<std::string>& probed);
+  // The probed names a probed_fingerprint() carries; nullopt when malformed.
+  static std::optional<std::vector<std::string>> probed_names_of(std::string_view fingerprint);
 
   // stamp_text() of `dir` taken just before its memoized listing was read,
   // or "" when a later change could leave the stamp as it was: the dir was

@@ -53,8 +53,21 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
     std::string_view line =
         skip_spaces(text.substr(pos, end == std::string_view::npos ? end : end - pos));
     pos = end == std::string_view::npos ? text.size() : end + 1;
-    if (line.empty() || line.front() != '#') continue;
-    line = skip_spaces(line.substr(1));
+    // "%:" (digraph) and "??=" (trigraph) spell '#' too; a C++20 header
+    // unit import ("import <x>;", "export import \"y\";") has none.
+    if (line.substr(0, 2) == "%:") {
+      line = skip_spaces(line.substr(2));
+    } else if (line.substr(0, 3) == "?\?=") {
+      line = skip_spaces(line.substr(3));
+    } else if (!line.empty() && line.front() == '#') {
+      line = skip_spaces(line.substr(1));
+    } else {
+      if (line.substr(0, 7) == "export ") line = skip_spaces(line.substr(7));
+      IncludeSpelling spelling;
+      if (line.substr(0, 6) == "import" && read_spelling(line.substr(6), &spelling))
+        spellings.push_back(std::move(spelling));
+      continue;
+    }
     for (std::string_view word : {"include_next", "include", "import"}) {
       if (line.substr(0, word.size()) != word) continue;
       IncludeSpelling spelling;
@@ -87,30 +100,43 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
 }
 
 IncludeListings::IncludeListings(const IncludeSearch& search) : search_(search) {
-  // The top of every search dir, whatever is asked: cheap insurance.
+  // The top of every search dir, whatever is asked: at least whether it
+  // exists (a search dir that appears later is searched from then on).
   dirs_.insert(search.quote_dirs.begin(), search.quote_dirs.end());
   dirs_.insert(search.bracket_dirs.begin(), search.bracket_dirs.end());
   for (const std::string& name : search.forced_includes) {
     if (!name.empty() && name.front() == '/') continue;
-    dirs_.insert(join_path(search.cwd, parent_of(name)));
+    // -include looks in the working directory first.
+    probe(join_path(search.cwd, parent_of(name)),
+          std::string_view(name).substr(name.find_last_of('/') + 1));
     add_lookup("", IncludeSpelling{name, true});
   }
 }
 
 void IncludeListings::add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling) {
-  if (is_ignored_listing_name(spelling.name.substr(spelling.name.find_last_of('/') + 1)))
-    saw_ignored_name_ = true;
+  const std::string_view name =
+      std::string_view(spelling.name).substr(spelling.name.find_last_of('/') + 1);
+  if (is_ignored_listing_name(name)) saw_ignored_name_ = true;
   std::string_view relative = parent_of(spelling.name);
   if (!spelling.name.empty() && spelling.name.front() == '/') {
-    dirs_.insert(std::string(relative.empty() ? "/" : relative));
+    probe(std::string(relative.empty() ? "/" : relative), name);
     return;
   }
   if (spelling.quoted) {
     if (search_.includer_dir_searched && !includer_dir.empty())
-      dirs_.insert(join_path(includer_dir, relative));
-    for (const std::string& dir : search_.quote_dirs) dirs_.insert(join_path(dir, relative));
+      probe(join_path(includer_dir, relative), name);
+    for (const std::string& dir : search_.quote_dirs) probe(join_path(dir, relative), name);
   }
-  for (const std::string& dir : search_.bracket_dirs) dirs_.insert(join_path(dir, relative));
+  for (const std::string& dir : search_.bracket_dirs) probe(join_path(dir, relative), name);
+}
+
+void IncludeListings::probe(const std::string& dir, std::string_view name) {
+  dirs_.insert(dir);
+  std::set<std::string>& names = probed_[dir];
+  names.emplace(name);
+  // GCC looks for a precompiled b.h.gch (a file, or a dir of them) in each
+  // directory just before b.h.
+  names.emplace(std::string(name) + ".gch");
 }
 
 void IncludeListings::add_file(const std::string& path, std::string_view content) {
@@ -146,7 +172,16 @@ void IncludeListings::finish(std::vector<Dependency>* deps, FileHasher& hasher,
     }
   }
   for (const std::string& dir : dirs_) {
-    std::string fingerprint = hasher.listing_fingerprint(dir);
+    std::string fingerprint;
+    if (computed_) {
+      fingerprint = hasher.listing_fingerprint(dir);
+    } else {
+      auto names = probed_.find(dir);
+      fingerprint = hasher.probed_fingerprint(
+          dir, names == probed_.end()
+                   ? std::vector<std::string>()
+                   : std::vector<std::string>(names->second.begin(), names->second.end()));
+    }
     std::string stamp =
         fingerprint == kAbsentFingerprint ? hasher.absence_stamp(dir) : hasher.listing_stamp(dir);
     deps->push_back({paths.normalize(dir), std::move(fingerprint), std::move(stamp)});

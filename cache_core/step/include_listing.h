@@ -3,11 +3,18 @@
 // `#include "a/b.h"` visits <dir>/a for every dir of its search chain (the
 // includer's own dir, -iquote, -I, -isystem, built-ins, -idirafter), so a
 // header created in any of them later could be found instead of the one
-// used, and a name probed by __has_include could start to exist. Instead of
-// recording each absent name, a compile records the listing of every
-// directory its lookups could visit: a new file in any of them is a miss,
-// correct by construction, and cheap because listings are memoized.
+// used, and a name probed by __has_include could start to exist. A compile
+// records, for every directory its lookups could visit, which of the names
+// it probes there exist (b.h and GCC's b.h.gch for "a/b.h" in <dir>/a):
+// a new file by such a name in any of them is a miss, and a file no lookup
+// asks for (an executable the build links into an -I'd build dir) is not.
+// The names come from the files the compile read, whose contents the same
+// manifest candidate checks, so equal contents mean the same names asked.
+// When some include takes a macro (a name we cannot know), every such
+// directory is keyed by its whole listing instead. Cheap either way:
+// listings are memoized.
 
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -51,7 +58,8 @@ class IncludeListings {
   // Reads (and memoizes in `hasher`) the listing of every directory
   // collected so far, so finish() records them as they are now.
   void read_ahead(FileHasher& hasher) const;
-  // Appends one dependency per directory: its listing fingerprint now.
+  // Appends one dependency per directory: its probed names' fingerprint now
+  // (its whole listing's after a computed include).
   void finish(std::vector<Dependency>* deps, FileHasher& hasher, const PathNormalizer& paths);
   // A spelling whose name the listing filter ignores (file_hasher.h): such
   // a lookup cannot be keyed by listings, so the step must not be stored.
@@ -62,7 +70,11 @@ class IncludeListings {
  private:
   void add_lookup(const std::string& includer_dir, const IncludeSpelling& spelling);
   const IncludeSearch& search_;
-  std::set<std::string> dirs_;      // every directory a lookup visits
+  void probe(const std::string& dir, std::string_view name);
+  std::set<std::string> dirs_;  // every directory a lookup visits
+  // The names lookups ask each directory for (a dir of dirs_ may have none:
+  // a search dir no lookup reached, keyed by its existence).
+  std::map<std::string, std::set<std::string>> probed_;
   std::vector<std::string> files_;  // the files read, for the computed-include fallback
   bool computed_ = false;
   bool saw_ignored_name_ = false;

@@ -45,10 +45,6 @@ std::string short_fingerprint(const std::string& fingerprint) {
   return fingerprint.size() > 12 ? fingerprint.substr(0, 12) : fingerprint;
 }
 
-bool is_listing(const std::string& fingerprint) {
-  return fingerprint.rfind(std::string(kListingPrefix), 0) == 0;
-}
-
 std::string utc_time(int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm utc{};
@@ -106,9 +102,11 @@ std::vector<std::string> describe_dependency_changes(const ManifestCandidate& be
     }
     if (it == old_deps.end()) {
       lines.push_back("new dependency " + dep.path);
-    } else if (it->second != dep.fingerprint && is_listing(dep.fingerprint) &&
-               is_listing(it->second)) {
-      lines.push_back("searched directory " + dep.path + " has files added or removed");
+    } else if (it->second != dep.fingerprint && is_listing_fingerprint(dep.fingerprint) &&
+               is_listing_fingerprint(it->second)) {
+      const bool probed = dep.fingerprint.rfind(std::string(kProbedPrefix), 0) == 0;
+      lines.push_back("searched directory " + dep.path + " has files added or removed" +
+                      (probed ? " by a name an #include looks for" : ""));
     } else if (it->second != dep.fingerprint) {
       lines.push_back("dependency " + dep.path + " changed (" + short_fingerprint(it->second) +
                       " -> " + short_fingerprint(dep.fingerprint) + ")");

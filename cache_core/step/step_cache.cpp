@@ -225,13 +225,15 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
     // Ahead of the build: a directory Ninja makes before the step runs.
     return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
-  if (dep.fingerprint.substr(0, kListingPrefix.size()) == kListingPrefix) {
+  if (is_listing_fingerprint(dep.fingerprint)) {
     // The stamp the dir had when its names were read (if trustworthy then):
     // the same stamp now means the same names, without reading them.
     // (Not ahead of the build for a dir with predicted names: they are not on disk yet.)
     if (!dep.stamp.empty() && !hasher_.predicted_directory(path) &&
         dir_stamp_now(path) == dep.stamp)
       return true;
+    if (auto probed = FileHasher::probed_names_of(dep.fingerprint))
+      return hasher_.probed_fingerprint(path, *probed) == dep.fingerprint;
     return hasher_.listing_fingerprint(path) == dep.fingerprint;
   }
   // A lookup ahead of the build: a file a planned step will write is judged
@@ -583,8 +585,7 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   // lands in, the source's dir, keeps its listing from before.)
   const IncludeListings known = listings_known_before_run(step);
   for (size_t i = first_listing; i < deps.size(); ++i) {
-    if (std::string_view(deps[i].fingerprint).substr(0, kListingPrefix.size()) != kListingPrefix)
-      continue;
+    if (!is_listing_fingerprint(deps[i].fingerprint)) continue;
     const std::string dir = paths_.restore(deps[i].path);
     if (known.dirs().count(dir)) continue;
     auto changed = hasher_.change_of_listing_read_since(dir, start.coarse_ns);

@@ -16,6 +16,8 @@ for CC in gcc clang; do
   echo '#define V 1' > other/inner.h
   expect_miss "first compile" $CC -Ilib -Iother -c main.c
   expect_hit "unchanged" $CC -Ilib -Iother -c main.c
+  printf 'ELF' > other/tool && printf 'ELF' > lib/sub/tool
+  expect_hit "files no #include asks for, in searched dirs" $CC -Ilib -Iother -c main.c
   echo '#define V 2' > lib/sub/inner.h
   expect_miss "new header beside its includer" $CC -Ilib -Iother -c main.c
 

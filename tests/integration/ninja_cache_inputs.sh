@@ -38,20 +38,25 @@ NINJA
   }
   rebuild "cold" "edgecache: 0/3 edges from cache (0 local, 0 remote), 3 ran"
   rebuild "warm" "edgecache: 3/3 edges from cache (3 local, 0 remote), 0 ran"
+  # A file no lookup asks for (an executable linked into a searched dir).
+  printf 'ELF' > a/tool && printf 'ELF' > q/other-tool
+  rebuild "files no #include asks for in searched dirs" "edgecache: 3/3 edges from cache (3 local, 0 remote), 0 ran"
   # A new file in a directory that a compile's lookups visit is a miss for
-  # that compile (main.c's "h.h" and has.c's "opt.h" both search q/).
+  # the compile that asks for its name there, and only for it (main.c's
+  # "h.h" and has.c's "opt.h" both search q/).
   echo '#define V 2' > q/h.h
-  rebuild "a header in the -iquote dir" "edgecache: 1/3 edges from cache (1 local, 0 remote), 2 ran"
+  rebuild "a header in the -iquote dir" "edgecache: 2/3 edges from cache (2 local, 0 remote), 1 ran"
   echo '/* now present */' > q/opt.h
-  rebuild "a header probed by __has_include" "edgecache: 1/3 edges from cache (1 local, 0 remote), 2 ran"
+  rebuild "a header probed by __has_include" "edgecache: 2/3 edges from cache (2 local, 0 remote), 1 ran"
   mkdir -p "$WORK/pchsrc" && printf '#define X 7\n' > "$WORK/pchsrc/x.h"
   if [ "$CC" = gcc ]; then
     gcc -x c-header "$WORK/pchsrc/x.h" -o x.h.gch
   else
     clang -x c-header -DX=7 x.h -o x.h.pch
   fi
-  # (the pch is a new file in the sources' own dir: all three miss)
-  rebuild "a pch beside the forced include" "edgecache: 0/3 edges from cache (0 local, 0 remote), 3 ran"
+  # (the pch is a new file in the sources' own dir, by a name only the
+  # forced include's lookup asks for: only forced.c misses)
+  rebuild "a pch beside the forced include" "edgecache: 2/3 edges from cache (2 local, 0 remote), 1 ran"
   rebuild "warm again" "edgecache: 3/3 edges from cache (3 local, 0 remote), 0 ran"
   printf '#define X 8\n' > "$WORK/pchsrc/x.h"
   if [ "$CC" = gcc ]; then
