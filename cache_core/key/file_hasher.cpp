@@ -105,6 +105,21 @@ std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
   return digest;
 }
 
+namespace {
+
+// Ahead of the build only (`predicted` is empty otherwise): the temporary of
+// an atomic write ("version.h.tmp.<pid>.<n>.<r>", write_file_atomic) of a
+// predicted file is that file's restore in flight; the listing the step
+// will see names the file, which the predictions already add. Counting the
+// temporary made a prefetch lookup racing with the restore pool miss
+// (a lost head start, never a hit: the main thread keys from the disk).
+bool restore_in_flight(const std::string& name, const std::set<std::string>& predicted) {
+  const size_t temp = name.find(".tmp.");
+  return temp != std::string::npos && temp > 0 && predicted.count(name.substr(0, temp)) != 0;
+}
+
+}  // namespace
+
 std::set<std::string> FileHasher::predicted_names(const std::string& dir) const {
   if (!predictions_) return {};
   std::set<std::string> names = predictions_->names_in(dir);
@@ -132,7 +147,9 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
   } else {
     return std::nullopt;
   }
-  for (const std::string& name : predicted_names(path)) {
+  const std::set<std::string> predicted = predicted_names(path);
+  std::erase_if(names, [&](const std::string& name) { return restore_in_flight(name, predicted); });
+  for (const std::string& name : predicted) {
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
@@ -290,7 +307,11 @@ std::string FileHasher::listing_fingerprint(const std::string& dir) {
     // Ahead of the build: the names on disk and the predicted ones (a dir
     // Ninja makes for the step: empty but for them), made each time
     // (predictions are added while the listing stays memoized).
-    if (memo.names) predicted.insert(memo.names->begin(), memo.names->end());
+    if (memo.names) {
+      for (const std::string& name : *memo.names) {
+        if (!restore_in_flight(name, predicted)) predicted.insert(name);
+      }
+    }
     Hasher hasher;
     for (const std::string& name : predicted) {
       if (!is_ignored_listing_name(name)) hasher.update_field(name);

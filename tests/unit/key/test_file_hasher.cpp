@@ -157,6 +157,29 @@ TEST(FileHasher, ListingFingerprintIsMemoizedUntilAStepWritesInTheDir) {
             FileHasher().listing_fingerprint(dir.file("inc")));
 }
 
+// Ahead of the build, a predicted file's restore in flight (its atomic
+// write's temporary beside it) lists as the file it becomes: a prefetch
+// lookup racing with the restore pool keys its step as after the restore.
+// Without predictions the temporary is listed as it is.
+TEST(FileHasher, ListingAheadOfTheBuildCountsARestoreInFlightAsItsFile) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("gen"));
+  dir.write("gen/version.h.tmp.4242.7.123456", "half");
+  PredictedFiles predictions(dir.file(""));
+  predictions.predict(dir.file("gen/version.h"), hash_bytes("whole"));
+  FileHasher during;
+  during.set_predictions(&predictions);
+  const std::string while_writing = during.listing_fingerprint(dir.file("gen"));
+  const auto names_while_writing = during.fingerprint(dir.file("gen"));
+  EXPECT_NE(FileHasher().listing_fingerprint(dir.file("gen")), kAbsentFingerprint);
+
+  std::filesystem::rename(dir.file("gen/version.h.tmp.4242.7.123456"), dir.file("gen/version.h"));
+  FileHasher after;
+  after.set_predictions(&predictions);
+  EXPECT_EQ(while_writing, after.listing_fingerprint(dir.file("gen")));
+  EXPECT_EQ(names_while_writing, after.fingerprint(dir.file("gen")));
+}
+
 // Lookups ahead of the build key a step from the digests its inputs are
 // predicted to have; only a hasher given the predictions answers from them,
 // and for a predicted path the prediction beats what an older build left.
