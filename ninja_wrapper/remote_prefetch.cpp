@@ -169,7 +169,8 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
       states_(edges_.size(), State::kWaiting),
       unresolved_(edges_.size(), 0),
       claimed_(edges_.size(), false),
-      writing_(edges_.size(), false) {
+      writing_(edges_.size(), false),
+      on_disk_while_working_(edges_.size(), 0) {
   for (size_t i = 0; i < edges_.size(); ++i) {
     for (size_t producer : edges_[i].producers) dependents_[producer].push_back(i);
     unresolved_[i] = edges_[i].producers.size();
@@ -185,7 +186,7 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
       if (start == PrefetchStart::kOnDisk || start == PrefetchStart::kFailed)
         resolve_locked(i, start == PrefetchStart::kOnDisk);
       else if (!edges_[i].cacheable)
-        resolve_locked(i, false);
+        states_[i] = State::kMainThread;  // its dependents wait for its outputs on disk
     }
     for (size_t i = 0; i < edges_.size(); ++i) {
       if (unresolved_[i] == 0 && states_[i] == State::kWaiting) {
@@ -229,8 +230,8 @@ void RemotePrefetch::resolve_locked(size_t index, bool ok) {
                                                        : State::kOnDisk;
     for (size_t dependent : dependents_[edge]) {
       if (!good) {
-        // Its key needs bytes nobody can predict: the main thread keys it
-        // once they are on disk (a worker holding it finishes on its own).
+        // Its command failed: nothing downstream runs, nothing to fetch
+        // (a worker holding a dependent finishes on its own).
         if (states_[dependent] == State::kWaiting || states_[dependent] == State::kQueued)
           work.push_back({dependent, false});
         continue;
@@ -288,7 +289,11 @@ void RemotePrefetch::outputs_on_disk(size_t index, bool ok) {
   std::lock_guard<std::mutex> lock(mutex_);
   // A worker still holding it (the main thread did not wait: the edge was
   // not cacheable there) resolves it itself.
-  if (states_[index] == State::kWorking || resolved(states_[index])) return;
+  if (states_[index] == State::kWorking) {
+    on_disk_while_working_[index] = ok ? 1 : 2;
+    return;
+  }
+  if (resolved(states_[index])) return;
   states_[index] = State::kMainThread;
   resolve_locked(index, ok);
 }
@@ -374,7 +379,18 @@ void RemotePrefetch::work() {
       lock.lock();
       if (fetched.remote) from_remote_.insert(fetched.input_key);
       if (fetched.result) found_[index] = *fetched.result;
-      if (states_[index] == State::kWorking) resolve_locked(index, fetched.result.has_value());
+      if (states_[index] == State::kWorking) {
+        if (fetched.result) {
+          resolve_locked(index, true);
+        } else {
+          // Not found, or its key needs bytes no entry predicts (a compile
+          // of a generated source reads its text): its dependents are keyed
+          // once the main thread has its outputs on disk, not given up.
+          states_[index] = State::kMainThread;
+          if (on_disk_while_working_[index] != 0)
+            resolve_locked(index, on_disk_while_working_[index] == 1);
+        }
+      }
     }
     lock.unlock();
     if (std::string off = session.remote_off_warning(); !off.empty()) {

@@ -181,6 +181,8 @@ class RemotePrefetch {
   std::vector<bool> claimed_;
   /// Per edge: a worker is writing its outputs early.
   std::vector<bool> writing_;
+  /// outputs_on_disk() came while a worker held the edge: 1 ok, 2 failed.
+  std::vector<char> on_disk_while_working_;
   /// Edges whose outputs a worker wrote early.
   std::set<size_t> written_early_;
   std::map<size_t, CacheKey> found_;

@@ -33,6 +33,7 @@ if(TARGET edgecache-ninja)
     remote           # a teammate through nginx: all edges from the remote, all looked up ahead
     mispredicted     # a verified generator writes other bytes than predicted: its dependents miss, never a wrong hit
     early_finals     # a whole chain hits: the final link written before its turn; killed then: not trusted; no-op after
+    generated_source # a compile of a generated source: its link still fetched ahead by the prefetch
     remote_dies      # the remote stops mid-build: the build succeeds, what it could not fetch runs
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
