@@ -198,7 +198,10 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
   // prefetch, which then fetches this edge with the others, in parallel.
   if (!plan_.edges.empty() && !session_.local().exists(cache.input_key(*keyed.step)))
     start_prefetch();
-  if (prefetch_ != nullptr) prefetch_->settle(plan_index(edge));
+  // A settle that waited its whole limit is a lost head start, or a worker
+  // that never said it was done: counted, so tests and the stats see it.
+  if (prefetch_ != nullptr && !prefetch_->settle(plan_index(edge)))
+    count("prefetch.settle_timeouts");
   auto job = std::make_shared<BackgroundRestore>();
   // A local hit's object is read by the restore thread: this thread only
   // decides hits (the entries are most of the bytes a warm build reads).

@@ -249,8 +249,8 @@ void RemotePrefetch::enqueue_locked(size_t index) { queue_.insert({rank_[index],
 
 void RemotePrefetch::dequeue_locked(size_t index) { queue_.erase({rank_[index], index}); }
 
-void RemotePrefetch::settle(size_t index) {
-  if (index >= edges_.size()) return;
+bool RemotePrefetch::settle(size_t index) {
+  if (index >= edges_.size()) return true;
   std::unique_lock<std::mutex> lock(mutex_);
   if (states_[index] == State::kQueued) {
     // Next for the workers: the main thread needs it now.
@@ -259,10 +259,14 @@ void RemotePrefetch::settle(size_t index) {
     enqueue_locked(index);
     changed_.notify_all();
   }
+  // Timed by the clock: wait_for's own answer is the predicate's after the
+  // limit, true for an edge whose worker finished without a word.
+  const auto waited_from = std::chrono::steady_clock::now();
   changed_.wait_for(lock, kMaxSettleWait, [&] {
     return stop_ || alive_ == 0 ||
            (states_[index] != State::kQueued && states_[index] != State::kWorking);
   });
+  const bool in_time = std::chrono::steady_clock::now() - waited_from < kMaxSettleWait;
   if (states_[index] == State::kQueued) dequeue_locked(index);
   if (!resolved(states_[index]) && states_[index] != State::kWorking)
     states_[index] = State::kMainThread;
@@ -271,6 +275,7 @@ void RemotePrefetch::settle(size_t index) {
   // is writing them finishes first (a local write, milliseconds).
   claimed_[index] = true;
   changed_.wait(lock, [&] { return !writing_[index]; });
+  return in_time;
 }
 
 void RemotePrefetch::claim(size_t index) {
@@ -389,6 +394,8 @@ void RemotePrefetch::work() {
           states_[index] = State::kMainThread;
           if (on_disk_while_working_[index] != 0)
             resolve_locked(index, on_disk_while_working_[index] == 1);
+          // The main thread may be waiting for this edge in settle().
+          changed_.notify_all();
         }
       }
     }

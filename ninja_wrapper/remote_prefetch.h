@@ -117,7 +117,8 @@ class RemotePrefetch {
   /// The main thread is about to look edge `index` up: waits while a worker
   /// has it queued or in hand (moving it to the front of the queue), so its
   /// bytes are not fetched twice; then the edge is the main thread's.
-  void settle(size_t index);
+  /// False when it gave up waiting for a worker (after 20 s).
+  bool settle(size_t index);
   /// The main thread runs edge `index` without a lookup (not cacheable
   /// after all): no worker may write its outputs from now on; waits for
   /// one that is writing them.

@@ -14,6 +14,11 @@ build_log "$A/build" "$WORK/a.log"
 expect_summary "$WORK/a.log" "edgecache: 0/8 edges from cache (0 local, 0 remote), 8 ran"
 expect_outcomes "alice" "$A/build" "$(each_step ran $HELLO_EDGES)"
 [ -n "$(find "$NGINX_DIR/data" -type f | head -n 1)" ] || fail "nothing was uploaded"
+# Every lookup misses for alice (her configure's try-compiles too): the
+# main thread waits for a worker's lookup only until it is done, never for
+# the 20 s limit (each wait missed the worker's word once).
+[ "$(stat_value prefetch.settle_timeouts)" = 0 ] ||
+  fail "the main thread gave up waiting for a worker $(stat_value prefetch.settle_timeouts) times"
 
 as_teammate "$B"
 build_log "$B/build" "$WORK/b.log"
