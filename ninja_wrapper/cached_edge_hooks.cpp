@@ -492,7 +492,9 @@ void CachedEdgeHooks::finish() {
   if (prefetch_ != nullptr) {
     if (std::string warning = prefetch_->remote_warning(); !warning.empty())
       warn("remote-off", warning);
-    prefetch_.reset();  // joins the workers, which flush their own stats
+    if (size_t removed = prefetch_->remove_undecided_early_writes(); removed > 0)
+      session_.ledger().counters()["prefetch.early_removed"] += static_cast<int64_t>(removed);
+    prefetch_.reset();  // the workers flushed their own stats
   }
   if (!session_.flush_stats())
     warn("stats", "cannot update the stats in " + session_.config().cache_dir());

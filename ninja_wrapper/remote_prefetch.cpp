@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -204,13 +206,34 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
-RemotePrefetch::~RemotePrefetch() {
+RemotePrefetch::~RemotePrefetch() { stop(); }
+
+void RemotePrefetch::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;
   }
   changed_.notify_all();
-  for (std::thread& worker : workers_) worker.join();
+  for (std::thread& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
+}
+
+size_t RemotePrefetch::remove_undecided_early_writes() {
+  stop();  // no worker writes from here on
+  size_t removed = 0;
+  for (size_t index : written_early_) {
+    if (claimed_[index]) continue;
+    for (const std::string& output : edges_[index].facts.outputs) {
+      // Only the file the worker renamed into place: a directory or a
+      // symlink there now is not ours.
+      const std::string path = absolute_path(output, context_.cwd);
+      struct stat st;
+      if (::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::unlink(path.c_str()) == 0)
+        ++removed;
+    }
+  }
+  return removed;
 }
 
 bool RemotePrefetch::resolved(State state) const {
@@ -299,6 +322,9 @@ void RemotePrefetch::outputs_on_disk(size_t index, bool ok) {
     return;
   }
   if (resolved(states_[index])) return;
+  // Queued when the prefetch started with the edge already in the main
+  // thread's hands: no worker may take it after this.
+  if (states_[index] == State::kQueued) dequeue_locked(index);
   states_[index] = State::kMainThread;
   resolve_locked(index, ok);
 }

@@ -111,6 +111,15 @@ class RemotePrefetch {
                  int threads = 16);
   /// Stops and joins the workers.
   ~RemotePrefetch();
+  /// Stops and joins the workers (again: nothing).
+  void stop();
+  /// At the end of the build: stops the workers, then deletes the outputs
+  /// they wrote early for edges the main thread never decided (a build that
+  /// failed or was interrupted before their turn, or a restat step that left
+  /// its output unchanged, so Ninja never offered them: their early bytes
+  /// were keyed from predictions nothing confirmed). Ninja builds them next
+  /// time. Returns how many files it deleted.
+  size_t remove_undecided_early_writes();
   RemotePrefetch(const RemotePrefetch&) = delete;
   RemotePrefetch& operator=(const RemotePrefetch&) = delete;
 

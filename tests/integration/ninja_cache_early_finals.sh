@@ -19,13 +19,15 @@ cat >>"$SRC/CMakeLists.txt" <<'CMAKE'
 add_custom_command(OUTPUT slow.stamp
   COMMAND sleep 4
   COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_CURRENT_SOURCE_DIR}/slow.in slow.stamp
+  COMMAND grep -qv fail slow.stamp
   DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/slow.in)
 add_custom_target(slow ALL DEPENDS slow.stamp)
 CMAKE
 echo alice >"$SRC/slow.in"
 teammate_checkouts
 C=$WORK/carol
-mkdir -p "$C" && cp -r "$SRC" "$C/src"
+D=$WORK/dave
+mkdir -p "$C" "$D" && cp -r "$SRC" "$C/src" && cp -r "$SRC" "$D/src"
 echo bob >"$B/src/slow.in"
 echo carol >"$C/src/slow.in"
 
@@ -63,6 +65,21 @@ cmp -s "$A/build/hello" "$B/build/hello" || fail "the hello written early differ
 build_log "$B/build" "$WORK/b2.log"
 same_hello_outputs "$A/build" "$B/build"
 no_work "$B/build"
+
+# Dave: the slow step fails (its input says "fail") after hello was
+# written early: Ninja stops before the link's turn, so nothing confirmed
+# hello's early bytes; the build removes them as it ends. Fixed, the next
+# build ends with alice's outputs and nothing to do.
+echo fail >"$D/src/slow.in"
+as_teammate "$D"
+if "$WRAPPER" -C "$D/build" -j1 >"$WORK/d.log" 2>&1; then cat "$WORK/d.log" >&2; fail "dave's build did not fail"; fi
+[ "$(stat_value prefetch.written_early)" -ge 1 ] || { cat "$WORK/d.log" >&2; fail "hello was not written early for dave"; }
+[ ! -e "$D/build/hello" ] || fail "hello, written early and never decided, is still there after the failed build"
+[ "$(stat_value prefetch.early_removed)" = 1 ] || fail "prefetch.early_removed is $(stat_value prefetch.early_removed)"
+echo alice >"$D/src/slow.in"
+build_log "$D/build" "$WORK/d2.log"
+same_hello_outputs "$A/build" "$D/build"
+no_work "$D/build"
 
 # Carol: the same, not killed. hello was written early, then restored again
 # at its turn (its record says so); nothing is left to do after, and an
