@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "edgecache/file_io.h"
+#include "compiler/compiler_memo.h"
 #include "edgecache/process.h"
 
 namespace edgecache {
@@ -25,7 +25,7 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
   for (const std::string& flag : flags) memo_key.update_field(flag);
   std::string memo_path = cache_dir + "/compilers/dirs-" + memo_key.digest().hex();
   std::string listing;
-  if (auto memo = read_file(memo_path)) {
+  if (auto memo = read_compiler_memo(memo_path)) {
     listing = *memo;
   } else {
     std::vector<std::string> argv = {binary, "-x", language, "-E", "-v"};
@@ -48,7 +48,7 @@ std::vector<std::string> compiler_system_include_dirs(const std::string& binary,
       else if (inside && !line.empty() && line[0] == ' ')
         listing += line.substr(1) + "\n";
     }
-    (void)write_file_atomic(memo_path, listing);  // a memo: a failure only costs time
+    write_compiler_memo(memo_path, listing);
   }
   std::vector<std::string> dirs;
   std::istringstream in(listing);
