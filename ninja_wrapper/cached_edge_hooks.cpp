@@ -47,6 +47,15 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
   for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
+  // Remote writes off the main thread (background_uploader.h).
+  if (session_.has_remote()) {
+    session_.store().defer_remote_writes();
+    uploader_ = std::make_unique<BackgroundUploader>(config);
+  }
+}
+
+void CachedEdgeHooks::hand_over_uploads() {
+  if (uploader_ != nullptr) uploader_->submit(session_.store().take_deferred_writes());
 }
 
 void CachedEdgeHooks::on_manifest_loaded(State& state) {
@@ -372,6 +381,7 @@ void CachedEdgeHooks::on_command_finished(Edge* edge, const CommandRunner::Resul
   } catch (const std::exception& error) {
     warn("internal", std::string("cache store failed: ") + error.what());
   }
+  hand_over_uploads();
 }
 
 bool CachedEdgeHooks::judge_observed_run(const PendingRun& run, std::vector<Dependency>* deps) {
@@ -495,6 +505,12 @@ void CachedEdgeHooks::finish() {
     if (size_t removed = prefetch_->remove_undecided_early_writes(); removed > 0)
       session_.ledger().counters()["prefetch.early_removed"] += static_cast<int64_t>(removed);
     prefetch_.reset();  // the workers flushed their own stats
+  }
+  if (uploader_ != nullptr) {
+    // Every upload is done before the build returns (a CI job may end now).
+    hand_over_uploads();
+    if (std::string warning = uploader_->finish(); !warning.empty()) warn("remote-off", warning);
+    uploader_.reset();
   }
   if (!session_.flush_stats())
     warn("stats", "cannot update the stats in " + session_.config().cache_dir());

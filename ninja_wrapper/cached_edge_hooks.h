@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "background_uploader.h"
 #include "dyndep_inputs.h"
 #include "edge_cache_hooks.h"
 #include "edge_step_builder.h"
@@ -118,6 +119,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// disk (`ok`: it succeeded), for the prefetch, started or not.
   void note_offered(const Edge* edge);
   void note_on_disk(const Edge* edge, bool ok);
+  /// Gives the remote writes the last store held back to the uploader.
+  void hand_over_uploads();
   /// After a lookup that did not give the result the prefetch found with
   /// predicted inputs: counts and records the misprediction.
   void note_misprediction(const Edge* edge, const LookupOutcome& found, EdgeRecord* record);
@@ -152,6 +155,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   std::set<std::string> warned_;
   /// Running while the build runs, when a remote is configured.
   std::unique_ptr<RemotePrefetch> prefetch_;
+  /// The remote writes of the steps that ran; null without a remote.
+  std::unique_ptr<BackgroundUploader> uploader_;
   /// Per edge of the prefetch plan: its index there.
   std::map<const Edge*, size_t> plan_index_;
   /// The plan while the prefetch has not started (edges empty after), and

@@ -120,9 +120,15 @@ void TieredStore::update(const CacheKey& key, const ObjectUpdate& update) {
   update_remote(key, update);
 }
 
-void TieredStore::run_deferred_writes() {
+std::vector<TieredStore::DeferredWrite> TieredStore::take_deferred_writes() {
   std::vector<DeferredWrite> writes = std::move(deferred_);
   deferred_.clear();
+  return writes;
+}
+
+void TieredStore::run_deferred_writes() { run_writes(take_deferred_writes()); }
+
+void TieredStore::run_writes(const std::vector<DeferredWrite>& writes) {
   for (const DeferredWrite& write : writes) {
     if (!write.update) {
       put_remote(write.key, write.blob);

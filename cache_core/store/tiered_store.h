@@ -83,6 +83,19 @@ class TieredStore {
   // update lock for its key, as update() does; then forgets them.
   void run_deferred_writes();
 
+  // A remote write held back by defer_remote_writes(). It owns what it
+  // writes, so another TieredStore (another thread's) may run it.
+  struct DeferredWrite {
+    CacheKey key;
+    std::string blob;                    // a put's bytes
+    std::optional<ObjectUpdate> update;  // an update's merge, instead of a put
+  };
+  // The writes held back so far, handed over (edgecache-ninja's uploader
+  // thread runs them with its own store), and forgotten here.
+  std::vector<DeferredWrite> take_deferred_writes();
+  // Runs `writes` as run_deferred_writes() runs its own.
+  void run_writes(const std::vector<DeferredWrite>& writes);
+
   // The local tier itself (nullptr when none), for a read on another
   // thread (FoundEntry::read_from); counted by the caller.
   Store* local() const { return local_; }
@@ -101,13 +114,6 @@ class TieredStore {
   void note_remote_failure(const Error& failure, const char* what);
 
   void put_remote(const CacheKey& key, std::string_view blob);
-
-  // A remote write held back by defer_remote_writes().
-  struct DeferredWrite {
-    CacheKey key;
-    std::string blob;                    // a put's bytes
-    std::optional<ObjectUpdate> update;  // an update's merge, instead of a put
-  };
 
   Store* local_;
   Store* remote_;

@@ -35,6 +35,7 @@ if(TARGET edgecache-ninja)
     early_finals     # a whole chain hits: the final link written before its turn; killed then: not trusted; no-op after
     generated_source # a compile of a generated source: its link still fetched ahead by the prefetch
     remote_dies      # the remote stops mid-build: the build succeeds, what it could not fetch runs
+    background_upload # uploads held by the server: every step still runs; the build ends once they are done
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
     during_compile   # a header created in the include search while the edge compiles: the next build misses
