@@ -102,10 +102,26 @@ Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob,
   return CheckedFrame{frame, size, checksum};
 }
 
+// One decompression context per thread, kept (as zstd's manual advises for
+// many frames): ZSTD_decompress() makes and frees one, about 160 KB, for
+// every entry and manifest a warm rebuild opens.
+ZSTD_DCtx* thread_dctx() {
+  struct Owned {
+    ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    ~Owned() { ZSTD_freeDCtx(dctx); }
+  };
+  thread_local Owned owned;
+  return owned.dctx;
+}
+
 // Decompresses the checked frame into `out` (exactly its size) and
 // verifies the checksum.
 Status decompress_into(const CheckedFrame& checked, char* out) {
-  size_t n = ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
+  ZSTD_DCtx* dctx = thread_dctx();
+  size_t n =
+      dctx != nullptr
+          ? ZSTD_decompressDCtx(dctx, out, checked.size, checked.frame.data(), checked.frame.size())
+          : ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
   if (ZSTD_isError(n) || n != checked.size)
     return Error::corrupt("object payload does not decompress");
   if (!(hash_bytes(std::string_view(out, checked.size)) == checked.checksum))
