@@ -42,6 +42,7 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// The edge's command, under the tracer when its miss is observed.
   std::string command_for(Edge* edge) override;
   void on_outputs_written(Edge* edge) override;
+  void on_uncached_finished(Edge* edge, bool success) override { note_on_disk(edge, success); }
   std::optional<CacheCounts> counts() const override { return counts_; }
   void on_manifest_loaded(State& state) override;
   /// With a remote: plans the RemotePrefetch of the planned edges, which

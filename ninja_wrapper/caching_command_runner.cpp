@@ -86,7 +86,10 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
   if (!inner_->WaitForCommand(result)) return false;
   if (hooks_ != nullptr) hooks_->on_outputs_written(result->edge);
   auto started = offered_started_.find(result->edge);
-  if (started != offered_started_.end()) {
+  if (started == offered_started_.end()) {
+    if (hooks_ != nullptr && result->status != ExitInterrupted)
+      hooks_->on_uncached_finished(result->edge, result->success());
+  } else {
     const std::chrono::duration<double> duration = Clock::now() - started->second;
     offered_started_.erase(started);
     // An interrupted command's outputs are partial: never worth storing.

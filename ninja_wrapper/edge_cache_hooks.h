@@ -94,6 +94,12 @@ class EdgeCacheHooks {
   /// disk, so what the cache memoized about them is stale.
   virtual void on_outputs_written(Edge* /*edge*/) {}
 
+  /// Called after the command of an edge never offered to try_restore
+  /// (console pool, generator) finished, `success` as its exit status says:
+  /// what waits for its outputs may go on (the remote prefetch keys its
+  /// dependents once they are on disk).
+  virtual void on_uncached_finished(Edge* /*edge*/, bool /*success*/) {}
+
   /// Counts for the summary line, or nullopt when these hooks do not cache
   /// (then no summary is printed).
   virtual std::optional<CacheCounts> counts() const = 0;

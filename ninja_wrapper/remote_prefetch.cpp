@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <system_error>
 
 #include "caching_command_runner.h"  // is_never_cached
 #include "edgecache/cache_session.h"
@@ -202,7 +203,18 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the workers
   alive_ = count;
-  for (size_t i = 0; i < count; ++i) workers_.emplace_back([this] { work(); });
+  for (size_t i = 0; i < count; ++i) {
+    try {
+      workers_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      // No more threads (a process limit): the prefetch is a head start,
+      // the main thread looks up what no worker does (settle sees alive_).
+      std::lock_guard<std::mutex> lock(mutex_);
+      alive_ -= count - i;
+      changed_.notify_all();
+      break;
+    }
+  }
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 

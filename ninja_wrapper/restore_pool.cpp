@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <system_error>
 #include <utility>
 
 namespace edgecache::ninja {
@@ -37,8 +38,20 @@ void RestorePool::submit(Edge* edge, std::function<void()> job) {
   sigset_t all, old;
   ::sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the worker
-  workers_.emplace_back([this] { work(); });
+  bool started = true;
+  try {
+    workers_.emplace_back([this] { work(); });
+  } catch (const std::system_error&) {
+    started = false;  // no thread to be had (a process limit)
+  }
   ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  // With no worker at all, nobody would run the job: it runs here.
+  if (!started && workers_.empty()) run_queued_here();
+}
+
+void RestorePool::run_queued_here() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!queue_.empty()) run_next_job(lock);
 }
 
 size_t RestorePool::pending() const {
@@ -65,21 +78,25 @@ void RestorePool::work() {
   for (;;) {
     queued_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, nothing left
-    auto [edge, job] = std::move(queue_.front());
-    queue_.pop_front();
-    lock.unlock();
-    try {
-      job();
-    } catch (const std::exception&) {
-      // A job reports its own failure in what it captured; an exception
-      // escaping it leaves that unset, which the hooks take as a failure.
-    }
-    job = nullptr;  // what it captured (the entry's bytes) goes now, not later
-    lock.lock();
-    --running_;
-    finished_.push_back(edge);
-    finished_changed_.notify_all();
+    run_next_job(lock);
   }
+}
+
+void RestorePool::run_next_job(std::unique_lock<std::mutex>& lock) {
+  auto [edge, job] = std::move(queue_.front());
+  queue_.pop_front();
+  lock.unlock();
+  try {
+    job();
+  } catch (const std::exception&) {
+    // A job reports its own failure in what it captured; an exception
+    // escaping it leaves that unset, which the hooks take as a failure.
+  }
+  job = nullptr;  // what it captured (the entry's bytes) goes now, not later
+  lock.lock();
+  --running_;
+  finished_.push_back(edge);
+  finished_changed_.notify_all();
 }
 
 }  // namespace edgecache::ninja

@@ -53,6 +53,10 @@ class RestorePool {
 
  private:
   void work();
+  /// Runs the queued jobs on the calling thread (no worker could start).
+  void run_queued_here();
+  /// Takes the oldest queued job, runs it unlocked, marks it finished.
+  void run_next_job(std::unique_lock<std::mutex>& lock);
 
   const size_t threads_;
   mutable std::mutex mutex_;
