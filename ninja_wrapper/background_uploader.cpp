@@ -1,13 +1,10 @@
 #include "background_uploader.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <exception>
-#include <system_error>
 #include <utility>
 
 #include "edgecache/cache_session.h"
+#include "worker_thread.h"
 
 namespace edgecache::ninja {
 
@@ -24,15 +21,8 @@ void BackgroundUploader::submit(std::vector<TieredStore::DeferredWrite> writes) 
   }
   queued_.notify_one();
   if (workers_.size() >= threads_) return;
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited: Ninja's main thread takes SIGINT
-  try {
-    workers_.emplace_back([this] { work(); });
-  } catch (const std::system_error&) {
-    // No thread to be had: with none at all, finish() runs the writes.
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  // No thread to be had: with none at all, finish() runs the writes.
+  (void)start_worker_thread(workers_, [this] { work(); });
 }
 
 std::string BackgroundUploader::finish() {

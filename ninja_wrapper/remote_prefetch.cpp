@@ -1,20 +1,18 @@
 #include "remote_prefetch.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <system_error>
 
 #include "caching_command_runner.h"  // is_never_cached
 #include "edgecache/cache_session.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/step_outputs.h"
 #include "ninja/graph.h"
+#include "worker_thread.h"
 
 namespace edgecache::ninja {
 namespace {
@@ -199,23 +197,16 @@ RemotePrefetch::RemotePrefetch(const Config& config, EdgeStepContext context,
     }
   }
   const size_t count = std::min(edges_.size(), static_cast<size_t>(std::max(threads, 0)));
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the workers
   alive_ = count;
   for (size_t i = 0; i < count; ++i) {
-    try {
-      workers_.emplace_back([this] { work(); });
-    } catch (const std::system_error&) {
-      // No more threads (a process limit): the prefetch is a head start,
-      // the main thread looks up what no worker does (settle sees alive_).
-      std::lock_guard<std::mutex> lock(mutex_);
-      alive_ -= count - i;
-      changed_.notify_all();
-      break;
-    }
+    if (start_worker_thread(workers_, [this] { work(); })) continue;
+    // No more threads (a process limit): the prefetch is a head start,
+    // the main thread looks up what no worker does (settle sees alive_).
+    std::lock_guard<std::mutex> lock(mutex_);
+    alive_ -= count - i;
+    changed_.notify_all();
+    break;
   }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 
 RemotePrefetch::~RemotePrefetch() { stop(); }

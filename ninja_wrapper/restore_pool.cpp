@@ -1,12 +1,10 @@
 #include "restore_pool.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <algorithm>
 #include <exception>
-#include <system_error>
 #include <utility>
+
+#include "worker_thread.h"
 
 namespace edgecache::ninja {
 
@@ -35,18 +33,8 @@ void RestorePool::submit(Edge* edge, std::function<void()> job) {
   }
   queued_.notify_one();
   if (workers_.size() >= threads_) return;
-  sigset_t all, old;
-  ::sigfillset(&all);
-  ::pthread_sigmask(SIG_BLOCK, &all, &old);  // inherited by the worker
-  bool started = true;
-  try {
-    workers_.emplace_back([this] { work(); });
-  } catch (const std::system_error&) {
-    started = false;  // no thread to be had (a process limit)
-  }
-  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-  // With no worker at all, nobody would run the job: it runs here.
-  if (!started && workers_.empty()) run_queued_here();
+  // With no worker at all (none could start), nobody would run the job: it runs here.
+  if (!start_worker_thread(workers_, [this] { work(); }) && workers_.empty()) run_queued_here();
 }
 
 void RestorePool::run_queued_here() {
