@@ -13,6 +13,7 @@
 #include "edgecache/helper_server.h"
 #include "edgecache/remote_probe.h"
 #include "edgecache/remote_spec.h"
+#include "edgecache/remote_store.h"
 
 namespace {
 
@@ -51,6 +52,8 @@ int main() {
   if (spec->scheme != edgecache::RemoteScheme::kHttp &&
       spec->scheme != edgecache::RemoteScheme::kHttps)
     return 2;
+  // Many compiles' requests at once: one connection pool (HTTP/2 streams).
+  edgecache::share_http_connections();
   auto store = edgecache::make_remote_store(*spec);
   long idle_s = std::strtol(env("CRSH_IDLE_TIMEOUT").c_str(), nullptr, 10);
   edgecache::HelperServer server(*store,

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "edgecache/cache_session.h"
-#include "worker_thread.h"
+#include "edgecache/worker_thread.h"
 
 namespace edgecache::ninja {
 

@@ -8,6 +8,7 @@
 
 #include "edgecache/miss_explanation.h"
 #include "edgecache/path_normalizer.h"
+#include "edgecache/remote_store.h"
 #include "edgecache/step_ledger.h"
 #include "edgecache/uncached_reason.h"
 #include "ninja/graph.h"
@@ -49,6 +50,9 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
   for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
   // Remote writes off the main thread (background_uploader.h).
   if (session_.has_remote()) {
+    // The prefetch's and the uploader's requests, many at once, share
+    // connections: streams of one connection with an HTTP/2 server.
+    share_http_connections();
     session_.store().defer_remote_writes();
     uploader_ = std::make_unique<BackgroundUploader>(config);
   }
@@ -500,10 +504,12 @@ void CachedEdgeHooks::finish() {
   // Interrupted runs are never judged.
   for (const auto& [edge, run] : pending_) StepObserver::discard(run.trace_file);
   if (prefetch_ != nullptr) {
-    if (std::string warning = prefetch_->remote_warning(); !warning.empty())
-      warn("remote-off", warning);
+    // Stops the workers first: one still waiting on a silent server is the
+    // one that switches the remote off, and its warning must not be lost.
     if (size_t removed = prefetch_->remove_undecided_early_writes(); removed > 0)
       session_.ledger().counters()["prefetch.early_removed"] += static_cast<int64_t>(removed);
+    if (std::string warning = prefetch_->remote_warning(); !warning.empty())
+      warn("remote-off", warning);
     prefetch_.reset();  // the workers flushed their own stats
   }
   if (uploader_ != nullptr) {

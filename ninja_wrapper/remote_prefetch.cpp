@@ -11,8 +11,8 @@
 #include "edgecache/cache_session.h"
 #include "edgecache/path_normalizer.h"
 #include "edgecache/step_outputs.h"
+#include "edgecache/worker_thread.h"
 #include "ninja/graph.h"
-#include "worker_thread.h"
 
 namespace edgecache::ninja {
 namespace {

@@ -4,7 +4,7 @@
 #include <exception>
 #include <utility>
 
-#include "worker_thread.h"
+#include "edgecache/worker_thread.h"
 
 namespace edgecache::ninja {
 

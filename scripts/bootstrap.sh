@@ -8,7 +8,7 @@ packages=(
   g++ clang clang-tidy clang-format libclang-rt-14-dev cmake ninja-build pkg-config
   libxxhash-dev libzstd-dev libcurl4-openssl-dev libssl-dev nlohmann-json3-dev
   libgtest-dev googletest
-  nginx-light python3 redis-server gfortran
+  nginx-light openssl python3 redis-server gfortran  # openssl: the https test server's certificate
   ccache dpkg-dev curl chromium gdb
   re2c libgmock-dev libbenchmark-dev  # the real-projects stage (tests/real_projects)
 )

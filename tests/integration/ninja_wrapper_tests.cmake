@@ -36,6 +36,8 @@ if(TARGET edgecache-ninja)
     generated_source # a compile of a generated source: its link still fetched ahead by the prefetch
     remote_dies      # the remote stops mid-build: the build succeeds, what it could not fetch runs
     background_upload # uploads held by the server: every step still runs; the build ends once they are done
+    http2            # a teammate through https + HTTP/2: the lookups ahead are streams of one connection
+    silent_remote    # a server that never answers: the build runs every step and says so once
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
     during_compile   # a header created in the include search while the edge compiles: the next build misses

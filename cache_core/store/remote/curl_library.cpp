@@ -32,7 +32,9 @@ CurlLibrary load() {
             resolve(handle, "curl_multi_remove_handle", &lib.multi_remove_handle, &lib.error) &&
             resolve(handle, "curl_multi_perform", &lib.multi_perform, &lib.error) &&
             resolve(handle, "curl_multi_poll", &lib.multi_poll, &lib.error) &&
-            resolve(handle, "curl_multi_info_read", &lib.multi_info_read, &lib.error);
+            resolve(handle, "curl_multi_info_read", &lib.multi_info_read, &lib.error) &&
+            resolve(handle, "curl_multi_wakeup", &lib.multi_wakeup, &lib.error) &&
+            resolve(handle, "curl_multi_setopt", &lib.multi_setopt, &lib.error);
   if (!ok) return lib;
   lib.global_init(CURL_GLOBAL_DEFAULT);
   lib.loaded = true;

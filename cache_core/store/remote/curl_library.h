@@ -34,6 +34,8 @@ struct CurlLibrary {
   CURLMcode (*multi_perform)(CURLM*, int*) = nullptr;
   CURLMcode (*multi_poll)(CURLM*, curl_waitfd*, unsigned int, int, int*) = nullptr;
   CURLMsg* (*multi_info_read)(CURLM*, int*) = nullptr;
+  CURLMcode (*multi_wakeup)(CURLM*) = nullptr;  // libcurl >= 7.68
+  CURLMcode (*multi_setopt)(CURLM*, CURLMoption, ...) = nullptr;
 };
 
 // Loads libcurl and runs curl_global_init once per process; thread-safe.

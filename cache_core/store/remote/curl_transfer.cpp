@@ -7,8 +7,8 @@ namespace {
 
 constexpr int kPollMs = 10;  // how late a first-byte timeout may fire at most
 
-// True when the request went out more than `timeout_ms` ago and no byte of
-// the response has come back.
+}  // namespace
+
 bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point started,
                         long timeout_ms) {
   const CurlLibrary& curl = curl_library();
@@ -22,8 +22,6 @@ bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point starte
                         .count();
   return elapsed_us - sent_us > static_cast<curl_off_t>(timeout_ms) * 1000;
 }
-
-}  // namespace
 
 TransferOutcome perform_transfer(CURLM* multi, CURL* easy, long first_byte_timeout_ms) {
   const CurlLibrary& curl = curl_library();

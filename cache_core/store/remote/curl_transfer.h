@@ -8,6 +8,8 @@
 // the whole-request timeout. Polling the transfer ourselves every few
 // milliseconds gives that deadline. Private to cache_core (http_store.cpp).
 
+#include <chrono>
+
 #include "store/remote/curl_library.h"
 
 namespace edgecache {
@@ -23,5 +25,9 @@ struct TransferOutcome {
 // whose request went out that long ago without a response byte ends with
 // CURLE_OPERATION_TIMEDOUT.
 TransferOutcome perform_transfer(CURLM* multi, CURL* easy, long first_byte_timeout_ms);
+
+// True when the request of `easy` (added at `started`) went out more than
+// `timeout_ms` ago and no byte of the response has come back.
+bool first_byte_overdue(CURL* easy, std::chrono::steady_clock::time_point started, long timeout_ms);
 
 }  // namespace edgecache

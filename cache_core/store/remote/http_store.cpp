@@ -7,6 +7,7 @@
 
 #include "store/remote/curl_library.h"
 #include "store/remote/curl_transfer.h"
+#include "store/remote/shared_transfers.h"
 #include "util/hmac.h"
 
 namespace edgecache {
@@ -14,11 +15,13 @@ namespace edgecache {
 // One easy handle and the multi handle that drives its transfers
 // (curl_transfer.h). Between calls the multi handle keeps the connection
 // cache, so the next request to the same host reuses the open connection.
+// In a process that shares its connections (shared_transfers.h) the
+// engine's multi handle drives them instead, and the handle has none.
 class CurlEasy {
  public:
-  CurlEasy()
+  explicit CurlEasy(bool own_multi)
       : handle_(curl_library().loaded ? curl_library().easy_init() : nullptr),
-        multi_(curl_library().loaded ? curl_library().multi_init() : nullptr) {}
+        multi_(curl_library().loaded && own_multi ? curl_library().multi_init() : nullptr) {}
   CURL* get() const { return handle_.get(); }
   CURLM* multi() const { return multi_.get(); }
 
@@ -317,8 +320,17 @@ Status HttpStore::perform(const CacheKey& key, HttpRequest& request) {
   set_method_options(curl, request);
   // Lookups give up early on a silent server; uploads may take `timeout`.
   const bool lookup = request.method == Method::kGet || request.method == Method::kHead;
-  TransferOutcome transfer =
-      perform_transfer(handle->multi(), curl, lookup ? spec_.first_byte_timeout_ms : 0);
+  const long first_byte_timeout_ms = lookup ? spec_.first_byte_timeout_ms : 0;
+  TransferOutcome transfer;
+  if (SharedTransfers* shared = SharedTransfers::instance()) {
+    // Concurrent requests wait for the connection being opened, to ride it
+    // as HTTP/2 streams if the server offers that, instead of each opening
+    // its own (an https server only: plain http speaks HTTP/1.1 here).
+    if (spec_.url.rfind("https://", 0) == 0) curl_library().easy_setopt(curl, CURLOPT_PIPEWAIT, 1L);
+    transfer = shared->perform(curl, first_byte_timeout_ms);
+  } else {
+    transfer = perform_transfer(handle->multi(), curl, first_byte_timeout_ms);
+  }
   CURLcode code = transfer.code;
   long status = 0;
   curl_library().easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -351,7 +363,7 @@ std::unique_ptr<CurlEasy> HttpStore::acquire_handle() {
       return handle;
     }
   }
-  return std::make_unique<CurlEasy>();
+  return std::make_unique<CurlEasy>(SharedTransfers::instance() == nullptr);
 }
 
 void HttpStore::release_handle(std::unique_ptr<CurlEasy> handle) {

@@ -1,4 +1,4 @@
-#include "worker_thread.h"
+#include "util/worker_thread.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -6,7 +6,7 @@
 #include <system_error>
 #include <utility>
 
-namespace edgecache::ninja {
+namespace edgecache {
 
 bool start_worker_thread(std::vector<std::thread>& threads, std::function<void()> body) {
   sigset_t all, old;
@@ -22,4 +22,4 @@ bool start_worker_thread(std::vector<std::thread>& threads, std::function<void()
   return started;
 }
 
-}  // namespace edgecache::ninja
+}  // namespace edgecache
