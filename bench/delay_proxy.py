@@ -11,7 +11,10 @@ link with a round-trip time of --delay-ms:
   server last answered (or after connecting) are held for --delay-ms before
   they are forwarded. The rest of a request's bytes flow on at once, and so
   do the server's answers, so large bodies are not throttled; only round
-  trips cost.
+  trips cost. Requests on one connection wait their turns one after the
+  other, which suits HTTP/1.1 (one request in flight per connection) but not
+  HTTP/2 streams: --model link delays every chunk by half the round trip
+  each way instead, pipelined, as a real link would.
 
 Bounded by design: it serves at most --max-connections connections, exits
 after --max-seconds, and exits when the process --parent-pid is gone (the
@@ -53,6 +56,46 @@ async def pump(reader, writer, on_chunk=None):
             pass
 
 
+async def pump_link(reader, writer, one_way):
+    """Every chunk reaches the other side `one_way` seconds after it was
+    read, in order, without holding the chunks behind it: a link's latency,
+    under which requests multiplexed on one connection (HTTP/2 streams)
+    overlap as they would on a real network."""
+    loop = asyncio.get_running_loop()
+    queue = asyncio.Queue()
+
+    async def read_side():
+        try:
+            while True:
+                data = await reader.read(65536)
+                await queue.put((loop.time() + one_way, data))
+                if not data:
+                    break
+        except (ConnectionError, asyncio.CancelledError):
+            await queue.put((loop.time(), b""))
+
+    async def write_side():
+        try:
+            while True:
+                due, data = await queue.get()
+                wait = due - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                if not data:
+                    break
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            try:
+                writer.close()
+            except Exception:
+                pass
+
+    await asyncio.gather(read_side(), write_side())
+
+
 async def handle(client_reader, client_writer, args, counters):
     counters.connections += 1
     delay = args.delay_ms / 1000.0
@@ -64,6 +107,11 @@ async def handle(client_reader, client_writer, args, counters):
         up_reader, up_writer = await asyncio.open_connection("127.0.0.1", args.upstream_port)
     except OSError:
         client_writer.close()
+        return
+    if args.model == "link":
+        counters.round_trips = -1  # not counted: requests may overlap
+        await asyncio.gather(pump_link(client_reader, up_writer, delay / 2),
+                             pump_link(up_reader, client_writer, delay / 2))
         return
     # True while the next client bytes start a new request (a new round trip).
     state = {"new_request": True}
@@ -119,6 +167,10 @@ def main(argv=None):
     ap.add_argument("--upstream-port", type=int, required=True, help="server port on 127.0.0.1")
     ap.add_argument("--port", type=int, default=0, help="listen port (default: a free one)")
     ap.add_argument("--delay-ms", type=float, default=20.0, help="round-trip delay (default 20)")
+    ap.add_argument("--model", choices=("turns", "link"), default="turns",
+                    help="turns (default): each request waits one delay before it is forwarded, "
+                         "one at a time per connection; link: every chunk is delayed half the "
+                         "round trip each way, pipelined (fair to HTTP/2 streams)")
     ap.add_argument("--max-seconds", type=float, default=3600, help="exit after this long")
     ap.add_argument("--max-connections", type=int, default=200000, help="refuse past this many")
     ap.add_argument("--parent-pid", type=int, default=0, help="exit when this process is gone")
