@@ -38,6 +38,7 @@ if(TARGET edgecache-ninja)
     background_upload # uploads held by the server: every step still runs; the build ends once they are done
     http2            # a teammate through https + HTTP/2: the lookups ahead are streams of one connection
     silent_remote    # a server that never answers: the build runs every step and says so once
+    no_threads       # pthread_create always fails: every edge still restored, locally and from the remote
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
     during_compile   # a header created in the include search while the edge compiles: the next build misses

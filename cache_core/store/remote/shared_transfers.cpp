@@ -19,10 +19,10 @@ constexpr int kIdlePollMs = 1000;
 // request in flight; edgecache-ninja's prefetch has 16 at most).
 constexpr long kMaxIdleConnections = 32;
 
-std::mutex g_start_mutex;                // guards the three below
-bool g_wanted = false;                   // share_http_connections() was called
-bool g_start_failed = false;             // no libcurl, or no thread: never retried
-SharedTransfers* g_instance = nullptr;   // set once, never freed: see instance()
+std::mutex g_start_mutex;               // guards the three below
+bool g_wanted = false;                  // share_http_connections() was called
+bool g_start_failed = false;            // no libcurl, or no thread: never retried
+SharedTransfers* g_instance = nullptr;  // set once, never freed: see instance()
 
 }  // namespace
 
