@@ -188,6 +188,9 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
   // Before any input is hashed: an input changed from here on may differ
   // from what the key says, so the result is not stored (StepCache::store).
   const StepStart inputs_read = step_start();
+  // Directory listings memoized by earlier lookups are checked again (one
+  // stat each): another process may have added a header since.
+  session_.hasher().begin_lookup();
   const EdgeFacts facts = describe(edge);
   EdgeStep keyed = steps_.build(facts);
   if (keyed.step && keyed.step->observed && !observer_.unavailable().empty()) {

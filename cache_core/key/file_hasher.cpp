@@ -158,10 +158,46 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
   return hasher.digest();
 }
 
+bool FileHasher::current(const std::string& dir, DirListing& entry) {
+  if (lookup_ == 0 || entry.checked == lookup_) return true;
+  if (entry.absent) return false;
+  // `stamp` is set only when the dir had settled before the read (see
+  // listing()): then any change since shows in it.
+  auto now = stat_file(dir);
+  if (entry.stamp.empty() || !now || !stamp_text_is(*now, entry.stamp)) return false;
+  entry.checked = lookup_;
+  return true;
+}
+
+namespace {
+
+// The names a listing fingerprint counts (is_ignored_listing_name), in order.
+std::vector<std::string_view> visible_names(const std::optional<std::vector<std::string>>& names) {
+  std::vector<std::string_view> visible;
+  if (names) {
+    for (const std::string& name : *names) {
+      if (!is_ignored_listing_name(name)) visible.emplace_back(name);
+    }
+  }
+  return visible;
+}
+
+}  // namespace
+
+std::optional<int64_t> FileHasher::names_changed_since(const std::string& dir,
+                                                       int64_t since_ns) const {
+  auto it = listings_.find(dir);
+  if (it == listings_.end() || it->second.names_changed_ns == 0 ||
+      it->second.names_changed_ns < since_ns)
+    return std::nullopt;
+  return it->second.names_changed_ns;
+}
+
 FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
   auto it = listings_.find(dir);
-  if (it != listings_.end()) return it->second;
+  if (it != listings_.end() && current(dir, it->second)) return it->second;
   DirListing listing;
+  listing.checked = lookup_;
   // The clock first, then the dir's stamp, then its names. A change after
   // the stamp gets a timestamp from the clock then or later, truncated to
   // the filesystem's granule (1 ns on ext4, xfs, btrfs, tmpfs; 100 ns on
@@ -185,7 +221,15 @@ FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
     ::closedir(handle);
     std::sort(listing.names->begin(), listing.names->end());
   }
-  return listings_.emplace(dir, std::move(listing)).first->second;
+  if (it == listings_.end()) return listings_.emplace(dir, std::move(listing)).first->second;
+  // Read again: a change of the names is remembered for the steps running
+  // now (names_changed_since), whose stored listing must be from before it.
+  const DirListing& before = it->second;
+  listing.names_changed_ns = before.names_changed_ns;
+  if (!before.absent && visible_names(before.names) != visible_names(listing.names))
+    listing.names_changed_ns = clock;
+  it->second = std::move(listing);
+  return it->second;
 }
 
 std::string FileHasher::listing_stamp(const std::string& dir) {
@@ -236,6 +280,9 @@ bool FileHasher::exists(const std::string& path) {
       below = below.substr(0, slash);
       continue;
     }
+    // Changed since it was read (or not checked in this lookup and not
+    // checkable): the disk answers.
+    if (!current(it->first, it->second)) break;
     if (it->second.absent) return false;
     if (!it->second.names) break;
     const auto& names = *it->second.names;
@@ -252,13 +299,22 @@ bool FileHasher::may_exist(const std::string& path) {
   if (slash == std::string::npos || path == "/") return true;
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
   auto it = listings_.find(parent);
+  if (it != listings_.end() && it->second.absent && !current(parent, it->second)) {
+    listings_.erase(it);  // derived again below from its ancestors, each checked
+    it = listings_.end();
+  } else if (it != listings_.end() && !it->second.absent) {
+    listing(parent);  // checked once per lookup; read again when it changed
+  }
   if (it == listings_.end()) {
     // Ancestors first: a missing directory is seen in its parent's listing
     // (memoized), which spares a failed opendir() per absent subdirectory,
     // and is remembered as absent, so each further name in it costs one
     // lookup here instead of a walk up its ancestors.
     if (parent != "/" && !may_exist(parent)) {
-      listings_.emplace(parent, DirListing{std::nullopt, true, "", "", 0, 0});
+      DirListing absent;
+      absent.absent = true;
+      absent.checked = lookup_;
+      listings_.emplace(parent, std::move(absent));
       return false;
     }
     listing(parent);

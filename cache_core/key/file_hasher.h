@@ -116,6 +116,22 @@ class FileHasher {
   std::optional<int64_t> change_of_listing_read_since(const std::string& dir,
                                                       int64_t since_ns) const;
 
+  // A lookup begins (edgecache-ninja, before it keys an edge). From the
+  // first call on, a memoized directory listing answers a lookup only after
+  // one stat per lookup shows its directory unchanged since it was read
+  // (and the change before that read older than a timestamp granule); else
+  // it is read again. So a header another process writes during the build
+  // (not a step of it, which calls forget()) is seen by the lookups after
+  // it. Without calls (the launcher: one lookup per process) listings are
+  // memoized for the hasher's life, as read.
+  void begin_lookup() { ++lookup_; }
+
+  // For a dir whose listing was read again and found to name other entries
+  // than the read before it: when that second read was, if at or after
+  // `since_ns` (the coarse clock). A step that began at `since_ns` may have
+  // run while a header appeared in or left it: not stored.
+  std::optional<int64_t> names_changed_since(const std::string& dir, int64_t since_ns) const;
+
   // A step of this build wrote `path` (absolute): drops the memoized hash
   // of it and every memoized directory listing the write may have changed
   // (its parent's, and each ancestor's that did not name the next component
@@ -157,13 +173,24 @@ class FileHasher {
     std::string fingerprint;
     int64_t read_ns = 0;     // the coarse clock just before the names were read
     int64_t changed_ns = 0;  // the dir's last change (max of mtime, ctime) then
+    uint64_t checked = 0;    // the lookup (begin_lookup) that last found it current
+    // When a read again found other names than the read before (0: never).
+    int64_t names_changed_ns = 0;
   };
-  // The memoized listing of a directory, read on first use.
+  // The memoized listing of a directory, read on first use, and again in a
+  // lookup that finds it no longer current.
   DirListing& listing(const std::string& dir);
+  // Whether `entry`, memoized for `dir`, may answer in this lookup: read (or
+  // checked) in it, or its dir had settled before the read (`stamp` set)
+  // and has that stamp still.
+  // An entry known absent from an ancestor's listing is never carried into
+  // another lookup: it is derived again from the ancestor, checked itself.
+  bool current(const std::string& dir, DirListing& entry);
   // Forgetting a directory (erasing its entry) forgets its absence too.
   // Found by string_view too (exists() asks for each ancestor of a path).
   std::map<std::string, DirListing, std::less<>> listings_;
   std::map<std::pair<std::string, FileStamp>, Hash128> memo_;
+  uint64_t lookup_ = 0;  // begin_lookup() calls; 0: listings are never checked again
   const PredictedFiles* predictions_ = nullptr;
   std::set<std::string> expected_dirs_;
 };

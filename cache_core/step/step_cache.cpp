@@ -587,7 +587,16 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   for (size_t i = first_listing; i < deps.size(); ++i) {
     if (!is_listing_fingerprint(deps[i].fingerprint)) continue;
     const std::string dir = paths_.restore(deps[i].path);
-    if (known.dirs().count(dir)) continue;
+    if (known.dirs().count(dir)) {
+      // Read before the command, but read again since (a lookup found the
+      // dir changed, FileHasher::begin_lookup) with other names: a header
+      // appeared or went while the command ran.
+      if (hasher_.names_changed_since(dir, start.coarse_ns)) {
+        *skip_reason = "input-changed-during-run";
+        return deps;
+      }
+      continue;
+    }
     auto changed = hasher_.change_of_listing_read_since(dir, start.coarse_ns);
     if (changed && written_during_run(*changed, start)) {
       *skip_reason = "input-changed-during-run";

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "edgecache/file_hasher.h"
+#include "edgecache/step_cache.h"  // step_start()
 #include "test_support.h"
 
 namespace edgecache {
@@ -96,6 +97,47 @@ TEST(FileHasher, ForgetMakesAWriteVisibleToTheSameHasher) {
   EXPECT_TRUE(hasher.may_exist(generated));
   EXPECT_NE(hasher.listing_fingerprint(dir.path()), listing);
   EXPECT_EQ(hasher.fingerprint(generated), hash_bytes("#define X 1").hex());
+}
+
+// edgecache-ninja memoizes listings for the whole build, but each lookup
+// checks the ones it consults (one stat): a header another process adds in
+// a directory listed by an earlier lookup (or in a subdirectory that
+// listing lacked) is seen by the next lookup; within one lookup the
+// listing stands. A read again that finds other names says when.
+TEST(FileHasher, ALookupSeesAHeaderAddedSinceAnEarlierLookupListedTheDir) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // settled: checked by its stamp
+  const std::string inc = dir.file("inc");
+  FileHasher hasher;
+  hasher.begin_lookup();
+  const int64_t first_lookup = step_start().coarse_ns;
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/b.h")));
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/sub/c.h")));
+  const std::string before = hasher.listing_fingerprint(inc);
+  dir.write("inc/b.h", "b");
+  std::filesystem::create_directories(dir.file("inc/sub"));
+  dir.write("inc/sub/c.h", "c");
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/b.h")));  // the same lookup: as listed
+  EXPECT_FALSE(hasher.names_changed_since(inc, first_lookup));
+
+  hasher.begin_lookup();
+  EXPECT_TRUE(hasher.may_exist(dir.file("inc/b.h")));
+  EXPECT_TRUE(hasher.may_exist(dir.file("inc/sub/c.h")));
+  EXPECT_TRUE(hasher.exists(dir.file("inc/sub/c.h")));
+  EXPECT_NE(hasher.listing_fingerprint(inc), before);
+  EXPECT_TRUE(hasher.names_changed_since(inc, first_lookup));
+}
+
+// Without lookups (the launcher: one per process) nothing is checked again.
+TEST(FileHasher, WithoutLookupsAListingStaysAsRead) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  FileHasher hasher;
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/b.h")));
+  dir.write("inc/b.h", "b");
+  EXPECT_FALSE(hasher.may_exist(dir.file("inc/b.h")));
 }
 
 // A listing's stamp lets a later lookup skip reading the dir: it must be
