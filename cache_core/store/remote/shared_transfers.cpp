@@ -60,14 +60,26 @@ SharedTransfers* SharedTransfers::instance() {
 
 TransferOutcome SharedTransfers::perform(CURL* easy, long first_byte_timeout_ms) {
   Job job{easy, first_byte_timeout_ms};
-  {
-    std::lock_guard lock(mutex_);
-    pending_.push_back(&job);
-  }
-  curl_library().multi_wakeup(multi_);
   std::unique_lock lock(mutex_);
+  // Closed (the build ended): the caller's own transfer, as without sharing.
+  if (stopping_) {
+    lock.unlock();
+    return {curl_library().easy_perform(easy), false};
+  }
+  pending_.push_back(&job);
+  // Under the lock: the thread frees the multi handle only under it too.
+  curl_library().multi_wakeup(multi_);
   done_.wait(lock, [&] { return job.done; });
   return job.outcome;
+}
+
+void SharedTransfers::close() {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  curl_library().multi_wakeup(multi_);
+  // Transfers in flight end first; a second is far more than they take at
+  // the end of a build, and the process may exit anyway after it.
+  done_.wait_for(lock, std::chrono::seconds(1), [&] { return stopped_; });
 }
 
 void SharedTransfers::finish(Job* job, TransferOutcome outcome) {
@@ -122,6 +134,18 @@ int SharedTransfers::expire_first_bytes() {
 void SharedTransfers::run() {
   const CurlLibrary& curl = curl_library();
   for (;;) {
+    {
+      // Closed and idle: the connections are closed here, on this thread
+      // (TLS shutdown included), not by an exit handler racing with it.
+      std::lock_guard lock(mutex_);
+      if (stopping_ && pending_.empty() && active_.empty()) {
+        curl.multi_cleanup(multi_);
+        multi_ = nullptr;
+        stopped_ = true;
+        done_.notify_all();
+        return;
+      }
+    }
     add_pending();
     int running = 0;
     if (curl.multi_perform(multi_, &running) != CURLM_OK) {
@@ -144,6 +168,17 @@ void SharedTransfers::run() {
 void share_http_connections() {
   std::lock_guard lock(g_start_mutex);
   g_wanted = true;
+}
+
+void close_shared_http_connections() {
+  SharedTransfers* engine = nullptr;
+  {
+    std::lock_guard lock(g_start_mutex);
+    engine = g_instance;
+    g_instance = nullptr;
+    g_start_failed = true;  // never started again: later handles drive their own
+  }
+  if (engine != nullptr) engine->close();
 }
 
 }  // namespace edgecache

@@ -37,6 +37,10 @@ class SharedTransfers {
   // timeout). The caller blocks meanwhile: `easy` and every buffer its
   // callbacks touch stay alive, and the outcome is published under the lock.
   TransferOutcome perform(CURL* easy, long first_byte_timeout_ms);
+  // Lets the transfers in flight end (a second at most), then closes the
+  // connections and ends the thread; perform() then runs each transfer on
+  // its caller's thread. (close_shared_http_connections(), remote_store.h.)
+  void close();
 
  private:
   struct Job;
@@ -51,6 +55,8 @@ class SharedTransfers {
   CURLM* multi_ = nullptr;  // driven by the engine's thread only (curl_multi_wakeup: any)
   std::mutex mutex_;
   std::condition_variable done_;
+  bool stopping_ = false;     // close() was called (guarded by mutex_)
+  bool stopped_ = false;      // the thread closed the connections and ended
   std::deque<Job*> pending_;  // handed over by perform(), not yet added
   std::vector<Job*> active_;  // added to multi_ (engine thread only)
   std::vector<std::thread> thread_;
