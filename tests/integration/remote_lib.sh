@@ -15,11 +15,17 @@ stop_servers() {
 remote_cleanup() { stop_servers; cleanup; }
 trap remote_cleanup EXIT
 
-# start_nginx: sets NGINX_URL (http://127.0.0.1:<port>), NGINX_DATA, NGINX_LOG.
+# start_nginx [start-tls]: sets NGINX_URL (http://127.0.0.1:<port>, or
+# https:// with HTTP/2 and a self-signed certificate whose CA bundle is
+# NGINX_CA), NGINX_DATA, NGINX_LOG.
 start_nginx() {
   mkdir -p "$NGINX_DIR"
-  bash "$FIXTURE" start "$NGINX_DIR"
+  bash "$FIXTURE" "${1:-start}" "$NGINX_DIR"
   NGINX_URL="http://127.0.0.1:$(cat "$NGINX_DIR/port")"
+  if [ "${1:-}" = start-tls ]; then
+    NGINX_URL="https://127.0.0.1:$(cat "$NGINX_DIR/port")"
+    NGINX_CA="$NGINX_DIR/tls/cert.pem"
+  fi
   NGINX_DATA="$NGINX_DIR/data"
   NGINX_LOG="$NGINX_DIR/access.log"
   touch "$NGINX_LOG"

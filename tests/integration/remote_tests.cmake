@@ -5,4 +5,4 @@
 # each in its own scratch dir.
 edgecache_script_tests(remote remote NAMES
   teammate bazel_layout read_only token refused http500 silent silent_cost corrupt no_remote file helper
-  background_upload)
+  background_upload helper_http2)
