@@ -19,10 +19,13 @@ constexpr int kIdlePollMs = 1000;
 // request in flight; edgecache-ninja's prefetch has 16 at most).
 constexpr long kMaxIdleConnections = 32;
 
-std::mutex g_start_mutex;               // guards the three below
-bool g_wanted = false;                  // share_http_connections() was called
-bool g_start_failed = false;            // no libcurl, or no thread: never retried
-SharedTransfers* g_instance = nullptr;  // set once, never freed: see instance()
+std::mutex g_start_mutex;     // guards the four below
+bool g_wanted = false;        // share_http_connections() was called
+bool g_start_failed = false;  // no libcurl, or no thread: never retried
+bool g_closed = false;        // close_shared_http_connections() was called
+// Set once, never freed (see instance()), and kept after it is closed: its
+// thread may still be leaving close()'s lock as the caller returns.
+SharedTransfers* g_instance = nullptr;
 
 }  // namespace
 
@@ -36,6 +39,7 @@ struct SharedTransfers::Job {
 
 SharedTransfers* SharedTransfers::instance() {
   std::lock_guard lock(g_start_mutex);
+  if (g_closed) return nullptr;  // later handles drive their own transfers
   if (g_instance != nullptr || !g_wanted || g_start_failed) return g_instance;
   // Started by the first transfer, which loads libcurl anyway: the remote
   // helper listens on its socket before paying for either.
@@ -174,9 +178,9 @@ void close_shared_http_connections() {
   SharedTransfers* engine = nullptr;
   {
     std::lock_guard lock(g_start_mutex);
+    if (g_closed) return;
+    g_closed = true;  // never started again
     engine = g_instance;
-    g_instance = nullptr;
-    g_start_failed = true;  // never started again: later handles drive their own
   }
   if (engine != nullptr) engine->close();
 }
