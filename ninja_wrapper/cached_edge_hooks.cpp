@@ -521,8 +521,6 @@ void CachedEdgeHooks::finish() {
     if (std::string warning = uploader_->finish(); !warning.empty()) warn("remote-off", warning);
     uploader_.reset();
   }
-  // Every transfer is done: close the shared connections before the exit.
-  if (session_.has_remote()) close_shared_http_connections();
   if (!session_.flush_stats())
     warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   if (record_.edges().empty()) return;

@@ -19,10 +19,5 @@ std::unique_ptr<Store> make_remote_store(const RemoteSpec& spec);
 // requests over one connection (store/remote/shared_transfers.h), started
 // by the first transfer. Without libcurl, or a thread for it, nothing changes.
 void share_http_connections();
-// At the end of a build: the transfers in flight end, then the shared
-// connections are closed by their own thread, which ends, so no TLS code
-// runs on it while the process exits. A transfer after it (none expected)
-// opens its own connection.
-void close_shared_http_connections();
 
 }  // namespace edgecache

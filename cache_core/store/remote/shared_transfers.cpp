@@ -19,13 +19,10 @@ constexpr int kIdlePollMs = 1000;
 // request in flight; edgecache-ninja's prefetch has 16 at most).
 constexpr long kMaxIdleConnections = 32;
 
-std::mutex g_start_mutex;     // guards the four below
-bool g_wanted = false;        // share_http_connections() was called
-bool g_start_failed = false;  // no libcurl, or no thread: never retried
-bool g_closed = false;        // close_shared_http_connections() was called
-// Set once, never freed (see instance()), and kept after it is closed: its
-// thread may still be leaving close()'s lock as the caller returns.
-SharedTransfers* g_instance = nullptr;
+std::mutex g_start_mutex;               // guards the three below
+bool g_wanted = false;                  // share_http_connections() was called
+bool g_start_failed = false;            // no libcurl, or no thread: never retried
+SharedTransfers* g_instance = nullptr;  // set once, never freed: see instance()
 
 }  // namespace
 
@@ -39,7 +36,6 @@ struct SharedTransfers::Job {
 
 SharedTransfers* SharedTransfers::instance() {
   std::lock_guard lock(g_start_mutex);
-  if (g_closed) return nullptr;  // later handles drive their own transfers
   if (g_instance != nullptr || !g_wanted || g_start_failed) return g_instance;
   // Started by the first transfer, which loads libcurl anyway: the remote
   // helper listens on its socket before paying for either.
@@ -64,26 +60,14 @@ SharedTransfers* SharedTransfers::instance() {
 
 TransferOutcome SharedTransfers::perform(CURL* easy, long first_byte_timeout_ms) {
   Job job{easy, first_byte_timeout_ms};
-  std::unique_lock lock(mutex_);
-  // Closed (the build ended): the caller's own transfer, as without sharing.
-  if (stopping_) {
-    lock.unlock();
-    return {curl_library().easy_perform(easy), false};
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(&job);
   }
-  pending_.push_back(&job);
-  // Under the lock: the thread frees the multi handle only under it too.
   curl_library().multi_wakeup(multi_);
+  std::unique_lock lock(mutex_);
   done_.wait(lock, [&] { return job.done; });
   return job.outcome;
-}
-
-void SharedTransfers::close() {
-  std::unique_lock lock(mutex_);
-  stopping_ = true;
-  curl_library().multi_wakeup(multi_);
-  // Transfers in flight end first; a second is far more than they take at
-  // the end of a build, and the process may exit anyway after it.
-  done_.wait_for(lock, std::chrono::seconds(1), [&] { return stopped_; });
 }
 
 void SharedTransfers::finish(Job* job, TransferOutcome outcome) {
@@ -138,18 +122,6 @@ int SharedTransfers::expire_first_bytes() {
 void SharedTransfers::run() {
   const CurlLibrary& curl = curl_library();
   for (;;) {
-    {
-      // Closed and idle: the connections are closed here, on this thread
-      // (TLS shutdown included), not by an exit handler racing with it.
-      std::lock_guard lock(mutex_);
-      if (stopping_ && pending_.empty() && active_.empty()) {
-        curl.multi_cleanup(multi_);
-        multi_ = nullptr;
-        stopped_ = true;
-        done_.notify_all();
-        return;
-      }
-    }
     add_pending();
     int running = 0;
     if (curl.multi_perform(multi_, &running) != CURLM_OK) {
@@ -172,17 +144,6 @@ void SharedTransfers::run() {
 void share_http_connections() {
   std::lock_guard lock(g_start_mutex);
   g_wanted = true;
-}
-
-void close_shared_http_connections() {
-  SharedTransfers* engine = nullptr;
-  {
-    std::lock_guard lock(g_start_mutex);
-    if (g_closed) return;
-    g_closed = true;  // never started again
-    engine = g_instance;
-  }
-  if (engine != nullptr) engine->close();
 }
 
 }  // namespace edgecache
