@@ -124,6 +124,34 @@ TEST(StepCache, AnInputEditedWhileTheStepRanIsNotStored) {
   EXPECT_EQ(stored.reason, "input-changed-during-run");
 }
 
+// A header appears in a search dir while the compiler runs, and another
+// lookup of the build (edgecache-ninja checks memoized listings on each)
+// reads that dir again: the step's store must not record the names from
+// after the run, with an object made before the header was there.
+TEST(StepCache, ASearchDirWhoseNamesChangedWhileTheStepRanIsNotStored) {
+  TempDir dir;
+  Cache cache;
+  std::filesystem::create_directories(dir.file("gen"));
+  std::string header = dir.write("src/config.h", "#define V 1\n");
+  std::string source = dir.write("a.c", "#include \"config.h\"\nint a = V;\n");
+  Step step = compile_step(dir);
+  step.recipe.add_hash("input:" + source, hash_bytes("#include \"config.h\"\nint a = V;\n"));
+  step.scan_for_macros = true;
+  step.include_search.bracket_dirs = {dir.file("gen"), dir.file("src")};
+  step.discovered_deps_file = dir.write("out.o.d", "out.o: " + source + " " + header + "\n");
+  cache.hasher.begin_lookup();  // the step's own lookup: a miss
+  StepStart start = step_start();
+  cache.steps.read_listings_before_run(step);
+  wait_past_start_granule(start);              // as a miss does before running the command
+  dir.write("gen/config.h", "#define V 2\n");  // while the compiler runs
+  cache.hasher.begin_lookup();                 // another edge's lookup...
+  EXPECT_TRUE(cache.hasher.may_exist(dir.file("gen/config.h")));  // ...sees it
+  ASSERT_TRUE(write_file_atomic(step.outputs[0].path, "object made with src/config.h"));
+  StoreOutcome stored = cache.steps.store(step, "", "", 1, start);
+  EXPECT_EQ(stored.kind, StoreResultKind::kSkipped);
+  EXPECT_EQ(stored.reason, "input-changed-during-run");
+}
+
 // A step with a depfile is looked up in two levels: the input key names a
 // manifest whose candidates list the discovered headers and their hashes.
 TEST(StepCache, AChangedDiscoveredHeaderIsAMissThatNamesIt) {
