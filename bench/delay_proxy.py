@@ -56,44 +56,40 @@ async def pump(reader, writer, on_chunk=None):
             pass
 
 
-async def pump_link(reader, writer, one_way):
-    """Every chunk reaches the other side `one_way` seconds after it was
-    read, in order, without holding the chunks behind it: a link's latency,
-    under which requests multiplexed on one connection (HTTP/2 streams)
-    overlap as they would on a real network."""
-    loop = asyncio.get_running_loop()
-    queue = asyncio.Queue()
+class DelayedReader:
+    """The chunks of `reader`, each handed out `one_way` seconds after it
+    was read, in order, without holding back the reads behind it."""
 
-    async def read_side():
+    def __init__(self, reader, one_way):
+        self.queue = asyncio.Queue()
+        self.task = asyncio.ensure_future(self.fill(reader, one_way))
+
+    async def fill(self, reader, one_way):
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 data = await reader.read(65536)
-                await queue.put((loop.time() + one_way, data))
+                await self.queue.put((loop.time() + one_way, data))
                 if not data:
                     break
         except (ConnectionError, asyncio.CancelledError):
-            await queue.put((loop.time(), b""))
+            await self.queue.put((loop.time(), b""))
 
-    async def write_side():
-        try:
-            while True:
-                due, data = await queue.get()
-                wait = due - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                if not data:
-                    break
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            try:
-                writer.close()
-            except Exception:
-                pass
+    async def read(self, _size):
+        due, data = await self.queue.get()
+        wait = due - asyncio.get_running_loop().time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        return data
 
-    await asyncio.gather(read_side(), write_side())
+
+async def pump_link(reader, writer, one_way):
+    """Every chunk reaches the other side `one_way` seconds after it was
+    read: a link's latency, under which requests multiplexed on one
+    connection (HTTP/2 streams) overlap as they would on a real network."""
+    delayed = DelayedReader(reader, one_way)
+    await pump(delayed, writer)
+    await delayed.task
 
 
 async def handle(client_reader, client_writer, args, counters):
