@@ -66,24 +66,20 @@ same_hello_outputs() {
 # cached_objects: the result entries in the local cache.
 cached_objects() { find "$EDGECACHE_DIR" -name 'r-*' -type f | wc -l; }
 
-# start_remote: nginx (tests/fixtures/nginx_fixture.sh) in $NGINX_DIR,
-# stopped on exit; EDGECACHE_REMOTE points at it.
+# start_remote [start-tls]: nginx (tests/fixtures/nginx_fixture.sh) in
+# $NGINX_DIR, stopped on exit; EDGECACHE_REMOTE points at it. With
+# start-tls: https with HTTP/2 and a self-signed certificate, named as the
+# CA bundle in EDGECACHE_REMOTE.
 NGINX_FIXTURE=$(realpath "$(dirname "${BASH_SOURCE[0]}")/../fixtures/nginx_fixture.sh")
 NGINX_DIR=$WORK/nginx
 start_remote() {
   mkdir -p "$NGINX_DIR"
   trap 'bash "$NGINX_FIXTURE" stop "$NGINX_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-  bash "$NGINX_FIXTURE" start "$NGINX_DIR"
+  bash "$NGINX_FIXTURE" "${1:-start}" "$NGINX_DIR"
   export EDGECACHE_REMOTE="http://127.0.0.1:$(cat "$NGINX_DIR/port")/cache"
-}
-
-# start_tls_remote: the same over https with HTTP/2 (a self-signed
-# certificate, named as the CA bundle in EDGECACHE_REMOTE).
-start_tls_remote() {
-  mkdir -p "$NGINX_DIR"
-  trap 'bash "$NGINX_FIXTURE" stop "$NGINX_DIR" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
-  bash "$NGINX_FIXTURE" start-tls "$NGINX_DIR"
-  export EDGECACHE_REMOTE="https://127.0.0.1:$(cat "$NGINX_DIR/port")/cache|ca-file=$NGINX_DIR/tls/cert.pem"
+  if [ "${1:-}" = start-tls ]; then
+    EDGECACHE_REMOTE="https://127.0.0.1:$(cat "$NGINX_DIR/port")/cache|ca-file=$NGINX_DIR/tls/cert.pem"
+  fi
 }
 
 # teammate_checkouts: copies of $SRC at $A (alice) and at $B, another path (bob).

@@ -6,7 +6,7 @@
 # remote, with outputs identical to alice's.
 source "$(dirname "$0")/ninja_cache_common.sh"
 
-start_tls_remote
+start_remote start-tls
 teammate_checkouts
 
 as_teammate "$A"

@@ -76,6 +76,10 @@ void SharedTransfers::finish(Job* job, TransferOutcome outcome) {
   // connection goes back to the cache for the next caller.
   curl_library().multi_remove_handle(multi_, job->easy);
   active_.erase(std::find(active_.begin(), active_.end(), job));
+  publish(job, outcome);
+}
+
+void SharedTransfers::publish(Job* job, TransferOutcome outcome) {
   std::lock_guard lock(mutex_);
   job->outcome = outcome;
   job->done = true;
@@ -91,10 +95,7 @@ void SharedTransfers::add_pending() {
   for (Job* job : jobs) {
     job->started = std::chrono::steady_clock::now();
     if (curl_library().multi_add_handle(multi_, job->easy) != CURLM_OK) {
-      std::lock_guard lock(mutex_);
-      job->outcome = {CURLE_FAILED_INIT, false};
-      job->done = true;
-      done_.notify_all();
+      publish(job, {CURLE_FAILED_INIT, false});
       continue;
     }
     active_.push_back(job);

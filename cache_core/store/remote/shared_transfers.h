@@ -48,7 +48,10 @@ class SharedTransfers {
   SharedTransfers() = default;
   void run();
   void add_pending();
+  // Takes `job` out of the multi handle, then publish()es its outcome.
   void finish(Job* job, TransferOutcome outcome);
+  // Hands `outcome` to the caller waiting in perform().
+  void publish(Job* job, TransferOutcome outcome);
   // Ends transfers whose request got no response byte in time; the poll
   // timeout until the next such deadline may pass.
   int expire_first_bytes();
