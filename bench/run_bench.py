@@ -37,9 +37,12 @@ import report
 
 TOOLS = ["none", "ccache", "ccache-latest", "edgecache", "edgecache-ninja"]
 # Not in the default run: the launcher without its connection helper
-# (remote_helper=off), to measure what the helper saves.
-EXTRA_TOOLS = ["edgecache-direct"]
+# (remote_helper=off), to measure what the helper saves; edgecache-ninja
+# with compression=false, to measure what restoring without decompressing
+# saves.
+EXTRA_TOOLS = ["edgecache-direct", "edgecache-ninja-uncompressed"]
 LAUNCHER_TOOLS = ("edgecache", "edgecache-direct")
+NINJA_TOOLS = ("edgecache-ninja", "edgecache-ninja-uncompressed")
 CCACHE_LATEST = "/opt/ccache-latest/bin/ccache"
 
 
@@ -89,12 +92,14 @@ class Bench:
                 # ccache-latest finds its HTTP storage helper in <prefix>/libexec and
                 # keeps connections open in it across compiles.
                 env["CCACHE_REMOTE_STORAGE"] = remote_url
-        elif tool in LAUNCHER_TOOLS + ("edgecache-ninja",):
+        elif tool in LAUNCHER_TOOLS + NINJA_TOOLS:
             env.update({"EDGECACHE_DIR": cache, "EDGECACHE_BASEDIR": ck, "EDGECACHE_MAX_SIZE": "20G"})
             # The launcher's connection helper: its socket in the bench's own dir.
             env["XDG_RUNTIME_DIR"] = self.helper_run_dir()
             if tool == "edgecache-direct":
                 env["EDGECACHE_REMOTE_HELPER"] = "off"
+            if tool == "edgecache-ninja-uncompressed":
+                env["EDGECACHE_COMPRESSION"] = "false"
             if remote_url:
                 env["EDGECACHE_REMOTE"] = remote_url
             else:
@@ -104,16 +109,16 @@ class Bench:
     def configure(self, tool, ck, env):
         build = os.path.join(ck, "build")
         rmtree(build)
-        make_program = self.edgecache_ninja if tool == "edgecache-ninja" else self.ninja
+        make_program = self.edgecache_ninja if tool in NINJA_TOOLS else self.ninja
         cmd = ["cmake", "-S", ck, "-B", build, "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={make_program}"]
         cmd += self.project.configure_flags()
-        if tool in ("edgecache", "edgecache-ninja"):
+        if tool in ("edgecache",) + NINJA_TOOLS:
             # The product's documented route: EdgeCache.cmake included by CMake
             # itself (relocatable objects: -ffile-prefix-map, so a teammate's
             # checkout path is in no object), launcher or ninja mode.
             cmd += [f"-DCMAKE_PROJECT_TOP_LEVEL_INCLUDES={os.path.join(REPO, 'cmake_module', 'EdgeCache.cmake')}",
                     f"-DEDGECACHE_PROGRAM={self.edgecache}", f"-DEDGECACHE_NINJA_PROGRAM={self.edgecache_ninja}",
-                    f"-DEDGECACHE_MODE={'ninja' if tool == 'edgecache-ninja' else 'launcher'}"]
+                    f"-DEDGECACHE_MODE={'ninja' if tool in NINJA_TOOLS else 'launcher'}"]
         elif self.launcher(tool):
             cmd += [f"-DCMAKE_CXX_COMPILER_LAUNCHER={self.launcher(tool)}",
                     f"-DCMAKE_C_COMPILER_LAUNCHER={self.launcher(tool)}"]
@@ -121,7 +126,7 @@ class Bench:
         return build
 
     def build_cmd(self, tool, build):
-        driver = self.edgecache_ninja if tool == "edgecache-ninja" else self.ninja
+        driver = self.edgecache_ninja if tool in NINJA_TOOLS else self.ninja
         return [driver, "-C", build, f"-j{self.args.jobs}"] + self.project.targets
 
     def zero_stats(self, tool, env):
@@ -170,7 +175,7 @@ class Bench:
         if tool in LAUNCHER_TOOLS:
             stats = json.loads(run([self.edgecache, "stats", "--json"], env=env).stdout)
             return edgecache_counts(stats)
-        if tool == "edgecache-ninja":
+        if tool in NINJA_TOOLS:
             return summary_counts(output)
         return None
 

@@ -33,6 +33,7 @@ Layer default_layer(const ConfigInputs& in) {
           {"background_uploads", "auto"},
           {"disable", "false"},
           {"log", ""},
+          {"compression", "true"},
           {"compression_level", "1"},
           {"exclude_rules", ""},
           {"signing_key", ""},
@@ -134,7 +135,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
 // Checks typed settings; a bad value is reported and the previous one kept.
 bool is_valid(const std::string& key, const std::string& value) {
   if (key == "max_size") return parse_size(value).has_value();
-  if (key == "no_remote" || key == "disable") return parse_bool(value).has_value();
+  if (key == "no_remote" || key == "disable" || key == "compression")
+    return parse_bool(value).has_value();
   if (key == "verify") return parse_verify_mode(value).has_value();
   if (key == "remote_helper") return value == "auto" || value == "off" || value.starts_with("/");
   if (key == "background_uploads") return value == "auto" || parse_bool(value).has_value();
@@ -175,6 +177,8 @@ const std::vector<SettingSpec>& setting_specs() {
        "is set: a CI machine may go away before detached uploads end)"},
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
+      {"compression", "EDGECACHE_COMPRESSION",
+       "compress new entries (false: restores skip decompression, 2.5x the bytes)"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
       {"exclude_rules", "EDGECACHE_EXCLUDE_RULES", "':'-separated Ninja rule names never cached"},
       {"signing_key", "EDGECACHE_SIGNING_KEY", "shared secret for signed entries", true},
@@ -251,6 +255,8 @@ bool Config::background_uploads() const {
 }
 bool Config::disabled() const { return parse_bool(setting("disable").value).value_or(false); }
 std::string Config::log_file() const { return setting("log").value; }
+bool Config::compression() const { return parse_bool(setting("compression").value).value_or(true); }
+
 int Config::compression_level() const {
   return std::atoi(setting("compression_level").value.c_str());
 }

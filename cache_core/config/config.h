@@ -63,6 +63,7 @@ class Config {
   bool background_uploads() const;
   bool disabled() const;
   std::string log_file() const;
+  bool compression() const;
   int compression_level() const;
   std::vector<std::string> exclude_rules() const;
   std::string signing_key() const;

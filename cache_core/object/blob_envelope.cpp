@@ -2,6 +2,8 @@
 
 #include <zstd.h>
 
+#include <cstring>
+
 #include "edgecache/hash.h"
 #include "object/byte_codec.h"
 #include "util/hmac.h"
@@ -13,6 +15,7 @@ constexpr std::string_view kMagic = "ECB1";
 constexpr size_t kHeaderSize = 32;
 constexpr size_t kSignatureSize = 32;
 constexpr uint8_t kSignedFlag = 1;
+constexpr uint8_t kUncompressedFlag = 2;
 
 // The signature of `blob` stored under `object_key` (see the format above).
 // Without libcrypto there is no signature: "" never matches a stored one,
@@ -49,6 +52,10 @@ std::string seal(ObjectKind kind, std::string_view payload, int compression_leve
   writer.u64(checksum.high);
   writer.u64(checksum.low);
   std::string& out = writer.str();
+  if (flags & kUncompressedFlag) {
+    out.append(payload);
+    return std::move(out);
+  }
   size_t bound = ZSTD_compressBound(payload.size());
   out.resize(kHeaderSize + bound);
   size_t n = ZSTD_compress(out.data() + kHeaderSize, bound, payload.data(), payload.size(),
@@ -58,12 +65,14 @@ std::string seal(ObjectKind kind, std::string_view payload, int compression_leve
   return std::move(out);
 }
 
-// The checked header of an object: its zstd frame and what the payload
-// must be. Everything but the decompression and the checksum.
+// The checked header of an object: its zstd frame (or its uncompressed
+// payload) and what the payload must be. Everything but the decompression
+// and the checksum.
 struct CheckedFrame {
   std::string_view frame;
   uint64_t size = 0;
   Hash128 checksum;
+  bool uncompressed = false;
 };
 
 Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob,
@@ -97,9 +106,11 @@ Result<CheckedFrame> check_frame(const CacheKey& key, std::string_view blob,
     return Error{std::string(kSignatureError), ErrorCode::kBadSignature};
   }
   std::string_view frame = signed_part.substr(kHeaderSize);
-  unsigned long long frame_size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  const bool uncompressed = (flags & kUncompressedFlag) != 0;
+  unsigned long long frame_size =
+      uncompressed ? frame.size() : ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (frame_size != size) return Error::corrupt("object payload size does not match its header");
-  return CheckedFrame{frame, size, checksum};
+  return CheckedFrame{frame, size, checksum, uncompressed};
 }
 
 // One decompression context per thread, kept (as zstd's manual advises for
@@ -117,13 +128,17 @@ ZSTD_DCtx* thread_dctx() {
 // Decompresses the checked frame into `out` (exactly its size) and
 // verifies the checksum.
 Status decompress_into(const CheckedFrame& checked, char* out) {
-  ZSTD_DCtx* dctx = thread_dctx();
-  size_t n =
-      dctx != nullptr
-          ? ZSTD_decompressDCtx(dctx, out, checked.size, checked.frame.data(), checked.frame.size())
-          : ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
-  if (ZSTD_isError(n) || n != checked.size)
-    return Error::corrupt("object payload does not decompress");
+  if (checked.uncompressed) {
+    std::memcpy(out, checked.frame.data(), checked.size);  // sizes checked equal
+  } else {
+    ZSTD_DCtx* dctx = thread_dctx();
+    size_t n = dctx != nullptr
+                   ? ZSTD_decompressDCtx(dctx, out, checked.size, checked.frame.data(),
+                                         checked.frame.size())
+                   : ZSTD_decompress(out, checked.size, checked.frame.data(), checked.frame.size());
+    if (ZSTD_isError(n) || n != checked.size)
+      return Error::corrupt("object payload does not decompress");
+  }
   if (!(hash_bytes(std::string_view(out, checked.size)) == checked.checksum))
     return Error::corrupt("object checksum mismatch");
   return ok_status();
@@ -141,8 +156,9 @@ Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t ma
 }  // namespace
 
 std::string BlobCodec::seal(const CacheKey& key, std::string_view payload) const {
-  if (signing_key.empty()) return edgecache::seal(key.kind, payload, compression_level, 0);
-  std::string blob = edgecache::seal(key.kind, payload, compression_level, kSignedFlag);
+  const uint8_t stored = compress ? 0 : kUncompressedFlag;
+  if (signing_key.empty()) return edgecache::seal(key.kind, payload, compression_level, stored);
+  std::string blob = edgecache::seal(key.kind, payload, compression_level, kSignedFlag | stored);
   return blob + signature(signing_key, key, blob);
 }
 

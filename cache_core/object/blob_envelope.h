@@ -8,11 +8,11 @@
 //   0      4     magic "ECB1"
 //   4      1     object kind: 'm' manifest, 'r' result
 //   5      1     kFormatVersion
-//   6      1     flags: bit 0 set = signed
+//   6      1     flags: bit 0 set = signed; bit 1 set = stored uncompressed
 //   7      1     reserved, 0
 //   8      8     payload size after decompression
 //   16     16    XXH3-128 of the decompressed payload (high 64 bits, then low)
-//   32     ...   payload, one zstd frame
+//   32     ...   payload, one zstd frame; or the payload itself (bit 1)
 //   end-32 32    signed objects only: HMAC-SHA256 (shared key) of
 //                "edgecache-signed-object\0" + the object's key ("r-<32 hex>")
 //                + "\0" + all bytes before the signature
@@ -21,6 +21,9 @@
 // the check there as surely as a forged one.
 // A reader rejects any mismatch (magic, kind, version, sizes, checksum) as a
 // miss, and checks the declared size against its limit before allocating.
+// Uncompressed objects (the `compression` setting off) restore without
+// decompressing, at about 2.5 times the bytes; a reader from before bit 1
+// existed finds no zstd frame in them: a miss, never a wrong payload.
 // A reader with a signing key also rejects unsigned and badly signed objects,
 // so a writable remote cannot be poisoned by anyone without the key; a reader
 // without a key ignores signatures. An object that cannot be opened is an
@@ -54,6 +57,7 @@ struct BlobCodec {
   int compression_level = 1;
   std::string signing_key;  // empty: write unsigned, accept unsigned
   uint64_t max_payload_size = kDefaultMaxPayloadSize;
+  bool compress = true;  // false: seal payloads uncompressed (either kind opens)
 
   // `key` is where the object is stored: signatures bind to it.
   std::string seal(const CacheKey& key, std::string_view payload) const;

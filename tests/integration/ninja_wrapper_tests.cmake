@@ -42,6 +42,7 @@ if(TARGET edgecache-ninja)
     inputs           # include search shadowing, __has_include and pch files are keyed (issue 11)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
     during_compile   # a header created in the include search while the edge compiles: the next build misses
+    uncompressed     # compression=false: entries stored as they are, all hits, either kind opens, damage is a miss
   )
 endif()
 

@@ -61,6 +61,18 @@ TEST(Config, BadValuesAreReportedAndTheLowerLayerKept) {
   EXPECT_NE(all.find("\"perhaps\" for no_remote"), std::string::npos);
 }
 
+TEST(Config, CompressionIsOnUnlessSwitchedOffAndTakesOnlyBooleans) {
+  testing::TempDir dir;
+  EXPECT_TRUE(Config::load(inputs_with(dir, {})).compression());
+  Config off = Config::load(inputs_with(dir, {{"EDGECACHE_COMPRESSION", "false"}}));
+  EXPECT_TRUE(off.errors().empty());
+  EXPECT_FALSE(off.compression());
+  Config bad = Config::load(inputs_with(dir, {{"EDGECACHE_COMPRESSION", "fast"}}));
+  ASSERT_EQ(bad.errors().size(), 1u);
+  EXPECT_NE(bad.errors()[0].find("\"fast\" for compression"), std::string::npos);
+  EXPECT_TRUE(bad.compression());
+}
+
 TEST(Config, BackgroundUploadsAreOffInCiUnlessTheUserSaysOtherwise) {
   testing::TempDir dir;
   EXPECT_TRUE(Config::load(inputs_with(dir, {})).background_uploads());

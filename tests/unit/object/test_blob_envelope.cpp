@@ -60,5 +60,47 @@ TEST(SignedEntry, ReaderWithoutAKeyStillReadsSignedObjects) {
   EXPECT_FALSE(open_blob(ObjectKind::kManifest, blob.substr(0, 40)));
 }
 
+// The `compression` setting off: the payload is stored as it is (a restore
+// copies instead of decompressing), and either kind opens with any codec.
+TEST(UncompressedEntry, StoresThePayloadAsItIsAndOpensWithAnyCodec) {
+  const std::string payload(4096, 'x');  // compresses to a few bytes
+  BlobCodec plain{1, "", kDefaultMaxPayloadSize, /*compress=*/false};
+  std::string blob = plain.seal(kResultKey, payload);
+  EXPECT_EQ(blob.size(), 32 + payload.size());
+  EXPECT_NE(blob.find(payload), std::string::npos);
+  EXPECT_EQ(*BlobCodec{}.open(kResultKey, blob), payload);
+  auto opened = plain.open_payload(kResultKey, blob);
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_EQ(opened->view(), payload);
+
+  std::string compressed = BlobCodec{}.seal(kResultKey, payload);
+  EXPECT_LT(compressed.size(), 200u);
+  EXPECT_EQ(*plain.open(kResultKey, compressed), payload);
+}
+
+// No zstd frame to fail on: the checksum and the sizes guard it alone.
+TEST(UncompressedEntry, DamageTruncationAndPaddingAreCorrupt) {
+  BlobCodec plain{1, "", kDefaultMaxPayloadSize, /*compress=*/false};
+  std::string blob = plain.seal(kResultKey, "object bytes");
+  std::string damaged = blob;
+  damaged[damaged.size() - 1] ^= 1;
+  EXPECT_EQ(plain.open(kResultKey, damaged).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(plain.open(kResultKey, blob.substr(0, blob.size() - 1)).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(plain.open(kResultKey, blob + "x").code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(plain.open_payload(kResultKey, damaged).code(), ErrorCode::kCorrupt);
+}
+
+TEST(UncompressedEntry, SignedUncompressedObjectsAreCheckedAsSignedOnes) {
+  BlobCodec signer{1, "team-secret", kDefaultMaxPayloadSize, /*compress=*/false};
+  std::string blob = signer.seal(kResultKey, "payload");
+  ASSERT_TRUE(signer.open(kResultKey, blob));
+  EXPECT_EQ(*signer.open(kResultKey, blob), "payload");
+  std::string tampered = blob;
+  tampered[32] ^= 1;  // the first payload byte
+  EXPECT_EQ(signer.open(kResultKey, tampered).code(), ErrorCode::kBadSignature);
+  EXPECT_EQ(BlobCodec({1, "other", kDefaultMaxPayloadSize, false}).open(kResultKey, blob).code(),
+            ErrorCode::kBadSignature);
+}
+
 }  // namespace
 }  // namespace edgecache
