@@ -166,13 +166,36 @@ Result<std::string> BlobCodec::open(const CacheKey& key, std::string_view blob) 
   return edgecache::open(key, blob, max_payload_size, signing_key);
 }
 
+namespace {
+
+// The checked frame decompressed (or copied) into a buffer of its own.
+Result<Payload> payload_of(const CheckedFrame& checked) {
+  Payload payload;
+  payload.bytes.reset(new char[checked.size]);  // default-initialized: not cleared
+  payload.size = checked.size;
+  if (Status done = decompress_into(checked, payload.bytes.get()); !done) return done.failure();
+  return payload;
+}
+
+}  // namespace
+
 Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string_view blob) const {
   auto checked = check_frame(key, blob, max_payload_size, signing_key);
   if (!checked) return checked.failure();
+  return payload_of(*checked);
+}
+
+Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string&& blob) const {
+  auto checked = check_frame(key, blob, max_payload_size, signing_key);
+  if (!checked) return checked.failure();
+  if (!checked->uncompressed) return payload_of(*checked);
+  if (!(hash_bytes(checked->frame) == checked->checksum))
+    return Error::corrupt("object checksum mismatch");
   Payload payload;
-  payload.bytes.reset(new char[checked->size]);  // default-initialized: not cleared
   payload.size = checked->size;
-  if (Status done = decompress_into(*checked, payload.bytes.get()); !done) return done.failure();
+  // An offset, not a pointer: a short string's bytes move with it.
+  payload.offset = static_cast<size_t>(checked->frame.data() - blob.data());
+  payload.blob = std::move(blob);
   return payload;
 }
 

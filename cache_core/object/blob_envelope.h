@@ -44,11 +44,18 @@ inline constexpr uint64_t kDefaultMaxPayloadSize = uint64_t{1} << 30;  // 1 GiB
 
 // An opened payload in a buffer that is never zero-filled: the frame is
 // decompressed straight into it (a restore's largest cost after the
-// decompression itself was clearing the buffer first).
+// decompression itself was clearing the buffer first). An uncompressed
+// object opened from a blob it was given keeps the blob and is a view of
+// its bytes: no copy.
 struct Payload {
   std::unique_ptr<char[]> bytes;
   size_t size = 0;
-  std::string_view view() const { return {bytes.get(), size}; }
+  std::string blob;  // the object's own bytes, when opened in place
+  size_t offset = 0;
+  std::string_view view() const {
+    return bytes ? std::string_view(bytes.get(), size)
+                 : std::string_view(blob).substr(offset, size);
+  }
 };
 
 // How objects are sealed and opened in one process. Opening is const and
@@ -64,6 +71,8 @@ struct BlobCodec {
   Result<std::string> open(const CacheKey& key, std::string_view blob) const;
   // open() into a Payload: the same checks, no zero-fill.
   Result<Payload> open_payload(const CacheKey& key, std::string_view blob) const;
+  // The same, owning `blob`: an uncompressed payload is not copied.
+  Result<Payload> open_payload(const CacheKey& key, std::string&& blob) const;
 };
 
 inline constexpr std::string_view kSignatureError = "object signature missing or invalid";

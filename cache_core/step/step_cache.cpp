@@ -168,7 +168,7 @@ Result<Payload> StepCache::fetch_payload(const CacheKey& key, StoreTier* source)
   const char* what = key.kind == ObjectKind::kManifest ? "manifest" : "entry";
   auto fetched = store_.get(key);
   if (!fetched) return Error::not_found(std::string("no ") + what);
-  auto payload = codec_.open_payload(key, fetched->blob);
+  auto payload = codec_.open_payload(key, std::move(fetched->blob));
   if (!payload) return reject_corrupt(key, payload.failure());
   if (source) *source = fetched->source;
   return payload;
@@ -463,7 +463,6 @@ bool StepCache::prefetch(const Step& step, size_t max_results) {
 RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found,
                                         bool keep_files) const {
   RestoreOutcome outcome;
-  std::string_view blob = found.blob;
   std::optional<Result<std::string>> read;
   if (found.read_from != nullptr) {
     read = found.read_from->get(found.result_key);
@@ -472,9 +471,10 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
       return outcome;
     }
     outcome.bytes_read = (*read)->size();
-    blob = **read;
   }
-  auto payload = codec_.open_payload(found.result_key, blob);
+  // A blob read here is handed over: an uncompressed entry is then not copied.
+  auto payload = read ? codec_.open_payload(found.result_key, std::move(**read))
+                      : codec_.open_payload(found.result_key, found.blob);
   auto entry = payload ? decode_entry_view(payload->view()) : Result<EntryView>(payload.failure());
   if (!entry) {
     outcome.cause = MissCause::kCorrupt;

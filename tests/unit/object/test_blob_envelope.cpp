@@ -72,6 +72,12 @@ TEST(UncompressedEntry, StoresThePayloadAsItIsAndOpensWithAnyCodec) {
   auto opened = plain.open_payload(kResultKey, blob);
   ASSERT_TRUE(opened) << opened.error();
   EXPECT_EQ(opened->view(), payload);
+  // Handed the blob, it opens in place, short or long.
+  for (const std::string& text : {std::string("short"), payload}) {
+    auto in_place = plain.open_payload(kResultKey, plain.seal(kResultKey, text));
+    ASSERT_TRUE(in_place) << in_place.error();
+    EXPECT_EQ(in_place->view(), text);
+  }
 
   std::string compressed = BlobCodec{}.seal(kResultKey, payload);
   EXPECT_LT(compressed.size(), 200u);
@@ -88,6 +94,7 @@ TEST(UncompressedEntry, DamageTruncationAndPaddingAreCorrupt) {
   EXPECT_EQ(plain.open(kResultKey, blob.substr(0, blob.size() - 1)).code(), ErrorCode::kCorrupt);
   EXPECT_EQ(plain.open(kResultKey, blob + "x").code(), ErrorCode::kCorrupt);
   EXPECT_EQ(plain.open_payload(kResultKey, damaged).code(), ErrorCode::kCorrupt);
+  EXPECT_EQ(plain.open_payload(kResultKey, std::string(damaged)).code(), ErrorCode::kCorrupt);
 }
 
 TEST(UncompressedEntry, SignedUncompressedObjectsAreCheckedAsSignedOnes) {
