@@ -178,7 +178,7 @@ const std::vector<SettingSpec>& setting_specs() {
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
       {"compression", "EDGECACHE_COMPRESSION",
-       "compress new entries (false: restores skip decompression, 2.5x the bytes)"},
+       "compress new entries (false: restores skip decompression, 3x the bytes)"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
       {"exclude_rules", "EDGECACHE_EXCLUDE_RULES", "':'-separated Ninja rule names never cached"},
       {"signing_key", "EDGECACHE_SIGNING_KEY", "shared secret for signed entries", true},

@@ -125,6 +125,11 @@ ZSTD_DCtx* thread_dctx() {
   return owned.dctx;
 }
 
+Status checksum_matches(std::string_view payload, const CheckedFrame& checked) {
+  if (!(hash_bytes(payload) == checked.checksum)) return Error::corrupt("object checksum mismatch");
+  return ok_status();
+}
+
 // Decompresses the checked frame into `out` (exactly its size) and
 // verifies the checksum.
 Status decompress_into(const CheckedFrame& checked, char* out) {
@@ -139,9 +144,7 @@ Status decompress_into(const CheckedFrame& checked, char* out) {
     if (ZSTD_isError(n) || n != checked.size)
       return Error::corrupt("object payload does not decompress");
   }
-  if (!(hash_bytes(std::string_view(out, checked.size)) == checked.checksum))
-    return Error::corrupt("object checksum mismatch");
-  return ok_status();
+  return checksum_matches(std::string_view(out, checked.size), checked);
 }
 
 Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t max_payload_size,
@@ -189,8 +192,7 @@ Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string&& blob)
   auto checked = check_frame(key, blob, max_payload_size, signing_key);
   if (!checked) return checked.failure();
   if (!checked->uncompressed) return payload_of(*checked);
-  if (!(hash_bytes(checked->frame) == checked->checksum))
-    return Error::corrupt("object checksum mismatch");
+  if (Status same = checksum_matches(checked->frame, *checked); !same) return same.failure();
   Payload payload;
   payload.size = checked->size;
   // An offset, not a pointer: a short string's bytes move with it.
