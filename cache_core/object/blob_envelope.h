@@ -22,8 +22,9 @@
 // A reader rejects any mismatch (magic, kind, version, sizes, checksum) as a
 // miss, and checks the declared size against its limit before allocating.
 // Uncompressed objects (the `compression` setting off) restore without
-// decompressing, at about 3 times the bytes ({fmt}: 47 MB, not 14); a reader from before bit 1
-// existed finds no zstd frame in them: a miss, never a wrong payload.
+// decompressing, at about 3 times the bytes ({fmt}: 47 MB, not 14); a
+// reader from before bit 1 existed finds no zstd frame in them: a miss,
+// never a wrong payload.
 // A reader with a signing key also rejects unsigned and badly signed objects,
 // so a writable remote cannot be poisoned by anyone without the key; a reader
 // without a key ignores signatures. An object that cannot be opened is an
