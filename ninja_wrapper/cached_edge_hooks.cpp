@@ -48,6 +48,13 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
   for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
+  if (!verify_.enabled()) {
+    local_lookups_ = std::make_unique<LocalLookups>(config, step_context_);
+    // What this hasher forgets (a step wrote it), the workers' hashers do.
+    LocalLookups* lookups = local_lookups_.get();
+    session_.hasher().set_forget_listener(
+        [lookups](const std::string& path) { lookups->forget(path); });
+  }
   // Remote writes off the main thread (background_uploader.h).
   if (session_.has_remote()) {
     // The prefetch's and the uploader's requests, many at once, share
@@ -154,9 +161,60 @@ EdgeFacts CachedEdgeHooks::describe(const Edge* edge) {
   return facts;
 }
 
+bool CachedEdgeHooks::lookups_off_main() const {
+  return local_lookups_ != nullptr && last_was_local_hit_ && prefetch_ == nullptr;
+}
+
+HitInfo CachedEdgeHooks::look_up_off_main(Edge* edge, EdgeRecord record) {
+  auto job = std::make_shared<BackgroundRestore>();
+  job->started = std::chrono::steady_clock::now();
+  record.start_ms = record_.offset_ms(now_ns());
+  job->record = std::move(record);
+  // Before any input is hashed, as on the main thread (lookup()).
+  job->inputs_read = step_start();
+  job->facts = std::make_shared<const EdgeFacts>(describe(edge));
+  job->local = std::make_shared<LocalLookup>();
+  restoring_[edge] = job;
+  HitInfo hit;
+  hit.write_outputs = [lookups = local_lookups_.get(), facts = job->facts, local = job->local,
+                       observable = observer_.unavailable().empty()] {
+    lookups->run(*facts, observable, local.get());
+  };
+  return hit;
+}
+
+bool CachedEdgeHooks::take_local_lookup(Edge* edge, BackgroundRestore& job,
+                                        std::optional<HitInfo>* again) {
+  LocalLookup& local = *job.local;
+  for (const SessionWarning& warning : local.warnings)
+    warn(warning_kind_name(warning.kind), warning.text);
+  if (!local.decided()) {
+    // Not a local hit: the main thread decides, with the remote if there is
+    // one. A corrupt manifest the worker dropped is said here, once.
+    last_was_local_hit_ = false;
+    if (local.found.cause == MissCause::kCorrupt)
+      warn("corrupt", local.found.miss_detail + " (discarded; the edge runs)");
+    *again = lookup(edge, std::move(job.record));
+    return false;
+  }
+  job.step = std::move(*local.step);
+  job.found = std::move(local.found);
+  job.located = std::move(local.located);
+  job.restored = std::move(local.restored);
+  job.record.input_key = session_.steps().input_key(job.step).to_string();
+  note_misprediction(edge, job.found, &job.record);
+  count("lookups.off_main");
+  return true;
+}
+
 std::optional<HitInfo> CachedEdgeHooks::try_restore(Edge* edge) {
   ++counts_.lookups;
   try {
+    if (lookups_off_main()) {
+      HitInfo hit = look_up_off_main(edge, new_record(*edge));
+      note_offered(edge);
+      return hit;
+    }
     // A hit's outputs are on disk only after finish_restore(): that tells the prefetch.
     std::optional<HitInfo> hit = lookup(edge, new_record(*edge));
     note_offered(edge);
@@ -223,6 +281,8 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
   // decides hits (the entries are most of the bytes a warm build reads).
   LookupOutcome found = cache.locate(*keyed.step, &job->located, EntryRead::kReadLater);
   report_store_warnings();
+  // The edges Ninja offers next (all at once on a warm build) go to the workers.
+  last_was_local_hit_ = found.result == LookupResult::kHit && found.source == StoreTier::kLocal;
   // A manifest in the local cache that did not give a local hit: the
   // remote is needed after all (a changed header, an evicted entry).
   if (!plan_.edges.empty() &&
@@ -276,8 +336,13 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
   std::shared_ptr<BackgroundRestore> job = std::move(running->second);
   restoring_.erase(running);
   try {
+    if (job->local != nullptr) {
+      std::optional<HitInfo> again;
+      if (!take_local_lookup(edge, *job, &again)) return again;
+    }
     session_.steps().settle_restore(job->step, job->located, job->restored);
     report_store_warnings();
+    last_was_local_hit_ = job->restored.restored && job->found.source == StoreTier::kLocal;
     if (job->restored.restored) {
       job->found.entry = std::move(job->restored.entry);
       std::optional<HitInfo> hit =
@@ -291,9 +356,12 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
     failed.cause = job->restored.cause;
     failed.miss_detail =
         job->restored.detail.empty() ? "the restore did not finish" : job->restored.detail;
-    begin_run(edge, std::move(job->record), std::move(job->step), describe(edge), failed,
-              job->inputs_read);
+    begin_run(edge, std::move(job->record), std::move(job->step),
+              job->facts != nullptr ? *job->facts : describe(edge), failed, job->inputs_read);
   } catch (const std::exception& error) {
+    // As in try_restore: a lookup done again here may have handed it over.
+    restoring_.erase(edge);
+    if (prefetch_ != nullptr) prefetch_->claim(plan_index(edge));
     run_after_internal_error(edge, "cache restore failed: ", error);
   }
   return std::nullopt;
@@ -521,7 +589,8 @@ void CachedEdgeHooks::finish() {
     if (std::string warning = uploader_->finish(); !warning.empty()) warn("remote-off", warning);
     uploader_.reset();
   }
-  if (!session_.flush_stats())
+  if (!session_.flush_stats(local_lookups_ != nullptr ? local_lookups_->take_counters()
+                                                      : Counters{}))
     warn("stats", "cannot update the stats in " + session_.config().cache_dir());
   if (record_.edges().empty()) return;
   const std::string path = build_dir_ + "/" + kRunRecordPath;

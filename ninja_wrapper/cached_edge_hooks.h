@@ -24,6 +24,7 @@
 #include "edgecache/miss_explanation.h"
 #include "edgecache/run_record.h"
 #include "edgecache/stats.h"
+#include "local_lookups.h"
 #include "remote_prefetch.h"
 #include "step_observer.h"
 
@@ -81,9 +82,25 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     LookupOutcome found;
     FoundEntry located;
     RestoreOutcome restored;
+    /// Set for an edge handed over before it was keyed (lookups off the
+    /// main thread): what the worker's lookup found; the fields above are
+    /// filled from it in finish_restore().
+    std::shared_ptr<LocalLookup> local;
+    std::shared_ptr<const EdgeFacts> facts;
   };
 
   std::optional<HitInfo> lookup(Edge* edge, EdgeRecord record);
+  /// True while the last lookups were local hits and nothing needs the main
+  /// thread's own lookup (no prefetch running, no --verify): the next
+  /// offered edge is keyed and looked up on a restore thread (local_lookups.h).
+  bool lookups_off_main() const;
+  /// Hands `edge` to a restore thread for its whole lookup; finish_restore()
+  /// decides it.
+  HitInfo look_up_off_main(Edge* edge, EdgeRecord record);
+  /// finish_restore() of an edge looked up off the main thread: a local hit
+  /// fills `job` as the main thread's lookup would have; anything else is
+  /// looked up again here (`*again` set to what that lookup returned).
+  bool take_local_lookup(Edge* edge, BackgroundRestore& job, std::optional<HitInfo>* again);
   /// An exception escaped the cache for `edge`: one warning, and it runs uncached.
   void run_after_internal_error(Edge* edge, const char* what, const std::exception& error);
   /// The edge missed (`found` says why): records it and prepares its run.
@@ -164,6 +181,11 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// per planned edge where the main thread is with it.
   PrefetchPlan plan_;
   std::vector<PrefetchStart> plan_progress_;
+  /// Lookups off the main thread; null with --verify (sampled hits run
+  /// their command too, which the main thread decides).
+  std::unique_ptr<LocalLookups> local_lookups_;
+  /// The last decided lookup was a local hit: see lookups_off_main().
+  bool last_was_local_hit_ = false;
   /// Which hits also run their command (--verify / the "verify" setting).
   VerifyMode verify_;
   std::vector<std::string> verify_ignore_;

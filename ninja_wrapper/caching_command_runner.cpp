@@ -75,6 +75,12 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
     Edge* edge = restores_.wait_finished();
     if (edge == nullptr) break;
     if (std::optional<HitInfo> hit = hooks_->finish_restore(edge)) {
+      if (hit->write_outputs) {
+        // A lookup handed over before the hit was decided, now decided
+        // on the main thread: its outputs are still to be written.
+        restores_.submit(edge, std::move(hit->write_outputs));
+        continue;
+      }
       result->edge = edge;
       result->status = ExitSuccess;
       result->output = std::move(hit->output);

@@ -39,7 +39,9 @@ bool is_never_cached(const Edge& edge);
 ///    restore finished (waiting for one if any is in flight: they take
 ///    milliseconds), after hooks->finish_restore(); a restore that failed
 ///    makes the edge a miss, whose command starts as soon as a -j slot is
-///    free; only then does it block on the inner runner.
+///    free (as does a lookup handed to a restore thread that was not a
+///    local hit, or it goes back to the pool when the main thread's own
+///    lookup then hits); only then does it block on the inner runner.
 /// A hit's outputs and depfile are on disk before its result is returned,
 /// which is all Builder::FinishCommand needs to record deps for `deps = gcc`
 /// edges and to restat.

@@ -27,7 +27,8 @@ struct HitInfo {
   /// The command's recorded console output (stdout and stderr, merged as
   /// Ninja's subprocesses merge them); Ninja prints it as it would print a run's.
   std::string output;
-  /// Set: the hit is decided but its outputs are not written yet. The
+  /// Set: the hit is decided but its outputs are not written yet, or the
+  /// whole lookup is handed to a restore thread (local_lookups.h). The
   /// runner calls it once, on one of its restore threads (it touches only
   /// this edge's files and what it captured), then finish_restore() on the
   /// main thread, and only then hands the edge to Ninja.
@@ -75,8 +76,10 @@ class EdgeCacheHooks {
 
   /// After the `write_outputs` of the hit try_restore returned for `edge`
   /// ran: the hit as Ninja reports it, its outputs complete on disk; or
-  /// nullopt when they could not be written (a corrupt entry, a full disk):
-  /// the hooks took the edge as a miss, and its command must run.
+  /// nullopt when they could not be written (a corrupt entry, a full disk)
+  /// or the lookup handed over was not a local hit: the hooks took the edge
+  /// as a miss, and its command must run. A HitInfo with `write_outputs`
+  /// set again: the main thread's own lookup found a hit, to be written.
   virtual std::optional<HitInfo> finish_restore(Edge* /*edge*/) { return std::nullopt; }
 
   /// Called after a command offered to try_restore really ran, whatever its

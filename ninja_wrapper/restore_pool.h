@@ -2,11 +2,12 @@
 // goes on looking up the next edges. A restore is mostly decompression and
 // copying; done serially on the main thread it was ~70% of a warm rebuild.
 //
-// What stays on the main thread: the hit decision (keys, manifest match,
-// fetching the object), and Ninja's own finishing of the edge (deps log,
-// build log, restat), which happens only when the runner hands the edge back
-// after its restore finished. So an edge's dependents never start before its
-// outputs are complete on disk, exactly as after a real command.
+// What stays on the main thread: Ninja's own finishing of the edge (deps
+// log, build log, restat), which happens only when the runner hands the edge
+// back after its restore finished, and every hit decision but a local hit
+// (a job may key an edge and look it up in the local cache first:
+// local_lookups.h). So an edge's dependents never start before its outputs
+// are complete on disk, exactly as after a real command.
 //
 // Threading: a job touches only what it captured (the files of its edge);
 // the pool shares nothing with Ninja. Workers block every signal: Ninja's

@@ -3,12 +3,14 @@
 // header read once in a process is not hashed again.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "edgecache/hash.h"
@@ -139,6 +141,11 @@ class FileHasher {
   // earlier -I directory. The one entry point for everything this hasher
   // memoizes; callers: StepCache::restore and the build's finished commands.
   void forget(const std::string& path);
+  // Also called with each path forget() is given: edgecache-ninja's hashers
+  // on other threads (local_lookups.h) must forget what this one does.
+  void set_forget_listener(std::function<void(const std::string&)> listener) {
+    forget_listener_ = std::move(listener);
+  }
 
   // Lookups ahead of the build only (predicted_files.h): a path with a
   // prediction answers hash_file, fingerprint and may_exist with it, whatever
@@ -193,6 +200,7 @@ class FileHasher {
   uint64_t lookup_ = 0;  // begin_lookup() calls; 0: listings are never checked again
   const PredictedFiles* predictions_ = nullptr;
   std::set<std::string> expected_dirs_;
+  std::function<void(const std::string&)> forget_listener_;
 };
 
 }  // namespace edgecache

@@ -44,4 +44,8 @@ output_matches 'generated/version.h' "$REAL_NINJA" -C "$SRC/build" -t deps || fa
 "$EDGECACHE" stats --json >"$WORK/stats.json"
 python3 -c "import json,sys; s=json.load(open(sys.argv[1])); sys.exit(not (s.get('hit.local')==8 and s.get('miss',0)>=8 and s.get('time.saved.ms',0)>0))" \
   "$WORK/stats.json" || { cat "$WORK/stats.json" >&2; fail "stats do not count 8 local hits, the misses and the time saved"; }
+# Once a lookup hits locally, the next edges are keyed, looked up and
+# restored on the restore threads (the first one on Ninja's main thread).
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); sys.exit(not 1 <= s.get('lookups.off_main', 0) <= 7)" \
+  "$WORK/stats.json" || { cat "$WORK/stats.json" >&2; fail "the warm build did not look edges up off the main thread"; }
 echo "PASS"

@@ -99,6 +99,28 @@ TEST(FileHasher, ForgetMakesAWriteVisibleToTheSameHasher) {
   EXPECT_EQ(hasher.fingerprint(generated), hash_bytes("#define X 1").hex());
 }
 
+// edgecache-ninja's lookups on other threads have hashers of their own:
+// what the main thread's hasher forgets reaches them through its listener,
+// and a write the listener relays is seen there as by the first hasher.
+TEST(FileHasher, ForgetTellsItsListenerSoAnotherHasherSeesTheWriteToo) {
+  TempDir dir;
+  FileHasher main_thread;
+  FileHasher worker;
+  std::vector<std::string> relayed;
+  main_thread.set_forget_listener([&](const std::string& path) {
+    relayed.push_back(path);
+    worker.forget(path);
+  });
+  EXPECT_FALSE(worker.may_exist(dir.file("gen/config.h")));
+  std::filesystem::create_directories(dir.file("gen"));
+  std::string generated = dir.write("gen/config.h", "#define X 1");
+  EXPECT_FALSE(worker.may_exist(generated));  // memoized: not seen yet
+  main_thread.forget(generated);
+  EXPECT_EQ(relayed, std::vector<std::string>{generated});
+  EXPECT_TRUE(worker.may_exist(generated));
+  EXPECT_EQ(worker.fingerprint(generated), hash_bytes("#define X 1").hex());
+}
+
 // edgecache-ninja memoizes listings for the whole build, but each lookup
 // checks the ones it consults (one stat): a header another process adds in
 // a directory listed by an earlier lookup (or in a subdirectory that
