@@ -4,6 +4,8 @@
 #   format    every C/C++ file of ours as clang-format writes it (scripts/check_format.sh)
 #   main      unit and integration tests (real gcc, cmake, ninja and nginx)
 #   sanitize  the same suite built with AddressSanitizer + UBSan
+#   tsan      edgecache-ninja built with ThreadSanitizer under the integration
+#             tests that use its threads (tests/sanitizer/run_tsan.sh)
 #   fuzz      libFuzzer targets (clang) for a fixed number of iterations
 #   real      third-party CMake projects from Debian source packages built
 #             as a team would: cold, teammate, own tests, --verify,
@@ -11,7 +13,7 @@
 # EDGECACHE_TEST_STAGES="main fuzz" runs a subset.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-stages=${EDGECACHE_TEST_STAGES:-format main sanitize fuzz real}
+stages=${EDGECACHE_TEST_STAGES:-format main sanitize tsan fuzz real}
 failed=()
 
 run_stage() {  # NAME BUILD_DIR [cmake args...]
@@ -34,6 +36,14 @@ for stage in $stages; do
       export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
       run_stage sanitize "$repo/build-asan" -DEDGECACHE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
       unset LSAN_OPTIONS UBSAN_OPTIONS ;;
+    tsan)
+      echo "== test stage: tsan (tests/sanitizer/run_tsan.sh)"
+      # The launcher and the tracer the tests use come from the main build.
+      EDGECACHE_BUILD_DIR=$repo/build EDGECACHE_BUILD_TARGETS="edgecache edgecache-tracer" \
+        bash "$repo/scripts/build.sh"
+      EDGECACHE_BUILD_DIR=$repo/build-tsan EDGECACHE_BUILD_TARGETS=edgecache-ninja \
+        bash "$repo/scripts/build.sh" -DEDGECACHE_TSAN=ON -DEDGECACHE_BUILD_TESTS=OFF
+      bash "$repo/tests/sanitizer/run_tsan.sh" "$repo/build" "$repo/build-tsan" || failed+=(tsan) ;;
     fuzz) run_stage fuzz "$repo/build-fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
             -DEDGECACHE_FUZZ=ON -DEDGECACHE_BUILD_TESTS=OFF -DEDGECACHE_BUILD_NINJA_WRAPPER=OFF ;;
     real)

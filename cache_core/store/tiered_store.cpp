@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -145,8 +146,11 @@ namespace {
 // Longer than another writer's read, merge and put take, unless it is
 // descheduled in between: a random 50 to 100 ms.
 void pause_before_confirming() {
-  static std::minstd_rand jitter(static_cast<unsigned>(::getpid()) ^
-                                 static_cast<unsigned>(::time(nullptr)));
+  // One engine per thread: edgecache-ninja's uploader threads confirm at
+  // once (a shared engine was a data race, ThreadSanitizer).
+  thread_local std::minstd_rand jitter(
+      static_cast<unsigned>(::getpid()) ^ static_cast<unsigned>(::time(nullptr)) ^
+      static_cast<unsigned>(std::hash<std::thread::id>{}(std::this_thread::get_id())));
   std::this_thread::sleep_for(std::chrono::milliseconds(50 + jitter() % 51));
 }
 
