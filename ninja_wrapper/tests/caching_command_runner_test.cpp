@@ -97,10 +97,11 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
     const std::string depfile = edge->GetUnescapedDepfile();
     const std::string input = edge->inputs_[0]->path();
     const bool fails = broken.count(out) != 0;
+    const bool lookup_only = handed_over.count(out) != 0;
     HitInfo hit;
-    hit.write_outputs = [out, depfile, input, fails, this] {
+    hit.write_outputs = [out, depfile, input, fails, lookup_only, this] {
       ::usleep(20000);  // slower than the main thread: Ninja must wait for it
-      if (fails) return;
+      if (fails || lookup_only) return;
       write_file(out, "restored");
       write_file(depfile, out + ": " + input + " hdr.h\n");
       ++written;
@@ -109,6 +110,18 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
   }
   std::optional<HitInfo> finish_restore(Edge* edge) override {
     const std::string out = edge->outputs_[0]->path();
+    if (handed_over.erase(out)) {
+      // The job was a lookup that did not decide (local_lookups.h): the
+      // main thread's own lookup hits, and the outputs are still to be written.
+      HitInfo hit;
+      hit.write_outputs = [out, depfile = edge->GetUnescapedDepfile(),
+                           input = edge->inputs_[0]->path(), this] {
+        write_file(out, "restored");
+        write_file(depfile, out + ": " + input + " hdr.h\n");
+        ++written;
+      };
+      return hit;
+    }
     finished_restores.push_back(out);
     outputs_there_at_finish.push_back(fs::exists(out) && read_file(out) == "restored");
     if (broken.count(out)) return std::nullopt;
@@ -122,6 +135,9 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
 
   std::set<std::string> cached;
   std::set<std::string> broken;
+  /// Handed over undecided: their first job writes nothing, and
+  /// finish_restore() answers with the restore still to be written.
+  std::set<std::string> handed_over;
   std::atomic<int> written{0};
   std::vector<std::string> finished_restores;
   std::vector<bool> outputs_there_at_finish;
@@ -306,6 +322,21 @@ TEST_F(RunnerTest, ABackgroundRestoreThatFailsRunsTheCommandForReal) {
   EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
   EXPECT_EQ(counts.restored, 1);
   EXPECT_EQ(counts.ran, 3);
+}
+
+TEST_F(RunnerTest, AHitDecidedAfterTheHandOverGoesBackToTheRestoreThreads) {
+  BackgroundCacheHooks hooks;
+  hooks.cached = {"a.o", "b.o"};
+  hooks.handed_over = {"a.o"};
+  const RunnerCounts counts = build(&hooks, 1);
+
+  EXPECT_EQ(ran(), (std::vector<std::string>{"console.out", "gen.out"}));
+  EXPECT_EQ(hooks.written, 2) << "a.o's outputs written by its second job";
+  EXPECT_EQ(hooks.outputs_there_at_finish, (std::vector<bool>{true, true}));
+  EXPECT_EQ(read_file("a.o"), "restored");
+  EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
+  EXPECT_EQ(counts.restored, 2);
+  EXPECT_EQ(counts.ran, 2);
 }
 
 TEST(BuildSummaryTest, CountsHitsBySourceAndRunsOnlyWhenCaching) {
