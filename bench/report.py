@@ -57,8 +57,9 @@ def summarize(runs):
     floors = {r["rep"]: r["seconds"] for r in out.get("none", {}).get("floor", []) if r.get("seconds")}
     for tool, scen in out.items():
         for name, rs in scen.items():
-            paired = [r["seconds"] / floors[r["rep"]] for r in rs
-                      if tool != "none" and is_hit_scenario(name) and r.get("rep") in floors]
+            if tool == "none" or not is_hit_scenario(name):
+                continue
+            paired = [r["seconds"] / floors[r["rep"]] for r in rs if r.get("rep") in floors]
             if paired:
                 summary[tool][name]["vs_floor_paired"] = round(statistics.median(paired), 3)
     return summary

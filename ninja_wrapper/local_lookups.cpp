@@ -67,14 +67,13 @@ void LocalLookups::run(const EdgeFacts& facts, bool observable, LocalLookup* out
       out->found = steps.locate(*keyed.step, &out->located, EntryRead::kReadLater);
       if (out->found.result == LookupResult::kHit)
         out->restored = steps.restore_found(*keyed.step, out->located);
-      out->located.blob = std::string();  // the bytes are on disk now
-      out->located.read_from = nullptr;   // this context's store: not the main thread's
+      out->located.read_from = nullptr;  // this context's store: not the main thread's
       out->step = std::move(keyed.step);
     }
     out->warnings = session.warnings();
-  } catch (const std::exception& error) {
+  } catch (const std::exception&) {
+    // Undecided: the main thread looks the edge up again, and says what fails.
     out->step.reset();
-    out->error = error.what();
   }
   if (context != nullptr) release(std::move(context));
 }

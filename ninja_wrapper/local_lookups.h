@@ -44,9 +44,6 @@ struct LocalLookup {
   RestoreOutcome restored;
   /// The warnings of the worker's session (the main thread prints them).
   std::vector<SessionWarning> warnings;
-  /// An exception's text, when one escaped the lookup: the main thread
-  /// looks the edge up again.
-  std::string error;
 
   /// A local hit: its outputs are written or their restore failed. Anything
   /// else is for the main thread to decide.
