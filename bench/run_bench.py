@@ -38,11 +38,13 @@ import report
 TOOLS = ["none", "ccache", "ccache-latest", "edgecache", "edgecache-ninja"]
 # Not in the default run: the launcher without its connection helper
 # (remote_helper=off), to measure what the helper saves; edgecache-ninja
-# with compression=false, to measure what restoring without decompressing
-# saves.
-EXTRA_TOOLS = ["edgecache-direct", "edgecache-ninja-uncompressed"]
+# with compression=false (nothing compressed, the remote's copies neither),
+# and with local_compression=true (the local cache compressed too, the
+# default before f-local-uncompressed), to measure what restoring without
+# decompressing saves.
+EXTRA_TOOLS = ["edgecache-direct", "edgecache-ninja-uncompressed", "edgecache-ninja-compressed"]
 LAUNCHER_TOOLS = ("edgecache", "edgecache-direct")
-NINJA_TOOLS = ("edgecache-ninja", "edgecache-ninja-uncompressed")
+NINJA_TOOLS = ("edgecache-ninja", "edgecache-ninja-uncompressed", "edgecache-ninja-compressed")
 CCACHE_LATEST = "/opt/ccache-latest/bin/ccache"
 
 
@@ -100,6 +102,8 @@ class Bench:
                 env["EDGECACHE_REMOTE_HELPER"] = "off"
             if tool == "edgecache-ninja-uncompressed":
                 env["EDGECACHE_COMPRESSION"] = "false"
+            if tool == "edgecache-ninja-compressed":
+                env["EDGECACHE_LOCAL_COMPRESSION"] = "true"
             if remote_url:
                 env["EDGECACHE_REMOTE"] = remote_url
             else:

@@ -43,10 +43,10 @@ CacheSession::CacheSession(const Config& config, SessionOptions options)
       open_remote();
   }
   tiered_ = std::make_unique<TieredStore>(local_.get(), remote_.get(), remote_gate());
-  step_cache_ =
-      std::make_unique<StepCache>(*tiered_, paths_, hasher_,
-                                  BlobCodec{config.compression_level(), config.signing_key(),
-                                            kDefaultMaxPayloadSize, config.compression()});
+  step_cache_ = std::make_unique<StepCache>(
+      *tiered_, paths_, hasher_,
+      BlobCodec{config.compression_level(), config.signing_key(), kDefaultMaxPayloadSize,
+                config.compression(), config.local_compression()});
   ledger_ = std::make_unique<StepLedger>(config.cache_dir(), config.base_dirs(), *local_);
 }
 

@@ -65,6 +65,8 @@ class Config {
   std::string log_file() const;
   bool compression() const;
   int compression_level() const;
+  // Entries in the local cache compressed too (only with compression()).
+  bool local_compression() const;
   std::vector<std::string> exclude_rules() const;
   std::string signing_key() const;
   VerifyMode verify() const;

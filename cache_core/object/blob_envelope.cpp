@@ -158,11 +158,25 @@ Result<std::string> open(const CacheKey& key, std::string_view blob, uint64_t ma
 
 }  // namespace
 
+namespace {
+
+std::string seal_as(const BlobCodec& codec, const CacheKey& key, std::string_view payload,
+                    uint8_t stored) {
+  if (codec.signing_key.empty())
+    return edgecache::seal(key.kind, payload, codec.compression_level, stored);
+  std::string blob =
+      edgecache::seal(key.kind, payload, codec.compression_level, kSignedFlag | stored);
+  return blob + signature(codec.signing_key, key, blob);
+}
+
+}  // namespace
+
 std::string BlobCodec::seal(const CacheKey& key, std::string_view payload) const {
-  const uint8_t stored = compress ? 0 : kUncompressedFlag;
-  if (signing_key.empty()) return edgecache::seal(key.kind, payload, compression_level, stored);
-  std::string blob = edgecache::seal(key.kind, payload, compression_level, kSignedFlag | stored);
-  return blob + signature(signing_key, key, blob);
+  return seal_as(*this, key, payload, compress ? 0 : kUncompressedFlag);
+}
+
+std::string BlobCodec::seal_uncompressed(const CacheKey& key, std::string_view payload) const {
+  return seal_as(*this, key, payload, kUncompressedFlag);
 }
 
 Result<std::string> BlobCodec::open(const CacheKey& key, std::string_view blob) const {

@@ -66,9 +66,15 @@ struct BlobCodec {
   std::string signing_key;  // empty: write unsigned, accept unsigned
   uint64_t max_payload_size = kDefaultMaxPayloadSize;
   bool compress = true;  // false: seal payloads uncompressed (either kind opens)
+  // With `compress`: result entries written to the local cache are
+  // compressed too. Off by default: a restore copies the bytes instead of
+  // decompressing them, and the remote's copy is still compressed.
+  bool compress_local_entries = false;
 
   // `key` is where the object is stored: signatures bind to it.
   std::string seal(const CacheKey& key, std::string_view payload) const;
+  // seal(), uncompressed whatever `compress` says.
+  std::string seal_uncompressed(const CacheKey& key, std::string_view payload) const;
   Result<std::string> open(const CacheKey& key, std::string_view blob) const;
   // open() into a Payload: the same checks, no zero-fill.
   Result<Payload> open_payload(const CacheKey& key, std::string_view blob) const;

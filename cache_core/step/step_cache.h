@@ -263,6 +263,9 @@ class StepCache {
   // An example of a base dir path found in the entry's bytes ("" when none).
   std::string embedded_base_dir(const Entry& entry) const;
   void update_manifest(const Step& step, ManifestCandidate candidate);
+  // Stores a result entry: sealed for the local cache and for the remote as
+  // the codec says (BlobCodec::compress_local_entries).
+  void put_entry(const CacheKey& key, std::string_view payload);
   std::optional<CacheKey> match_remote_manifest(const Step& step, const std::string& raw_base_dirs);
   Manifest open_manifest(const CacheKey& key, const std::string* blob) const;
   ObjectUpdate manifest_update(const CacheKey& key, const KeyRecipe& recipe,

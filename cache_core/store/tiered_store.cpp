@@ -65,7 +65,9 @@ std::optional<FetchedObject> TieredStore::get(const CacheKey& key) {
   return FetchedObject{std::move(blob), StoreTier::kRemote};
 }
 
-void TieredStore::put(const CacheKey& key, std::string_view blob) {
+void TieredStore::put(const CacheKey& key, std::string_view blob) { put(key, blob, blob); }
+
+void TieredStore::put(const CacheKey& key, std::string_view blob, std::string_view remote_blob) {
   if (local_) {
     Status written = local_->put(key, blob);
     if (written.ok())
@@ -75,10 +77,10 @@ void TieredStore::put(const CacheKey& key, std::string_view blob) {
   }
   if (!remote_ || remote_->read_only()) return;
   if (defer_remote_) {
-    deferred_.push_back({key, std::string(blob), std::nullopt});
+    deferred_.push_back({key, std::string(remote_blob), std::nullopt});
     return;
   }
-  put_remote(key, blob);
+  put_remote(key, remote_blob);
 }
 
 void TieredStore::put_remote(const CacheKey& key, std::string_view blob) {

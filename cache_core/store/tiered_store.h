@@ -56,6 +56,13 @@ class TieredStore {
 
   std::optional<FetchedObject> get(const CacheKey& key);
   void put(const CacheKey& key, std::string_view blob);
+  // The same object sealed two ways: `local_blob` for the local cache,
+  // `remote_blob` for the remote (an entry kept uncompressed here and sent
+  // compressed).
+  void put(const CacheKey& key, std::string_view local_blob, std::string_view remote_blob);
+  // Whether a put() would write the remote now (or defer the write): there
+  // is one, writable, and this process has not stopped using it.
+  bool writes_remote() const { return remote_ != nullptr && !remote_->read_only() && !remote_off_; }
   // Adds to the object at `key` without losing what concurrent writers add.
   // Local: read, merge and write under the store's update lock. Remote
   // (still under the local lock, so writers sharing a local cache take

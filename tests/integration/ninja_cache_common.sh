@@ -63,6 +63,17 @@ same_hello_outputs() {
   cmp -s "$1/hello" "$2/hello" || fail "hello differs between $1 and $2"
 }
 
+# rebuild_from_local <log>: a fresh build dir for $SRC through the wrapper:
+# every edge a local hit, no tool run, outputs identical to $WORK/plain's.
+rebuild_from_local() {
+  rm -rf "$SRC/build"
+  configure_hello "$SRC/build" "$WRAPPER"
+  build_log "$SRC/build" "$1"
+  expect_summary "$1" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
+  [ "$(tool_runs)" = 0 ] || { cat "$TOOL_LOG" >&2; fail "a tool ran on a warm build"; }
+  same_hello_outputs "$WORK/plain" "$SRC/build"
+}
+
 # cached_objects: the result entries in the local cache.
 cached_objects() { find "$EDGECACHE_DIR" -name 'r-*' -type f | wc -l; }
 

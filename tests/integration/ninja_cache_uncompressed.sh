@@ -24,12 +24,7 @@ grep -qvE '^ *[0-9]+ +2$' "$WORK/flags.cold" && { cat "$WORK/flags.cold"; fail "
 # The object's own bytes are in the cache as they are: its symbol table's names.
 grep -rqa 'unused_for_warning_replay' "$EDGECACHE_DIR" || fail "no entry holds the object's bytes as they are"
 
-rm -rf "$SRC/build"
-configure_hello "$SRC/build" "$WRAPPER"
-build_log "$SRC/build" "$WORK/warm.log"
-expect_summary "$WORK/warm.log" "edgecache: 8/8 edges from cache (8 local, 0 remote), 0 ran"
-[ "$(tool_runs)" = 0 ] || { cat "$TOOL_LOG" >&2; fail "a tool ran on a warm build"; }
-same_hello_outputs "$WORK/plain" "$SRC/build"
+rebuild_from_local "$WORK/warm.log"
 
 # Written uncompressed, read with compression on (the default).
 rm -rf "$SRC/build"

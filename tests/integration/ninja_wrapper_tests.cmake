@@ -43,6 +43,7 @@ if(TARGET edgecache-ninja)
     object_name      # one source into two objects: the second restored, its depfile naming it (issue 11)
     during_compile   # a header created in the include search while the edge compiles: the next build misses
     uncompressed     # compression=false: entries stored as they are, all hits, either kind opens, damage is a miss
+    local_uncompressed # the defaults: local entries uncompressed, the remote's compressed; a teammate's fetched copies restore; local_compression
   )
 endif()
 

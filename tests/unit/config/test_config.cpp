@@ -73,6 +73,19 @@ TEST(Config, CompressionIsOnUnlessSwitchedOffAndTakesOnlyBooleans) {
   EXPECT_TRUE(bad.compression());
 }
 
+TEST(Config, LocalEntriesAreCompressedOnlyWhenAskedAndWhenCompressionIsOn) {
+  testing::TempDir dir;
+  EXPECT_FALSE(Config::load(inputs_with(dir, {})).local_compression());
+  EXPECT_TRUE(Config::load(inputs_with(dir, {{"EDGECACHE_LOCAL_COMPRESSION", "true"}}))
+                  .local_compression());
+  EXPECT_FALSE(Config::load(inputs_with(dir, {{"EDGECACHE_LOCAL_COMPRESSION", "true"},
+                                              {"EDGECACHE_COMPRESSION", "false"}}))
+                   .local_compression());
+  Config bad = Config::load(inputs_with(dir, {{"EDGECACHE_LOCAL_COMPRESSION", "yes please"}}));
+  ASSERT_EQ(bad.errors().size(), 1u);
+  EXPECT_FALSE(bad.local_compression());
+}
+
 TEST(Config, BackgroundUploadsAreOffInCiUnlessTheUserSaysOtherwise) {
   testing::TempDir dir;
   EXPECT_TRUE(Config::load(inputs_with(dir, {})).background_uploads());

@@ -61,6 +61,25 @@ TEST(TieredStore, APutGoesToBothTiersButNotToAReadOnlyRemote) {
   EXPECT_EQ(read_only.puts, 0);
 }
 
+TEST(TieredStore, AnObjectSealedTwoWaysGoesToEachTierAsItsOwnBlob) {
+  MemoryStore local, remote, read_only("read-only", true);
+  TieredStore now(&local, &remote);
+  EXPECT_TRUE(now.writes_remote());
+  now.put(test_key("a"), "local bytes", "remote");
+  EXPECT_EQ(local.objects[test_key("a").to_string()], "local bytes");
+  EXPECT_EQ(remote.objects[test_key("a").to_string()], "remote");
+  EXPECT_EQ(now.counters()[counter::kBytesWritten], 11);
+  EXPECT_EQ(now.counters()[counter::kRemoteBytesWritten], 6);
+  // Held back for the uploader: the remote's blob is the one kept.
+  TieredStore later(&local, &remote);
+  later.defer_remote_writes();
+  later.put(test_key("b"), "local bytes", "remote");
+  later.run_deferred_writes();
+  EXPECT_EQ(remote.objects[test_key("b").to_string()], "remote");
+  EXPECT_FALSE(TieredStore(&local, &read_only).writes_remote());
+  EXPECT_FALSE(TieredStore(&local, nullptr).writes_remote());
+}
+
 TEST(TieredStore, WorksWithEitherTierMissing) {
   MemoryStore store;
   store.objects[test_key("a").to_string()] = "blob";
