@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "util/text_search.h"
+
 namespace edgecache {
 namespace {
 
@@ -79,8 +81,8 @@ std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool*
     }
   }
   // __has_include(...) and __has_include_next(...) anywhere.
-  for (size_t pos = text.find("__has_include"); pos != std::string_view::npos;
-       pos = text.find("__has_include", pos + 1)) {
+  for (size_t pos = find_text(text, "__has_include"); pos != std::string_view::npos;
+       pos = find_text(text, "__has_include", pos + 1)) {
     // "#define __has_include(x) 0" (a portability fallback) asks nothing.
     size_t line_start = text.rfind('\n', pos);
     line_start = line_start == std::string_view::npos ? 0 : line_start;
@@ -143,6 +145,13 @@ void IncludeListings::add_file(const std::string& path, std::string_view content
   std::string dir(parent_of(path));
   for (const IncludeSpelling& spelling : scan_include_spellings(content, &computed_))
     add_lookup(dir, spelling);
+  files_.push_back(path);
+}
+
+void IncludeListings::add_scanned(const std::string& path, const ScannedIncludes& scanned) {
+  std::string dir(parent_of(path));
+  computed_ = computed_ || scanned.computed;
+  for (const IncludeSpelling& spelling : scanned.spellings) add_lookup(dir, spelling);
   files_.push_back(path);
 }
 

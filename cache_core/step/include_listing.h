@@ -49,12 +49,20 @@ struct IncludeSpelling {
 // include or __has_include takes a macro, whose name we cannot know.
 std::vector<IncludeSpelling> scan_include_spellings(std::string_view text, bool* computed);
 
+// What scan_include_spellings() found in one file.
+struct ScannedIncludes {
+  std::vector<IncludeSpelling> spellings;
+  bool computed = false;
+};
+
 // Collects the directories a compile's lookups could visit, file by file.
 class IncludeListings {
  public:
   explicit IncludeListings(const IncludeSearch& search);
   // One file the compile read (absolute path) and its content.
   void add_file(const std::string& path, std::string_view content);
+  // The same, with the content scanned before (scan_include_spellings()).
+  void add_scanned(const std::string& path, const ScannedIncludes& scanned);
   // Reads (and memoizes in `hasher`) the listing of every directory
   // collected so far, so finish() records them as they are now.
   void read_ahead(FileHasher& hasher) const;

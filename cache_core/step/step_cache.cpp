@@ -14,6 +14,7 @@
 #include "edgecache/process.h"
 #include "edgecache/step_outputs.h"
 #include "step/depfile.h"
+#include "util/text_search.h"
 
 namespace edgecache {
 namespace {
@@ -33,14 +34,13 @@ bool is_path_byte(char c) {
 }
 
 // Why a compile that read `content` must not be stored ("" when it may).
-const char* unstorable_content(const std::string& content) {
-  if (content.find("__DATE__") != std::string::npos ||
-      content.find("__TIME__") != std::string::npos ||
-      content.find("__TIMESTAMP__") != std::string::npos) {
+const char* unstorable_content(std::string_view content) {
+  if (contains_text(content, "__DATE__") || contains_text(content, "__TIME__") ||
+      contains_text(content, "__TIMESTAMP__")) {
     return "time-macros";
   }
   // Inline asm pulling in a file: the assembler reads it, no depfile names it.
-  if (content.find(".incbin") != std::string::npos) return "incbin";
+  if (contains_text(content, ".incbin")) return "incbin";
   return "";
 }
 
@@ -567,25 +567,42 @@ Result<std::vector<Dependency>> StepCache::discovered_dependencies(const Step& s
   std::vector<Dependency> deps;
   IncludeListings listings(step.include_search);
   std::string cwd = current_directory();
+  const int64_t settled_before = clock_ns(CLOCK_REALTIME_COARSE) - kCoarsestGranule;
   for (const std::string& path : *dependency_list) {
-    auto content = read_file(path);
-    if (!content) return Error{content.error()};
-    // Stat after reading: a change at any moment since the step started,
-    // even between our read and now, shows in ctime/mtime.
-    auto stamp = stat_file(path);
-    if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
+    std::string absolute = absolute_path(path, cwd);
+    const std::optional<FileStamp> before = stat_file(path);
+    auto known = before ? scanned_files_.find({absolute, *before}) : scanned_files_.end();
+    std::optional<FileStamp> stamp = before;
+    ScannedFile read_now;
+    const ScannedFile* scanned = &read_now;
+    if (known != scanned_files_.end()) {
+      scanned = &known->second;
+    } else {
+      auto content = read_file(path);
+      if (!content) return Error{content.error()};
+      // Stat after reading: a change at any moment since the step started,
+      // even between our read and now, shows in ctime/mtime.
+      stamp = stat_file(path);
+      if (!stamp || stamp->is_directory) return Error{"dependency " + path + " is not a file"};
+      read_now.fingerprint = hash_bytes(*content).hex();
+      read_now.unstorable = unstorable_content(*content);
+      read_now.includes.spellings = scan_include_spellings(*content, &read_now.includes.computed);
+      if (before == stamp && std::max(stamp->mtime_ns, stamp->ctime_ns) < settled_before)
+        scanned =
+            &scanned_files_.emplace(std::pair{absolute, *stamp}, std::move(read_now)).first->second;
+    }
     if (written_during_run(std::max(stamp->mtime_ns, stamp->ctime_ns), start)) {
       *skip_reason = "input-changed-during-run";
       return deps;
     }
     if (step.scan_for_macros) {
-      if (const char* why = unstorable_content(*content); *why) {
-        *skip_reason = why;
+      if (*scanned->unstorable) {
+        *skip_reason = scanned->unstorable;
         return deps;
       }
-      listings.add_file(absolute_path(path, cwd), *content);
+      listings.add_scanned(absolute, scanned->includes);
     }
-    deps.push_back({paths_.normalize(path), hash_bytes(*content).hex(), stamp_text(*stamp)});
+    deps.push_back({paths_.normalize(path), scanned->fingerprint, stamp_text(*stamp)});
   }
   if (listings.saw_ignored_name()) {
     *skip_reason = "unusual-include-name";

@@ -278,6 +278,18 @@ class StepCache {
   // dir_stamp_now() of the current lookup (looked up by string_view: asked
   // for each of thousands of dependencies).
   std::map<std::string, std::string, std::less<>> dir_stamps_;
+  // What storing a step learnt of each discovered dependency, by absolute
+  // path and stamp: the libstdc++ headers every compile of a build reads
+  // are read, hashed and scanned once (they were most of what a cold build
+  // spent storing steps). Only files whose stamp was the same before and
+  // after the read, and older than the coarsest timestamp granule, so that
+  // a rewrite shows as another stamp.
+  struct ScannedFile {
+    std::string fingerprint;
+    const char* unstorable = "";  // unstorable_content()
+    ScannedIncludes includes;
+  };
+  std::map<std::pair<std::string, FileStamp>, ScannedFile> scanned_files_;
 };
 
 StepStart step_start();

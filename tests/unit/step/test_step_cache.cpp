@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <thread>
 
@@ -172,6 +173,35 @@ TEST(StepCache, AChangedDiscoveredHeaderIsAMissThatNamesIt) {
   EXPECT_EQ(found.result, LookupResult::kMiss);
   EXPECT_EQ(found.cause, MissCause::kInputsChanged);
   EXPECT_NE(found.miss_detail.find(header), std::string::npos) << found.miss_detail;
+}
+
+// Storing remembers what it read of each discovered header by path and
+// stamp (the libstdc++ headers every compile of a build reads are read
+// once); a header rewritten between two stores has another stamp and is
+// read again, even at the same size.
+TEST(StepCache, AHeaderRewrittenBetweenTwoStoresOfOneBuildIsReadAgain) {
+  TempDir dir;
+  Cache cache;
+  std::string header = dir.write("a.h", "#define A 1 /* padding */");
+  // Older than the coarsest timestamp granule: its stamp may be remembered.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  auto step_with_header = [&](const std::string& flag) {
+    Step step = compile_step(dir, flag);
+    step.discovered_deps_file = dir.write("out.o.d", "out.o: " + header + "\n");
+    step.scan_for_macros = true;
+    return step;
+  };
+  Step first = step_with_header("-O1");
+  ASSERT_EQ(run_and_store(cache, first, "one").kind, StoreResultKind::kStored);
+  Step second = step_with_header("-O2");  // the same header, remembered
+  ASSERT_EQ(run_and_store(cache, second, "two").kind, StoreResultKind::kStored);
+  EXPECT_EQ(cache.steps.lookup(second).result, LookupResult::kHit);
+
+  dir.write("a.h", "#define A __DATE__ /*x*/");                // the same size
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // before the next step starts
+  StoreOutcome third = run_and_store(cache, step_with_header("-O3"), "three");
+  EXPECT_EQ(third.kind, StoreResultKind::kSkipped);
+  EXPECT_EQ(third.reason, "time-macros");
 }
 
 TEST(StepCache, AManifestWhoseResultIsGoneSaysSo) {
