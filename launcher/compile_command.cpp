@@ -18,6 +18,7 @@
 #include "edgecache/process.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_ledger.h"
+#include "temporary_depfile.h"
 #include "user_messages.h"
 
 namespace edgecache {
@@ -137,10 +138,11 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
       ledger.why_missed(place, lookup, prepared.step, input_key, session.remote_use());
   const Config& config = session.config();
   session.steps().read_listings_before_run(prepared.step);
+  TemporaryDepfile depfile(prepared.our_depfile);
   std::optional<RealRun> run = run_real(inv, prepared, start);
   if (!run) return 127;
   if (run->result.exit_status != 0) {
-    if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
+    depfile.remove();
     ledger.failed();
     (void)session.flush_stats();
     log_decision(config.log_file(), inv.object,
@@ -152,7 +154,7 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   StoreOutcome stored =
       session.steps().store(prepared.step, run->result.stdout_text, run->result.stderr_text,
                             run->duration_ms, run->start);
-  if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
+  depfile.remove();  // before the _exit() of a background upload below
   ledger.missed(lookup.cause);
   ledger.stored(place, input_key, stored, why);
   (void)session.flush_stats();
@@ -172,8 +174,9 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
 int verify_hit(CacheSession& session, const CompilerInvocation& inv, CompileStep& prepared,
                const LookupOutcome& hit) {
   const Config& config = session.config();
+  TemporaryDepfile depfile(prepared.our_depfile);
   std::optional<RealRun> run = run_real(inv, prepared, step_start());
-  if (!prepared.our_depfile.empty()) ::unlink(prepared.our_depfile.c_str());
+  depfile.remove();
   if (!run) return 127;
   const VerifyOutcome checked = compare_real_run(prepared.step, hit.entry, run->result.exit_status,
                                                  session.paths(), config.verify_ignore());

@@ -62,4 +62,36 @@ EDGECACHE_DISABLE=1 with_decisions "$SCRATCH/disabled.decisions" "$E" gcc -c ok.
 expect_eq "$(stat_value hit.local)" "$before" "disabled run touched the cache"
 [ ! -e "$SCRATCH/disabled.decisions" ] || fail "the disabled run decided something: $(cat "$SCRATCH/disabled.decisions")"
 cmp ok5.o ok.expected.o || fail "object with the cache disabled differs"
+
+note "Ctrl-C during a compile the launcher added its depfile to leaves no file in TMPDIR"
+# A "gcc" that writes the depfile it is given at once, as cc1 does early,
+# then compiles slowly; the launcher adds -MD -MF (the call names no depfile).
+mkdir -p "$SCRATCH/slow" "$SCRATCH/tmpdir"
+cat > "$SCRATCH/slow/gcc" <<'GCC'
+#!/bin/sh
+case " $* " in *" -c "*) ;; *) exec /usr/bin/gcc "$@" ;; esac
+previous=
+for arg; do
+  [ "$previous" = -MF ] && printf 'ok.o: ok.c\n' > "$arg" && touch "${0%/gcc}/written"
+  previous=$arg
+done
+sleep 30
+exec /usr/bin/gcc "$@"
+GCC
+chmod +x "$SCRATCH/slow/gcc"
+# (A script's background job starts with SIGINT ignored: back to the default,
+# as in a terminal.)
+TMPDIR="$SCRATCH/tmpdir" setsid env --default-signal=INT "$E" "$SCRATCH/slow/gcc" -c ok.c \
+  -o slow.o 2>/dev/null &
+launcher=$!
+for _ in $(seq 100); do
+  [ -e "$SCRATCH/slow/written" ] && break
+  sleep 0.1
+done
+ls "$SCRATCH/tmpdir"/edgecache-*-deps-*.d >/dev/null 2>&1 || fail "the compile never got its temporary depfile"
+kill -INT -- "-$launcher"  # the whole process group, as a terminal's Ctrl-C
+set +e; wait "$launcher"; interrupted=$?; set -e
+[ "$interrupted" -ne 0 ] || fail "an interrupted compile exited 0"
+leftovers=$(find "$SCRATCH/tmpdir" -name 'edgecache-*' | wc -l)
+[ "$leftovers" = 0 ] || fail "temporary depfile left after Ctrl-C: $(ls "$SCRATCH/tmpdir")"
 echo "PASS"
