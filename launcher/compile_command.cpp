@@ -142,7 +142,6 @@ int run_miss(CacheSession& session, const CompilerInvocation& inv, CompileStep& 
   std::optional<RealRun> run = run_real(inv, prepared, start);
   if (!run) return 127;
   if (run->result.exit_status != 0) {
-    depfile.remove();
     ledger.failed();
     (void)session.flush_stats();
     log_decision(config.log_file(), inv.object,

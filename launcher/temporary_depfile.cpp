@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <iterator>
 
 namespace edgecache {
 namespace {
 
 constexpr int kEndingSignals[] = {SIGINT, SIGTERM, SIGHUP};
+static_assert(std::size(kEndingSignals) == TemporaryDepfile::kSignals);
 
 // Read by the handler: a fixed buffer, written before the handlers are set.
 char g_path[PATH_MAX] = "";
@@ -31,7 +33,7 @@ TemporaryDepfile::TemporaryDepfile(const std::string& path) {
   sigemptyset(&action.sa_mask);
   // Only where the signal would end the launcher anyway: an ignored SIGINT
   // (a background job of a script) stays ignored.
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < kSignals; ++i) {
     struct sigaction current {};
     installed_[i] = ::sigaction(kEndingSignals[i], nullptr, &current) == 0 &&
                     !(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_DFL &&
@@ -45,7 +47,7 @@ TemporaryDepfile::~TemporaryDepfile() { remove(); }
 void TemporaryDepfile::remove() {
   if (!armed_) return;
   ::unlink(g_path);
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < kSignals; ++i) {
     if (installed_[i]) ::sigaction(kEndingSignals[i], &previous_[i], nullptr);
   }
   g_path[0] = '\0';

@@ -15,6 +15,8 @@ namespace edgecache {
 
 class TemporaryDepfile {
  public:
+  static constexpr int kSignals = 3;  // SIGINT, SIGTERM, SIGHUP
+
   // `path` empty: nothing to remove, no handler installed.
   explicit TemporaryDepfile(const std::string& path);
   ~TemporaryDepfile();
@@ -26,8 +28,8 @@ class TemporaryDepfile {
 
  private:
   bool armed_ = false;
-  bool installed_[3] = {};
-  struct sigaction previous_[3] = {};
+  bool installed_[kSignals] = {};
+  struct sigaction previous_[kSignals] = {};
 };
 
 }  // namespace edgecache

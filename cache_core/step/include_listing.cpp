@@ -142,10 +142,9 @@ void IncludeListings::probe(const std::string& dir, std::string_view name) {
 }
 
 void IncludeListings::add_file(const std::string& path, std::string_view content) {
-  std::string dir(parent_of(path));
-  for (const IncludeSpelling& spelling : scan_include_spellings(content, &computed_))
-    add_lookup(dir, spelling);
-  files_.push_back(path);
+  ScannedIncludes scanned;
+  scanned.spellings = scan_include_spellings(content, &scanned.computed);
+  add_scanned(path, scanned);
 }
 
 void IncludeListings::add_scanned(const std::string& path, const ScannedIncludes& scanned) {
