@@ -153,6 +153,9 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   void warn(const std::string& kind, const std::string& text);
   void report_store_warnings();
 
+  /// The stamps of recorded dependencies, shared by every lookup of this
+  /// build (the main thread's and local_lookups_'s): outlives both.
+  WatchedStats watched_stats_;
   CacheSession session_;
   /// What EdgeStepBuilders need; the prefetch workers get a copy.
   EdgeStepContext step_context_;

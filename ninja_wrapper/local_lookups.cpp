@@ -6,9 +6,12 @@
 namespace edgecache::ninja {
 
 struct LocalLookups::Context {
-  Context(const Config& config, const EdgeStepContext& step_context)
+  Context(const Config& config, const EdgeStepContext& step_context, WatchedStats* watched)
       : session(config, SessionOptions{true, ""}),
-        builder(step_context, session.paths(), session.hasher()) {}
+        builder(step_context, session.paths(), session.hasher()) {
+    session.steps().set_watched_stats(watched);
+    session.hasher().set_watched_stats(watched);
+  }
 
   CacheSession session;
   EdgeStepBuilder builder;
@@ -17,8 +20,8 @@ struct LocalLookups::Context {
   std::vector<std::string> to_forget;
 };
 
-LocalLookups::LocalLookups(const Config& config, EdgeStepContext context)
-    : config_(config), step_context_(std::move(context)) {}
+LocalLookups::LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched)
+    : config_(config), step_context_(std::move(context)), watched_(watched) {}
 
 LocalLookups::~LocalLookups() = default;
 
@@ -36,7 +39,7 @@ std::unique_ptr<LocalLookups::Context> LocalLookups::acquire() {
   if (context == nullptr) {
     // Made outside the lock (it opens the local store); it knows nothing
     // yet, so it has nothing to forget.
-    context = std::make_unique<Context>(config_, step_context_);
+    context = std::make_unique<Context>(config_, step_context_, watched_);
     std::lock_guard<std::mutex> lock(mutex_);
     all_.push_back(context.get());
   }

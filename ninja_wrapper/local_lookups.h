@@ -30,6 +30,7 @@
 #include "edgecache/config.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_cache.h"
+#include "edgecache/watched_stats.h"
 
 namespace edgecache::ninja {
 
@@ -52,7 +53,8 @@ struct LocalLookup {
 
 class LocalLookups {
  public:
-  LocalLookups(const Config& config, EdgeStepContext context);
+  /// `watched`: the stamps every context's lookups share (outlives this).
+  LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched);
   ~LocalLookups();
   LocalLookups(const LocalLookups&) = delete;
   LocalLookups& operator=(const LocalLookups&) = delete;
@@ -75,6 +77,7 @@ class LocalLookups {
 
   const Config config_;
   const EdgeStepContext step_context_;
+  WatchedStats* const watched_;
   std::mutex mutex_;
   /// Guarded by mutex_: contexts not in use, and every context made.
   std::vector<std::unique_ptr<Context>> idle_;

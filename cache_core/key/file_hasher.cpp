@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "edgecache/step_cache.h"  // step_start
+#include "edgecache/watched_stats.h"
 
 namespace edgecache {
 
@@ -19,6 +20,8 @@ namespace {
 // How long a directory must have been left alone before its stamp stands for
 // its names: FAT's two-second timestamps, the coarsest a filesystem keeps.
 constexpr int64_t kListingStampSettle = 2'000'000'000;
+
+}  // namespace
 
 FileStamp stamp_of(const struct stat& st) {
   FileStamp stamp;
@@ -30,8 +33,6 @@ FileStamp stamp_of(const struct stat& st) {
   stamp.is_directory = S_ISDIR(st.st_mode);
   return stamp;
 }
-
-}  // namespace
 
 std::optional<FileStamp> stat_file(const std::string& path) {
   struct stat st {};
@@ -290,7 +291,12 @@ bool FileHasher::exists(const std::string& path) {
     if (below.size() == path.size()) return true;
     break;  // it names the next dir down, whose own listing is not memoized
   }
-  return lstat_file(path).has_value();
+  return watched_ ? watched_->exists(path) : lstat_file(path).has_value();
+}
+
+void FileHasher::begin_lookup() {
+  ++lookup_;
+  if (watched_) watched_->catch_up();
 }
 
 bool FileHasher::may_exist(const std::string& path) {

@@ -16,7 +16,11 @@
 #include "edgecache/hash.h"
 #include "edgecache/predicted_files.h"
 
+struct stat;
+
 namespace edgecache {
+
+class WatchedStats;
 
 // What identifies one version of a file without reading it.
 struct FileStamp {
@@ -29,6 +33,8 @@ struct FileStamp {
   auto operator<=>(const FileStamp&) const = default;
 };
 
+// The stamp of what a stat() or lstat() filled in.
+FileStamp stamp_of(const struct stat& st);
 std::optional<FileStamp> stat_file(const std::string& path);
 // The same for the path itself: a symlink's own stamp, not its target's.
 std::optional<FileStamp> lstat_file(const std::string& path);
@@ -126,7 +132,11 @@ class FileHasher {
   // (not a step of it, which calls forget()) is seen by the lookups after
   // it. Without calls (the launcher: one lookup per process) listings are
   // memoized for the hasher's life, as read.
-  void begin_lookup() { ++lookup_; }
+  // With watched stats set, the changes they were told of are applied first.
+  void begin_lookup();
+  // exists() asks `watched` (shared by a process's lookup threads) instead
+  // of one lstat() each; nullptr (the default): the disk.
+  void set_watched_stats(WatchedStats* watched) { watched_ = watched; }
 
   // For a dir whose listing was read again and found to name other entries
   // than the read before it: when that second read was, if at or after
@@ -201,6 +211,7 @@ class FileHasher {
   const PredictedFiles* predictions_ = nullptr;
   std::set<std::string> expected_dirs_;
   std::function<void(const std::string&)> forget_listener_;
+  WatchedStats* watched_ = nullptr;
 };
 
 }  // namespace edgecache

@@ -221,7 +221,7 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
     return !hasher_.may_exist(path);
   }
   if (dep.fingerprint == kDirectoryFingerprint) {
-    auto stamp = stat_file(path);
+    auto stamp = stat_now(path);
     // Ahead of the build: a directory Ninja makes before the step runs.
     return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
@@ -240,10 +240,14 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
   // by its prediction, not by what an older build left there.
   if (auto predicted = hasher_.predicted(path)) return predicted->hex() == dep.fingerprint;
   if (!dep.stamp.empty()) {
-    auto stamp = stat_file(path);
+    auto stamp = stat_now(path);
     if (stamp && stamp_text_is(*stamp, dep.stamp)) return true;  // unchanged since hashed here
   }
   return hasher_.fingerprint(path) == dep.fingerprint;
+}
+
+std::optional<FileStamp> StepCache::stat_now(const std::string& path) {
+  return watched_ ? watched_->stat(path) : stat_file(path);
 }
 
 // Asked for each listed dir and again for the parent of each absent name in
@@ -252,7 +256,7 @@ const std::string& StepCache::dir_stamp_now(std::string_view dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
   std::string path(dir);
-  auto stamp = stat_file(path);
+  auto stamp = stat_now(path);
   return dir_stamps_
       .emplace(std::move(path), stamp && stamp->is_directory ? stamp_text(*stamp) : "")
       .first->second;
@@ -268,7 +272,8 @@ const Dep* StepCache::first_changed(const Step& step, const std::vector<Dep>& de
 }
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
-  dir_stamps_.clear();  // dirs may have changed since the last lookup
+  dir_stamps_.clear();                 // dirs may have changed since the last lookup
+  if (watched_) watched_->catch_up();  // and so may the files it kept
   const CacheKey key = input_key(step);
   StoreTier source = StoreTier::kLocal;
   auto payload = fetch_payload(key, &source);
@@ -528,7 +533,11 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
 void StepCache::settle_restore(const Step& step, const FoundEntry& found,
                                const RestoreOutcome& restored) {
   std::string cwd = current_directory();
-  for (const StepOutput& output : step.outputs) hasher_.forget(absolute_path(output.path, cwd));
+  for (const StepOutput& output : step.outputs) {
+    const std::string path = absolute_path(output.path, cwd);
+    hasher_.forget(path);
+    if (watched_) watched_->forget(path);
+  }
   store_.counters()[counter::kBytesRead] += static_cast<int64_t>(restored.bytes_read);
   if (!restored.restored && restored.cause == MissCause::kCorrupt) {
     count_rejection(restored.rejection);
