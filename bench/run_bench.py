@@ -30,7 +30,7 @@ import sys
 import time
 
 from final_outputs import FinalOutputWatcher, final_outputs_of
-from bench_support import HERE, REPO, DelayProxy, HeavyLock, Nginx, log, loadavg, rmtree, run, timed
+from bench_support import HERE, REPO, DelayProxy, HeavyLock, Nginx, log, loadavg, rmtree, run, settle_writes, timed
 from microbench import microbench
 from projects import DEFAULT_SOURCE_CACHE, PROJECTS
 import report
@@ -248,6 +248,7 @@ class Bench:
         watcher = FinalOutputWatcher(finals)
         with self.lock.held("floor") as wait:
             load_before = loadavg()
+            settle_writes()
             start = time.perf_counter()
             watcher.start(start)
             try:

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <functional>
 
 namespace edgecache {
@@ -69,6 +70,9 @@ bool hand_over_to_child(int fd) {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, fd, STDERR_FILENO + 1);  // dup2 clears CLOEXEC
+  // Nothing else this process inherited (a lock a parent holds, a job
+  // server's pipe) outlives it in the child.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 2);
   char cat[] = "cat";
   char* argv[] = {cat, nullptr};
   pid_t child = 0;
@@ -80,9 +84,20 @@ bool hand_over_to_child(int fd) {
   return started;
 }
 
+// A quarter of the user's inotify watches (fs.inotify.max_user_watches:
+// 8,192 on older kernels, up to a million on newer ones by memory).
+size_t watch_budget() {
+  std::ifstream limit("/proc/sys/fs/inotify/max_user_watches");
+  size_t watches = 0;
+  return limit >> watches ? watches / 4 : 2048;
+}
+
 }  // namespace
 
-WatchedStats::WatchedStats() : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {}
+WatchedStats::WatchedStats() : WatchedStats(watch_budget()) {}
+
+WatchedStats::WatchedStats(size_t watch_budget)
+    : fd_(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)), watch_budget_(watch_budget) {}
 
 WatchedStats::~WatchedStats() {
   if (fd_ < 0) return;
@@ -142,13 +157,10 @@ WatchedStats::Observed WatchedStats::observe(const std::string& path) {
   }
   // Watched before it is read: a change after the read is an event. An
   // absent name has no inode to watch: its directory's watch reports it.
-  const int wd =
-      ::inotify_add_watch(fd_, path.c_str(), kKeptPathEvents | IN_DONT_FOLLOW | IN_MASK_ADD);
-  if (wd >= 0) {
-    watched_.store(true);
+  int wd = -1;
+  {
     std::lock_guard<std::mutex> lock(watches_mutex_);
-    std::vector<std::string>& paths = paths_of_watch_[wd];
-    if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+    wd = add_watch(path, kKeptPathEvents | IN_DONT_FOLLOW);
   }
   // Read and kept under the shard's lock: an event applied meanwhile drops
   // the answer after it is kept, or came before the read, which sees it.
@@ -186,16 +198,27 @@ WatchedStats::Directory WatchedStats::watch_directories_above(const std::string&
 
 WatchedStats::Directory WatchedStats::watch_directory(const std::string& dir) {
   // IN_DONT_FOLLOW with IN_ONLYDIR: a symlink here fails (ENOTDIR).
-  const int wd = ::inotify_add_watch(fd_, dir.c_str(),
-                                     kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW | IN_MASK_ADD);
+  const int wd = add_watch(dir, kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW);
   if (wd < 0) return errno == ENOENT ? Directory::kAbsent : Directory::kUntrusted;
-  watched_.store(true);
-  std::vector<std::string>& paths = paths_of_watch_[wd];
-  if (std::find(paths.begin(), paths.end(), dir) == paths.end()) paths.push_back(dir);
   struct statfs fs {};
   const bool trusted = ::statfs(dir.c_str(), &fs) == 0 &&
                        changes_only_through_this_kernel(static_cast<int64_t>(fs.f_type));
   return trusted ? Directory::kWatched : Directory::kUntrusted;
+}
+
+int WatchedStats::add_watch(const std::string& path, uint32_t mask) {
+  // The user's watches are shared with their editor's and IDE's file
+  // watchers: this process takes at most its budget of them.
+  if (paths_of_watch_.size() >= watch_budget_) {
+    errno = ENOSPC;
+    return -1;
+  }
+  const int wd = ::inotify_add_watch(fd_, path.c_str(), mask | IN_MASK_ADD);
+  if (wd < 0) return wd;
+  watched_.store(true);
+  std::vector<std::string>& paths = paths_of_watch_[wd];
+  if (std::find(paths.begin(), paths.end(), path) == paths.end()) paths.push_back(path);
+  return wd;
 }
 
 bool WatchedStats::local_filesystem(uint64_t device, const std::string& path) {

@@ -26,7 +26,9 @@
 // - A change made through a shared writable mmap raises no event: the
 //   stamp stays as read until the next event about that file. (Editors and
 //   build tools write with write(2).)
-// Without inotify (none left, a sandbox) every stat() is a plain stat.
+// Without inotify (none left, a sandbox) every stat() is a plain stat; at
+// most a quarter of the user's inotify watches are taken (their editor's
+// file watchers need the rest), and past that, paths are asked of the disk.
 
 #include <array>
 #include <atomic>
@@ -45,7 +47,10 @@ namespace edgecache {
 
 class WatchedStats {
  public:
+  // At most a quarter of fs.inotify.max_user_watches.
   WatchedStats();
+  // At most `watch_budget` watches.
+  explicit WatchedStats(size_t watch_budget);
   ~WatchedStats();
   WatchedStats(const WatchedStats&) = delete;
   WatchedStats& operator=(const WatchedStats&) = delete;
@@ -101,6 +106,9 @@ class WatchedStats {
   // path's absence may be kept); kUntrusted: nothing about it may be.
   Directory watch_directories_above(const std::string& path);
   Directory watch_directory(const std::string& dir);
+  // inotify_add_watch(), within this process's budget (-1 and ENOSPC past
+  // it), the watch remembered for `path`. watches_mutex_ held.
+  int add_watch(const std::string& path, uint32_t mask);
   // Whether files on `device` change only through this kernel (statfs of
   // `path`, remembered per device).
   bool local_filesystem(uint64_t device, const std::string& path);
@@ -109,6 +117,8 @@ class WatchedStats {
   void drop_all();
 
   int fd_ = -1;
+  // How many watches this process may hold at once.
+  size_t watch_budget_ = 0;
   std::array<Shard, 64> shards_;
   std::atomic<uint64_t> answered_{0};
   // Whether any watch was put (the instance then takes a while to release).

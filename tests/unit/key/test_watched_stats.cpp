@@ -169,5 +169,15 @@ TEST_F(WatchedStatsTest, ForgetMakesTheNextStatReadTheDisk) {
   EXPECT_EQ(stats.answered(), 0u);
 }
 
+TEST(WatchedStats, PastItsShareOfTheUsersWatchesItAsksTheDisk) {
+  TempDir dir;
+  std::string header = dir.write("a.h", "#define A 1");
+  WatchedStats stats(0);  // no watch at all may be taken
+  ASSERT_EQ(stats.stat(header), stat_file(header));
+  rewrite_in_place(header, "#define A 2");
+  EXPECT_EQ(stats.stat(header), stat_file(header));
+  EXPECT_EQ(stats.answered(), 0u);
+}
+
 }  // namespace
 }  // namespace edgecache
