@@ -48,7 +48,6 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       verify_(config.verify()),
       verify_ignore_(config.verify_ignore()) {
   for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
-  session_.steps().set_watched_stats(&watched_stats_);
   session_.hasher().set_watched_stats(&watched_stats_);
   if (!verify_.enabled()) {
     local_lookups_ = std::make_unique<LocalLookups>(config, step_context_, &watched_stats_);
@@ -482,11 +481,8 @@ bool CachedEdgeHooks::judge_observed_run(const PendingRun& run, std::vector<Depe
 }
 
 void CachedEdgeHooks::on_outputs_written(Edge* edge) {
-  for (const Node* output : edge->outputs_) {
-    const std::string path = absolute_path(output->path(), build_dir_);
-    session_.hasher().forget(path);
-    watched_stats_.forget(path);
-  }
+  for (const Node* output : edge->outputs_)
+    session_.hasher().forget(absolute_path(output->path(), build_dir_));
 }
 
 void CachedEdgeHooks::store(const PendingRun& run, const CommandRunner::Result& result,

@@ -9,7 +9,6 @@ struct LocalLookups::Context {
   Context(const Config& config, const EdgeStepContext& step_context, WatchedStats* watched)
       : session(config, SessionOptions{true, ""}),
         builder(step_context, session.paths(), session.hasher()) {
-    session.steps().set_watched_stats(watched);
     session.hasher().set_watched_stats(watched);
   }
 

@@ -435,6 +435,7 @@ std::optional<std::vector<std::string>> FileHasher::probed_names_of(std::string_
 
 void FileHasher::forget(const std::string& path) {
   if (forget_listener_) forget_listener_(path);
+  if (watched_) watched_->forget(path);
   // The smallest stamp: every memoized hash of `path` sorts at or after it.
   FileStamp lowest{
       0, 0, 0, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min(), false};

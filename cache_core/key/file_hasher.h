@@ -135,8 +135,10 @@ class FileHasher {
   // With watched stats set, the changes they were told of are applied first.
   void begin_lookup();
   // exists() asks `watched` (shared by a process's lookup threads) instead
-  // of one lstat() each; nullptr (the default): the disk.
+  // of one lstat() each, and so does StepCache for the stamps of recorded
+  // dependencies; forget() tells it too. nullptr (the default): the disk.
   void set_watched_stats(WatchedStats* watched) { watched_ = watched; }
+  WatchedStats* watched_stats() const { return watched_; }
 
   // For a dir whose listing was read again and found to name other entries
   // than the read before it: when that second read was, if at or after

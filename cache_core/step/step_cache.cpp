@@ -13,6 +13,7 @@
 #include "edgecache/file_io.h"
 #include "edgecache/process.h"
 #include "edgecache/step_outputs.h"
+#include "edgecache/watched_stats.h"
 #include "step/depfile.h"
 #include "util/text_search.h"
 
@@ -247,7 +248,8 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
 }
 
 std::optional<FileStamp> StepCache::stat_now(const std::string& path) {
-  return watched_ ? watched_->stat(path) : stat_file(path);
+  WatchedStats* watched = hasher_.watched_stats();
+  return watched ? watched->stat(path) : stat_file(path);
 }
 
 // Asked for each listed dir and again for the parent of each absent name in
@@ -272,8 +274,10 @@ const Dep* StepCache::first_changed(const Step& step, const std::vector<Dep>& de
 }
 
 std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcome* outcome) {
-  dir_stamps_.clear();                 // dirs may have changed since the last lookup
-  if (watched_) watched_->catch_up();  // and so may the files it kept
+  dir_stamps_.clear();  // dirs may have changed since the last lookup
+  // And so may the files the watched stats keep (a lookup that began with
+  // FileHasher::begin_lookup has applied the changes already: cheap).
+  if (WatchedStats* watched = hasher_.watched_stats()) watched->catch_up();
   const CacheKey key = input_key(step);
   StoreTier source = StoreTier::kLocal;
   auto payload = fetch_payload(key, &source);
@@ -533,11 +537,7 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
 void StepCache::settle_restore(const Step& step, const FoundEntry& found,
                                const RestoreOutcome& restored) {
   std::string cwd = current_directory();
-  for (const StepOutput& output : step.outputs) {
-    const std::string path = absolute_path(output.path, cwd);
-    hasher_.forget(path);
-    if (watched_) watched_->forget(path);
-  }
+  for (const StepOutput& output : step.outputs) hasher_.forget(absolute_path(output.path, cwd));
   store_.counters()[counter::kBytesRead] += static_cast<int64_t>(restored.bytes_read);
   if (!restored.restored && restored.cause == MissCause::kCorrupt) {
     count_rejection(restored.rejection);

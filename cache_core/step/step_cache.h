@@ -19,7 +19,6 @@
 #include "edgecache/path_normalizer.h"
 #include "edgecache/step_outcome.h"
 #include "edgecache/tiered_store.h"
-#include "edgecache/watched_stats.h"
 
 namespace edgecache {
 
@@ -176,11 +175,6 @@ class StepCache {
   StepCache(TieredStore& store, const PathNormalizer& paths, FileHasher& hasher,
             BlobCodec codec = {});
 
-  // Lookups take the stamps of recorded dependencies from `watched`
-  // (shared by a process's lookup threads) instead of a stat each; nullptr
-  // (the default): a stat each.
-  void set_watched_stats(WatchedStats* watched) { watched_ = watched; }
-
   CacheKey input_key(const Step& step) const;
   // Finds the step's result and restores its outputs: locate(), then
   // restore_found() and settle_restore(). `keep_files`: the outcome's entry
@@ -262,7 +256,7 @@ class StepCache {
   // The dirs a step's include lookups are known to visit before it runs:
   // every search dir, and each subdir the #includes of its keyed inputs name.
   IncludeListings listings_known_before_run(const Step& step);
-  // The stamp of `path` now: from watched_ when set.
+  // The stamp of `path` now: from the hasher's watched stats when set.
   std::optional<FileStamp> stat_now(const std::string& path);
   // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
   const std::string& dir_stamp_now(std::string_view dir);
@@ -283,7 +277,6 @@ class StepCache {
   const PathNormalizer& paths_;
   FileHasher& hasher_;
   BlobCodec codec_;
-  WatchedStats* watched_ = nullptr;
   // dir_stamp_now() of the current lookup (looked up by string_view: asked
   // for each of thousands of dependencies).
   std::map<std::string, std::string, std::less<>> dir_stamps_;
