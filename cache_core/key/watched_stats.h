@@ -17,8 +17,10 @@
 //   returns), under one lock, so a lookup never runs beside a half-applied
 //   batch. A change during a lookup counts from the next one, as a stat
 //   taken at the lookup's start would.
-// - Only what an event would report is kept: regular files and directories
-//   reached without a symlink anywhere on the path (a symlink's retargeting
+// - Only what an event would report is kept: regular files (stat()) and
+//   directories (stat_directory(): their names only; a chmod or touch of a
+//   directory during the build is not an event here) reached without a
+//   symlink anywhere on the path (a symlink's retargeting
 //   is an event in a directory that may not be watched), on filesystems
 //   whose changes all pass through this kernel (not NFS, SMB or FUSE, whose
 //   other clients change files unseen). An absent name is kept when its
@@ -61,9 +63,13 @@ class WatchedStats {
   // thread, at the start of each lookup.
   void catch_up();
 
-  // stat_file(path), from memory when the path is watched and no event
-  // since said it changed. Any thread. `path` absolute.
+  // stat_file(path), from memory when the path is a regular file, watched,
+  // and no event since said it changed. Any thread. `path` absolute.
   std::optional<FileStamp> stat(const std::string& path);
+  // stat() of a directory, kept while no name in it changes (its times and
+  // permissions are not watched: what a build reads through it are its
+  // names, and the files' own watches).
+  std::optional<FileStamp> stat_directory(const std::string& path);
   // Whether `path` exists (a dangling symlink counts, as for lstat()), the
   // same way: the pch probes of every compile ask for thousands of names
   // that are never there.
@@ -92,8 +98,10 @@ class WatchedStats {
   Shard& shard_of(const std::string& path);
   // The kept answer for `path`, if any.
   std::optional<Known> known(const std::string& path);
-  // lstat() of `path`, kept when the watches allow.
-  Observed observe(const std::string& path);
+  // What a kept path is watched as.
+  enum class Kind { kFile, kDirectory };
+  // lstat() of `path`, kept when the watches allow and it is of `kind`.
+  Observed observe(const std::string& path, Kind kind);
   // What a directory above kept paths is to this process.
   enum class Directory {
     kWatched,    // watched, on a trusted filesystem

@@ -258,7 +258,8 @@ const std::string& StepCache::dir_stamp_now(std::string_view dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
   std::string path(dir);
-  auto stamp = stat_now(path);
+  WatchedStats* watched = hasher_.watched_stats();
+  auto stamp = watched ? watched->stat_directory(path) : stat_file(path);
   return dir_stamps_
       .emplace(std::move(path), stamp && stamp->is_directory ? stamp_text(*stamp) : "")
       .first->second;
