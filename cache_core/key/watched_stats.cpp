@@ -165,34 +165,45 @@ WatchedStats::Observed WatchedStats::observe(const std::string& path, Kind kind)
     read();
     return seen;
   }
-  // Watched before it is read: a change after the read is an event. An
-  // absent name has no inode to watch: its directory's watch reports it.
+  Shard& shard = shard_of(path);
+  // Read and kept under the shard's lock: an event applied meanwhile drops
+  // the answer after it is kept, or came before the read, which sees it.
+  auto keepable = [&] {
+    return kind == Kind::kDirectory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+  };
+  {
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    read();
+    if (generation_.load() != generation) return seen;
+    if (!seen.found) {
+      // Absent (not merely unreadable): its directory is watched, so its
+      // creation will be an event. Most asked names are (pch probes): no
+      // watch is tried for them.
+      if (error == ENOENT) shard.known.emplace(path, std::nullopt);
+      return seen;
+    }
+    // Never kept: not worth a watch. A directory above that was missing
+    // (its creation not applied yet) is not watched.
+    if (above == Directory::kAbsent || seen.symlink || !keepable()) return seen;
+  }
+  // Found: watched, then read again, so that a change after that read is
+  // an event. IN_ONLYDIR: a directory's watch fails on anything else.
   int wd = -1;
   {
     std::lock_guard<std::mutex> lock(watches_mutex_);
-    // IN_ONLYDIR: a directory's watch fails on anything else, which is then
-    // not kept.
     wd = kind == Kind::kDirectory ? add_watch(path, kDirectoryEvents | IN_ONLYDIR | IN_DONT_FOLLOW)
                                   : add_watch(path, kFileEvents | IN_DONT_FOLLOW);
   }
-  // Read and kept under the shard's lock: an event applied meanwhile drops
-  // the answer after it is kept, or came before the read, which sees it.
-  Shard& shard = shard_of(path);
   std::lock_guard<std::mutex> lock(shard.mutex);
   read();
   if (generation_.load() != generation) return seen;
   if (!seen.found) {
-    // Absent (not merely unreadable): its creation will be an event.
     if (error == ENOENT) shard.known.emplace(path, std::nullopt);
     return seen;
   }
-  // Created between a failed watch and the read, or below a directory that
-  // was missing (its creation not applied yet): not watched, not kept.
-  // And only what its watch covers: a file's watch does not report the
-  // names in a directory.
-  if (wd < 0 || above == Directory::kAbsent || seen.symlink ||
-      !(kind == Kind::kDirectory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-    return seen;
+  // Replaced between the reads by something the watch does not cover, or
+  // the watch failed: not kept.
+  if (wd < 0 || seen.symlink || !keepable()) return seen;
   if (local_filesystem(seen.stamp->device, path)) shard.known.emplace(path, seen.stamp);
   return seen;
 }

@@ -222,7 +222,7 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
     return !hasher_.may_exist(path);
   }
   if (dep.fingerprint == kDirectoryFingerprint) {
-    auto stamp = stat_now(path);
+    auto stamp = stat_directory_now(path);
     // Ahead of the build: a directory Ninja makes before the step runs.
     return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
@@ -252,14 +252,18 @@ std::optional<FileStamp> StepCache::stat_now(const std::string& path) {
   return watched ? watched->stat(path) : stat_file(path);
 }
 
+std::optional<FileStamp> StepCache::stat_directory_now(const std::string& path) {
+  WatchedStats* watched = hasher_.watched_stats();
+  return watched ? watched->stat_directory(path) : stat_file(path);
+}
+
 // Asked for each listed dir and again for the parent of each absent name in
 // it: one stat per dir per lookup (dir_stamps_ is emptied by every lookup).
 const std::string& StepCache::dir_stamp_now(std::string_view dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
   std::string path(dir);
-  WatchedStats* watched = hasher_.watched_stats();
-  auto stamp = watched ? watched->stat_directory(path) : stat_file(path);
+  auto stamp = stat_directory_now(path);
   return dir_stamps_
       .emplace(std::move(path), stamp && stamp->is_directory ? stamp_text(*stamp) : "")
       .first->second;
