@@ -168,20 +168,22 @@ WatchedStats::Observed WatchedStats::observe(const std::string& path, Kind kind)
   Shard& shard = shard_of(path);
   // Read and kept under the shard's lock: an event applied meanwhile drops
   // the answer after it is kept, or came before the read, which sees it.
+  // True when that is all: read across a drop_all(), or absent (not merely
+  // unreadable), which is kept: its directory is watched, so its creation
+  // will be an event. Most asked names are absent (pch probes): no watch is
+  // tried for them.
+  auto read_settles_it = [&] {
+    read();
+    if (generation_.load() != generation) return true;
+    if (!seen.found && error == ENOENT) shard.known.emplace(path, std::nullopt);
+    return !seen.found;
+  };
   auto keepable = [&] {
     return kind == Kind::kDirectory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
   };
   {
     std::lock_guard<std::mutex> lock(shard.mutex);
-    read();
-    if (generation_.load() != generation) return seen;
-    if (!seen.found) {
-      // Absent (not merely unreadable): its directory is watched, so its
-      // creation will be an event. Most asked names are (pch probes): no
-      // watch is tried for them.
-      if (error == ENOENT) shard.known.emplace(path, std::nullopt);
-      return seen;
-    }
+    if (read_settles_it()) return seen;
     // Never kept: not worth a watch. A directory above that was missing
     // (its creation not applied yet) is not watched.
     if (above == Directory::kAbsent || seen.symlink || !keepable()) return seen;
@@ -195,12 +197,7 @@ WatchedStats::Observed WatchedStats::observe(const std::string& path, Kind kind)
                                   : add_watch(path, kFileEvents | IN_DONT_FOLLOW);
   }
   std::lock_guard<std::mutex> lock(shard.mutex);
-  read();
-  if (generation_.load() != generation) return seen;
-  if (!seen.found) {
-    if (error == ENOENT) shard.known.emplace(path, std::nullopt);
-    return seen;
-  }
+  if (read_settles_it()) return seen;
   // Replaced between the reads by something the watch does not cover, or
   // the watch failed: not kept.
   if (wd < 0 || seen.symlink || !keepable()) return seen;
