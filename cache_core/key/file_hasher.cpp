@@ -163,8 +163,9 @@ bool FileHasher::current(const std::string& dir, DirListing& entry) {
   if (lookup_ == 0 || entry.checked == lookup_) return true;
   if (entry.absent) return false;
   // `stamp` is set only when the dir had settled before the read (see
-  // listing()): then any change since shows in it.
-  auto now = stat_file(dir);
+  // listing()): then any change since shows in it. The watched stats keep
+  // a directory's stamp while no name in it changes.
+  auto now = watched_ ? watched_->stat_directory(dir) : stat_file(dir);
   if (entry.stamp.empty() || !now || !stamp_text_is(*now, entry.stamp)) return false;
   entry.checked = lookup_;
   return true;
