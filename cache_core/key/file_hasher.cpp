@@ -467,13 +467,27 @@ void FileHasher::forget(const std::string& path) {
   }
 }
 
+std::string FileHasher::lookup_fingerprint_of_directory(const std::string& dir) {
+  // Ahead of the build, the names are those on disk and the predicted ones.
+  if (predicted_directory(dir)) return fingerprint(dir);
+  DirListing& memo = listing(dir);
+  if (!memo.names) return fingerprint(dir);  // absent, unreadable or not a directory
+  if (memo.names_fingerprint.empty()) {
+    // As hash_directory_names(): every name, sorted ("." and ".." too).
+    Hasher hasher;
+    for (const std::string& name : *memo.names) hasher.update_field(name);
+    memo.names_fingerprint = std::string(kDirectoryNamesPrefix) + hasher.digest().hex();
+  }
+  return memo.names_fingerprint;
+}
+
 std::string FileHasher::fingerprint(const std::string& path) {
   if (auto digest = predicted(path)) return digest->hex();
   auto stamp = stat_file(path);
   if (!stamp && !predicted_directory(path)) return kAbsentFingerprint;
   if (!stamp || stamp->is_directory) {
     auto names = hash_directory_names(path);
-    return names ? "dir:" + names->hex() : "unreadable";
+    return names ? std::string(kDirectoryNamesPrefix) + names->hex() : "unreadable";
   }
   auto content = hash_file(path);
   return content ? content->hex() : "unreadable";

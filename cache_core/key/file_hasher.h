@@ -47,6 +47,9 @@ bool stamp_text_is(const FileStamp& stamp, std::string_view text);
 inline constexpr const char* kAbsentFingerprint = "absent";
 // A directory whose existence, not its listing, was observed (a stat of it).
 inline constexpr const char* kDirectoryFingerprint = "directory";
+// Prefix of fingerprint() of a directory: the hash of all its names (a
+// directory a step listed, seen by the tracer).
+inline constexpr std::string_view kDirectoryNamesPrefix = "dir:";
 // Prefix of a directory listing's fingerprint (include_listing.h).
 inline constexpr std::string_view kListingPrefix = "listing:";
 // Prefix of a directory's fingerprint restricted to the names a compile's
@@ -83,6 +86,10 @@ class FileHasher {
   // "dir:<hash of the sorted entry names>" for a directory (a new header in
   // an include directory changes it), "absent" when nothing is there.
   std::string fingerprint(const std::string& path);
+  // fingerprint() of a directory as a lookup sees it: from its memoized
+  // listing, checked each lookup (a linker's library dir, thousands of
+  // names, is not read again for every link), else as fingerprint().
+  std::string lookup_fingerprint_of_directory(const std::string& dir);
 
   // "listing:<hash of the sorted names>" of a directory (names that
   // is_ignored_listing_name() accepts are left out), "absent" when nothing
@@ -190,6 +197,8 @@ class FileHasher {
     // listing_fingerprint() of `names`, "" until first asked. Kept in the
     // listing itself, so forget() drops it with the names it was made from.
     std::string fingerprint;
+    // fingerprint() of the dir made from `names`, "" until first asked.
+    std::string names_fingerprint;
     int64_t read_ns = 0;     // the coarse clock just before the names were read
     int64_t changed_ns = 0;  // the dir's last change (max of mtime, ctime) then
     uint64_t checked = 0;    // the lookup (begin_lookup) that last found it current

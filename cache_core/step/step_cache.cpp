@@ -240,6 +240,8 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
   // A lookup ahead of the build: a file a planned step will write is judged
   // by its prediction, not by what an older build left there.
   if (auto predicted = hasher_.predicted(path)) return predicted->hex() == dep.fingerprint;
+  if (dep.fingerprint.starts_with(kDirectoryNamesPrefix))
+    return hasher_.lookup_fingerprint_of_directory(path) == dep.fingerprint;
   if (!dep.stamp.empty()) {
     auto stamp = stat_now(path);
     if (stamp && stamp_text_is(*stamp, dep.stamp)) return true;  // unchanged since hashed here
