@@ -20,7 +20,7 @@ touch "$SRC/include/demo/greeting.h"
 # and the link, which depends on all of them, must still come last.
 diff <(commands_run "$WORK/plain.log" "$WORK/plain" | sort) \
   <(commands_run "$WORK/wrapped.log" "$WORK/wrapped" | sort) || fail "different commands reran"
-commands_run "$WORK/wrapped.log" "$WORK/wrapped" | tail -n1 | grep -q -- '-o demo_app ' ||
+[[ "$(commands_run "$WORK/wrapped.log" "$WORK/wrapped" | tail -n1)" == *"-o demo_app "* ]] ||
   fail "the link of demo_app is not the last command (a dependent ran too early)"
 [ "$(commands_run "$WORK/wrapped.log" "$WORK/wrapped" | grep -c ' -c ')" = 3 ] ||
   fail "expected the three compiles that include greeting.h to rerun"
