@@ -62,6 +62,28 @@ TEST(FileHasher, FingerprintsAFileByContentADirectoryByNamesAndNothingAsAbsent) 
   EXPECT_FALSE(hasher.hash_file(dir.file("none.h")));
 }
 
+// A lookup judges a directory a step listed from its memoized listing; it
+// must say what fingerprint() says at store time, build products and
+// hidden names included, else every such step would miss forever.
+TEST(FileHasher, ALookupFingerprintOfADirectoryIsItsFingerprint) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("lib/sub"));
+  dir.write("lib/libz.so", "z");
+  dir.write("lib/a.o", "o");
+  dir.write("lib/.hidden", "h");
+  FileHasher hasher;
+  hasher.begin_lookup();
+  const std::string lib = dir.file("lib");
+  EXPECT_EQ(hasher.lookup_fingerprint_of_directory(lib), FileHasher().fingerprint(lib));
+  // Not a directory, or nothing there: as fingerprint() too.
+  EXPECT_EQ(hasher.lookup_fingerprint_of_directory(dir.file("lib/libz.so")),
+            FileHasher().fingerprint(dir.file("lib/libz.so")));
+  EXPECT_EQ(hasher.lookup_fingerprint_of_directory(dir.file("none")), kAbsentFingerprint);
+  dir.write("lib/libm.so", "m");
+  hasher.begin_lookup();  // a later lookup: the listing is checked again
+  EXPECT_EQ(hasher.lookup_fingerprint_of_directory(lib), FileHasher().fingerprint(lib));
+}
+
 TEST(FileHasher, ARewrittenFileIsHashedAgain) {
   TempDir dir;
   FileHasher hasher;
