@@ -138,7 +138,18 @@ bool FileHasher::predicted_directory(const std::string& path) const {
   return expected_dirs_.count(path) != 0 || !predicted_names(path).empty();
 }
 
-std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path) {
+namespace {
+
+// fingerprint()'s hash of a directory's names, `sorted`.
+std::string directory_names_fingerprint(const std::vector<std::string>& sorted) {
+  Hasher hasher;
+  for (const std::string& name : sorted) hasher.update_field(name);
+  return std::string(kDirectoryNamesPrefix) + hasher.digest().hex();
+}
+
+}  // namespace
+
+std::optional<std::string> FileHasher::read_directory_fingerprint(const std::string& path) {
   std::vector<std::string> names;
   if (DIR* dir = ::opendir(path.c_str())) {
     while (dirent* entry = ::readdir(dir)) names.emplace_back(entry->d_name);
@@ -154,9 +165,7 @@ std::optional<Hash128> FileHasher::hash_directory_names(const std::string& path)
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
-  Hasher hasher;
-  for (const std::string& name : names) hasher.update_field(name);
-  return hasher.digest();
+  return directory_names_fingerprint(names);
 }
 
 bool FileHasher::current(const std::string& dir, DirListing& entry) {
@@ -165,7 +174,7 @@ bool FileHasher::current(const std::string& dir, DirListing& entry) {
   // `stamp` is set only when the dir had settled before the read (see
   // listing()): then any change since shows in it. The watched stats keep
   // a directory's stamp while no name in it changes.
-  auto now = watched_ ? watched_->stat_directory(dir) : stat_file(dir);
+  auto now = directory_stamp(dir);
   if (entry.stamp.empty() || !now || !stamp_text_is(*now, entry.stamp)) return false;
   entry.checked = lookup_;
   return true;
@@ -297,7 +306,19 @@ bool FileHasher::exists(const std::string& path) {
 
 void FileHasher::begin_lookup() {
   ++lookup_;
+  catch_up();
+}
+
+void FileHasher::catch_up() {
   if (watched_) watched_->catch_up();
+}
+
+std::optional<FileStamp> FileHasher::stamp(const std::string& path) {
+  return watched_ ? watched_->stat(path) : stat_file(path);
+}
+
+std::optional<FileStamp> FileHasher::directory_stamp(const std::string& path) {
+  return watched_ ? watched_->stat_directory(path) : stat_file(path);
 }
 
 bool FileHasher::may_exist(const std::string& path) {
@@ -472,12 +493,9 @@ std::string FileHasher::lookup_fingerprint_of_directory(const std::string& dir) 
   if (predicted_directory(dir)) return fingerprint(dir);
   DirListing& memo = listing(dir);
   if (!memo.names) return fingerprint(dir);  // absent, unreadable or not a directory
-  if (memo.names_fingerprint.empty()) {
-    // As hash_directory_names(): every name, sorted ("." and ".." too).
-    Hasher hasher;
-    for (const std::string& name : *memo.names) hasher.update_field(name);
-    memo.names_fingerprint = std::string(kDirectoryNamesPrefix) + hasher.digest().hex();
-  }
+  // As fingerprint() reads it: every name, sorted ("." and ".." too).
+  if (memo.names_fingerprint.empty())
+    memo.names_fingerprint = directory_names_fingerprint(*memo.names);
   return memo.names_fingerprint;
 }
 
@@ -486,8 +504,8 @@ std::string FileHasher::fingerprint(const std::string& path) {
   auto stamp = stat_file(path);
   if (!stamp && !predicted_directory(path)) return kAbsentFingerprint;
   if (!stamp || stamp->is_directory) {
-    auto names = hash_directory_names(path);
-    return names ? std::string(kDirectoryNamesPrefix) + names->hex() : "unreadable";
+    auto names = read_directory_fingerprint(path);
+    return names ? *names : "unreadable";
   }
   auto content = hash_file(path);
   return content ? content->hex() : "unreadable";

@@ -78,6 +78,11 @@ class FileHasher {
   // when there is one; else from one lstat(): for a few names in dirs
   // nothing else reads (pch probes), cheaper than listing them.
   bool exists(const std::string& path);
+  // stat_file() of a file now, and of a directory (its names watched, not
+  // its times): from the watched stats when set (memory while inotify
+  // reports no change), else the disk.
+  std::optional<FileStamp> stamp(const std::string& path);
+  std::optional<FileStamp> directory_stamp(const std::string& path);
 
   // Content hash of a regular file; nullopt if it cannot be read.
   std::optional<Hash128> hash_file(const std::string& path);
@@ -141,11 +146,13 @@ class FileHasher {
   // memoized for the hasher's life, as read.
   // With watched stats set, the changes they were told of are applied first.
   void begin_lookup();
-  // exists() asks `watched` (shared by a process's lookup threads) instead
-  // of one lstat() each, and so does StepCache for the stamps of recorded
-  // dependencies; forget() tells it too. nullptr (the default): the disk.
+  // Applies the changes the watched stats were told of (if set), without
+  // starting a lookup: cheap when begin_lookup() just did.
+  void catch_up();
+  // exists(), stamp() and directory_stamp() ask `watched` (shared by a
+  // process's lookup threads) instead of the disk each time; forget() tells
+  // it too. nullptr (the default): the disk.
   void set_watched_stats(WatchedStats* watched) { watched_ = watched; }
-  WatchedStats* watched_stats() const { return watched_; }
 
   // For a dir whose listing was read again and found to name other entries
   // than the read before it: when that second read was, if at or after
@@ -188,7 +195,8 @@ class FileHasher {
   bool predicted_directory(const std::string& path) const;
 
  private:
-  std::optional<Hash128> hash_directory_names(const std::string& path);
+  // fingerprint() of a directory, its names read now; nullopt: unreadable.
+  std::optional<std::string> read_directory_fingerprint(const std::string& path);
   struct DirListing {
     // Sorted entry names; nullopt: absent or unreadable.
     std::optional<std::vector<std::string>> names;

@@ -122,8 +122,16 @@ std::optional<WatchedStats::Known> WatchedStats::known(const std::string& path) 
 }
 
 std::optional<FileStamp> WatchedStats::stat(const std::string& path) {
+  return stat_as(path, Kind::kFile);
+}
+
+std::optional<FileStamp> WatchedStats::stat_directory(const std::string& path) {
+  return stat_as(path, Kind::kDirectory);
+}
+
+std::optional<FileStamp> WatchedStats::stat_as(const std::string& path, Kind kind) {
   if (auto answer = known(path)) return *answer;
-  Observed seen = observe(path, Kind::kFile);
+  Observed seen = observe(path, kind);
   // A symlink's target can be retargeted by an event in a directory no
   // watch covers: asked of the disk every time.
   if (seen.symlink) return stat_file(path);
@@ -133,13 +141,6 @@ std::optional<FileStamp> WatchedStats::stat(const std::string& path) {
 bool WatchedStats::exists(const std::string& path) {
   if (auto answer = known(path)) return answer->has_value();
   return observe(path, Kind::kFile).found;
-}
-
-std::optional<FileStamp> WatchedStats::stat_directory(const std::string& path) {
-  if (auto answer = known(path)) return *answer;
-  Observed seen = observe(path, Kind::kDirectory);
-  if (seen.symlink) return stat_file(path);
-  return seen.stamp;
 }
 
 WatchedStats::Observed WatchedStats::observe(const std::string& path, Kind kind) {

@@ -100,6 +100,8 @@ class WatchedStats {
   std::optional<Known> known(const std::string& path);
   // What a kept path is watched as.
   enum class Kind { kFile, kDirectory };
+  // stat(), or stat_directory() for kDirectory.
+  std::optional<FileStamp> stat_as(const std::string& path, Kind kind);
   // lstat() of `path`, kept when the watches allow and it is of `kind`.
   Observed observe(const std::string& path, Kind kind);
   // What a directory above kept paths is to this process.

@@ -13,7 +13,6 @@
 #include "edgecache/file_io.h"
 #include "edgecache/process.h"
 #include "edgecache/step_outputs.h"
-#include "edgecache/watched_stats.h"
 #include "step/depfile.h"
 #include "util/text_search.h"
 
@@ -222,7 +221,7 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
     return !hasher_.may_exist(path);
   }
   if (dep.fingerprint == kDirectoryFingerprint) {
-    auto stamp = stat_directory_now(path);
+    auto stamp = hasher_.directory_stamp(path);
     // Ahead of the build: a directory Ninja makes before the step runs.
     return (stamp && stamp->is_directory) || hasher_.predicted_directory(path);
   }
@@ -243,20 +242,10 @@ bool StepCache::dependency_unchanged(const Step& step, const DependencyView& dep
   if (dep.fingerprint.starts_with(kDirectoryNamesPrefix))
     return hasher_.lookup_fingerprint_of_directory(path) == dep.fingerprint;
   if (!dep.stamp.empty()) {
-    auto stamp = stat_now(path);
+    auto stamp = hasher_.stamp(path);
     if (stamp && stamp_text_is(*stamp, dep.stamp)) return true;  // unchanged since hashed here
   }
   return hasher_.fingerprint(path) == dep.fingerprint;
-}
-
-std::optional<FileStamp> StepCache::stat_now(const std::string& path) {
-  WatchedStats* watched = hasher_.watched_stats();
-  return watched ? watched->stat(path) : stat_file(path);
-}
-
-std::optional<FileStamp> StepCache::stat_directory_now(const std::string& path) {
-  WatchedStats* watched = hasher_.watched_stats();
-  return watched ? watched->stat_directory(path) : stat_file(path);
 }
 
 // Asked for each listed dir and again for the parent of each absent name in
@@ -265,7 +254,7 @@ const std::string& StepCache::dir_stamp_now(std::string_view dir) {
   auto found = dir_stamps_.find(dir);
   if (found != dir_stamps_.end()) return found->second;
   std::string path(dir);
-  auto stamp = stat_directory_now(path);
+  auto stamp = hasher_.directory_stamp(path);
   return dir_stamps_
       .emplace(std::move(path), stamp && stamp->is_directory ? stamp_text(*stamp) : "")
       .first->second;
@@ -284,7 +273,7 @@ std::optional<CacheKey> StepCache::match_manifest(const Step& step, LookupOutcom
   dir_stamps_.clear();  // dirs may have changed since the last lookup
   // And so may the files the watched stats keep (a lookup that began with
   // FileHasher::begin_lookup has applied the changes already: cheap).
-  if (WatchedStats* watched = hasher_.watched_stats()) watched->catch_up();
+  hasher_.catch_up();
   const CacheKey key = input_key(step);
   StoreTier source = StoreTier::kLocal;
   auto payload = fetch_payload(key, &source);

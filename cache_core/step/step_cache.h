@@ -256,10 +256,6 @@ class StepCache {
   // The dirs a step's include lookups are known to visit before it runs:
   // every search dir, and each subdir the #includes of its keyed inputs name.
   IncludeListings listings_known_before_run(const Step& step);
-  // The stamp of file `path` now: from the hasher's watched stats when set.
-  std::optional<FileStamp> stat_now(const std::string& path);
-  // The same for a directory (watched for its names only).
-  std::optional<FileStamp> stat_directory_now(const std::string& path);
   // stamp_text() of directory `dir` now ("" when it is none), stat once per lookup.
   const std::string& dir_stamp_now(std::string_view dir);
   // Counts an object that could not be opened: a bad signature, or corrupt.
