@@ -9,6 +9,7 @@
 
 #include "build_summary.h"
 #include "caching_command_runner.h"
+#include "depfile_shelf.h"
 #include "ninja/build.h"
 #include "ninja/build_log.h"
 #include "ninja/debug_flags.h"  // g_experimental_statcache
@@ -106,7 +107,8 @@ class BuildSession final : public BuildLogUser {
   /// Build start, the zero of the times Ninja writes into .ninja_log.
   int64_t start_millis_;
   State state_;
-  RealDiskInterface disk_;
+  /// Ninja's disk, with the depfiles of hits kept in memory.
+  DepfileShelf disk_;
   BuildLog build_log_;
   DepsLog deps_log_;
 };
@@ -152,7 +154,8 @@ std::unique_ptr<Builder> BuildSession::make_builder(CachingCommandRunner** runne
     if (hooks_ != nullptr)
       command_of = [hooks = hooks_](Edge* edge) { return hooks->command_for(edge); };
     auto caching = std::make_unique<CachingCommandRunner>(
-        std::make_unique<SubprocessCommandRunner>(options_.config, std::move(command_of)), hooks_);
+        std::make_unique<SubprocessCommandRunner>(options_.config, std::move(command_of)), hooks_,
+        &disk_);
     *runner = caching.get();
     builder->command_runner_ = std::move(caching);
   }

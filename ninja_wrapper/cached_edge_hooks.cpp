@@ -49,8 +49,10 @@ CachedEdgeHooks::CachedEdgeHooks(const Config& config, const CacheOptions& optio
       verify_ignore_(config.verify_ignore()) {
   for (const std::string& warning : session_.setup_warnings()) warn("setup", warning);
   session_.hasher().set_watched_stats(&watched_stats_);
+  session_.hasher().set_shared_listings(&shared_listings_);
   if (!verify_.enabled()) {
-    local_lookups_ = std::make_unique<LocalLookups>(config, step_context_, &watched_stats_);
+    local_lookups_ =
+        std::make_unique<LocalLookups>(config, step_context_, &watched_stats_, &shared_listings_);
     // What this hasher forgets (a step wrote it), the workers' hashers do.
     LocalLookups* lookups = local_lookups_.get();
     session_.hasher().set_forget_listener(
@@ -304,8 +306,10 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
     restoring_[edge] = job;
     const StepCache* steps = &cache;
     HitInfo hit;
-    hit.write_outputs = [steps, job] {
-      job->restored = steps->restore_found(job->step, job->located);
+    hit.write_outputs = [steps, job,
+                         in_memory = facts.depfile_read_once ? facts.depfile : std::string()] {
+      job->restored = steps->restore_found(job->step, job->located, false,
+                                           in_memory.empty() ? nullptr : &in_memory);
       job->located.blob = std::string();  // the bytes are on disk now
     };
     return hit;
@@ -348,6 +352,7 @@ std::optional<HitInfo> CachedEdgeHooks::finish_restore(Edge* edge) {
       job->found.entry = std::move(job->restored.entry);
       std::optional<HitInfo> hit =
           restore_hit(std::move(job->record), job->found, job->started, false);
+      hit->depfile = std::move(job->restored.in_memory);
       note_on_disk(edge, true);
       return hit;
     }
@@ -426,8 +431,9 @@ std::optional<HitInfo> CachedEdgeHooks::restore_hit(EdgeRecord record, const Loo
   ++(remote ? counts_.remote_hits : counts_.local_hits);
   counts_.saved_ms += saved_ms;
   const PathNormalizer& paths = session_.paths();
-  return HitInfo{paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text),
-                 nullptr};
+  HitInfo hit;
+  hit.output = paths.restore(found.entry.stdout_text) + paths.restore(found.entry.stderr_text);
+  return hit;
 }
 
 void CachedEdgeHooks::on_command_finished(Edge* edge, const CommandRunner::Result& result,

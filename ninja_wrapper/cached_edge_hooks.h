@@ -23,6 +23,7 @@
 #include "edgecache/hit_verification.h"
 #include "edgecache/miss_explanation.h"
 #include "edgecache/run_record.h"
+#include "edgecache/shared_listings.h"
 #include "edgecache/stats.h"
 #include "local_lookups.h"
 #include "remote_prefetch.h"
@@ -156,6 +157,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
   /// The stamps of recorded dependencies, shared by every lookup of this
   /// build (the main thread's and local_lookups_'s): outlives both.
   WatchedStats watched_stats_;
+  /// The directory names those lookups read, likewise shared.
+  SharedListings shared_listings_;
   CacheSession session_;
   /// What EdgeStepBuilders need; the prefetch workers get a copy.
   EdgeStepContext step_context_;

@@ -11,8 +11,9 @@ bool is_never_cached(const Edge& edge) {
 }
 
 CachingCommandRunner::CachingCommandRunner(std::unique_ptr<CommandRunner> inner,
-                                           EdgeCacheHooks* hooks, size_t restore_threads)
-    : inner_(std::move(inner)), hooks_(hooks), restores_(restore_threads) {}
+                                           EdgeCacheHooks* hooks, DepfileShelf* depfiles,
+                                           size_t restore_threads)
+    : inner_(std::move(inner)), hooks_(hooks), depfiles_(depfiles), restores_(restore_threads) {}
 
 bool CachingCommandRunner::CanRunMore() const {
   // Edges whose restore failed run before any new edge starts.
@@ -81,6 +82,8 @@ bool CachingCommandRunner::WaitForCommand(Result* result) {
         restores_.submit(edge, std::move(hit->write_outputs));
         continue;
       }
+      // Ninja reads it from the shelf when it finishes the edge (below).
+      if (hit->depfile) depfiles_->shelve(edge->GetUnescapedDepfile(), std::move(*hit->depfile));
       result->edge = edge;
       result->status = ExitSuccess;
       result->output = std::move(hit->output);

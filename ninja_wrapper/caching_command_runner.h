@@ -7,8 +7,10 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "depfile_shelf.h"
 #include "edge_cache_hooks.h"
 #include "ninja/build.h"
 #include "restore_pool.h"
@@ -42,14 +44,18 @@ bool is_never_cached(const Edge& edge);
 ///    free (as does a lookup handed to a restore thread that was not a
 ///    local hit, or it goes back to the pool when the main thread's own
 ///    lookup then hits); only then does it block on the inner runner.
-/// A hit's outputs and depfile are on disk before its result is returned,
-/// which is all Builder::FinishCommand needs to record deps for `deps = gcc`
-/// edges and to restat.
+/// A hit's outputs are on disk before its result is returned, and its
+/// depfile on disk or on the DepfileShelf Ninja reads through, which is all
+/// Builder::FinishCommand needs to record deps for `deps = gcc` edges and
+/// to restat.
 class CachingCommandRunner final : public CommandRunner {
  public:
   /// `hooks` may be null (--skip-cache): every edge runs. It must outlive
   /// the runner.
+  /// `depfiles`: the disk interface the Builder reads through, where a
+  /// hit's depfile left in memory (HitInfo::depfile) goes; needed with hooks.
   CachingCommandRunner(std::unique_ptr<CommandRunner> inner, EdgeCacheHooks* hooks,
+                       DepfileShelf* depfiles,
                        size_t restore_threads = RestorePool::default_threads());
 
   bool CanRunMore() const override;
@@ -79,6 +85,7 @@ class CachingCommandRunner final : public CommandRunner {
   std::unique_ptr<CommandRunner> inner_;
   /// The cache; null when caching is off.
   EdgeCacheHooks* hooks_;
+  DepfileShelf* depfiles_;
   /// Hits not yet returned by WaitForCommand, oldest first.
   std::deque<Result> restored_;
   /// Writes the outputs of hits off the main thread.

@@ -33,6 +33,10 @@ struct HitInfo {
   /// this edge's files and what it captured), then finish_restore() on the
   /// main thread, and only then hands the edge to Ninja.
   std::function<void()> write_outputs;
+  /// Set by finish_restore() when the hit's depfile was not written (a
+  /// `deps = gcc` edge, EdgeFacts::depfile_read_once): its bytes, which the
+  /// runner hands to Ninja's read of the depfile (depfile_shelf.h).
+  std::optional<std::string> depfile;
 };
 
 /// Counts for the summary line; only hooks that really cache report them.

@@ -13,6 +13,7 @@
 #include "edgecache/compiler_identity.h"
 #include "edgecache/compiler_invocation.h"
 #include "edgecache/step_outputs.h"
+#include "ninja/debug_flags.h"  // g_keep_depfile
 #include "ninja/graph.h"
 
 namespace edgecache::ninja {
@@ -341,6 +342,8 @@ EdgeFacts describe_edge(const Edge& edge, size_t declared_inputs) {
   facts.rspfile = edge.GetUnescapedRspfile();
   facts.rspfile_content = edge.GetBinding("rspfile_content");
   facts.depfile = edge.GetUnescapedDepfile();
+  facts.depfile_read_once =
+      !facts.depfile.empty() && edge.GetBinding("deps") == "gcc" && !g_keep_depfile;
   const size_t non_order_only = edge.inputs_.size() - static_cast<size_t>(edge.order_only_deps_);
   for (size_t i = 0; i < std::min(declared_inputs, non_order_only); ++i)
     facts.inputs.push_back(edge.inputs_[i]->path());

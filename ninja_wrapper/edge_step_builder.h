@@ -39,6 +39,10 @@ struct EdgeFacts {
   std::string rspfile_content;
   /// The `depfile` binding (unescaped); empty when none.
   std::string depfile;
+  /// `deps = gcc` without -d keepdepfile: Ninja reads the depfile once,
+  /// when the edge finishes, and deletes it, so a hit may hand it over in
+  /// memory (depfile_shelf.h).
+  bool depfile_read_once = false;
   /// The explicit and implicit inputs the manifest declares (not order-only,
   /// not the headers Ninja adds from its deps log), as in build.ninja.
   std::vector<std::string> inputs;

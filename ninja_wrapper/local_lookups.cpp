@@ -6,10 +6,12 @@
 namespace edgecache::ninja {
 
 struct LocalLookups::Context {
-  Context(const Config& config, const EdgeStepContext& step_context, WatchedStats* watched)
+  Context(const Config& config, const EdgeStepContext& step_context, WatchedStats* watched,
+          SharedListings* listings)
       : session(config, SessionOptions{true, ""}),
         builder(step_context, session.paths(), session.hasher()) {
     session.hasher().set_watched_stats(watched);
+    session.hasher().set_shared_listings(listings);
   }
 
   CacheSession session;
@@ -19,8 +21,9 @@ struct LocalLookups::Context {
   std::vector<std::string> to_forget;
 };
 
-LocalLookups::LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched)
-    : config_(config), step_context_(std::move(context)), watched_(watched) {}
+LocalLookups::LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched,
+                           SharedListings* listings)
+    : config_(config), step_context_(std::move(context)), watched_(watched), listings_(listings) {}
 
 LocalLookups::~LocalLookups() = default;
 
@@ -38,7 +41,7 @@ std::unique_ptr<LocalLookups::Context> LocalLookups::acquire() {
   if (context == nullptr) {
     // Made outside the lock (it opens the local store); it knows nothing
     // yet, so it has nothing to forget.
-    context = std::make_unique<Context>(config_, step_context_, watched_);
+    context = std::make_unique<Context>(config_, step_context_, watched_, listings_);
     std::lock_guard<std::mutex> lock(mutex_);
     all_.push_back(context.get());
   }
@@ -68,7 +71,8 @@ void LocalLookups::run(const EdgeFacts& facts, bool observable, LocalLookup* out
       StepCache& steps = session.steps();
       out->found = steps.locate(*keyed.step, &out->located, EntryRead::kReadLater);
       if (out->found.result == LookupResult::kHit)
-        out->restored = steps.restore_found(*keyed.step, out->located);
+        out->restored = steps.restore_found(*keyed.step, out->located, false,
+                                            facts.depfile_read_once ? &facts.depfile : nullptr);
       out->located.read_from = nullptr;  // this context's store: not the main thread's
       out->step = std::move(keyed.step);
     }

@@ -28,6 +28,7 @@
 #include "edge_step_builder.h"
 #include "edgecache/cache_session.h"
 #include "edgecache/config.h"
+#include "edgecache/shared_listings.h"
 #include "edgecache/stats.h"
 #include "edgecache/step_cache.h"
 #include "edgecache/watched_stats.h"
@@ -53,8 +54,10 @@ struct LocalLookup {
 
 class LocalLookups {
  public:
-  /// `watched`: the stamps every context's lookups share (outlives this).
-  LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched);
+  /// `watched`: the stamps every context's lookups share; `listings`: the
+  /// directory names they share (both outlive this).
+  LocalLookups(const Config& config, EdgeStepContext context, WatchedStats* watched,
+               SharedListings* listings);
   ~LocalLookups();
   LocalLookups(const LocalLookups&) = delete;
   LocalLookups& operator=(const LocalLookups&) = delete;
@@ -78,6 +81,7 @@ class LocalLookups {
   const Config config_;
   const EdgeStepContext step_context_;
   WatchedStats* const watched_;
+  SharedListings* const listings_;
   std::mutex mutex_;
   /// Guarded by mutex_: contexts not in use, and every context made.
   std::vector<std::unique_ptr<Context>> idle_;

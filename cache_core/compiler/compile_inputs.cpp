@@ -62,7 +62,9 @@ void add_pch_candidates(const std::vector<std::string>& dirs, const std::string&
     std::string header = name.front() == '/' ? name : join_path(dir, name);
     for (const char* suffix : {".gch", ".pch"}) {
       std::string candidate = header + suffix;
-      if (!probe.seen.insert(candidate).second || !probe.hasher.exists(candidate)) continue;
+      // Most candidates are absent: the memoized answer first, the set of
+      // those already keyed (a header two spellings reach) only for a find.
+      if (!probe.hasher.probe_exists(candidate) || !probe.seen.insert(candidate).second) continue;
       recipe->add("pch:" + probe.paths.normalize(candidate),
                   pch_fingerprint(candidate, probe.cache_dir));
     }

@@ -10,6 +10,7 @@
 #include <limits>
 #include <vector>
 
+#include "edgecache/shared_listings.h"
 #include "edgecache/step_cache.h"  // step_start
 #include "edgecache/watched_stats.h"
 
@@ -183,7 +184,8 @@ bool FileHasher::current(const std::string& dir, DirListing& entry) {
 namespace {
 
 // The names a listing fingerprint counts (is_ignored_listing_name), in order.
-std::vector<std::string_view> visible_names(const std::optional<std::vector<std::string>>& names) {
+std::vector<std::string_view> visible_names(
+    const std::shared_ptr<const std::vector<std::string>>& names) {
   std::vector<std::string_view> visible;
   if (names) {
     for (const std::string& name : *names) {
@@ -218,19 +220,37 @@ FileHasher::DirListing& FileHasher::listing(const std::string& dir) {
   // these (kListingStampSettle): any later change then carries a newer
   // timestamp, whatever the granule, and shows in the stamp.
   const int64_t clock = step_start().coarse_ns;
-  if (DIR* handle = ::opendir(dir.c_str())) {
-    struct stat st {};
-    if (::fstat(::dirfd(handle), &st) == 0) {
-      FileStamp stamp = stamp_of(st);
-      listing.read_ns = clock;
-      listing.changed_ns = std::max(stamp.mtime_ns, stamp.ctime_ns);
-      if (std::max(stamp.mtime_ns, stamp.ctime_ns) < clock - kListingStampSettle)
-        listing.stamp = stamp_text(stamp);
+  auto settled = [clock](const FileStamp& stamp) {
+    return std::max(stamp.mtime_ns, stamp.ctime_ns) < clock - kListingStampSettle;
+  };
+  auto take_stamp = [&](const FileStamp& stamp) {
+    listing.read_ns = clock;
+    listing.changed_ns = std::max(stamp.mtime_ns, stamp.ctime_ns);
+    if (settled(stamp)) listing.stamp = stamp_text(stamp);
+  };
+  std::optional<FileStamp> now;
+  if (shared_ != nullptr && watched_ != nullptr) now = directory_stamp(dir);
+  if (now && now->is_directory && settled(*now)) {
+    // Read by another thread at this stamp (through any path): the same names.
+    listing.names = shared_->find(*now);
+    if (listing.names) take_stamp(*now);
+  }
+  if (!listing.names) {
+    if (DIR* handle = ::opendir(dir.c_str())) {
+      struct stat st {};
+      std::optional<FileStamp> read_at;
+      if (::fstat(::dirfd(handle), &st) == 0) {
+        read_at = stamp_of(st);
+        take_stamp(*read_at);
+      }
+      auto names = std::make_shared<std::vector<std::string>>();
+      while (dirent* entry = ::readdir(handle)) names->emplace_back(entry->d_name);
+      ::closedir(handle);
+      std::sort(names->begin(), names->end());
+      listing.names = std::move(names);
+      if (shared_ != nullptr && read_at && settled(*read_at))
+        shared_->keep(*read_at, listing.names);
     }
-    listing.names.emplace();
-    while (dirent* entry = ::readdir(handle)) listing.names->emplace_back(entry->d_name);
-    ::closedir(handle);
-    std::sort(listing.names->begin(), listing.names->end());
   }
   if (it == listings_.end()) return listings_.emplace(dir, std::move(listing)).first->second;
   // Read again: a change of the names is remembered for the steps running
@@ -302,6 +322,11 @@ bool FileHasher::exists(const std::string& path) {
     break;  // it names the next dir down, whose own listing is not memoized
   }
   return watched_ ? watched_->exists(path) : lstat_file(path).has_value();
+}
+
+bool FileHasher::probe_exists(const std::string& path) {
+  if (watched_ != nullptr && !may_exist(path)) return false;
+  return exists(path);
 }
 
 void FileHasher::begin_lookup() {

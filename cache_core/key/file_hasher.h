@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +21,7 @@ struct stat;
 
 namespace edgecache {
 
+class SharedListings;
 class WatchedStats;
 
 // What identifies one version of a file without reading it.
@@ -78,6 +80,13 @@ class FileHasher {
   // when there is one; else from one lstat(): for a few names in dirs
   // nothing else reads (pch probes), cheaper than listing them.
   bool exists(const std::string& path);
+  // exists() for a name probed in every lookup of a build (a pch beside
+  // each header a source includes, in each search dir): with watched stats
+  // (edgecache-ninja) from its parent's memoized listing, read once and
+  // checked by the dir's watched stamp, as may_exist(); else exists() (the
+  // launcher's one lookup: a few lstat()s cost less than listing big
+  // system dirs).
+  bool probe_exists(const std::string& path);
   // stat_file() of a file now, and of a directory (its names watched, not
   // its times): from the watched stats when set (memory while inotify
   // reports no change), else the disk.
@@ -153,6 +162,10 @@ class FileHasher {
   // process's lookup threads) instead of the disk each time; forget() tells
   // it too. nullptr (the default): the disk.
   void set_watched_stats(WatchedStats* watched) { watched_ = watched; }
+  // With watched stats: a directory another hasher of the build (a lookup
+  // thread) read at the stamp it has now is not read again, whatever the
+  // path to it (shared_listings.h). nullptr (the default): read here.
+  void set_shared_listings(SharedListings* shared) { shared_ = shared; }
 
   // For a dir whose listing was read again and found to name other entries
   // than the read before it: when that second read was, if at or after
@@ -198,8 +211,9 @@ class FileHasher {
   // fingerprint() of a directory, its names read now; nullopt: unreadable.
   std::optional<std::string> read_directory_fingerprint(const std::string& path);
   struct DirListing {
-    // Sorted entry names; nullopt: absent or unreadable.
-    std::optional<std::vector<std::string>> names;
+    // Sorted entry names (shared with other hashers, never changed); null:
+    // absent or unreadable.
+    std::shared_ptr<const std::vector<std::string>> names;
     bool absent = false;  // known absent from an ancestor's listing (no opendir tried)
     std::string stamp;    // listing_stamp(): "" when not trustworthy
     // listing_fingerprint() of `names`, "" until first asked. Kept in the
@@ -231,6 +245,7 @@ class FileHasher {
   std::set<std::string> expected_dirs_;
   std::function<void(const std::string&)> forget_listener_;
   WatchedStats* watched_ = nullptr;
+  SharedListings* shared_ = nullptr;
 };
 
 }  // namespace edgecache

@@ -482,8 +482,8 @@ void StepCache::put_entry(const CacheKey& key, std::string_view payload) {
 
 // Writes only the outputs this step declares, at this step's paths: an entry
 // never chooses where its bytes go.
-RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found,
-                                        bool keep_files) const {
+RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found, bool keep_files,
+                                        const std::string* in_memory) const {
   RestoreOutcome outcome;
   std::optional<Result<std::string>> read;
   if (found.read_from != nullptr) {
@@ -511,7 +511,13 @@ RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& foun
     }
   }
   for (const StepOutput& output : step.outputs) {
-    Status written = restore_entry_file(step, output, *entry->find(output.role), paths_);
+    const EntryFileView& file = *entry->find(output.role);
+    if (in_memory != nullptr && output.path == *in_memory && !outcome.in_memory &&
+        file.kind == EntryFileKind::kRegular) {
+      outcome.in_memory = entry_file_content(step, output, file, paths_);
+      continue;
+    }
+    Status written = restore_entry_file(step, output, file, paths_);
     if (!written) {
       outcome.detail = "cannot restore " + output.path + ": " + written.error();
       return outcome;

@@ -146,6 +146,9 @@ struct RestoreOutcome {
   // When restored: stdout, stderr, exit status, duration; the files' bytes
   // only when asked for (keep_files).
   Entry entry;
+  // When restored with an output left in memory: that output's bytes, as
+  // they would have been written.
+  std::optional<std::string> in_memory;
 };
 
 enum class StoreResultKind { kStored, kSkipped };
@@ -189,8 +192,11 @@ class StepCache {
   // entry opens and holds every output. Safe to call from another thread
   // while this StepCache serves lookups: it reads only the step, `found`
   // and what is fixed at construction (paths, codec), and memoizes nothing.
-  RestoreOutcome restore_found(const Step& step, const FoundEntry& found,
-                               bool keep_files = false) const;
+  // `in_memory`: the path of an output that is not written but handed back
+  // in the outcome (a depfile Ninja reads once and deletes: edgecache-ninja
+  // gives it the bytes instead of a file to create, read and unlink).
+  RestoreOutcome restore_found(const Step& step, const FoundEntry& found, bool keep_files = false,
+                               const std::string* in_memory = nullptr) const;
   // On the lookup's thread once restore_found() returned: the hasher forgets
   // what it memoized about the outputs; a corrupt entry is counted and
   // dropped from the local store.

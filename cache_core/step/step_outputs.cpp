@@ -158,6 +158,12 @@ Status restore_output(const Step& step, const StepOutput& output, const EntryFil
   return write_file_atomic(path, content, file.mode & 0777);
 }
 
+std::string entry_file_content(const Step& step, const StepOutput& output,
+                               const EntryFileView& file, const PathNormalizer& paths) {
+  if (!names_paths(output, file)) return std::string(file.content);
+  return content_to_restore(step, output, file, paths);
+}
+
 Status restore_entry_file(const Step& step, const StepOutput& output, const EntryFileView& file,
                           const PathNormalizer& paths) {
   if (!names_paths(output, file)) return restore_output(step, output, file, file.content);

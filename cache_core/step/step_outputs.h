@@ -53,6 +53,10 @@ std::string content_to_restore(const Step& step, const StepOutput& output,
 // thread for distinct outputs.
 Status restore_output(const Step& step, const StepOutput& output, const EntryFileView& file,
                       std::string_view content);
+// The bytes restore_entry_file() writes: content_to_restore() when the file
+// names paths, else the entry's.
+std::string entry_file_content(const Step& step, const StepOutput& output,
+                               const EntryFileView& file, const PathNormalizer& paths);
 // restore_output() of the entry's `file` with content_to_restore(), copying
 // nothing when the file names no paths.
 Status restore_entry_file(const Step& step, const StepOutput& output, const EntryFileView& file,

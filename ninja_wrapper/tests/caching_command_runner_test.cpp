@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "build_summary.h"
+#include "depfile_shelf.h"
 #include "ninja/build.h"
 #include "ninja/build_log.h"
 #include "ninja/deps_log.h"
@@ -69,7 +70,9 @@ class FakeCacheHooks final : public EdgeCacheHooks {
     if (!cached.count(out)) return std::nullopt;
     write_file(out, "restored");
     write_file(edge->GetUnescapedDepfile(), out + ": " + edge->inputs_[0]->path() + " hdr.h\n");
-    return HitInfo{"cached output of " + out + "\n", nullptr};
+    HitInfo hit;
+    hit.output = "cached output of " + out + "\n";
+    return hit;
   }
   void on_command_finished(Edge* edge, const CommandRunner::Result& result, double) override {
     finished.push_back(edge->outputs_[0]->path());
@@ -98,12 +101,13 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
     const std::string input = edge->inputs_[0]->path();
     const bool fails = broken.count(out) != 0;
     const bool lookup_only = handed_over.count(out) != 0;
+    const bool in_memory = depfile_in_memory.count(out) != 0;
     HitInfo hit;
-    hit.write_outputs = [out, depfile, input, fails, lookup_only, this] {
+    hit.write_outputs = [out, depfile, input, fails, lookup_only, in_memory, this] {
       ::usleep(20000);  // slower than the main thread: Ninja must wait for it
       if (fails || lookup_only) return;
       write_file(out, "restored");
-      write_file(depfile, out + ": " + input + " hdr.h\n");
+      if (!in_memory) write_file(depfile, out + ": " + input + " hdr.h\n");
       ++written;
     };
     return hit;
@@ -125,7 +129,11 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
     finished_restores.push_back(out);
     outputs_there_at_finish.push_back(fs::exists(out) && read_file(out) == "restored");
     if (broken.count(out)) return std::nullopt;
-    return HitInfo{"cached output of " + out + "\n", nullptr};
+    HitInfo hit;
+    hit.output = "cached output of " + out + "\n";
+    if (depfile_in_memory.count(out))
+      hit.depfile = out + ": " + edge->inputs_[0]->path() + " hdr.h\n";
+    return hit;
   }
   void on_command_finished(Edge* edge, const CommandRunner::Result& result, double) override {
     ran.push_back(edge->outputs_[0]->path());
@@ -138,6 +146,8 @@ class BackgroundCacheHooks final : public EdgeCacheHooks {
   /// Handed over undecided: their first job writes nothing, and
   /// finish_restore() answers with the restore still to be written.
   std::set<std::string> handed_over;
+  /// Their depfile is not written but handed over (HitInfo::depfile).
+  std::set<std::string> depfile_in_memory;
   std::atomic<int> written{0};
   std::vector<std::string> finished_restores;
   std::vector<bool> outputs_there_at_finish;
@@ -177,7 +187,7 @@ class RunnerTest : public ::testing::Test {
     StatusPrinter status(config_);
     Builder builder(&state_, config_, &build_log_, &deps_log_, &disk_, &status, 0);
     auto runner = std::make_unique<CachingCommandRunner>(
-        std::make_unique<SubprocessCommandRunner>(config_), hooks);
+        std::make_unique<SubprocessCommandRunner>(config_), hooks, &disk_);
     CachingCommandRunner* counted = runner.get();
     builder.command_runner_ = std::move(runner);
     std::string err;
@@ -206,7 +216,7 @@ class RunnerTest : public ::testing::Test {
   fs::path dir_;
   BuildConfig config_;
   State state_;
-  RealDiskInterface disk_;
+  DepfileShelf disk_;
   BuildLog build_log_;
   DepsLog deps_log_;
 };
@@ -274,7 +284,7 @@ TEST_F(RunnerTest, HitsTakeNoJobSlotAndAreReapedFirst) {
   hooks.cached = {"a.o"};
   auto inner = std::make_unique<OneSlotRunner>();
   OneSlotRunner* slots = inner.get();
-  CachingCommandRunner runner(std::move(inner), &hooks);
+  CachingCommandRunner runner(std::move(inner), &hooks, &disk_);
   Edge* a = state_.LookupNode("a.o")->in_edge();
   Edge* b = state_.LookupNode("b.o")->in_edge();
 
@@ -337,6 +347,43 @@ TEST_F(RunnerTest, AHitDecidedAfterTheHandOverGoesBackToTheRestoreThreads) {
   EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}));
   EXPECT_EQ(counts.restored, 2);
   EXPECT_EQ(counts.ran, 2);
+}
+
+TEST_F(RunnerTest, ADepfileHandedOverInMemoryReachesTheDepsLogAndLeavesNoFile) {
+  BackgroundCacheHooks hooks;
+  hooks.cached = {"a.o", "b.o"};
+  hooks.depfile_in_memory = {"a.o"};
+  write_file("a.o.d", "a.o: stale.h\n");  // left by an earlier -d keepdepfile build
+  const RunnerCounts counts = build(&hooks, 2);
+
+  EXPECT_EQ(ran(), (std::vector<std::string>{"console.out", "gen.out"}));
+  EXPECT_EQ(read_file("a.o"), "restored");
+  EXPECT_EQ(deps_of("a.o"), (std::vector<std::string>{"a.c", "hdr.h"}))
+      << "Ninja read the handed-over bytes, not the stale file";
+  EXPECT_EQ(deps_of("b.o"), (std::vector<std::string>{"b.c", "hdr.h"}));
+  EXPECT_FALSE(fs::exists("a.o.d")) << "Ninja's delete of the depfile removes what is on disk";
+  EXPECT_FALSE(fs::exists("b.o.d"));
+  EXPECT_EQ(counts.restored, 2);
+}
+
+TEST(DepfileShelfTest, ReadsTheShelvedBytesOnceDeletedAndTheDiskOtherwise) {
+  char pattern[] = "/tmp/edgecache-shelf-test.XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  const std::string dir = pattern;
+  write_file(dir + "/on-disk.d", "x.o: disk.h\n");
+  DepfileShelf shelf;
+  shelf.shelve(dir + "/x.o.d", "x.o: shelved.h\n");
+  std::string content, err;
+  EXPECT_EQ(shelf.ReadFile(dir + "/x.o.d", &content, &err), DiskInterface::Okay);
+  EXPECT_EQ(content, "x.o: shelved.h\n");
+  EXPECT_EQ(shelf.RemoveFile(dir + "/x.o.d"), 0) << "deleted, as the file would have been";
+  EXPECT_EQ(shelf.ReadFile(dir + "/x.o.d", &content, &err), DiskInterface::NotFound);
+  content.clear();  // Ninja's read appends
+  EXPECT_EQ(shelf.ReadFile(dir + "/on-disk.d", &content, &err), DiskInterface::Okay);
+  EXPECT_EQ(content, "x.o: disk.h\n");
+  EXPECT_EQ(shelf.RemoveFile(dir + "/on-disk.d"), 0);
+  EXPECT_FALSE(fs::exists(dir + "/on-disk.d"));
+  fs::remove_all(dir);
 }
 
 TEST(BuildSummaryTest, CountsHitsBySourceAndRunsOnlyWhenCaching) {

@@ -9,9 +9,11 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include "edgecache/file_hasher.h"
+#include "edgecache/shared_listings.h"
 #include "edgecache/step_cache.h"  // step_start()
 #include "edgecache/watched_stats.h"
 #include "test_support.h"
@@ -189,6 +191,71 @@ TEST(FileHasher, ALookupSeesAHeaderAddedSinceAnEarlierLookupListedTheDirWhenStam
   WatchedStats watched;
   if (!watched.watching()) GTEST_SKIP() << "no inotify here";
   expect_a_lookup_sees_a_header_added_since_an_earlier_lookup(&watched);
+}
+
+// edgecache-ninja's lookup threads share what one read of a settled
+// directory, through any path to it, and only at the stamp it was read at.
+TEST(FileHasher, HashersShareAListingOnlyAtTheStampItWasReadAt) {
+  WatchedStats watched;
+  if (!watched.watching()) GTEST_SKIP() << "no inotify here";
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::filesystem::create_directory_symlink(dir.file("inc"), dir.file("alias"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // settled
+  auto hasher_sharing = [&](SharedListings* shared) {
+    auto hasher = std::make_unique<FileHasher>();
+    hasher->set_watched_stats(&watched);
+    hasher->set_shared_listings(shared);
+    hasher->begin_lookup();
+    return hasher;
+  };
+  SharedListings shared;
+  EXPECT_TRUE(hasher_sharing(&shared)->may_exist(dir.file("inc/a.h")));
+  const std::optional<FileStamp> read_at = stat_file(dir.file("inc"));
+  ASSERT_TRUE(read_at.has_value());
+  ASSERT_NE(shared.find(*read_at), nullptr) << "a settled dir's read is kept for the others";
+
+  // A read kept at the dir's stamp answers another hasher, by another path,
+  // without reading the dir (a name only that read has shows it).
+  SharedListings planted;
+  planted.keep(*read_at, std::make_shared<const std::vector<std::string>>(
+                             std::vector<std::string>{".", "..", "a.h", "planted.h"}));
+  auto other = hasher_sharing(&planted);
+  EXPECT_TRUE(other->may_exist(dir.file("alias/planted.h")));
+
+  // A name added changes the stamp: the read kept at the old one is not used.
+  dir.write("inc/b.h", "b");
+  other->begin_lookup();
+  EXPECT_TRUE(other->may_exist(dir.file("alias/b.h")));
+  EXPECT_FALSE(other->may_exist(dir.file("alias/planted.h")));
+  auto fresh = hasher_sharing(&planted);
+  EXPECT_TRUE(fresh->may_exist(dir.file("inc/b.h")));
+  EXPECT_FALSE(fresh->may_exist(dir.file("inc/planted.h")));
+}
+
+// The pch probes (a .gch beside each header a source includes, in each
+// search dir) answer from listings in edgecache-ninja: a pch made after one
+// lookup probed for it is found by the next.
+TEST(FileHasher, APchProbeFindsAPchMadeSinceTheLastLookupWhenStampsAreWatched) {
+  WatchedStats watched;
+  if (!watched.watching()) GTEST_SKIP() << "no inotify here";
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("inc"));
+  dir.write("inc/a.h", "a");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));  // settled: checked by its stamp
+  FileHasher hasher;
+  hasher.set_watched_stats(&watched);
+  hasher.begin_lookup();
+  EXPECT_FALSE(hasher.probe_exists(dir.file("inc/a.h.gch")));
+  EXPECT_FALSE(hasher.probe_exists(dir.file("inc/sub/a.h.gch")));
+  EXPECT_TRUE(hasher.probe_exists(dir.file("inc/a.h")));
+  dir.write("inc/a.h.gch", "pch");
+  std::filesystem::create_directories(dir.file("inc/sub"));
+  dir.write("inc/sub/a.h.gch", "pch");
+  hasher.begin_lookup();
+  EXPECT_TRUE(hasher.probe_exists(dir.file("inc/a.h.gch")));
+  EXPECT_TRUE(hasher.probe_exists(dir.file("inc/sub/a.h.gch")));
 }
 
 // Without lookups (the launcher: one per process) nothing is checked again.

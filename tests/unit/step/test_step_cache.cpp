@@ -216,28 +216,60 @@ TEST(StepCache, AManifestWhoseResultIsGoneSaysSo) {
   EXPECT_EQ(found.cause, MissCause::kEntryGone);
 }
 
+// compile_step() that also writes out.o.d, the depfile it discovers its headers from.
+Step compile_step_with_depfile(const TempDir& dir) {
+  Step step = compile_step(dir);
+  step.discovered_deps_file = dir.file("out.o.d");
+  step.outputs.push_back({"depfile", dir.file("out.o.d"), true});
+  return step;
+}
+
 // Base dirs make keys path-independent: a teammate's checkout at another
 // path hits what this one stored, and gets the outputs at its own paths.
 TEST(StepCache, ACheckoutAtAnotherPathHitsThroughBaseDirPlaceholders) {
   TempDir mine, theirs;
   Cache here({mine.path()}), there({theirs.path()});
   for (const TempDir* dir : {&mine, &theirs}) dir->write("a.h", "#define A 1");
-  auto step_in = [](const TempDir& dir) {
-    Step step = compile_step(dir);
-    step.discovered_deps_file = dir.file("out.o.d");
-    step.outputs.push_back({"depfile", dir.file("out.o.d"), true});
-    return step;
-  };
-  Step step = step_in(mine);
+  Step step = compile_step_with_depfile(mine);
   mine.write("out.o.d", "out.o: " + mine.file("a.h") + "\n");
   StoreOutcome stored = run_and_store(here, step, "object bytes");
   ASSERT_EQ(stored.kind, StoreResultKind::kStored) << stored.reason;
 
   there.local.objects = here.local.objects;  // a shared remote, in effect
-  LookupOutcome found = there.steps.lookup(step_in(theirs));
+  LookupOutcome found = there.steps.lookup(compile_step_with_depfile(theirs));
   ASSERT_EQ(found.result, LookupResult::kHit) << found.miss_detail;
   EXPECT_EQ(*read_file(theirs.file("out.o")), "object bytes");
   EXPECT_EQ(*read_file(theirs.file("out.o.d")), "out.o: " + theirs.file("a.h") + "\n");
+}
+
+// edgecache-ninja hands a `deps = gcc` edge's depfile to Ninja in memory:
+// the output asked for is not written, and its bytes are those a restore
+// would have written there (this checkout's paths).
+TEST(StepCache, AnOutputLeftInMemoryIsHandedBackAsItWouldBeWrittenAndNotWritten) {
+  TempDir mine, theirs;
+  Cache here({mine.path()}), there({theirs.path()});
+  for (const TempDir* dir : {&mine, &theirs}) dir->write("a.h", "#define A 1");
+  mine.write("out.o.d", "out.o: " + mine.file("a.h") + "\n");
+  ASSERT_EQ(run_and_store(here, compile_step_with_depfile(mine), "object bytes").kind,
+            StoreResultKind::kStored);
+
+  there.local.objects = here.local.objects;
+  const Step step = compile_step_with_depfile(theirs);
+  FoundEntry found;
+  ASSERT_EQ(there.steps.locate(step, &found).result, LookupResult::kHit);
+  const std::string depfile = theirs.file("out.o.d");
+  RestoreOutcome restored = there.steps.restore_found(step, found, false, &depfile);
+  ASSERT_TRUE(restored.restored) << restored.detail;
+  EXPECT_EQ(*read_file(theirs.file("out.o")), "object bytes");
+  ASSERT_TRUE(restored.in_memory.has_value());
+  EXPECT_EQ(*restored.in_memory, "out.o: " + theirs.file("a.h") + "\n");
+  EXPECT_FALSE(std::filesystem::exists(depfile)) << "left in memory, not written";
+
+  // Without the request, it is written as before, and nothing is handed back.
+  RestoreOutcome written = there.steps.restore_found(step, found);
+  ASSERT_TRUE(written.restored) << written.detail;
+  EXPECT_FALSE(written.in_memory.has_value());
+  EXPECT_EQ(*read_file(depfile), "out.o: " + theirs.file("a.h") + "\n");
 }
 
 TEST(StepCache, AResultEmbeddingTheCheckoutPathServesOnlyThatCheckout) {
