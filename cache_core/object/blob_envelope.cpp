@@ -203,15 +203,24 @@ Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string_view bl
 }
 
 Result<Payload> BlobCodec::open_payload(const CacheKey& key, std::string&& blob) const {
+  Result<Payload> payload = open_payload_in_place(key, blob);
+  if (!payload || payload->borrowed == nullptr) return payload;
+  // The payload owns the bytes it views: by an offset, not a pointer (a
+  // short string's bytes move with it).
+  payload->offset = static_cast<size_t>(payload->borrowed - blob.data());
+  payload->borrowed = nullptr;
+  payload->blob = std::move(blob);
+  return payload;
+}
+
+Result<Payload> BlobCodec::open_payload_in_place(const CacheKey& key, std::string_view blob) const {
   auto checked = check_frame(key, blob, max_payload_size, signing_key);
   if (!checked) return checked.failure();
   if (!checked->uncompressed) return payload_of(*checked);
   if (Status same = checksum_matches(checked->frame, *checked); !same) return same.failure();
   Payload payload;
   payload.size = checked->size;
-  // An offset, not a pointer: a short string's bytes move with it.
-  payload.offset = static_cast<size_t>(checked->frame.data() - blob.data());
-  payload.blob = std::move(blob);
+  payload.borrowed = checked->frame.data();
   return payload;
 }
 

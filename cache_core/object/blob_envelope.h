@@ -53,9 +53,12 @@ struct Payload {
   size_t size = 0;
   std::string blob;  // the object's own bytes, when opened in place
   size_t offset = 0;
+  // Opened in place in bytes the caller keeps (open_payload_in_place).
+  const char* borrowed = nullptr;
   std::string_view view() const {
-    return bytes ? std::string_view(bytes.get(), size)
-                 : std::string_view(blob).substr(offset, size);
+    if (bytes) return {bytes.get(), size};
+    if (borrowed != nullptr) return {borrowed, size};
+    return std::string_view(blob).substr(offset, size);
   }
 };
 
@@ -80,6 +83,9 @@ struct BlobCodec {
   Result<Payload> open_payload(const CacheKey& key, std::string_view blob) const;
   // The same, owning `blob`: an uncompressed payload is not copied.
   Result<Payload> open_payload(const CacheKey& key, std::string&& blob) const;
+  // The same, an uncompressed payload a view of `blob`, which must outlive
+  // the Payload (a ReadBuffer the restore keeps).
+  Result<Payload> open_payload_in_place(const CacheKey& key, std::string_view blob) const;
 };
 
 inline constexpr std::string_view kSignatureError = "object signature missing or invalid";

@@ -482,21 +482,35 @@ void StepCache::put_entry(const CacheKey& key, std::string_view payload) {
 
 // Writes only the outputs this step declares, at this step's paths: an entry
 // never chooses where its bytes go.
+namespace {
+// A restore thread keeps its read buffer for the next entry up to this size.
+constexpr size_t kKeptReadBufferBytes = size_t{32} << 20;
+}  // namespace
+
 RestoreOutcome StepCache::restore_found(const Step& step, const FoundEntry& found, bool keep_files,
                                         const std::string* in_memory) const {
   RestoreOutcome outcome;
-  std::optional<Result<std::string>> read;
+  // This thread's restores read into one buffer (file_io.h: a fresh one per
+  // entry cost page faults, and with several threads, munmap stalls); one
+  // too large to keep is given back after.
+  thread_local ReadBuffer buffer;
+  struct GiveBackIfLarge {
+    ~GiveBackIfLarge() {
+      if (buffer.capacity() > kKeptReadBufferBytes) buffer.release();
+    }
+  } give_back;
   if (found.read_from != nullptr) {
-    read = found.read_from->get(found.result_key);
-    if (!*read) {
-      outcome.detail = "cannot read entry " + found.result_key.to_string() + ": " + read->error();
+    Status read = found.read_from->get_into(found.result_key, &buffer);
+    if (!read) {
+      outcome.detail = "cannot read entry " + found.result_key.to_string() + ": " + read.error();
       return outcome;
     }
-    outcome.bytes_read = (*read)->size();
+    outcome.bytes_read = buffer.view().size();
   }
-  // A blob read here is handed over: an uncompressed entry is then not copied.
-  auto payload = read ? codec_.open_payload(found.result_key, std::move(**read))
-                      : codec_.open_payload(found.result_key, found.blob);
+  // An uncompressed entry read here is restored from the buffer, not copied.
+  auto payload = found.read_from != nullptr
+                     ? codec_.open_payload_in_place(found.result_key, buffer.view())
+                     : codec_.open_payload(found.result_key, found.blob);
   auto entry = payload ? decode_entry_view(payload->view()) : Result<EntryView>(payload.failure());
   if (!entry) {
     outcome.cause = MissCause::kCorrupt;

@@ -104,6 +104,14 @@ Result<std::string> LocalStore::get(const CacheKey& key) {
   return content;
 }
 
+Status LocalStore::get_into(const CacheKey& key, ReadBuffer* buffer) {
+  std::string path = object_path(key);
+  Status read = read_file_into(path, buffer);
+  if (!read) return errno == ENOENT ? Error::not_found() : read;
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // as get(): least-recently-used
+  return read;
+}
+
 Status LocalStore::put(const CacheKey& key, std::string_view blob) {
   std::string path = object_path(key);
   struct stat old {};

@@ -31,6 +31,7 @@ class LocalStore : public Store {
 
   std::string description() const override { return dir_; }
   Result<std::string> get(const CacheKey& key) override;
+  Status get_into(const CacheKey& key, ReadBuffer* buffer) override;
   Status put(const CacheKey& key, std::string_view blob) override;
   Status exists(const CacheKey& key) override;
   Status remove(const CacheKey& key) override;

@@ -1,11 +1,13 @@
 #pragma once
 // The one interface every cache backend implements (local dir, HTTP, file://).
 
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "edgecache/cache_key.h"
+#include "edgecache/file_io.h"
 #include "edgecache/file_lock.h"
 #include "edgecache/result.h"
 
@@ -33,6 +35,15 @@ class Store {
 
   // The whole blob.
   virtual Result<std::string> get(const CacheKey& key) = 0;
+  // get() into a buffer the caller reuses (the local store reads the file
+  // straight into it).
+  virtual Status get_into(const CacheKey& key, ReadBuffer* buffer) {
+    Result<std::string> blob = get(key);
+    if (!blob) return blob.failure();
+    std::memcpy(buffer->reserve(blob->size()), blob->data(), blob->size());
+    buffer->set_size(blob->size());
+    return ok_status();
+  }
   // Atomic: a concurrent or later get() sees the whole blob or nothing.
   virtual Status put(const CacheKey& key, std::string_view blob) = 0;
   // ok: present.

@@ -84,6 +84,53 @@ Result<std::string> read_file(const std::string& path) {
   return content;
 }
 
+char* ReadBuffer::reserve(size_t capacity) {
+  if (capacity > capacity_) {
+    data_.reset(new char[capacity]);  // default-initialized: not cleared
+    capacity_ = capacity;
+  }
+  size_ = 0;
+  return data_.get();
+}
+
+void ReadBuffer::release() {
+  data_.reset();
+  capacity_ = 0;
+  size_ = 0;
+}
+
+Status read_file_into(const std::string& path, ReadBuffer* buffer) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{errno_text("cannot open", path)};
+  struct stat st {};
+  size_t capacity =
+      fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
+  char* data = buffer->reserve(capacity);
+  size_t got = 0;
+  for (;;) {
+    if (got == buffer->capacity()) {
+      // Longer than fstat said (still being appended to): keep what was read.
+      ReadBuffer larger;
+      char* more = larger.reserve(buffer->capacity() * 2);
+      std::memcpy(more, data, got);
+      *buffer = std::move(larger);
+      data = more;
+    }
+    ssize_t n = ::read(fd, data + got, buffer->capacity() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Error error{errno_text("cannot read", path)};
+      ::close(fd);
+      return error;
+    }
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  buffer->set_size(got);
+  return ok_status();
+}
+
 std::string read_fd_from_start(int fd) {
   std::string text;
   char buffer[65536];

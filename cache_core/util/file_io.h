@@ -2,6 +2,7 @@
 // Whole-file reads and atomic writes (the only way cache_core writes files),
 // and the lexical spelling of paths.
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,28 @@
 namespace edgecache {
 
 Result<std::string> read_file(const std::string& path);
+
+// Bytes read into memory one thread keeps for its next read: grown when a
+// file is larger, never cleared. A fresh string of hundreds of KB per cache
+// entry cost a page fault per page, and freeing it an munmap that stalls
+// every other thread of the process (edgecache-ninja's restore threads).
+class ReadBuffer {
+ public:
+  std::string_view view() const { return {data_.get(), size_}; }
+  size_t capacity() const { return capacity_; }
+  // Room for at least `capacity` bytes; what it held is gone.
+  char* reserve(size_t capacity);
+  void set_size(size_t size) { size_ = size; }
+  // Gives the memory back (after a read too large to keep for the next).
+  void release();
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t capacity_ = 0;
+  size_t size_ = 0;
+};
+// read_file() into `buffer`.
+Status read_file_into(const std::string& path, ReadBuffer* buffer);
 // Everything in an open file from offset 0, whatever the fd's position.
 std::string read_fd_from_start(int fd);
 

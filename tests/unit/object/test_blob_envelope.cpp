@@ -84,6 +84,25 @@ TEST(UncompressedEntry, StoresThePayloadAsItIsAndOpensWithAnyCodec) {
   EXPECT_EQ(*plain.open(kResultKey, compressed), payload);
 }
 
+// A restore's read buffer: opened in place, an uncompressed payload is a
+// view of the caller's bytes (not copied); a compressed one is decompressed.
+TEST(UncompressedEntry, OpensInPlaceAsAViewOfTheCallersBytes) {
+  const std::string payload(4096, 'x');
+  BlobCodec plain{1, "", kDefaultMaxPayloadSize, /*compress=*/false};
+  const std::string blob = plain.seal(kResultKey, payload);
+  auto in_place = plain.open_payload_in_place(kResultKey, blob);
+  ASSERT_TRUE(in_place) << in_place.error();
+  EXPECT_EQ(in_place->view(), payload);
+  EXPECT_GE(in_place->view().data(), blob.data());
+  EXPECT_LE(in_place->view().data() + payload.size(), blob.data() + blob.size());
+  std::string damaged = blob;
+  damaged[damaged.size() - 1] ^= 1;
+  EXPECT_EQ(plain.open_payload_in_place(kResultKey, damaged).code(), ErrorCode::kCorrupt);
+  auto compressed = plain.open_payload_in_place(kResultKey, BlobCodec{}.seal(kResultKey, payload));
+  ASSERT_TRUE(compressed) << compressed.error();
+  EXPECT_EQ(compressed->view(), payload);
+}
+
 // No zstd frame to fail on: the checksum and the sizes guard it alone.
 TEST(UncompressedEntry, DamageTruncationAndPaddingAreCorrupt) {
   BlobCodec plain{1, "", kDefaultMaxPayloadSize, /*compress=*/false};

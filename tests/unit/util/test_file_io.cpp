@@ -24,6 +24,25 @@ TEST(FileIo, WriteFileAtomicRefusesAFifoAndASymlink) {
   EXPECT_EQ(*read_file(target), "mine");
 }
 
+// One buffer for a thread's reads: each read gives exactly that file,
+// whatever the buffer held or how large it grew.
+TEST(FileIo, ReadFileIntoReusesTheBufferAndGivesEachFileExactly) {
+  TempDir dir;
+  const std::string large(300000, 'L');
+  ReadBuffer buffer;
+  ASSERT_TRUE(read_file_into(dir.write("small", "tiny"), &buffer));
+  EXPECT_EQ(buffer.view(), "tiny");
+  ASSERT_TRUE(read_file_into(dir.write("large", large), &buffer));
+  EXPECT_EQ(buffer.view(), large);
+  const size_t grown = buffer.capacity();
+  ASSERT_TRUE(read_file_into(dir.write("empty", ""), &buffer));
+  EXPECT_EQ(buffer.view(), "");
+  ASSERT_TRUE(read_file_into(dir.file("small"), &buffer));
+  EXPECT_EQ(buffer.view(), "tiny");
+  EXPECT_EQ(buffer.capacity(), grown) << "kept for the next read";
+  EXPECT_FALSE(read_file_into(dir.file("missing"), &buffer));
+}
+
 TEST(FileIo, WriteSymlinkAtomicReplacesTheLinkNeverItsTarget) {
   TempDir dir;
   std::string target = dir.write("old-target", "keep");
