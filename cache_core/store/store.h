@@ -40,7 +40,7 @@ class Store {
   virtual Status get_into(const CacheKey& key, ReadBuffer* buffer) {
     Result<std::string> blob = get(key);
     if (!blob) return blob.failure();
-    std::memcpy(buffer->reserve(blob->size()), blob->data(), blob->size());
+    std::memcpy(buffer->grow(blob->size(), 0), blob->data(), blob->size());
     buffer->set_size(blob->size());
     return ok_status();
   }

@@ -57,19 +57,27 @@ bool create_with_parents(const std::string& path, Create create) {
 
 }  // namespace
 
-Result<std::string> read_file(const std::string& path) {
+namespace {
+
+// Reads `path` to its end into memory `room(capacity, kept)` hands out:
+// room for `capacity` bytes that holds the `kept` bytes read so far. Sized
+// by fstat first (cache entries are hundreds of KB: read in place), grown
+// when the file turns out longer. The bytes read.
+template <typename Room>
+Result<size_t> read_to_end(const std::string& path, Room room) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Error{errno_text("cannot open", path)};
-  // Read in place (cache entries are hundreds of KB): sized by fstat, grown
-  // when the file turns out longer, cut to what was read.
   struct stat st {};
   size_t capacity =
       fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
-  std::string content(capacity, '\0');
+  char* data = room(capacity, 0);
   size_t got = 0;
   for (;;) {
-    if (got == content.size()) content.resize(content.size() * 2);
-    ssize_t n = ::read(fd, content.data() + got, content.size() - got);
+    if (got == capacity) {
+      capacity *= 2;
+      data = room(capacity, got);
+    }
+    ssize_t n = ::read(fd, data + got, capacity - got);
     if (n < 0) {
       if (errno == EINTR) continue;
       Error error{errno_text("cannot read", path)};
@@ -80,16 +88,29 @@ Result<std::string> read_file(const std::string& path) {
     got += static_cast<size_t>(n);
   }
   ::close(fd);
-  content.resize(got);
+  return got;
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+  std::string content;
+  Result<size_t> got = read_to_end(path, [&content](size_t capacity, size_t) {
+    content.resize(capacity);
+    return content.data();
+  });
+  if (!got) return got.failure();
+  content.resize(*got);
   return content;
 }
 
-char* ReadBuffer::reserve(size_t capacity) {
+char* ReadBuffer::grow(size_t capacity, size_t keep) {
   if (capacity > capacity_) {
-    data_.reset(new char[capacity]);  // default-initialized: not cleared
+    std::unique_ptr<char[]> larger(new char[capacity]);  // default-initialized: not cleared
+    if (keep > 0) std::memcpy(larger.get(), data_.get(), keep);
+    data_ = std::move(larger);
     capacity_ = capacity;
   }
-  size_ = 0;
   return data_.get();
 }
 
@@ -100,34 +121,10 @@ void ReadBuffer::release() {
 }
 
 Status read_file_into(const std::string& path, ReadBuffer* buffer) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{errno_text("cannot open", path)};
-  struct stat st {};
-  size_t capacity =
-      fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 65536;
-  char* data = buffer->reserve(capacity);
-  size_t got = 0;
-  for (;;) {
-    if (got == buffer->capacity()) {
-      // Longer than fstat said (still being appended to): keep what was read.
-      ReadBuffer larger;
-      char* more = larger.reserve(buffer->capacity() * 2);
-      std::memcpy(more, data, got);
-      *buffer = std::move(larger);
-      data = more;
-    }
-    ssize_t n = ::read(fd, data + got, buffer->capacity() - got);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      Error error{errno_text("cannot read", path)};
-      ::close(fd);
-      return error;
-    }
-    if (n == 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  buffer->set_size(got);
+  Result<size_t> got = read_to_end(
+      path, [buffer](size_t capacity, size_t kept) { return buffer->grow(capacity, kept); });
+  if (!got) return got.failure();
+  buffer->set_size(*got);
   return ok_status();
 }
 

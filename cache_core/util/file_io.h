@@ -20,8 +20,8 @@ class ReadBuffer {
  public:
   std::string_view view() const { return {data_.get(), size_}; }
   size_t capacity() const { return capacity_; }
-  // Room for at least `capacity` bytes; what it held is gone.
-  char* reserve(size_t capacity);
+  // Room for at least `capacity` bytes, the first `keep` of them as held.
+  char* grow(size_t capacity, size_t keep);
   void set_size(size_t size) { size_ = size; }
   // Gives the memory back (after a read too large to keep for the next).
   void release();
