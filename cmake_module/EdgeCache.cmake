@@ -221,18 +221,29 @@ endfunction()
 # same relative paths in every checkout, so objects are byte-identical and
 # share cache entries (the keys see the flag with the base dir replaced by a
 # placeholder), and gdb started in the build dir still finds the sources.
-# Longer dirs come later: GCC uses the last matching map and Clang before 16
-# the longest, so a build dir inside the source dir maps to "." either way.
+# A dir inside another base dir comes after it: GCC uses the last matching
+# map and Clang before 16 the longest, so a build dir inside the source dir
+# maps to "." either way. Otherwise the configured order, never the dirs'
+# lengths: a teammate whose build dir is named longer or shorter than the
+# source dir gets the same flags in the same order, so the same keys.
 function(_edgecache_add_prefix_maps base_dirs)
-  set(by_length "")
-  foreach(dir IN LISTS base_dirs)
-    string(LENGTH "${dir}" length)
-    math(EXPR length "100000 + ${length}")  # fixed width: sorted as text = sorted by length
-    list(APPEND by_length "${length}|${dir}")
+  set(ordered "")
+  list(LENGTH base_dirs count)
+  foreach(level RANGE ${count})
+    foreach(dir IN LISTS base_dirs)
+      set(ancestors 0)  # how many other base dirs hold this one
+      foreach(other IN LISTS base_dirs)
+        cmake_path(IS_PREFIX other "${dir}" NORMALIZE holds)
+        if(holds AND NOT other STREQUAL dir)
+          math(EXPR ancestors "${ancestors} + 1")
+        endif()
+      endforeach()
+      if(ancestors EQUAL level)
+        list(APPEND ordered "${dir}")
+      endif()
+    endforeach()
   endforeach()
-  list(SORT by_length)
-  foreach(entry IN LISTS by_length)
-    string(REGEX REPLACE "^[0-9]+\\|" "" dir "${entry}")
+  foreach(dir IN LISTS ordered)
     cmake_path(RELATIVE_PATH dir BASE_DIRECTORY "${CMAKE_BINARY_DIR}" OUTPUT_VARIABLE relative)
     string(REGEX REPLACE "(.)/$" "\\1" relative "${relative}")
     if(relative STREQUAL "")

@@ -27,8 +27,10 @@ for layout in inside outside; do
   two="$SCRATCH/$layout/second/deeper/proj"
   if [ "$layout" = inside ]; then b1="$one/build" b2="$two/build"
   # Outside: the same layout (a build dir beside the checkout), as objects
-  # name the source dir relative to the build dir.
-  else b1="$SCRATCH/$layout/one/build" b2="$SCRATCH/$layout/second/deeper/build"; fi
+  # name the source dir relative to the build dir; the second build dir's
+  # name shorter than the checkout's, the first's longer (the prefix maps'
+  # order, part of every key, must not follow the dirs' lengths).
+  else b1="$SCRATCH/$layout/one/build" b2="$SCRATCH/$layout/second/deeper/b"; fi
   checkout_build "$layout-one" "$one" "$b1"
   expect_outcomes "first checkout ($layout)" "$b1.decisions" "$(each_object "$b1" ran)"
   no_checkout_path "$b1" "$one"
