@@ -65,6 +65,21 @@ std::vector<std::string> args_of(const KeyRecipe& recipe) {
   return args;
 }
 
+// An argument removed in one place and added in another reads as moved
+// (the order of flags is part of the key: two -ffile-prefix-map swapped).
+void name_moved_arguments(std::vector<std::string>* changes) {
+  const std::string removed = "removed arg: ", added = "added arg: ";
+  for (auto it = changes->begin(); it != changes->end(); ++it) {
+    if (it->compare(0, removed.size(), removed) != 0) continue;
+    const std::string arg = it->substr(removed.size());
+    auto back = std::find(changes->begin(), changes->end(), added + arg);
+    if (back == changes->end()) continue;
+    *it = "moved arg: " + arg;
+    changes->erase(back);
+    it = changes->begin();  // erase may have moved it: start over (few entries)
+  }
+}
+
 // Arguments compared as sequences (longest common subsequence), so one
 // inserted flag reads as one addition, not as every later argument changing.
 void describe_argument_changes(const std::vector<std::string>& a, const std::vector<std::string>& b,
@@ -108,6 +123,7 @@ std::vector<std::string> describe_recipe_changes(const KeyRecipe& before, const 
   auto new_fields = named_fields(after, &order);
   std::vector<std::string> changes;
   describe_argument_changes(args_of(before), args_of(after), &changes);
+  name_moved_arguments(&changes);
   for (const std::string& name : order) {
     auto o = old_fields.find(name);
     auto n = new_fields.find(name);

@@ -33,4 +33,12 @@ TEST(KeyRecipe, AReplacedFlagAndAChangedInputAreNamed) {
   EXPECT_TRUE(describe_recipe_changes(before, before).empty());
 }
 
+// The order of flags is part of the key: a swap is named as a move, not
+// as the same flag removed and added.
+TEST(KeyRecipe, AFlagMovedElsewhereIsNamedAsMoved) {
+  auto before = recipe_of({"-fmap=a", "-fmap=b", "-c", "a.cpp"}, "h1");
+  auto after = recipe_of({"-fmap=b", "-fmap=a", "-c", "a.cpp"}, "h1");
+  EXPECT_EQ(describe_recipe_changes(before, after), std::vector<std::string>{"moved arg: -fmap=a"});
+}
+
 }  // namespace
