@@ -53,6 +53,8 @@ class StepHistory {
 
  private:
   std::string file_for(const std::string& identity) const;
+  // runs() of a history file's text.
+  static std::vector<StepRun> runs_in(const std::string& text);
   std::string dir_;
 };
 
