@@ -303,13 +303,13 @@ std::optional<HitInfo> CachedEdgeHooks::lookup(Edge* edge, EdgeRecord record) {
     job->inputs_read = inputs_read;
     job->started = started;
     job->found = std::move(found);
+    job->facts = std::make_shared<const EdgeFacts>(facts);
     restoring_[edge] = job;
     const StepCache* steps = &cache;
     HitInfo hit;
-    hit.write_outputs = [steps, job,
-                         in_memory = facts.depfile_read_once ? facts.depfile : std::string()] {
-      job->restored = steps->restore_found(job->step, job->located, false,
-                                           in_memory.empty() ? nullptr : &in_memory);
+    hit.write_outputs = [steps, job] {
+      job->restored =
+          steps->restore_found(job->step, job->located, false, job->facts->depfile_in_memory());
       job->located.blob = std::string();  // the bytes are on disk now
     };
     return hit;

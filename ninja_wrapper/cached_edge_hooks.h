@@ -87,6 +87,8 @@ class CachedEdgeHooks final : public EdgeCacheHooks {
     /// main thread): what the worker's lookup found; the fields above are
     /// filled from it in finish_restore().
     std::shared_ptr<LocalLookup> local;
+    /// The edge as keyed (also for a hit the main thread decided: which
+    /// depfile its restore leaves in memory).
     std::shared_ptr<const EdgeFacts> facts;
   };
 

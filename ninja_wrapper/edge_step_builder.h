@@ -43,6 +43,9 @@ struct EdgeFacts {
   /// when the edge finishes, and deletes it, so a hit may hand it over in
   /// memory (depfile_shelf.h).
   bool depfile_read_once = false;
+  /// The depfile a hit hands over in memory (StepCache::restore_found's
+  /// `in_memory`): `depfile` when read once, else none.
+  const std::string* depfile_in_memory() const { return depfile_read_once ? &depfile : nullptr; }
   /// The explicit and implicit inputs the manifest declares (not order-only,
   /// not the headers Ninja adds from its deps log), as in build.ninja.
   std::vector<std::string> inputs;

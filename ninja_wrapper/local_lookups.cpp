@@ -71,8 +71,8 @@ void LocalLookups::run(const EdgeFacts& facts, bool observable, LocalLookup* out
       StepCache& steps = session.steps();
       out->found = steps.locate(*keyed.step, &out->located, EntryRead::kReadLater);
       if (out->found.result == LookupResult::kHit)
-        out->restored = steps.restore_found(*keyed.step, out->located, false,
-                                            facts.depfile_read_once ? &facts.depfile : nullptr);
+        out->restored =
+            steps.restore_found(*keyed.step, out->located, false, facts.depfile_in_memory());
       out->located.read_from = nullptr;  // this context's store: not the main thread's
       out->step = std::move(keyed.step);
     }

@@ -123,21 +123,25 @@ std::vector<StepRun> StepHistory::runs_in(const std::string& text) {
 }
 
 void StepHistory::record(const std::string& identity, const StepRun& run) const {
+  // Nothing new (the common warm hit): no write.
+  auto same_as_newest = [&run](const std::string& input, const std::string& result,
+                               const std::string& build_dir, const std::string& why) {
+    return input == run.input_key && result == run.result_key && build_dir == run.build_dir &&
+           (run.why.empty() || run.why == why);
+  };
   auto text = read_file(file_for(identity));
-  // Nothing new (the common warm hit): no write, and no more of the file read.
+  // The newest run alone first: most of the time no more of the file is read.
   if (text) {
     if (auto newest = newest_run_fields(*text);
-        newest && parse_step_outcome((*newest)["outcome"]) && (*newest)["input"] == run.input_key &&
-        (*newest)["result"] == run.result_key && (*newest)["build_dir"] == run.build_dir &&
-        (run.why.empty() || run.why == (*newest)["why"]))
+        newest && parse_step_outcome((*newest)["outcome"]) &&
+        same_as_newest((*newest)["input"], (*newest)["result"], (*newest)["build_dir"],
+                       (*newest)["why"]))
       return;
   }
   std::vector<StepRun> runs = text ? runs_in(*text) : std::vector<StepRun>();
-  if (!runs.empty() && runs.front().input_key == run.input_key &&
-      runs.front().result_key == run.result_key && runs.front().build_dir == run.build_dir &&
-      (run.why.empty() || run.why == runs.front().why)) {
-    return;  // as above, when the quick read gave up
-  }
+  if (!runs.empty() && same_as_newest(runs.front().input_key, runs.front().result_key,
+                                      runs.front().build_dir, runs.front().why))
+    return;  // when the quick read gave up
   runs.insert(runs.begin(), run);
   if (runs.size() > kMaxRuns) runs.resize(kMaxRuns);
   nlohmann::json items = nlohmann::json::array();
