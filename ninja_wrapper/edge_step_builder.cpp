@@ -215,7 +215,8 @@ bool compiles_something(const Words& argv) {
 struct CommandScan {
   /// Each program run: as written, and its content hash (or "builtin").
   std::vector<std::pair<std::string, std::string>> tools;
-  /// Words naming an existing path: as written, and absolute.
+  /// Words that may name a path: as written, and absolute (whether each
+  /// is a regular file is asked only of those that are not declared inputs).
   std::vector<std::pair<std::string, std::string>> path_words;
   /// Compiler calls that compile, argv[0] resolved.
   std::vector<Words> compiles;
@@ -290,9 +291,7 @@ class CommandScanner {
 
   void add_path_word(const std::string& word) {
     if (word.empty() || word[0] == '-') return;
-    std::string path = absolute_path(word, dir_);
-    auto stamp = stat_file(path);
-    if (stamp && !stamp->is_directory) scan_.path_words.emplace_back(word, std::move(path));
+    scan_.path_words.emplace_back(word, absolute_path(word, dir_));
   }
 
   const EdgeStepContext& context_;
@@ -383,7 +382,12 @@ std::optional<Uncacheable> EdgeStepBuilder::key_edge(const EdgeFacts& edge, Step
   if (auto hazard = check_output_paths(step)) return Uncacheable{kOutputNotAFile, *hazard};
   if (auto why = add_inputs(edge, step, &keyed)) return why;
   for (const auto& [written, path] : scan.path_words) {
-    if (!keyed.insert(path).second) continue;
+    // A link's objects are its inputs, keyed above: only the other words
+    // are asked whether they name a file.
+    if (keyed.count(path) != 0) continue;
+    auto stamp = stat_file(path);
+    if (!stamp || stamp->is_directory) continue;
+    keyed.insert(path);
     auto hash = hasher_.hash_file(path);
     if (!hash) return Uncacheable{"unreadable-argument", path + " cannot be read"};
     step->recipe.add_hash("file-arg:" + paths_.normalize(written), *hash);

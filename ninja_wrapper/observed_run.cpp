@@ -82,7 +82,12 @@ bool add_read_dependency(const std::string& path, bool listed, const StepStart& 
   const std::string name = normalizer.normalize(path);
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    verdict->deps.push_back({name, kAbsentFingerprint, ""});
+    // With the stamp of the nearest listed ancestor that lacks it (as a
+    // compile's shadowing candidates are): a later lookup then compares one
+    // directory's stamp instead of listing it. A link probes hundreds of
+    // library and program paths that are not there.
+    std::string stamp = hasher.may_exist(path) ? "" : hasher.absence_stamp(path);
+    verdict->deps.push_back({name, kAbsentFingerprint, std::move(stamp)});
     return true;
   }
   const bool directory = S_ISDIR(st.st_mode);

@@ -36,17 +36,21 @@ std::string pch_fingerprint(const std::string& path, const std::string& cache_di
   return "pch-dir:" + combined.digest().hex();
 }
 
-// The dirs a lookup of `spelling` visits, in order (the first is the
-// includer's dir, or the cwd for -include).
-std::vector<std::string> lookup_dirs(const IncludeSearch& search, const std::string& first_dir,
-                                     bool quoted) {
-  std::vector<std::string> dirs;
+// Calls `visit` with each dir a lookup of a spelling visits, in order (the
+// first is the includer's dir, or the cwd for -include), until it returns
+// false. Without copying them: a source's every spelling walks them all.
+template <typename Visit>
+void for_each_lookup_dir(const IncludeSearch& search, const std::string& first_dir, bool quoted,
+                         Visit visit) {
   if (quoted) {
-    if (!first_dir.empty()) dirs.push_back(first_dir);
-    dirs.insert(dirs.end(), search.quote_dirs.begin(), search.quote_dirs.end());
+    if (!first_dir.empty() && !visit(first_dir)) return;
+    for (const std::string& dir : search.quote_dirs) {
+      if (!visit(dir)) return;
+    }
   }
-  dirs.insert(dirs.end(), search.bracket_dirs.begin(), search.bracket_dirs.end());
-  return dirs;
+  for (const std::string& dir : search.bracket_dirs) {
+    if (!visit(dir)) return;
+  }
 }
 
 struct PchProbe {
@@ -56,20 +60,22 @@ struct PchProbe {
   std::set<std::string> seen;
 };
 
-void add_pch_candidates(const std::vector<std::string>& dirs, const std::string& name,
-                        PchProbe& probe, KeyRecipe* recipe) {
-  for (const std::string& dir : dirs) {
-    std::string header = name.front() == '/' ? name : join_path(dir, name);
+void add_pch_candidates(const IncludeSearch& search, const std::string& first_dir, bool quoted,
+                        const std::string& name, PchProbe& probe, KeyRecipe* recipe) {
+  for_each_lookup_dir(search, first_dir, quoted, [&](const std::string& dir) {
+    std::string candidate = name.front() == '/' ? name : join_path(dir, name);
+    const size_t header_size = candidate.size();
     for (const char* suffix : {".gch", ".pch"}) {
-      std::string candidate = header + suffix;
+      candidate.resize(header_size);
+      candidate += suffix;
       // Most candidates are absent: the memoized answer first, the set of
       // those already keyed (a header two spellings reach) only for a find.
       if (!probe.hasher.probe_exists(candidate) || !probe.seen.insert(candidate).second) continue;
       recipe->add("pch:" + probe.paths.normalize(candidate),
                   pch_fingerprint(candidate, probe.cache_dir));
     }
-    if (name.front() == '/') return;
-  }
+    return name.front() != '/';
+  });
 }
 
 }  // namespace
@@ -100,15 +106,13 @@ void add_pch_files(const IncludeSearch& search, const std::string& source_path,
                    const std::string& cache_dir, KeyRecipe* recipe) {
   PchProbe probe{paths, hasher, cache_dir, {}};
   for (const std::string& name : search.forced_includes) {
-    if (!name.empty())
-      add_pch_candidates(lookup_dirs(search, search.cwd, true), name, probe, recipe);
+    if (!name.empty()) add_pch_candidates(search, search.cwd, true, name, probe, recipe);
   }
   std::string source_dir =
       search.includer_dir_searched ? source_path.substr(0, source_path.find_last_of('/')) : "";
   bool computed = false;
   for (const IncludeSpelling& spelling : scan_include_spellings(source_text, &computed)) {
-    add_pch_candidates(lookup_dirs(search, source_dir, spelling.quoted), spelling.name, probe,
-                       recipe);
+    add_pch_candidates(search, source_dir, spelling.quoted, spelling.name, probe, recipe);
   }
 }
 

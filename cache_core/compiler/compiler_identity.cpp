@@ -1,10 +1,9 @@
 #include "edgecache/compiler_identity.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <climits>
 #include <cstdlib>
+#include <map>
+#include <mutex>
+#include <optional>
 
 #include "compiler/compiler_memo.h"
 #include "edgecache/file_hasher.h"
@@ -13,23 +12,42 @@
 
 namespace edgecache {
 
+namespace {
+
+// Identities this process has read, by the binary's stat data: every
+// compile and link of a build asks again for the same few tools.
+std::mutex identities_mutex;
+std::map<FileStamp, Hash128> identities;
+
+}  // namespace
+
 Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir) {
-  std::string resolved = real_path(binary);
-  auto stamp = stat_file(resolved);
-  if (!stamp) return Error{"cannot stat compiler " + resolved};
-  Hasher memo_key;
-  memo_key.update_field(resolved);
-  memo_key.update_field(std::to_string(stamp->size) + ":" + std::to_string(stamp->mtime_ns) + ":" +
-                        std::to_string(stamp->ctime_ns) + ":" + std::to_string(stamp->inode));
-  std::string memo_path = cache_dir + "/compilers/" + memo_key.digest().hex();
-  if (auto memo = read_compiler_memo(memo_path)) {
-    if (auto hash = Hash128::from_hex(*memo)) return *hash;
+  // stat() follows the symlinks (c++ -> /etc/alternatives/c++ -> g++-12):
+  // the file it lands on, named by device and inode with its size and times,
+  // is what runs. A changed or replaced binary has another stamp (ctime moves
+  // on every write), so the stamp alone keys the memo, without realpath()'s
+  // readlink of every component of every link.
+  auto stamp = stat_file(binary);
+  if (!stamp || stamp->is_directory) return Error{"cannot stat compiler " + binary};
+  {
+    std::lock_guard<std::mutex> lock(identities_mutex);
+    if (auto it = identities.find(*stamp); it != identities.end()) return it->second;
   }
-  FileHasher hasher;
-  auto content = hasher.hash_file(resolved);
-  if (!content) return Error{"cannot read compiler " + resolved};
-  write_compiler_memo(memo_path, content->hex());
-  return *content;
+  Hasher memo_key;
+  memo_key.update_field("stamp");
+  memo_key.update_field(stamp_text(*stamp));
+  std::string memo_path = cache_dir + "/compilers/" + memo_key.digest().hex();
+  std::optional<Hash128> identity;
+  if (auto memo = read_compiler_memo(memo_path)) identity = Hash128::from_hex(*memo);
+  if (!identity) {
+    FileHasher hasher;
+    identity = hasher.hash_file(binary);
+    if (!identity) return Error{"cannot read compiler " + binary};
+    write_compiler_memo(memo_path, identity->hex());
+  }
+  std::lock_guard<std::mutex> lock(identities_mutex);
+  identities.emplace(*stamp, *identity);
+  return *identity;
 }
 
 std::string compiler_version(const std::string& binary, const Hash128& identity,

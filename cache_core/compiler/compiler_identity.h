@@ -11,9 +11,10 @@
 
 namespace edgecache {
 
-// The content hash of `binary` (symlinks resolved). Memoized across
-// processes in <cache_dir>/compilers/, keyed by path and stat data, because
-// hashing a large compiler binary on every compile would cost more than a hit.
+// The content hash of `binary` (symlinks followed). Memoized across
+// processes in <cache_dir>/compilers/ and within one, keyed by the stat data
+// of the file it leads to, because hashing a large compiler binary on every
+// compile would cost more than a hit.
 Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir);
 
 // The first line of `binary --version` ("gcc (Debian 12.2.0-14) 12.2.0"),

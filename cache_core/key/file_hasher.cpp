@@ -85,7 +85,11 @@ std::optional<Hash128> FileHasher::hash_file(const std::string& path) {
   if (auto digest = predicted(path)) return digest;
   auto stamp = stat_file(path);
   if (!stamp || stamp->is_directory) return std::nullopt;
-  auto key = std::make_pair(path, *stamp);
+  return hash_file_at(path, *stamp);
+}
+
+std::optional<Hash128> FileHasher::hash_file_at(const std::string& path, const FileStamp& stamp) {
+  auto key = std::make_pair(path, stamp);
   if (auto it = memo_.find(key); it != memo_.end()) return it->second;
 
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -325,7 +329,22 @@ bool FileHasher::exists(const std::string& path) {
 }
 
 bool FileHasher::probe_exists(const std::string& path) {
-  if (watched_ != nullptr && !may_exist(path)) return false;
+  if (watched_ == nullptr) return exists(path);
+  // Most probes are of names absent from a dir whose listing this lookup
+  // has already found current: answered from it without the copies and
+  // second search may_exist() makes (as it would answer).
+  auto slash = path.find_last_of('/');
+  if (predictions_ == nullptr && slash != std::string::npos && slash > 0) {
+    auto it = listings_.find(std::string_view(path).substr(0, slash));
+    if (it != listings_.end() && (lookup_ == 0 || it->second.checked == lookup_)) {
+      if (it->second.absent) return false;
+      const auto& names = it->second.names;
+      if (names && !std::binary_search(names->begin(), names->end(),
+                                       std::string_view(path).substr(slash + 1)))
+        return false;
+    }
+  }
+  if (!may_exist(path)) return false;
   return exists(path);
 }
 
@@ -532,7 +551,9 @@ std::string FileHasher::fingerprint(const std::string& path) {
     auto names = read_directory_fingerprint(path);
     return names ? *names : "unreadable";
   }
-  auto content = hash_file(path);
+  // The stamp just read keys the memo: one stat per fingerprint (a link's
+  // lookup asks for each of its objects).
+  auto content = hash_file_at(path, *stamp);
   return content ? content->hex() : "unreadable";
 }
 

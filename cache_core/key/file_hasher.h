@@ -208,6 +208,9 @@ class FileHasher {
   bool predicted_directory(const std::string& path) const;
 
  private:
+  // hash_file() of a regular file whose stat_file() just gave `stamp`
+  // (memoized by path and stamp).
+  std::optional<Hash128> hash_file_at(const std::string& path, const FileStamp& stamp);
   // fingerprint() of a directory, its names read now; nullopt: unreadable.
   std::optional<std::string> read_directory_fingerprint(const std::string& path);
   struct DirListing {

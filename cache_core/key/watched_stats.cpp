@@ -208,6 +208,15 @@ WatchedStats::Observed WatchedStats::observe(const std::string& path, Kind kind)
 
 WatchedStats::Directory WatchedStats::watch_directories_above(const std::string& path) {
   std::lock_guard<std::mutex> lock(watches_mutex_);
+  // A directory is entered below only once every one above it is watched,
+  // and they are forgotten all at once (drop_all): a watched parent answers
+  // for all of them, without a copy of each ancestor's name.
+  const auto last_slash = path.find_last_of('/');
+  if (last_slash != std::string::npos && last_slash > 0) {
+    auto parent = directories_.find(std::string_view(path).substr(0, last_slash));
+    if (parent != directories_.end() && parent->second == Directory::kWatched)
+      return Directory::kWatched;
+  }
   for (size_t slash = path.find('/'); slash != std::string::npos && slash + 1 < path.size();
        slash = path.find('/', slash + 1)) {
     std::string dir = slash == 0 ? "/" : path.substr(0, slash);

@@ -39,6 +39,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -139,7 +140,12 @@ class WatchedStats {
   // Guards the maps below.
   std::mutex watches_mutex_;
   // Each directory above a kept path.
-  std::unordered_map<std::string, Directory> directories_;
+  // (Found by string_view too: a parent is looked up without a copy.)
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view name) const { return std::hash<std::string_view>{}(name); }
+  };
+  std::unordered_map<std::string, Directory, NameHash, std::equal_to<>> directories_;
   // The paths each watch was put on (one inode: several spellings, hard links).
   std::unordered_map<int, std::vector<std::string>> paths_of_watch_;
   // statfs verdict per device.

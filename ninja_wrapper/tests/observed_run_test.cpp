@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "edgecache/uncached_reason.h"
@@ -52,6 +53,27 @@ TEST_F(ObservedRunTest, NamesTheFirstThreeUndeclaredWritesRelativeToTheBuildDir)
             "not cached: writes undeclared files: a.inc, b.inc, c.inc (and 1 more) (declare them "
             "as outputs, e.g. "
             "OUTPUT or BYPRODUCTS, to cache the step)");
+}
+
+// A link probes hundreds of library paths that are not there: each is
+// recorded with the stamp of its dir's listing, so a later lookup compares
+// one stamp instead of listing the dir (StepCache::dependency_unchanged).
+TEST_F(ObservedRunTest, AnAbsentProbeCarriesItsSettledDirsStamp) {
+  const std::string settled_dir = "/usr/include";  // unchanged for longer than the granule
+  ObservedAccesses accesses;
+  accesses.probes.insert(settled_dir + "/edgecache-no-such-library.so");
+  accesses.probes.insert(dir_ + "/no-such-library.so");  // a dir made just now: not settled
+  const ObservationVerdict verdict = judge(accesses, ObservedStepPaths{});
+  ASSERT_EQ(verdict.deps.size(), 2u);
+  std::map<std::string, std::string> stamps;
+  for (const Dependency& dep : verdict.deps) {
+    EXPECT_EQ(dep.fingerprint, kAbsentFingerprint) << dep.path;
+    stamps[dep.path] = dep.stamp;
+  }
+  EXPECT_EQ(stamps[settled_dir + "/edgecache-no-such-library.so"],
+            "1:" + stamp_text(*stat_file(settled_dir)));
+  // A dir that changed within the granule may change again unseen by its stamp.
+  EXPECT_EQ(stamps[dir_ + "/no-such-library.so"], "");
 }
 
 TEST_F(ObservedRunTest, TellsUntraceablePrograms) {
