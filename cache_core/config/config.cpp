@@ -179,12 +179,11 @@ const std::vector<SettingSpec>& setting_specs() {
       {"disable", "EDGECACHE_DISABLE", "true: run every command without the cache"},
       {"log", "EDGECACHE_LOG", "file to append one line per cache decision to"},
       {"compression", "EDGECACHE_COMPRESSION",
-       "compress new manifests, and entries sent to the remote (false: nothing compressed, 3x the "
-       "bytes)"},
+       "compress what is sent to the remote (false: nothing compressed, 3x the bytes)"},
       {"compression_level", "EDGECACHE_COMPRESSION_LEVEL", "zstd level for new entries (-5..19)"},
       {"local_compression", "EDGECACHE_LOCAL_COMPRESSION",
-       "compress new entries in the local cache too (a third of the disk; restores decompress, a "
-       "warm rebuild about a fifth slower)"},
+       "compress new entries and manifests in the local cache too (a third of the disk; lookups "
+       "and restores decompress, a warm rebuild about a fifth slower)"},
       {"exclude_rules", "EDGECACHE_EXCLUDE_RULES", "':'-separated Ninja rule names never cached"},
       {"signing_key", "EDGECACHE_SIGNING_KEY", "shared secret for signed entries", true},
       {"verify", "EDGECACHE_VERIFY",

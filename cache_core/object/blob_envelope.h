@@ -69,9 +69,10 @@ struct BlobCodec {
   std::string signing_key;  // empty: write unsigned, accept unsigned
   uint64_t max_payload_size = kDefaultMaxPayloadSize;
   bool compress = true;  // false: seal payloads uncompressed (either kind opens)
-  // With `compress`: result entries written to the local cache are
-  // compressed too. Off by default: a restore copies the bytes instead of
-  // decompressing them, and the remote's copy is still compressed.
+  // With `compress`: result entries and manifests written to the local
+  // cache are compressed too. Off by default: a restore copies the bytes and
+  // a lookup reads its manifest instead of decompressing them, and the
+  // remote's copy is still compressed.
   bool compress_local_entries = false;
 
   // `key` is where the object is stored: signatures bind to it.

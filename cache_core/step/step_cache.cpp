@@ -736,12 +736,23 @@ ObjectUpdate StepCache::manifest_update(const CacheKey& key, const KeyRecipe& re
   auto added = std::make_shared<const std::vector<ManifestCandidate>>(candidates);
   auto recipe_copy = std::make_shared<const KeyRecipe>(recipe);
   ObjectUpdate update;
-  update.merge = [this, key, recipe_copy, added](const std::string* current) {
+  auto merged = [this, key, recipe_copy, added](const std::string* current) {
     Manifest manifest = open_manifest(key, current);
     manifest.recipe = *recipe_copy;
     for (const ManifestCandidate& candidate : *added) manifest.add_candidate(candidate);
-    return codec_.seal(key, encode_manifest(manifest));
+    return encode_manifest(manifest);
   };
+  update.merge = [this, key, merged](const std::string* current) {
+    return codec_.seal(key, merged(current));
+  };
+  // Read by every lookup of the step: decompressing a compile's manifest
+  // (tens of KB of header paths) cost more than reading it whole, as an
+  // entry's does (put_entry).
+  if (codec_.compress && !codec_.compress_local_entries) {
+    update.merge_local = [this, key, merged](const std::string* current) {
+      return codec_.seal_uncompressed(key, merged(current));
+    };
+  }
   update.holds_addition = [this, key, added](const std::string& blob) {
     Manifest manifest = open_manifest(key, &blob);
     return std::all_of(added->begin(), added->end(), [&](const ManifestCandidate& wanted) {

@@ -99,7 +99,8 @@ void TieredStore::put_remote(const CacheKey& key, std::string_view blob) {
 void TieredStore::merge_local(const CacheKey& key, const ObjectUpdate& update) {
   Result<std::string> current = local_->get(key);
   if (current.ok() && update.holds_addition(*current)) return;
-  std::string merged = update.merge(current.ok() ? &*current : nullptr);
+  const auto& merge = update.merge_local ? update.merge_local : update.merge;
+  std::string merged = merge(current.ok() ? &*current : nullptr);
   Status written = local_->put(key, merged);
   if (written.ok())
     counters_[counter::kBytesWritten] += static_cast<int64_t>(merged.size());

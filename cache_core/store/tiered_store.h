@@ -25,6 +25,10 @@ struct FetchedObject {
 struct ObjectUpdate {
   // The blob to write, given the current one (nullptr when there is none).
   std::function<std::string(const std::string* current)> merge;
+  // The same for the local cache, when it keeps another encoding (unset:
+  // `merge`): a manifest is read at every lookup, so it is kept there
+  // uncompressed, and compressed on the remote, whose bytes cross the network.
+  std::function<std::string(const std::string* current)> merge_local;
   // True when `blob` already holds the addition.
   std::function<bool(const std::string& blob)> holds_addition;
 };
