@@ -1,8 +1,6 @@
 #include "edgecache/compiler_identity.h"
 
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <optional>
 
 #include "compiler/compiler_memo.h"
@@ -12,27 +10,15 @@
 
 namespace edgecache {
 
-namespace {
-
-// Identities this process has read, by the binary's stat data: every
-// compile and link of a build asks again for the same few tools.
-std::mutex identities_mutex;
-std::map<FileStamp, Hash128> identities;
-
-}  // namespace
-
 Result<Hash128> compiler_identity(const std::string& binary, const std::string& cache_dir) {
   // stat() follows the symlinks (c++ -> /etc/alternatives/c++ -> g++-12):
   // the file it lands on, named by device and inode with its size and times,
   // is what runs. A changed or replaced binary has another stamp (ctime moves
   // on every write), so the stamp alone keys the memo, without realpath()'s
-  // readlink of every component of every link.
+  // readlink of every component of every link. (read_compiler_memo keeps the
+  // memo for the process: each later compile of the build asks memory.)
   auto stamp = stat_file(binary);
   if (!stamp || stamp->is_directory) return Error{"cannot stat compiler " + binary};
-  {
-    std::lock_guard<std::mutex> lock(identities_mutex);
-    if (auto it = identities.find(*stamp); it != identities.end()) return it->second;
-  }
   Hasher memo_key;
   memo_key.update_field("stamp");
   memo_key.update_field(stamp_text(*stamp));
@@ -45,8 +31,6 @@ Result<Hash128> compiler_identity(const std::string& binary, const std::string& 
     if (!identity) return Error{"cannot read compiler " + binary};
     write_compiler_memo(memo_path, identity->hex());
   }
-  std::lock_guard<std::mutex> lock(identities_mutex);
-  identities.emplace(*stamp, *identity);
   return *identity;
 }
 

@@ -329,22 +329,7 @@ bool FileHasher::exists(const std::string& path) {
 }
 
 bool FileHasher::probe_exists(const std::string& path) {
-  if (watched_ == nullptr) return exists(path);
-  // Most probes are of names absent from a dir whose listing this lookup
-  // has already found current: answered from it without the copies and
-  // second search may_exist() makes (as it would answer).
-  auto slash = path.find_last_of('/');
-  if (predictions_ == nullptr && slash != std::string::npos && slash > 0) {
-    auto it = listings_.find(std::string_view(path).substr(0, slash));
-    if (it != listings_.end() && (lookup_ == 0 || it->second.checked == lookup_)) {
-      if (it->second.absent) return false;
-      const auto& names = it->second.names;
-      if (names && !std::binary_search(names->begin(), names->end(),
-                                       std::string_view(path).substr(slash + 1)))
-        return false;
-    }
-  }
-  if (!may_exist(path)) return false;
+  if (watched_ != nullptr && !may_exist(path)) return false;
   return exists(path);
 }
 
@@ -369,8 +354,17 @@ bool FileHasher::may_exist(const std::string& path) {
   if (predictions_ && (predictions_->find(path) || predicted_directory(path))) return true;
   auto slash = path.find_last_of('/');
   if (slash == std::string::npos || path == "/") return true;
+  const std::string_view name = std::string_view(path).substr(slash + 1);
+  auto it =
+      listings_.find(slash == 0 ? std::string_view("/") : std::string_view(path).substr(0, slash));
+  // A parent already found current in this lookup answers at once, without
+  // a copy of its name (most pch probes and absent dependencies).
+  if (it != listings_.end() && (lookup_ == 0 || it->second.checked == lookup_)) {
+    if (it->second.absent) return false;
+    if (it->second.names)
+      return std::binary_search(it->second.names->begin(), it->second.names->end(), name);
+  }
   std::string parent = slash == 0 ? "/" : path.substr(0, slash);
-  auto it = listings_.find(parent);
   if (it != listings_.end() && it->second.absent && !current(parent, it->second)) {
     listings_.erase(it);  // derived again below from its ancestors, each checked
     it = listings_.end();
@@ -394,8 +388,7 @@ bool FileHasher::may_exist(const std::string& path) {
   }
   if (it->second.absent) return false;
   if (it->second.names) {
-    return std::binary_search(it->second.names->begin(), it->second.names->end(),
-                              std::string_view(path).substr(slash + 1));
+    return std::binary_search(it->second.names->begin(), it->second.names->end(), name);
   }
   return stat_file(path).has_value();  // an unreadable parent: ask directly
 }
