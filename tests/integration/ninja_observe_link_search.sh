@@ -3,6 +3,8 @@
 # linker script (a libpick.so holding INPUT(...)) whose content changes.
 # Neither is declared, so plain ninja only relinks in a clean build: that
 # clean build must link the new inputs, not restore the old executable.
+# And a libfoo.a that appears in a search dir listed before the one the link
+# found it in: the link probed that dir for it, so it must link again.
 source "$(dirname "$0")/ninja_observe_common.sh"
 
 mkdir -p "$P/lib"
@@ -50,4 +52,24 @@ rm "$P/app"
 wbuild "$P"
 [ "$(run_app)" = 11 ] || fail "restored app returns $(run_app)"
 expect_result "$P" app "local-hit"
+
+# The dir searched first lacks libfoo, and has not changed for longer than
+# the filesystem's granule: the link's probes of it are recorded with its
+# stamp, and a lookup compares that stamp instead of reading its names.
+mkdir -p "$P/first"
+sed -i 's/-Llib/-Lfirst -Llib/' "$P/build.ninja"
+sleep 2.2
+rm "$P/app"
+wbuild "$P"
+[ "$(run_app)" = 11 ] || fail "with -Lfirst: app returns $(run_app)"
+rm "$P/app"
+wbuild "$P"
+expect_result "$P" app "local-hit"
+# A libfoo.a there now shadows lib/libfoo.a: the stamp changed with it.
+echo 'int foo(void) { return 5; }' >"$WORK/shadow.c"
+gcc -c "$WORK/shadow.c" -o "$WORK/shadow.o"
+ar qc "$P/first/libfoo.a" "$WORK/shadow.o"
+rm "$P/app"
+wbuild "$P"
+[ "$(run_app)" = 15 ] || fail "a shadowing first/libfoo.a: app returns $(run_app), a stale link was restored"
 echo PASS

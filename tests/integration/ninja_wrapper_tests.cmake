@@ -54,7 +54,7 @@ if(TARGET edgecache-ninja AND TARGET edgecache-tracer)
   edgecache_script_tests(ninja_observe ninja_wrapper NAMES
     shared_tool         # a generator linked to a rebuilt project library reruns
     prefixes            # `env gcc`, `CPATH=dir gcc`
-    link_search         # -L dir -lfoo with a changed libfoo.a; a linker script
+    link_search         # -L dir -lfoo with a changed libfoo.a; a linker script; a libfoo.a appearing in a settled dir searched first
     toolchain           # gcc -B dir: the toolchain's own ld and start file
     directory           # tar cf out.tar data/: the listing and the files
     edited_during_run   # an input edited while the step runs is not stored
